@@ -1,0 +1,668 @@
+"""The data model shared by every stage, defined once.
+
+Stages pass these values along: sources -> ``Snapshot``; inventory -> ``Inventory``;
+licenses -> ``LicenseResult``; evidence -> ``Evidence``; frameworks -> ``Assessment``;
+report -> ``Report``. All are frozen: a stage derives new values, never mutates old ones.
+Status is never a bare boolean: ``unknown`` is a first-class answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+# --------------------------------------------------------------------------- locations
+
+
+@dataclass(frozen=True)
+class Location:
+    """What a claim rests on: a file (and line span), a metadata key, or a hub field.
+
+    ``path`` is relative to the release root (POSIX separators) or a URL; ``key`` names a
+    metadata field such as ``card:license`` or ``hub:gated``; ``origin`` names the source
+    the item came from when several sources form one release (``local``, ``hf:org/name``...).
+    """
+
+    path: str | None = None
+    lines: tuple[int, int] | None = None
+    key: str | None = None
+    origin: str | None = None
+    declared: bool = False  # True when it comes from a questionnaire (MOF YAML), not an artifact
+
+    def __str__(self) -> str:
+        out = self.path or ""
+        if self.lines:
+            a, b = self.lines
+            out += f":{a}" if a == b else f":{a}-{b}"
+        if self.key:
+            out = f"{out} [{self.key}]" if out else self.key
+        if self.declared:
+            out += " (declared)"
+        return out or "(nowhere)"
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {}
+        if self.path is not None:
+            d["path"] = self.path
+        if self.lines is not None:
+            d["lines"] = list(self.lines)
+        if self.key is not None:
+            d["key"] = self.key
+        if self.origin is not None:
+            d["origin"] = self.origin
+        if self.declared:
+            d["declared"] = True
+        return d
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the run could not do or wants the reader to know (never a traceback)."""
+
+    level: str  # "info" | "warning" | "error"
+    message: str
+    location: Location | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"level": self.level, "message": self.message}
+        if self.location is not None:
+            d["location"] = self.location.to_dict()
+        return d
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file of a release. Listed always; read only through ``Snapshot.read`` (bounded)."""
+
+    path: str  # POSIX, relative to the release root
+    size: int
+    sha256: str | None = None  # known for hub LFS files, or computed when cheap
+    origin: str = "local"
+    readable: bool = True  # False: listed (remote, LFS pointer, permission) but content unavailable
+    lfs: bool = False
+
+
+@dataclass(frozen=True)
+class HubMetadata:
+    """What a hosting service says about a repo beyond its files."""
+
+    repo_id: str
+    repo_type: str = "model"
+    revision: str | None = None
+    sha: str | None = None
+    card_data: Mapping[str, Any] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    gated: str | bool | None = None
+    private: bool | None = None
+    refs: tuple[str, ...] = ()  # branches and tags (intermediate checkpoints often live here)
+    downloads: int | None = None
+    safetensors_parameters: Mapping[str, int] = field(default_factory=dict)  # dtype -> count
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+Reader = Callable[[str, int], bytes]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A read-only view of a release: its files, a bounded reader, hub metadata, notes.
+
+    ``declared`` carries a questionnaire (a MOF YAML document, parsed) when the target is
+    one; a snapshot may then have no files at all.
+    """
+
+    target: str
+    kind: str  # "local" | "git" | "hf" | "mof-yaml" | "merged"
+    files: tuple[FileEntry, ...]
+    reader: Reader | None = None
+    hub: HubMetadata | None = None
+    declared: Mapping[str, Any] | None = None
+    notes: tuple[Note, ...] = ()
+    origins: tuple[str, ...] = ()  # every source that contributed, for merged snapshots
+    extra_readers: Mapping[str, Reader] = field(default_factory=dict)  # origin -> reader
+
+    def read(self, path: str, limit: int = 64 * 1024) -> bytes:
+        """Return at most ``limit`` bytes of ``path``. Raises ``SourceError`` on failure."""
+        from openness.errors import SourceError
+
+        entry = self.entry(path)
+        if entry is None:
+            raise SourceError(f"{path}: not in the release")
+        reader = self.extra_readers.get(entry.origin, self.reader)
+        if reader is None or not entry.readable:
+            raise SourceError(f"{path}: content not available from {entry.origin}")
+        return reader(path, limit)
+
+    def entry(self, path: str) -> FileEntry | None:
+        index = _entry_index(self)
+        return index.get(path)
+
+
+def _entry_index(snapshot: Snapshot) -> dict[str, FileEntry]:
+    # Cached per snapshot object; frozen dataclasses allow setting via object.__setattr__.
+    cached: dict[str, FileEntry] | None = snapshot.__dict__.get("_index")
+    if cached is None:
+        cached = {f.path: f for f in snapshot.files}
+        object.__setattr__(snapshot, "_index", cached)
+    return cached
+
+
+# --------------------------------------------------------------------------- inventory
+
+
+class Role(StrEnum):
+    """What a file is for in a release."""
+
+    WEIGHTS = "weights"
+    CHECKPOINT = "checkpoint"  # intermediate training checkpoint
+    OPTIMIZER_STATE = "optimizer-state"
+    TOKENIZER = "tokenizer"
+    CONFIG = "config"  # model configuration (architecture hyperparameters)
+    TRAINING_CONFIG = "training-config"  # training hyperparameters
+    MODEL_CARD = "model-card"
+    DATA_CARD = "data-card"
+    README = "readme"
+    PAPER = "paper"
+    LICENSE = "license"
+    NOTICE = "notice"
+    USE_POLICY = "use-policy"
+    DEPENDENCIES = "dependencies"
+    CONTAINER = "container"
+    DATASET = "dataset"
+    CODE = "code"
+    NOTEBOOK = "notebook"
+    DOCS = "docs"
+    EVAL_RESULTS = "eval-results"
+    SAMPLE_OUTPUTS = "sample-outputs"
+    REBUILD_RECIPE = "rebuild-recipe"
+    ATTESTATION = "attestation"
+    CITATION = "citation"
+    DOWNLOAD_SCRIPT = "download-script"  # fetches weights or data from elsewhere
+    BUILD = "build"  # CI files, packaging config
+    OTHER = "other"
+
+
+class CodeRole(StrEnum):
+    TRAINING = "training"
+    INFERENCE = "inference"
+    EVALUATION = "evaluation"
+    PREPROCESSING = "preprocessing"
+    ARCHITECTURE = "architecture"
+    TOKENIZATION = "tokenization"
+    SUPPORT = "support"  # supporting libraries and tools
+
+
+class WeightFormat(StrEnum):
+    SAFETENSORS = "safetensors"
+    GGUF = "gguf"
+    PYTORCH_PICKLE = "pytorch-pickle"
+    PICKLE = "pickle"
+    ONNX = "onnx"
+    TENSORFLOW = "tensorflow"
+    KERAS_H5 = "keras-h5"
+    FLAX_MSGPACK = "flax-msgpack"
+    NUMPY = "numpy"
+    COREML = "coreml"
+    TFLITE = "tflite"
+    OPENVINO = "openvino"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class WeightsInfo:
+    """Read from a weight file's header only (never its tensors)."""
+
+    format: WeightFormat
+    parameters: int | None = None
+    dtypes: Mapping[str, int] = field(default_factory=dict)  # dtype -> parameter count
+    tensor_count: int | None = None
+    tensor_names: tuple[str, ...] = ()  # a bounded sample
+    metadata: Mapping[str, str] = field(default_factory=dict)  # header __metadata__ / GGUF kv (bounded)
+    unsafe: bool = False  # pickle-based: executes code when loaded; flagged, never loaded
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Classified:
+    """A file with its role, and why."""
+
+    entry: FileEntry
+    role: Role
+    code_roles: frozenset[CodeRole] = frozenset()
+    weights: WeightsInfo | None = None
+    reasons: tuple[str, ...] = ()
+    locations: tuple[Location, ...] = ()  # lines that justify the role (imports, calls)
+    scope: str | None = None  # sub-folder a per-model file belongs to (e.g. "models/llama3")
+
+
+@dataclass(frozen=True)
+class Inventory:
+    snapshot: Snapshot
+    items: tuple[Classified, ...]
+    notes: tuple[Note, ...] = ()
+
+    def by_role(self, *roles: Role) -> tuple[Classified, ...]:
+        return tuple(i for i in self.items if i.role in roles)
+
+    def code(self, role: CodeRole) -> tuple[Classified, ...]:
+        return tuple(i for i in self.items if role in i.code_roles)
+
+
+# --------------------------------------------------------------------------- licences
+
+
+class Freedom(StrEnum):
+    USE = "use"
+    STUDY = "study"
+    MODIFY = "modify"
+    SHARE = "share"
+
+
+class RestrictionKind(StrEnum):
+    NON_COMMERCIAL = "non-commercial"
+    USER_THRESHOLD = "user-threshold"
+    FIELD_OF_USE = "field-of-use"
+    OUTPUT_USE = "output-use"
+    TERRITORY = "territory"
+    BRANDING = "branding"
+    REVOCABLE = "revocable"
+    NO_DERIVATIVES = "no-derivatives"
+    RESEARCH_ONLY = "research-only"
+    REGISTRATION = "registration"
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """One clause that takes a freedom away, with where it is."""
+
+    kind: RestrictionKind
+    location: Location
+    text: str  # the clause, trimmed
+    summary: str  # one line
+    freedoms: frozenset[Freedom] = frozenset()
+    osd_criteria: tuple[int, ...] = ()  # Open Source Definition criteria it breaks
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind),
+            "lines": list(self.location.lines) if self.location.lines else None,
+            "location": self.location.to_dict(),
+            "text": self.text,
+            "summary": self.summary,
+            "freedoms": sorted(str(f) for f in self.freedoms),
+            "osd_criteria": list(self.osd_criteria),
+        }
+
+
+@dataclass(frozen=True)
+class LicenseMatch:
+    """A known licence recognised in a text, an id, or an expression."""
+
+    id: str  # SPDX id, or LicenseRef-... for non-SPDX (ScanCode key or curated)
+    name: str
+    score: float  # 0..1; 1.0 for exact ids
+    source: str  # "spdx" | "scancode" | "curated" | "id" | "expression"
+    modified: bool = False
+    lines: tuple[int, int] | None = None
+    osi_approved: bool | None = None
+    fsf_libre: bool | None = None
+    category: str | None = None  # ScanCode category (Permissive, Copyleft, Proprietary Free...)
+    changes: tuple[Location, ...] = ()  # spans added or removed against the reference text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "score": round(self.score, 4),
+            "source": self.source,
+            "modified": self.modified,
+            "lines": list(self.lines) if self.lines else None,
+            "osi_approved": self.osi_approved,
+            "fsf_libre": self.fsf_libre,
+            "category": self.category,
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+class LicenseKind(StrEnum):
+    LICENSE = "license"
+    NOTICE = "notice"
+    POLICY = "policy"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class LicenseResult:
+    """What one licence-like text, id or expression is, and what it restricts."""
+
+    location: Location
+    kind: LicenseKind
+    matches: tuple[LicenseMatch, ...] = ()
+    restrictions: tuple[Restriction, ...] = ()
+    expression: str | None = None  # SPDX expression when one can be formed
+    notes: tuple[str, ...] = ()
+
+    @property
+    def match(self) -> LicenseMatch | None:
+        return self.matches[0] if self.matches else None
+
+    @property
+    def identified(self) -> bool:
+        return bool(self.matches)
+
+    @property
+    def osi_approved(self) -> bool | None:
+        """True only if every match is OSI-approved and unmodified and nothing restricts."""
+        if not self.matches:
+            return None
+        if any(m.modified for m in self.matches) or self.restrictions:
+            return False
+        flags = [m.osi_approved for m in self.matches]
+        if all(f is True for f in flags):
+            return True
+        if any(f is False for f in flags):
+            return False
+        return None
+
+    @property
+    def limited_freedoms(self) -> frozenset[Freedom]:
+        out: set[Freedom] = set()
+        for r in self.restrictions:
+            out |= r.freedoms
+        return frozenset(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.match
+        return {
+            "path": self.location.path,
+            "location": self.location.to_dict(),
+            "kind": str(self.kind),
+            "match": m.to_dict() if m else None,
+            "matches": [x.to_dict() for x in self.matches],
+            "expression": self.expression,
+            "osi_approved": self.osi_approved,
+            "restrictions": [r.to_dict() for r in self.restrictions],
+            "freedoms": {
+                str(f): ("limited" if f in self.limited_freedoms else "not-limited-by-text")
+                for f in Freedom
+            },
+            "notes": list(self.notes),
+        }
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+class Status(StrEnum):
+    PRESENT = "present"
+    PARTIAL = "partial"
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+class Component(StrEnum):
+    """The MOF's 17 components plus what other frameworks and reproducibility need."""
+
+    # MOF 1.0 (MOT's 17)
+    MODEL_ARCHITECTURE = "model-architecture"
+    DATA_PREPROCESSING_CODE = "data-preprocessing-code"
+    TRAINING_CODE = "training-code"
+    INFERENCE_CODE = "inference-code"
+    EVALUATION_CODE = "evaluation-code"
+    SUPPORTING_LIBRARIES = "supporting-libraries"
+    PARAMETERS_FINAL = "model-parameters-final"
+    PARAMETERS_INTERMEDIATE = "model-parameters-intermediate"
+    DATASETS = "datasets"
+    EVALUATION_DATA = "evaluation-data"
+    MODEL_METADATA = "model-metadata"
+    SAMPLE_OUTPUTS = "sample-outputs"
+    MODEL_CARD = "model-card"
+    DATA_CARD = "data-card"
+    TECHNICAL_REPORT = "technical-report"
+    RESEARCH_PAPER = "research-paper"
+    EVALUATION_RESULTS = "evaluation-results"
+    # beyond the MOF
+    DATA_INFORMATION = "data-information"
+    TOKENIZER = "tokenizer"
+    HYPERPARAMETERS = "hyperparameters"
+    OPTIMIZER_STATE = "optimizer-state"
+    RANDOM_SEEDS = "random-seeds"
+    ENVIRONMENT = "environment"  # pinned library versions, OS, hardware
+    CONTAINER_RECIPE = "container-recipe"
+
+
+CODE_COMPONENTS = frozenset(
+    {
+        Component.MODEL_ARCHITECTURE,
+        Component.DATA_PREPROCESSING_CODE,
+        Component.TRAINING_CODE,
+        Component.INFERENCE_CODE,
+        Component.EVALUATION_CODE,
+        Component.SUPPORTING_LIBRARIES,
+    }
+)
+DATA_COMPONENTS = frozenset(
+    {
+        Component.DATASETS,
+        Component.EVALUATION_DATA,
+        Component.PARAMETERS_FINAL,
+        Component.PARAMETERS_INTERMEDIATE,
+        Component.MODEL_METADATA,
+        Component.SAMPLE_OUTPUTS,
+        Component.OPTIMIZER_STATE,
+    }
+)
+DOCUMENT_COMPONENTS = frozenset(
+    {
+        Component.MODEL_CARD,
+        Component.DATA_CARD,
+        Component.TECHNICAL_REPORT,
+        Component.RESEARCH_PAPER,
+        Component.EVALUATION_RESULTS,
+        Component.DATA_INFORMATION,
+    }
+)
+
+
+@dataclass(frozen=True)
+class AppliedLicense:
+    """A licence attached to a component, and how sure the attachment is."""
+
+    license: LicenseResult
+    scope_certain: bool  # False: the licence *may* cover this component (counted against it)
+    reason: str  # why it is attached ("file name LICENSE-MODEL", "card license field", ...)
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.license.match
+        return {
+            "id": m.id if m else None,
+            "expression": self.license.expression,
+            "location": self.license.location.to_dict(),
+            "osi_approved": self.license.osi_approved,
+            "restrictions": [str(r.kind) for r in self.license.restrictions],
+            "scope_certain": self.scope_certain,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class ComponentEvidence:
+    component: Component
+    status: Status
+    locations: tuple[Location, ...] = ()
+    licenses: tuple[AppliedLicense, ...] = ()
+    detail: str = ""  # one line: what was seen
+    declared: bool = False  # only a questionnaire says so
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "component": str(self.component),
+            "status": str(self.status),
+            "detail": self.detail,
+            "declared": self.declared,
+            "locations": [loc.to_dict() for loc in self.locations],
+            "licenses": [a.to_dict() for a in self.licenses],
+        }
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a release says about itself (an "open source" phrase, a licence field, a badge)."""
+
+    kind: str  # "open-source" | "license-field" | "badge" | "tag" | "license-link" | "component-license"
+    value: str
+    location: Location
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "value": self.value, "location": self.location.to_dict()}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A measured or stated quantity (parameter count, training tokens, seed, pinned deps...)."""
+
+    key: str
+    value: Any
+    location: Location
+    estimated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "value": self.value,
+            "location": self.location.to_dict(),
+            "estimated": self.estimated,
+        }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything frameworks may look at. Frameworks never read files."""
+
+    target: str
+    components: Mapping[Component, ComponentEvidence]
+    licenses: tuple[LicenseResult, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    notes: tuple[Note, ...] = ()
+    card: Mapping[str, Any] = field(default_factory=dict)  # model card front matter
+    declared: Mapping[str, Any] | None = None  # MOF YAML release, when the target is one
+    lineage: tuple[Mapping[str, Any], ...] = ()  # base models followed (id, licence, location)
+    datasets: tuple[Mapping[str, Any], ...] = ()  # datasets named (id, licence, location)
+
+    def get(self, component: Component) -> ComponentEvidence:
+        ev = self.components.get(component)
+        if ev is None:
+            return ComponentEvidence(component, Status.UNKNOWN, detail="not inspected")
+        return ev
+
+    def facts_for(self, key: str) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts if f.key == key)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "components": {str(c): ev.to_dict() for c, ev in self.components.items()},
+            "licenses": [lr.to_dict() for lr in self.licenses],
+            "claims": [c.to_dict() for c in self.claims],
+            "facts": [f.to_dict() for f in self.facts],
+            "lineage": [dict(x) for x in self.lineage],
+            "datasets": [dict(x) for x in self.datasets],
+            "notes": [n.to_dict() for n in self.notes],
+        }
+
+
+# --------------------------------------------------------------------------- frameworks
+
+
+class Outcome(StrEnum):
+    """A criterion's result."""
+
+    PASS = "pass"
+    PARTIAL = "partial"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not-applicable"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    title: str
+    outcome: Outcome
+    detail: str  # one line: why
+    evidence: tuple[Location, ...] = ()
+    fix: str | None = None  # what would have to change for it to pass
+    value: Any = None  # framework-specific (e.g. "open"/"partial"/"closed", a licence id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outcome": str(self.outcome),
+            "detail": self.detail,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "fix": self.fix,
+            "value": self.value,
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    framework: str  # registry id, e.g. "osaid"
+    name: str  # human name, e.g. "OSI Open Source AI Definition 1.0"
+    version: str
+    status: str  # framework-specific verdict ("open-source-ai", "class-2", "Free", ...)
+    criteria: tuple[Criterion, ...]
+    summary: str = ""  # one line
+    score: float | None = None
+    fixes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. MOF {"class": 1, "progress": {...}}
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "framework": self.framework,
+            "name": self.name,
+            "version": self.version,
+            "status": self.status,
+            "summary": self.summary,
+            "score": self.score,
+            "criteria": [c.to_dict() for c in self.criteria],
+            "fixes": list(self.fixes),
+            "notes": list(self.notes),
+        }
+        d.update(self.extra)
+        return d
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str  # "open-washing" | "license-conflict" | "lineage-conflict" | "split-licensing" | ...
+    severity: str  # "high" | "medium" | "low" | "info"
+    message: str
+    locations: tuple[Location, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            "locations": [loc.to_dict() for loc in self.locations],
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    target: str
+    source_kind: str
+    evidence: Evidence
+    inventory: Inventory | None
+    assessments: Mapping[str, Assessment]
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[Note, ...] = ()
+    elapsed_seconds: float | None = None

@@ -1,0 +1,25 @@
+"""Output formats: name -> "module:function" taking a Report and returning str."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from openness.errors import UsageError
+from openness.model import Report
+
+RENDERERS: dict[str, str] = {
+    "text": "openness.render.text:render_text",
+    "json": "openness.render.json:render_json",
+    "markdown": "openness.render.markdown:render_markdown",
+    "mof": "openness.render.mof:render_mof",
+}
+
+
+def render(report: Report, fmt: str, **options: object) -> str:
+    spec = RENDERERS.get(fmt)
+    if spec is None:
+        raise UsageError(f"unknown format {fmt!r} (known: {', '.join(RENDERERS)})")
+    module_name, func = spec.split(":")
+    fn: Callable[..., str] = getattr(importlib.import_module(module_name), func)
+    return fn(report, **options)

@@ -1,0 +1,40 @@
+"""Shared fixtures: where the real corpus lives, and the opt-in online tier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+MOT = SHARED / "data" / "mot"
+EXAMPLES = ROOT / "examples"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--online", action="store_true", help="run tests that need the network")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--online"):
+        return
+    skip = pytest.mark.skip(reason="needs the network; run with --online")
+    for item in items:
+        if "online" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is absent (it sits beside the checkout in CI)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def mot_dir() -> Path:
+    if not MOT.is_dir():
+        pytest.skip("../shared/data/mot is absent (it sits beside the checkout in CI)")
+    return MOT
