@@ -1,0 +1,139 @@
+"""The terminal report (rich): the OSAID verdict in detail, the other frameworks compactly,
+findings, and one comparison table across frameworks at the end."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from openness.model import Assessment, Outcome, Report
+from openness.render.common import (
+    PRIMARY,
+    SYMBOL,
+    blocker,
+    file_count,
+    headline,
+    interesting,
+    ordered,
+    score_text,
+    where,
+)
+
+STYLE = {
+    Outcome.PASS: "green",
+    Outcome.PARTIAL: "yellow",
+    Outcome.FAIL: "red",
+    Outcome.UNKNOWN: "magenta",
+    Outcome.NOT_APPLICABLE: "dim",
+}
+GOOD = {"open-source-ai", "free-model", "exemption-may-apply", "reproducible-verified"}
+BAD = {"not-open-source-ai", "non-free-model", "exemption-does-not-apply", "unclassified"}
+
+
+def _status_style(a: Assessment) -> str:
+    if a.status in GOOD or (a.framework == "mof" and a.extra.get("class")):
+        return "bold green"
+    if a.status in BAD:
+        return "bold red"
+    return "bold yellow"
+
+
+def _criteria(console: Console, a: Assessment, *, all_criteria: bool) -> None:
+    crits = list(a.criteria) if all_criteria else interesting(a.criteria)
+    for c in crits:
+        line = Text("  ")
+        line.append(f"{SYMBOL[c.outcome]} ", style=STYLE[c.outcome])
+        line.append(c.title, style="bold")
+        line.append(f"  {c.outcome}", style=STYLE[c.outcome])
+        line.append(f" — {c.detail}")
+        console.print(line)
+        loc = where(c.evidence)
+        if loc:
+            console.print(Text(f"      ↳ {loc}", style="dim"))
+
+
+def _section(console: Console, a: Assessment, *, detailed: bool) -> None:
+    title = Text()
+    title.append(f"{a.name}: ", style="bold")
+    title.append(headline(a).upper() if detailed else headline(a), style=_status_style(a))
+    if score_text(a):
+        title.append(f"  ({score_text(a)})", style="dim")
+    console.print(title)
+    if a.summary:
+        console.print(Text(f"  {a.summary}", style="italic"))
+    _criteria(console, a, all_criteria=detailed)
+    if a.fixes:
+        console.print(Text("  What would have to change:", style="bold"))
+        limit = len(a.fixes) if detailed else 3
+        for i, fix in enumerate(a.fixes[:limit], 1):
+            console.print(f"    {i}. {fix}")
+        if len(a.fixes) > limit:
+            console.print(Text(f"    … {len(a.fixes) - limit} more (see --format json)", style="dim"))
+    for note in a.notes[:3]:
+        console.print(Text(f"  note: {note}", style="dim"))
+    console.print()
+
+
+def _comparison(console: Console, report: Report) -> None:
+    table = Table(title="Across frameworks", title_justify="left", show_lines=False)
+    table.add_column("framework")
+    table.add_column("verdict")
+    table.add_column("score")
+    table.add_column("main blocker", overflow="fold")
+    for a in ordered(report):
+        table.add_row(a.framework, Text(headline(a), style=_status_style(a)), score_text(a), blocker(a))
+    console.print(table)
+
+
+def render_text(report: Report, *, color: bool = False, width: int = 110) -> str:
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        highlight=False,
+        soft_wrap=False,
+    )
+    head = Text()
+    head.append("openness audit ", style="bold")
+    head.append(report.target)
+    head.append(f"  ({report.source_kind}, {file_count(report)} files", style="dim")
+    if report.elapsed_seconds is not None:
+        head.append(f", {report.elapsed_seconds:.2f} s", style="dim")
+    head.append(")", style="dim")
+    console.print(head)
+    console.print()
+
+    for a in ordered(report):
+        _section(console, a, detailed=a.framework == PRIMARY)
+
+    if report.findings:
+        console.print(Text("Findings", style="bold"))
+        for f in report.findings:
+            sev = {"high": "red", "medium": "yellow"}.get(f.severity, "dim")
+            line = Text("  ")
+            line.append(f"[{f.severity}] {f.kind}", style=sev)
+            line.append(f": {f.message}")
+            console.print(line)
+            loc = where(f.locations, limit=4)
+            if loc:
+                console.print(Text(f"      ↳ {loc}", style="dim"))
+        console.print()
+
+    problems = [n for n in report.notes if n.level in ("warning", "error")]
+    if problems:
+        console.print(Text(f"Notes ({len(problems)})", style="bold"))
+        for n in problems[:10]:
+            loc = f" [{n.location}]" if n.location else ""
+            console.print(Text(f"  {n.level}: {n.message}{loc}", style="dim"))
+        if len(problems) > 10:
+            console.print(Text(f"  … {len(problems) - 10} more (see --format json)", style="dim"))
+        console.print()
+
+    if len(report.assessments) > 1:
+        _comparison(console, report)
+    return buf.getvalue()
