@@ -13,6 +13,8 @@ RENDERERS: dict[str, str] = {
     "json": "openness.render.json:render_json",
     "markdown": "openness.render.markdown:render_markdown",
     "mof": "openness.render.mof:render_mof",
+    "cyclonedx": "openness.render.cyclonedx:render_cyclonedx",
+    "spdx3": "openness.render.spdx3:render_spdx3",
 }
 
 
