@@ -200,6 +200,7 @@ class CodeRole(StrEnum):
 class WeightFormat(StrEnum):
     SAFETENSORS = "safetensors"
     GGUF = "gguf"
+    GGML = "ggml"  # pre-GGUF llama.cpp files (ggml/ggmf/ggjt magics)
     PYTORCH_PICKLE = "pytorch-pickle"
     PICKLE = "pickle"
     ONNX = "onnx"
