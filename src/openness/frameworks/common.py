@@ -1,0 +1,284 @@
+"""Small helpers shared by framework modules: is a licence free, what a status maps to, fact values.
+
+Kept deliberately small and stable: other framework authors may import it. Pure functions only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from openness.model import (
+    AppliedLicense,
+    ComponentEvidence,
+    Evidence,
+    Fact,
+    LicenseResult,
+    Location,
+    Outcome,
+    Restriction,
+    RestrictionKind,
+    Status,
+)
+
+# Restrictions that keep a licence free: crediting the provider is what recital 102 of the AI Act and
+# the OSD (criterion 4) both allow. Every other kind takes away use, modification or sharing.
+ATTRIBUTION_LIKE: frozenset[RestrictionKind] = frozenset({RestrictionKind.BRANDING})
+
+# Open-data licences that the OSI list does not cover and SPDX does not flag as FSF-libre, yet conform
+# to the Open Definition (opendefinition.org/licenses): data and weights under them are open.
+OPEN_DATA_LICENSES: frozenset[str] = frozenset(
+    {
+        "CDLA-Permissive-1.0",
+        "CDLA-Permissive-2.0",
+        "CDLA-Sharing-1.0",
+        "ODC-By-1.0",
+        "ODbL-1.0",
+        "PDDL-1.0",
+        "CC-BY-3.0",
+        "CC-BY-SA-3.0",
+        "OpenMDW-1.0",
+    }
+)
+
+
+class LicenseState(StrEnum):
+    OPEN = "open"  # every licence identified, OSI-approved or FSF-libre (or open data), nothing restricts
+    NOT_OPEN = "not-open"  # identified, and not free (restrictions, or not on any free list)
+    NONE = "none"  # nothing licenses it: all rights reserved
+    UNKNOWN = "unknown"  # a licence is there but could not be identified or judged
+
+
+@dataclass(frozen=True)
+class LicenseJudgement:
+    """Whether some licences are free, why, and where they are."""
+
+    state: LicenseState
+    reasons: tuple[str, ...] = ()
+    locations: tuple[Location, ...] = ()
+    ids: tuple[str, ...] = ()
+    osi_only: bool = False  # OPEN and every licence is OSI-approved (the stricter reading)
+    restrictions: tuple[Restriction, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons) if self.reasons else str(self.state)
+
+
+def blocking_restrictions(result: LicenseResult) -> tuple[Restriction, ...]:
+    """Restrictions that take a freedom away (everything but attribution-like clauses)."""
+    return tuple(r for r in result.restrictions if r.kind not in ATTRIBUTION_LIKE)
+
+
+def _label(result: LicenseResult) -> str:
+    m = result.match
+    if m is not None:
+        return result.expression or m.id
+    return str(result.location)
+
+
+def judge_license(result: LicenseResult) -> LicenseJudgement:
+    """Is this one licence free (use, study, modify, share for any purpose)?"""
+    locs = (result.location, *(r.location for r in result.restrictions))
+    label = _label(result)
+    blocking = blocking_restrictions(result)
+    if blocking:
+        kinds = ", ".join(sorted({str(r.kind) for r in blocking}))
+        return LicenseJudgement(
+            LicenseState.NOT_OPEN,
+            (f"{label} restricts: {kinds}",),
+            locs,
+            (label,),
+            restrictions=blocking,
+        )
+    if not result.matches:
+        why = "; ".join(result.notes) or "text not identified"
+        return LicenseJudgement(
+            LicenseState.UNKNOWN, (f"licence at {result.location} unidentified ({why})",), locs
+        )
+    ids = tuple(m.id for m in result.matches)
+    if any(m.modified for m in result.matches):
+        return LicenseJudgement(
+            LicenseState.UNKNOWN,
+            (f"{label} is modified from its reference text; the changes need review",),
+            locs,
+            ids,
+        )
+    free_flags = [
+        True
+        if (m.osi_approved or m.fsf_libre or m.id in OPEN_DATA_LICENSES)
+        else (None if m.osi_approved is None and m.fsf_libre is None else False)
+        for m in result.matches
+    ]
+    if all(f is True for f in free_flags):
+        osi = all(m.osi_approved is True for m in result.matches)
+        kind = "OSI-approved" if osi else "a free/open licence (not OSI-approved)"
+        return LicenseJudgement(LicenseState.OPEN, (f"{label} is {kind}",), locs, ids, osi_only=osi)
+    if any(f is False for f in free_flags):
+        bad = [m.id for m, f in zip(result.matches, free_flags, strict=True) if f is False]
+        return LicenseJudgement(
+            LicenseState.NOT_OPEN,
+            (f"{', '.join(bad)} is neither OSI-approved nor FSF-libre nor an open-data licence",),
+            locs,
+            ids,
+        )
+    return LicenseJudgement(LicenseState.UNKNOWN, (f"{label}: whether it is free is not known",), locs, ids)
+
+
+def judge_id(value: str, location: Location) -> LicenseJudgement:
+    """Judge a bare licence id or SPDX expression (e.g. a dataset's or base model's licence field)."""
+    from openness.licenses import analyze_id  # pure lookup over bundled licence data
+
+    return judge_license(analyze_id(value, location))
+
+
+def combine(judgements: Sequence[LicenseJudgement]) -> LicenseJudgement:
+    """Several licences on one thing: any non-free one decides; then unknown; all open is open."""
+    if not judgements:
+        return LicenseJudgement(LicenseState.NONE, ("no licence found",))
+    reasons = tuple(r for j in judgements for r in j.reasons)
+    locs = tuple(dict.fromkeys(loc for j in judgements for loc in j.locations))
+    ids = tuple(dict.fromkeys(i for j in judgements for i in j.ids))
+    restr = tuple(r for j in judgements for r in j.restrictions)
+    for state in (LicenseState.NOT_OPEN, LicenseState.UNKNOWN, LicenseState.NONE):
+        if any(j.state is state for j in judgements):
+            return LicenseJudgement(state, reasons, locs, ids, restrictions=restr)
+    return LicenseJudgement(
+        LicenseState.OPEN, reasons, locs, ids, osi_only=all(j.osi_only for j in judgements)
+    )
+
+
+def judge_applied(applied: Iterable[AppliedLicense]) -> LicenseJudgement:
+    """Judge the licences attached to a component; uncertain attachments count against it when not free."""
+    judgements: list[LicenseJudgement] = []
+    for a in applied:
+        j = judge_license(a.license)
+        if not a.scope_certain and j.state is not LicenseState.OPEN:
+            j = LicenseJudgement(
+                j.state,
+                tuple(f"{r} (may cover it: {a.reason})" for r in j.reasons),
+                j.locations,
+                j.ids,
+                j.osi_only,
+                j.restrictions,
+            )
+        judgements.append(j)
+    return combine(judgements)
+
+
+def judge_component(ev: ComponentEvidence) -> LicenseJudgement:
+    return judge_applied(ev.licenses)
+
+
+def entry_location(entry: Mapping[str, Any]) -> Location:
+    """Where a lineage or dataset entry was found (its ``location``: a Location, dict or path)."""
+    loc = entry.get("location")
+    if isinstance(loc, Location):
+        return loc
+    if isinstance(loc, Mapping):
+        return Location(path=loc.get("path"), key=loc.get("key"), origin=loc.get("origin"))
+    if isinstance(loc, str):
+        return Location(path=loc)
+    return Location(key=f"lineage:{entry.get('id', '?')}")
+
+
+def entry_license(entry: Mapping[str, Any]) -> LicenseJudgement:
+    """Judge the licence a lineage or dataset entry names (a LicenseResult or an id string)."""
+    value = entry.get("license", entry.get("licence"))
+    loc = entry_location(entry)
+    if isinstance(value, LicenseResult):
+        return judge_license(value)
+    if isinstance(value, str) and value.strip():
+        return judge_id(value.strip(), loc)
+    return LicenseJudgement(
+        LicenseState.UNKNOWN, (f"{entry.get('id', 'entry')}: licence not stated",), (loc,)
+    )
+
+
+def rebuild_result(value: object) -> str:
+    """The result of a ``rebuild`` fact: a string, or a mapping with a ``result`` key."""
+    if isinstance(value, Mapping):
+        return str(value.get("result", "unknown"))
+    return str(value)
+
+
+# --------------------------------------------------------------------------- statuses and facts
+
+STATUS_OUTCOME: Mapping[Status, Outcome] = {
+    Status.PRESENT: Outcome.PASS,
+    Status.PARTIAL: Outcome.PARTIAL,
+    Status.ABSENT: Outcome.FAIL,
+    Status.UNKNOWN: Outcome.UNKNOWN,
+}
+
+_RANK = {Status.ABSENT: 0, Status.UNKNOWN: 1, Status.PARTIAL: 2, Status.PRESENT: 3}
+
+
+def best_status(*statuses: Status) -> Status:
+    """The most open of several statuses (present > partial > unknown > absent)."""
+    return max(statuses, key=lambda s: _RANK[s]) if statuses else Status.UNKNOWN
+
+
+def describe(ev: ComponentEvidence) -> str:
+    """One line: component, status and what was seen."""
+    tail = f": {ev.detail}" if ev.detail else ""
+    flag = " (declared only)" if ev.declared else ""
+    return f"{ev.component} {ev.status}{flag}{tail}"
+
+
+def locations_of(
+    *items: ComponentEvidence | Fact | LicenseJudgement | Location | None,
+) -> tuple[Location, ...]:
+    """The evidence behind some components, facts and licence judgements, deduplicated in order."""
+    out: list[Location] = []
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, Location):
+            out.append(item)
+        elif isinstance(item, ComponentEvidence):
+            out.extend(item.locations)
+            out.extend(a.license.location for a in item.licenses)
+        elif isinstance(item, Fact):
+            out.append(item.location)
+        else:
+            out.extend(item.locations)
+    return tuple(dict.fromkeys(out))
+
+
+def first_fact(evidence: Evidence, key: str) -> Fact | None:
+    """The first stated (not estimated) fact with this key, else the first estimated one."""
+    facts = evidence.facts_for(key)
+    stated = [f for f in facts if not f.estimated]
+    pool = stated or list(facts)
+    return pool[0] if pool else None
+
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12, "p": 1e15}
+_QUANTITY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?(?:e[+-]?[0-9]+)?)\s*([kmbgtp])?", re.IGNORECASE)
+
+
+def as_number(value: Any) -> float | None:
+    """A count from a fact value: 7000000000, 7e9, "7B", "1.5T tokens", "2,000,000"."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value >= 0 else None
+    if isinstance(value, Mapping):
+        for key in ("value", "total", "count"):
+            if key in value:
+                return as_number(value[key])
+        return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("_", "")
+    if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", text):
+        return float(text.replace(",", ""))
+    m = _QUANTITY.match(text)
+    if m is None:
+        return None
+    number = float(m.group(1).replace(",", "."))
+    return number * _SUFFIX[m.group(2).lower()] if m.group(2) else number

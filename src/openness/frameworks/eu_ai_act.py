@@ -1,0 +1,265 @@
+"""EU AI Act (Regulation (EU) 2024/1689): can the Art. 53(2) open-source exemption apply?
+
+Art. 53(2) lifts the documentation duties of Art. 53(1)(a) and (b) for general-purpose AI models that are
+(i) released under a free and open-source licence allowing access, usage, modification and distribution,
+and (ii) whose parameters including the weights, architecture information and usage information are public.
+Recital 102: attribution and same-terms (copyleft) conditions keep a licence free and open-source.
+Recital 103: monetised models do not benefit. Art. 51(2) and recital 104: models presumed to carry systemic
+risk (training compute above 10^25 FLOP) are never exempt, and 53(1)(c) copyright policy and (d) training-
+content summary always apply. This is a reading of artifacts, not legal advice.
+"""
+
+from __future__ import annotations
+
+from openness.frameworks.common import (
+    LicenseState,
+    as_number,
+    describe,
+    first_fact,
+    judge_component,
+    locations_of,
+)
+from openness.model import Assessment, Component, Criterion, Evidence, Fact, Outcome, Status
+
+ID = "eu-ai-act"
+NAME = "EU AI Act Art. 53(2) open-source exemption"
+VERSION = "Regulation (EU) 2024/1689"
+
+MAY_APPLY, DOES_NOT_APPLY, INSUFFICIENT = (
+    "exemption-may-apply",
+    "exemption-does-not-apply",
+    "insufficient-evidence",
+)
+SYSTEMIC_RISK_FLOP = 1e25  # Art. 51(2)
+FLOP_PER_PARAM_TOKEN = 6  # the usual dense-transformer estimate: ~6 FLOP per parameter per training token
+
+
+def _licence(ev: Evidence) -> Criterion:
+    weights = ev.get(Component.PARAMETERS_FINAL)
+    j = judge_component(weights)
+    title = "(i) Free and open-source licence allowing access, usage, modification, distribution"
+    locs = locations_of(weights, j)
+    fix = (
+        "license the model under a free and open-source licence without field-of-use, user-count, "
+        "non-commercial or output-use restrictions (attribution and copyleft are fine)"
+    )
+    if j.state is LicenseState.OPEN:
+        return Criterion("foss-license", title, Outcome.PASS, j.reason, locs, value=list(j.ids))
+    if j.state is LicenseState.NOT_OPEN:
+        return Criterion("foss-license", title, Outcome.FAIL, j.reason, locs, fix, value=list(j.ids))
+    if j.state is LicenseState.NONE and weights.status is Status.PRESENT:
+        return Criterion("foss-license", title, Outcome.FAIL, "weights published with no licence", locs, fix)
+    return Criterion(
+        "foss-license", title, Outcome.UNKNOWN, f"licence not established: {j.reason}", locs, fix
+    )
+
+
+def _parameters(ev: Evidence) -> Criterion:
+    w = ev.get(Component.PARAMETERS_FINAL)
+    title = "(ii) Parameters including the weights are publicly available"
+    fix = "publish the final weights openly (no gating)"
+    outcome = {
+        Status.PRESENT: Outcome.PASS,
+        Status.PARTIAL: Outcome.PARTIAL,
+        Status.ABSENT: Outcome.FAIL,
+        Status.UNKNOWN: Outcome.UNKNOWN,
+    }[w.status]
+    return Criterion(
+        "weights-public",
+        title,
+        outcome,
+        describe(w),
+        locations_of(w),
+        None if outcome is Outcome.PASS else fix,
+    )
+
+
+def _architecture(ev: Evidence) -> Criterion:
+    arch = ev.get(Component.MODEL_ARCHITECTURE)
+    docs = [ev.get(c) for c in (Component.TECHNICAL_REPORT, Component.RESEARCH_PAPER, Component.MODEL_CARD)]
+    title = "(ii) Information on the model architecture is public"
+    fix = "publish the model architecture (config, code or a description)"
+    if arch.status in (Status.PRESENT, Status.PARTIAL):
+        return Criterion("architecture-info", title, Outcome.PASS, describe(arch), locations_of(arch))
+    seen = [d for d in docs if d.status in (Status.PRESENT, Status.PARTIAL)]
+    if seen or arch.status is Status.UNKNOWN:
+        # A card or report may describe the architecture; whether it does is not read from artifacts.
+        return Criterion(
+            "architecture-info",
+            title,
+            Outcome.UNKNOWN,
+            f"{describe(arch)}; documents that may describe it: "
+            f"{', '.join(str(d.component) for d in seen) or 'none'}",
+            locations_of(arch, *seen),
+            fix,
+        )
+    return Criterion("architecture-info", title, Outcome.FAIL, describe(arch), locations_of(arch), fix)
+
+
+def _usage(ev: Evidence) -> Criterion:
+    card = ev.get(Component.MODEL_CARD)
+    infer = ev.get(Component.INFERENCE_CODE)
+    title = "(ii) Information on model usage is public"
+    fix = "publish a model card with intended uses and how to run the model, or inference code"
+    locs = locations_of(card, infer)
+    detail = f"{describe(card)}; {describe(infer)}"
+    statuses = (card.status, infer.status)
+    if Status.PRESENT in statuses:
+        return Criterion("usage-info", title, Outcome.PASS, detail, locs)
+    if Status.PARTIAL in statuses:
+        return Criterion("usage-info", title, Outcome.PARTIAL, detail, locs, fix)
+    if Status.UNKNOWN in statuses:
+        return Criterion("usage-info", title, Outcome.UNKNOWN, detail, locs, fix)
+    return Criterion("usage-info", title, Outcome.FAIL, detail, locs, fix)
+
+
+def _monetisation(ev: Evidence) -> Criterion:
+    title = "Not monetised (recital 103)"
+    fact = first_fact(ev, "monetised")
+    if fact is None or not isinstance(fact.value, bool):
+        return Criterion(
+            "not-monetised",
+            title,
+            Outcome.UNKNOWN,
+            "cannot be known from the artifacts: a price, paid support tied to the model or use of personal "
+            "data beyond security would disqualify (publishing in open repositories is not monetisation)",
+            (fact.location,) if fact else (),
+        )
+    if fact.value:
+        return Criterion(
+            "not-monetised",
+            title,
+            Outcome.FAIL,
+            f"stated monetised: {fact.value}",
+            (fact.location,),
+            "offer the model without a price or tied paid services",
+        )
+    return Criterion("not-monetised", title, Outcome.PASS, "stated not monetised", (fact.location,))
+
+
+def training_compute(ev: Evidence) -> tuple[float | None, bool, tuple[Fact, ...], str]:
+    """Training compute in FLOP: a stated ``training_flops`` fact, else 6 x parameters x training tokens.
+
+    Returns (flop, estimated, facts used, how).
+    """
+    stated = first_fact(ev, "training_flops")
+    if stated is not None and (flop := as_number(stated.value)) is not None:
+        return flop, stated.estimated, (stated,), "stated training compute"
+    params = first_fact(ev, "parameters")
+    tokens = first_fact(ev, "training_tokens")
+    n = as_number(params.value) if params else None
+    d = as_number(tokens.value) if tokens else None
+    if params and tokens and n is not None and d is not None:
+        return (
+            FLOP_PER_PARAM_TOKEN * n * d,
+            True,
+            (params, tokens),
+            f"estimate 6 x {n:.3g} parameters x {d:.3g} tokens",
+        )
+    missing = [k for k, v in (("parameters", n), ("training_tokens", d)) if v is None]
+    used = tuple(f for f in (params, tokens) if f is not None)
+    return None, False, used, f"not stated ({' and '.join(missing)} unknown)"
+
+
+def _systemic_risk(ev: Evidence) -> Criterion:
+    title = "Not presumed to have systemic risk (training compute <= 10^25 FLOP, Art. 51(2))"
+    flop, estimated, facts, how = training_compute(ev)
+    locs = tuple(f.location for f in facts)
+    if flop is None:
+        return Criterion(
+            "systemic-risk",
+            title,
+            Outcome.UNKNOWN,
+            f"training compute {how}; the Commission may also designate a model (Art. 51(1)(b))",
+            locs,
+            "state the parameter count and training tokens (or training compute) in the model card",
+        )
+    label = f"{flop:.2e} FLOP ({how}{', an estimate' if estimated else ''})"
+    if flop > SYSTEMIC_RISK_FLOP:
+        return Criterion(
+            "systemic-risk",
+            title,
+            Outcome.FAIL,
+            f"{label} exceeds 10^25: systemic risk presumed, never exempt",
+            locs,
+            value={"flop": flop, "estimated": estimated},
+        )
+    return Criterion(
+        "systemic-risk",
+        title,
+        Outcome.PASS,
+        f"{label} is below 10^25 (designation by the Commission remains possible)",
+        locs,
+        value={"flop": flop, "estimated": estimated},
+    )
+
+
+def _always_apply(ev: Evidence) -> tuple[Criterion, ...]:
+    info = [ev.get(c) for c in (Component.DATA_CARD, Component.DATA_INFORMATION)]
+    seen = [d for d in info if d.status in (Status.PRESENT, Status.PARTIAL)]
+    hint = (
+        f"data documentation seen ({', '.join(str(d.component) for d in seen)}) may feed it"
+        if seen
+        else "no data documentation seen in the release"
+    )
+    return (
+        Criterion(
+            "copyright-policy",
+            "Art. 53(1)(c) copyright policy (always applies)",
+            Outcome.NOT_APPLICABLE,
+            "outside the exemption: every GPAI provider needs a copyright policy honouring TDM opt-outs",
+        ),
+        Criterion(
+            "training-content-summary",
+            "Art. 53(1)(d) public training-content summary (always applies)",
+            Outcome.NOT_APPLICABLE,
+            f"outside the exemption: the AI Office template summary is required; {hint}",
+            locations_of(*seen),
+        ),
+    )
+
+
+def assess(evidence: Evidence) -> Assessment:
+    conditions = (
+        _licence(evidence),
+        _parameters(evidence),
+        _architecture(evidence),
+        _usage(evidence),
+    )
+    monetised = _monetisation(evidence)
+    risk = _systemic_risk(evidence)
+    failed = [c for c in (*conditions, monetised, risk) if c.outcome is Outcome.FAIL]
+    open_conditions = [c for c in conditions if c.outcome is not Outcome.PASS]
+    if failed:
+        status = DOES_NOT_APPLY
+        summary = "exemption does not apply: " + "; ".join(c.id for c in failed)
+    elif open_conditions:
+        status = INSUFFICIENT
+        summary = "not established: " + ", ".join(f"{c.id} {c.outcome}" for c in open_conditions)
+    else:
+        status = MAY_APPLY
+        unverified = [c.id for c in (monetised, risk) if c.outcome is Outcome.UNKNOWN]
+        summary = "conditions (i) and (ii) met; the exemption may apply" + (
+            f" (unverified from artifacts: {', '.join(unverified)})" if unverified else ""
+        )
+    notes = (
+        "The exemption lifts only Art. 53(1)(a) technical documentation and (b) downstream information; "
+        "(c) copyright policy and (d) the training-content summary always apply (recital 104).",
+        "Models with systemic risk (above 10^25 FLOP or designated) are never exempt.",
+        "Art. 2(12): the Regulation does not apply to AI systems released under free and open-source "
+        "licences unless placed on the market as high-risk, prohibited (Art. 5) or transparency-bound "
+        "(Art. 50) systems; this assessment is about the GPAI model.",
+        "Monetisation (recital 103) cannot be read from artifacts unless the release states it.",
+        "The Commission's GPAI guidelines C(2025) 5045 are non-binding; their licence tests are not encoded.",
+    )
+    criteria = (*conditions, monetised, risk, *_always_apply(evidence))
+    return Assessment(
+        framework=ID,
+        name=NAME,
+        version=VERSION,
+        status=status,
+        criteria=criteria,
+        summary=summary,
+        fixes=tuple(dict.fromkeys(c.fix for c in criteria if c.fix and c.outcome is not Outcome.PASS)),
+        notes=notes,
+    )
