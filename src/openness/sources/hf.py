@@ -1,0 +1,497 @@
+"""Hugging Face Hub source: a release where it lives, without downloading its weights.
+
+Online: repo info with file metadata (sizes, LFS SHA-256), refs (branches and tags: intermediate
+checkpoints), the small files only (cards, licence and policy texts, configs, dependency files, small code)
+through ``hf_hub_download`` into the hub cache, safetensors headers through ranged reads, the datasets the
+card names (their licences) and the ``base_model`` chain (bounded depth). What was seen is saved beside
+the hub cache (``<openness cache>/hub/...json``) so a later offline audit sees the same release.
+
+Offline (``--offline``, ``HF_HUB_OFFLINE=1``) or when the Hub cannot be reached: everything comes from the
+hub cache; what the cache cannot say becomes a Note, and the evidence stays ``unknown``.
+
+Contract with the later stages (hub snapshots have no local weight files to read headers from):
+
+- ``HubMetadata.extra["safetensors"] = {path: {"parameters", "dtypes", "tensor_count", "metadata"}}``;
+  ``HubMetadata.safetensors_parameters`` is the sum per dtype;
+- ``HubMetadata.extra["datasets"] = [{id, license, key, card_data, status}]``;
+- ``HubMetadata.extra["lineage"] = [{id, license, license_name, license_link, depth, key, via, status}]``;
+- files not downloaded are listed with ``readable=False``: ``Snapshot.read`` raises ``SourceError`` on them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote
+
+from openness.errors import SourceError, UsageError
+from openness.model import FileEntry, HubMetadata, Location, Note, Snapshot
+from openness.sources import hf_cache
+from openness.sources.http import hub_cache_dir, is_offline, openness_cache_dir
+from openness.sources.interface import SourceOptions
+
+SMALL_FILE_MAX = 1_000_000  # bytes: larger files are listed, never downloaded
+MAX_DOWNLOADS = 48  # small files fetched per repo, most useful first
+MAX_SAFETENSORS = 64  # shard headers read per repo (each a ~100 KB ranged read)
+MAX_DATASETS = 32  # datasets named in the card that are looked up
+MAX_LINEAGE = 16  # base models followed in all
+WORKERS = 8  # concurrent requests per repo
+SIDECAR_VERSION = 1
+
+_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[\w.\-]{1,96})?$")
+_HF_URL = re.compile(
+    r"^https?://(?:www\.)?huggingface\.co/(?:(?P<type>datasets|spaces)/)?"
+    r"(?P<id>[^/@?#]+(?:/[^/@?#]+)?)(?:/(?:tree|blob|resolve)/(?P<rev>[^/?#]+))?(?:[/?#].*)?$"
+)
+_TYPE_PREFIX = {"datasets": "dataset", "spaces": "space", "models": "model"}
+
+# Files worth fetching, by tier (lower first). Anything else is listed with readable=False.
+_TIERS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?i)^(readme|model_card|modelcard|data_card|datacard)(\.[a-z]+)?$"
+               r"|^(licen[cs]e|copying|notice|use_policy|.*policy|.*acceptable.use.*|responsible.use.*)"
+               r"([._-].*)?$|^citation(\.[a-z]+)?$"),
+    re.compile(r"(?i).*config.*\.json$|^params\.json$|^modules\.json$|^special_tokens_map\.json$"
+               r"|.*\.(ya?ml)$"),
+    re.compile(r"(?i)^requirements.*\.txt$|^(pyproject|setup)\.(toml|py|cfg)$|^environment.*\.ya?ml$"
+               r"|^(docker|container)file.*$|^pipfile$|^constraints.*\.txt$|.*\.md$"),
+    re.compile(r"(?i).*\.(py|sh|cfg|toml)$"),
+)
+
+
+@dataclass(frozen=True)
+class HubRef:
+    repo_id: str
+    repo_type: str = "model"
+    revision: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The origin name used in locations: ``hf:org/name`` or ``hf:datasets/org/name``."""
+        prefix = "" if self.repo_type == "model" else f"{self.repo_type}s/"
+        return f"hf:{prefix}{self.repo_id}"
+
+
+def parse_target(target: str, revision: str | None = None) -> HubRef:
+    """``hf:org/name[@rev]``, ``hf:datasets/org/name``, ``https://huggingface.co/org/name[/tree/rev]``."""
+    repo_type, rev = "model", None
+    m = _HF_URL.match(target)
+    if m:
+        repo_type = _TYPE_PREFIX.get(m.group("type") or "models", "model")
+        repo_id = m.group("id")
+        rev = unquote(m.group("rev")) if m.group("rev") else None
+    elif target.startswith("hf:"):
+        rest = target[3:].lstrip("/")
+        head, _, tail = rest.partition("/")
+        if head in _TYPE_PREFIX and tail:
+            repo_type, rest = _TYPE_PREFIX[head], tail
+        repo_id, _, rev_part = rest.partition("@")
+        rev = rev_part or None
+    else:
+        raise UsageError(f"{target}: not a Hugging Face target (use hf:org/name)")
+    if not _REPO_ID.match(repo_id) or ".." in repo_id:
+        raise UsageError(f"{target}: {repo_id!r} is not a Hub repo id (org/name)")
+    if rev and revision and rev != revision:
+        raise UsageError(f"{target}: revision {rev!r} conflicts with --revision {revision!r}")
+    return HubRef(repo_id, repo_type, rev or revision)
+
+
+def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
+    ref = parse_target(target, options.revision)
+    if is_offline(options):
+        return _open_cached(target, ref, options, reason="offline mode: read from the local Hub cache only")
+    from openness.sources.http import hub_error_message, is_network_failure
+
+    try:
+        return _open_online(target, ref, options)
+    except SourceError:
+        raise
+    except Exception as exc:  # the Hub said no, or could not be reached
+        if is_network_failure(exc):
+            why = f"the Hub could not be reached ({hub_error_message(exc)}); read from the local cache"
+            return _open_cached(target, ref, options, reason=why)
+        raise SourceError(f"{target}: {hub_error_message(exc)}") from exc
+
+
+# --------------------------------------------------------------------------- shared pieces
+
+
+def _wanted_tier(path: str, size: int | None) -> int | None:
+    """Download tier of a small file, or None: weights, data and large files are never fetched."""
+    if size is None or size > SMALL_FILE_MAX:
+        return None
+    name = PurePosixPath(path).name
+    for tier, pattern in enumerate(_TIERS):
+        if pattern.match(name):
+            return tier
+    return None
+
+
+def _select_downloads(entries: Iterable[FileEntry]) -> list[str]:
+    ranked = []
+    for e in entries:
+        tier = _wanted_tier(e.path, e.size)
+        if tier is not None:
+            ranked.append((tier, e.path.count("/"), e.path))
+    return [p for _, _, p in sorted(ranked)[:MAX_DOWNLOADS]]
+
+
+def _reader(local: Mapping[str, Path]) -> Callable[[str, int], bytes]:
+    def read(path: str, limit: int) -> bytes:
+        where = local.get(path)
+        if where is None:
+            raise SourceError(f"{path}: not downloaded (only small files are fetched from the Hub)")
+        try:
+            return hf_cache.read_bounded(where, limit)
+        except OSError as exc:
+            raise SourceError(f"{path}: {exc.strerror or exc}") from exc
+
+    return read
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if isinstance(v, str | int | float)]
+    return []
+
+
+def _license_fields(card: Mapping[str, Any]) -> dict[str, Any]:
+    lic = card.get("license")
+    return {
+        "license": lic if isinstance(lic, str) or lic is None else ", ".join(_as_list(lic)),
+        "license_name": card.get("license_name"),
+        "license_link": card.get("license_link"),
+    }
+
+
+def _sum_dtypes(per_file: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for info in per_file.values():
+        for dtype, n in (info.get("dtypes") or {}).items():
+            total[dtype] = total.get(dtype, 0) + int(n)
+    return total
+
+
+def _sidecar_path(ref: HubRef, options: SourceOptions, commit: str) -> Path:
+    folder = hf_cache.repo_folder(Path("hub"), ref.repo_id, ref.repo_type).name
+    return openness_cache_dir(options) / "hub" / folder / f"{commit}.json"
+
+
+# --------------------------------------------------------------------------- offline: the hub cache
+
+
+def _open_cached(target: str, ref: HubRef, options: SourceOptions, *, reason: str) -> Snapshot:
+    cache = hub_cache_dir()
+    folder = hf_cache.repo_folder(cache, ref.repo_id, ref.repo_type)
+    commit = hf_cache.resolve_commit(folder, ref.revision)
+    if commit is None:
+        raise SourceError(
+            f"{target}: {reason.split(':')[0]}, and revision {ref.revision or 'main'} of {ref.repo_id} "
+            f"is not in the Hugging Face cache ({cache})"
+        )
+    where = Location(key="hub:cache", origin=ref.label)
+    notes = [Note("info", reason, where)]
+    local: dict[str, Path] = {}
+    cached: dict[str, hf_cache.CachedFile] = {}
+    for cf in hf_cache.list_snapshot(folder, commit, options.max_files):
+        cached[cf.path] = cf
+        local[cf.path] = cf.local
+
+    sidecar = _load_sidecar(_sidecar_path(ref, options, commit))
+    if sidecar is not None:
+        files, hub = sidecar
+        # Files the cache holds become readable; the rest stay listed as the Hub described them.
+        files = tuple(replace(f, readable=f.path in local) for f in files)
+        known = {f.path for f in files}
+        files += tuple(_cached_entry(cf, ref) for p, cf in cached.items() if p not in known)
+        notes.append(Note("info", "repo listing, refs and lookups from the last online audit", where))
+        return Snapshot(target, "hf", files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,))
+
+    files = tuple(_cached_entry(cf, ref) for cf in cached.values())
+    card = hf_cache.card_front_matter(local["README.md"]) if "README.md" in local else {}
+    per_file: dict[str, dict[str, Any]] = {}
+    for path, cf in cached.items():
+        if path.endswith(".safetensors"):
+            try:
+                per_file[path] = hf_cache.safetensors_summary(cf.local)
+            except (OSError, ValueError) as exc:
+                at = Location(path, origin=ref.label)
+                notes.append(Note("warning", f"safetensors header unreadable: {exc}", at))
+    notes.append(Note(
+        "warning",
+        "offline: only files in the local cache are listed; the repo may hold more (weights, code), "
+        "refs and intermediate checkpoints are unknown",
+        where,
+    ))
+    datasets = [_cached_dataset(cache, d) for d in _as_list(card.get("datasets"))[:MAX_DATASETS]]
+    lineage = _cached_lineage(cache, card, options) if options.follow_lineage else []
+    hub = HubMetadata(
+        repo_id=ref.repo_id,
+        repo_type=ref.repo_type,
+        revision=ref.revision or "main",
+        sha=commit,
+        card_data=card,
+        tags=tuple(_as_list(card.get("tags"))),
+        refs=hf_cache.cached_refs(folder),
+        safetensors_parameters=_sum_dtypes(per_file),
+        extra={
+            "source": "cache",
+            "complete": False,
+            "safetensors": per_file,
+            "datasets": datasets,
+            "lineage": lineage,
+        },
+    )
+    return Snapshot(target, "hf", files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,))
+
+
+def _cached_entry(cf: hf_cache.CachedFile, ref: HubRef) -> FileEntry:
+    return FileEntry(cf.path, cf.size, sha256=cf.sha256, origin=ref.label, readable=True, lfs=cf.lfs)
+
+
+def _cached_card(cache: Path, repo_id: str, repo_type: str) -> dict[str, Any] | None:
+    folder = hf_cache.repo_folder(cache, repo_id, repo_type)
+    commit = hf_cache.resolve_commit(folder, None)
+    if commit is None:
+        return None
+    readme = folder / "snapshots" / commit / "README.md"
+    return hf_cache.card_front_matter(readme) if readme.is_file() else {}
+
+
+def _cached_dataset(cache: Path, dataset_id: str) -> dict[str, Any]:
+    card = _cached_card(cache, dataset_id, "dataset")
+    entry: dict[str, Any] = {"id": dataset_id, "key": "card:datasets", "card_data": card or {}}
+    entry.update(_license_fields(card or {}))
+    entry["status"] = "cached" if card is not None else "not-looked-up (offline, not cached)"
+    return entry
+
+
+def _cached_lineage(cache: Path, card: Mapping[str, Any], options: SourceOptions) -> list[dict[str, Any]]:
+    def lookup(repo_id: str) -> tuple[dict[str, Any] | None, str]:
+        found = _cached_card(cache, repo_id, "model")
+        return found, "cached" if found is not None else "not-looked-up (offline, not cached)"
+
+    return _follow_lineage(card, options, lookup)
+
+
+def _follow_lineage(
+    card: Mapping[str, Any],
+    options: SourceOptions,
+    lookup: Callable[[str], tuple[dict[str, Any] | None, str]],
+) -> list[dict[str, Any]]:
+    """Breadth-first along ``base_model`` up to ``options.lineage_depth``, each model once."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    frontier: list[tuple[str, str | None]] = [(b, None) for b in _as_list(card.get("base_model"))]
+    relation = card.get("base_model_relation")
+    for depth in range(1, max(0, options.lineage_depth) + 1):
+        nxt: list[tuple[str, str | None]] = []
+        for base, via in frontier:
+            if base in seen or len(out) >= MAX_LINEAGE or not _REPO_ID.match(base):
+                continue
+            seen.add(base)
+            base_card, status = lookup(base)
+            entry: dict[str, Any] = {"id": base, "depth": depth, "key": "card:base_model", "via": via,
+                                     "status": status}
+            entry.update(_license_fields(base_card or {}))
+            if depth == 1 and isinstance(relation, str):
+                entry["relation"] = relation
+            out.append(entry)
+            if base_card:
+                nxt.extend((b, base) for b in _as_list(base_card.get("base_model")))
+        frontier = nxt
+        if not frontier:
+            break
+    return out
+
+
+# --------------------------------------------------------------------------- online
+
+
+def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
+    from openness.sources.http import hub_api, hub_error_message
+
+    api = hub_api(options)
+    info: Any = api.repo_info(ref.repo_id, repo_type=ref.repo_type, revision=ref.revision,
+                         files_metadata=True, timeout=options.timeout)
+    notes: list[Note] = []
+    where = Location(key="hub:api", origin=ref.label)
+    revision = ref.revision or "main"
+    files = tuple(
+        FileEntry(
+            path=s.rfilename,
+            size=int(s.lfs.size if s.lfs else (s.size or 0)),
+            sha256=s.lfs.sha256 if s.lfs else None,
+            origin=ref.label,
+            readable=False,
+            lfs=s.lfs is not None,
+        )
+        for s in (info.siblings or [])[: options.max_files]
+    )
+    if info.siblings is not None and len(info.siblings) > options.max_files:
+        notes.append(Note("warning", f"only the first {options.max_files} files are listed", where))
+    card: dict[str, Any] = info.card_data.to_dict() if info.card_data is not None else {}
+    wanted = _select_downloads(files)
+    st_files = [f.path for f in files if f.path.endswith(".safetensors")]
+
+    def download(path: str) -> tuple[str, Path | None, str | None]:
+        from huggingface_hub import hf_hub_download
+
+        try:
+            got = hf_hub_download(ref.repo_id, path, repo_type=ref.repo_type, revision=revision,
+                                  cache_dir=hub_cache_dir(), token=options.token, endpoint=api.endpoint,
+                                  etag_timeout=options.timeout)
+            return path, Path(str(got)), None
+        except Exception as exc:
+            return path, None, hub_error_message(exc)
+
+    def header(path: str) -> tuple[str, dict[str, Any] | None, str | None]:
+        try:
+            meta = api.parse_safetensors_file_metadata(ref.repo_id, path, repo_type=ref.repo_type,
+                                                       revision=revision, timeout=options.timeout)
+        except Exception as exc:
+            return path, None, hub_error_message(exc)
+        dtypes = {str(k): int(v) for k, v in meta.parameter_count.items()}
+        return path, {
+            "parameters": sum(dtypes.values()),
+            "dtypes": dtypes,
+            "tensor_count": len(meta.tensors),
+            "metadata": {str(k): str(v)[:200] for k, v in list((meta.metadata or {}).items())[:32]},
+        }, None
+
+    def refs() -> tuple[list[str], list[str], str | None]:
+        try:
+            got = api.list_repo_refs(ref.repo_id, repo_type=ref.repo_type)
+        except Exception as exc:
+            return [], [], hub_error_message(exc)
+        return [b.name for b in got.branches], [t.name for t in got.tags], None
+
+    def remote_card(repo_id: str, repo_type: str) -> tuple[dict[str, Any] | None, str]:
+        try:
+            other: Any = api.repo_info(repo_id, repo_type=repo_type, timeout=options.timeout)
+        except Exception as exc:
+            return None, hub_error_message(exc)
+        return (other.card_data.to_dict() if other.card_data is not None else {}), "found"
+
+    def dataset(dataset_id: str) -> dict[str, Any]:
+        found, status = remote_card(dataset_id, "dataset")
+        entry: dict[str, Any] = {"id": dataset_id, "key": "card:datasets", "card_data": found or {},
+                                 "status": status}
+        entry.update(_license_fields(found or {}))
+        return entry
+
+    # Everything is submitted before anything is awaited: one repo costs about its slowest request.
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="openness-hf") as pool:
+        refs_job = pool.submit(refs)
+        lineage_job = pool.submit(_follow_lineage, card if options.follow_lineage else {}, options,
+                                  lambda rid: remote_card(rid, "model"))
+        download_jobs = [pool.submit(download, p) for p in wanted]
+        header_jobs = [pool.submit(header, p) for p in st_files[:MAX_SAFETENSORS]]
+        dataset_jobs = [pool.submit(dataset, d) for d in _as_list(card.get("datasets"))[:MAX_DATASETS]]
+        downloads = [j.result() for j in download_jobs]
+        headers = [j.result() for j in header_jobs]
+        datasets = [j.result() for j in dataset_jobs]
+        lineage = lineage_job.result()
+        branches, tags, refs_error = refs_job.result()
+
+    local = {p: where_ for p, where_, _ in downloads if where_ is not None}
+    failed = [(p, err) for p, where_, err in downloads if where_ is None]
+    if failed:
+        sample = "; ".join(f"{p}: {err}" for p, err in failed[:5])
+        notes.append(Note("warning", f"{len(failed)} small file(s) could not be fetched, their content is "
+                          f"unknown ({sample})", where))
+    files = tuple(replace(f, readable=f.path in local) for f in files)
+    if not card and "README.md" in local:
+        card = hf_cache.card_front_matter(local["README.md"])
+
+    per_file = {p: h for p, h, _ in headers if h is not None}
+    bad_headers = [(p, err) for p, h, err in headers if h is None]
+    if bad_headers:
+        notes.append(Note("warning", f"{len(bad_headers)} safetensors header(s) unreadable "
+                          f"({bad_headers[0][0]}: {bad_headers[0][1]})", where))
+    params = _sum_dtypes(per_file)
+    if len(st_files) > MAX_SAFETENSORS:
+        notes.append(Note("info", f"{len(st_files)} safetensors files: headers read for the first "
+                          f"{MAX_SAFETENSORS} only", where))
+    if (not params or len(per_file) < len(st_files)) and getattr(info, "safetensors", None) is not None:
+        params = {str(k): int(v) for k, v in info.safetensors.parameters.items()}  # the Hub's own count
+    if refs_error:
+        notes.append(Note("warning", f"refs could not be listed ({refs_error}): intermediate checkpoints "
+                          "are unknown", Location(key="hub:refs", origin=ref.label)))
+    for d in datasets:
+        if d["status"] != "found":
+            notes.append(Note("info", f"dataset {d['id']}: {d['status']}", Location(key="card:datasets",
+                                                                                    origin=ref.label)))
+    for b in lineage:
+        if b["status"] != "found":
+            notes.append(Note("warning", f"base model {b['id']}: {b['status']}; its licence is unknown",
+                              Location(key="card:base_model", origin=ref.label)))
+    gated = getattr(info, "gated", None)
+    if gated and failed:
+        notes.append(Note("warning", f"gated repo ({gated}): without granted access its files could not be "
+                          "read; card data comes from the Hub API",
+                          Location(key="hub:gated", origin=ref.label)))
+
+    hub = HubMetadata(
+        repo_id=ref.repo_id,
+        repo_type=ref.repo_type,
+        revision=revision,
+        sha=info.sha,
+        card_data=card,
+        tags=tuple(info.tags or ()),
+        gated=gated,
+        private=getattr(info, "private", None),
+        refs=tuple(branches) + tuple(tags),
+        downloads=getattr(info, "downloads", None),
+        safetensors_parameters=params,
+        extra={
+            "source": "hub",
+            "complete": not (failed or bad_headers or refs_error),
+            "branches": branches,
+            "hub_tags": tags,
+            "safetensors": per_file,
+            "datasets": datasets,
+            "lineage": lineage,
+        },
+    )
+    if info.sha:
+        _save_sidecar(_sidecar_path(ref, options, info.sha), files, hub)
+    return Snapshot(target, "hf", files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,))
+
+
+# --------------------------------------------------------------------------- sidecar
+
+
+def _save_sidecar(path: Path, files: tuple[FileEntry, ...], hub: HubMetadata) -> None:
+    """Remember what the Hub said at this commit, for offline audits (best effort)."""
+    doc = {"version": SIDECAR_VERSION, "files": [asdict(f) for f in files], "hub": asdict(hub)}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(doc, default=str), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only cache costs only the offline listing
+
+
+def _load_sidecar(path: Path) -> tuple[tuple[FileEntry, ...], HubMetadata] | None:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("version") != SIDECAR_VERSION:
+            return None
+        files = tuple(FileEntry(**f) for f in doc["files"])
+        raw = doc["hub"]
+        raw["tags"] = tuple(raw.get("tags") or ())
+        raw["refs"] = tuple(raw.get("refs") or ())
+        hub = HubMetadata(**raw)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    extra = dict(hub.extra)
+    extra["source"] = "cache+sidecar"
+    return files, replace(hub, extra=extra)

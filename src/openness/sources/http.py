@@ -1,0 +1,209 @@
+"""The one network chokepoint of the package: how the sources stage talks to the outside.
+
+Everything that may touch the network asks this module first:
+
+- ``is_offline(options)``: the single place where offline mode is decided (``SourceOptions.offline``,
+  ``HF_HUB_OFFLINE`` / ``TRANSFORMERS_OFFLINE``, read at call time so tests and batch runs can flip it);
+- ``hub_api(options)``: a ``huggingface_hub.HfApi`` whose shared HTTP client comes from our factory
+  (timeouts on every request, retries with exponential backoff on 429/5xx and connection errors,
+  ``Retry-After`` honoured up to a cap);
+- ``hub_error_message(exc)``: any Hub/HTTP failure as one line, for a ``SourceError`` or a ``Note``.
+
+``huggingface_hub`` and its HTTP stack (``httpx2``) are imported lazily: an offline audit reads only
+the cache and must not pay their import time (about half a second together).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openness.errors import SourceError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from huggingface_hub import HfApi
+
+    from openness.sources.interface import SourceOptions
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_RETRIES = 3
+BACKOFF_BASE = 0.5  # seconds; doubles each retry
+BACKOFF_CAP = 8.0  # never sleep longer than this, whatever Retry-After says
+USER_AGENT = "openness (+https://github.com/openness; audit tool)"
+
+_TRUE = {"1", "true", "yes", "on"}
+_configured_timeout: float | None = None
+_lock = threading.Lock()
+
+
+# --------------------------------------------------------------------------- offline and places
+
+
+def is_offline(options: SourceOptions | None = None) -> bool:
+    """True when no network access is allowed: the only place this is decided."""
+    if options is not None and options.offline:
+        return True
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "OPENNESS_OFFLINE"):
+        if os.environ.get(var, "").strip().lower() in _TRUE:
+            return True
+    return False
+
+
+def hub_cache_dir() -> Path:
+    """The Hugging Face hub cache (``HF_HUB_CACHE``, ``HF_HOME``/hub, or the default), read at call time."""
+    explicit = os.environ.get("HF_HUB_CACHE") or os.environ.get("HUGGINGFACE_HUB_CACHE")
+    if explicit:
+        return Path(os.path.expandvars(explicit)).expanduser()
+    home = os.environ.get("HF_HOME")
+    if home:
+        return Path(os.path.expandvars(home)).expanduser() / "hub"
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "huggingface" / "hub"
+
+
+def hub_endpoint() -> str:
+    """The Hub's base URL (``HF_ENDPOINT``), read at call time so a mirror or a local server can stand in."""
+    return (os.environ.get("HF_ENDPOINT") or "https://huggingface.co").rstrip("/")
+
+
+def openness_cache_dir(options: SourceOptions | None = None) -> Path:
+    """Where openness keeps its own caches (git clones, hub metadata sidecars)."""
+    if options is not None and options.cache_dir is not None:
+        return Path(options.cache_dir)
+    env = os.environ.get("OPENNESS_CACHE")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "openness"
+
+
+# --------------------------------------------------------------------------- the HTTP client
+
+
+def backoff_delay(attempt: int, retry_after: str | None = None) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based); ``Retry-After`` wins, capped."""
+    if retry_after:
+        try:
+            return min(BACKOFF_CAP, max(0.0, float(retry_after)))
+        except ValueError:
+            pass  # an HTTP date: fall back to our own schedule
+    return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempt - 1)))
+
+
+def _client_factory(timeout: float) -> Callable[[], Any]:
+    """A factory for ``huggingface_hub.set_client_factory``: the hub's hooks, our transport and timeouts."""
+    import httpx2
+    from huggingface_hub.utils._http import hf_request_event_hook
+
+    class RetryTransport(httpx2.BaseTransport):
+        """Retries idempotent requests on 429/5xx and connection errors, with backoff.
+
+        ``huggingface_hub`` calls such as ``model_info`` go straight to the client without retries, and
+        pass ``timeout=None`` (meaning *no* timeout in httpx): both are fixed here, under every call.
+        """
+
+        def __init__(self) -> None:
+            self._inner = httpx2.HTTPTransport(retries=1)  # connection-level retry only
+
+        def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+            limits = request.extensions.get("timeout") or {}
+            if not limits or any(v is None for v in limits.values()):
+                request.extensions["timeout"] = httpx2.Timeout(timeout).as_dict()
+            retry = request.method in ("GET", "HEAD", "OPTIONS")
+            attempt = 0
+            while True:
+                attempt += 1
+                try:
+                    response = self._inner.handle_request(request)
+                except (httpx2.ConnectError, httpx2.ReadTimeout, httpx2.ConnectTimeout,
+                        httpx2.RemoteProtocolError):
+                    if not retry or attempt > MAX_RETRIES:
+                        raise
+                    time.sleep(backoff_delay(attempt))
+                    continue
+                if not retry or response.status_code not in RETRY_STATUSES or attempt > MAX_RETRIES:
+                    return response
+                delay = backoff_delay(attempt, response.headers.get("Retry-After"))
+                response.close()
+                time.sleep(delay)
+
+        def close(self) -> None:
+            self._inner.close()
+
+    def factory() -> Any:
+        return httpx2.Client(
+            event_hooks={"request": [hf_request_event_hook]},  # keeps the hub's offline guard and ids
+            follow_redirects=True,
+            timeout=httpx2.Timeout(timeout),
+            transport=RetryTransport(),
+            headers={"user-agent": USER_AGENT},
+        )
+
+    return factory
+
+
+def configure_hub(options: SourceOptions) -> None:
+    """Install our client factory in ``huggingface_hub`` (once per timeout value; thread-safe)."""
+    global _configured_timeout
+    if _configured_timeout == options.timeout:
+        return
+    with _lock:
+        if _configured_timeout == options.timeout:
+            return
+        from huggingface_hub import set_client_factory
+
+        set_client_factory(_client_factory(options.timeout))
+        _configured_timeout = options.timeout
+
+
+def hub_api(options: SourceOptions) -> HfApi:
+    """An ``HfApi`` on our HTTP client. The token: ``options.token``, else the hub's usual places."""
+    if is_offline(options):
+        raise SourceError("offline: the Hugging Face Hub may not be contacted (read the cache instead)")
+    configure_hub(options)
+    from huggingface_hub import HfApi
+
+    return HfApi(endpoint=hub_endpoint(), token=options.token, library_name="openness")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def hub_error_message(exc: BaseException) -> str:
+    """One line saying what went wrong talking to the Hub (no tracebacks, no response bodies)."""
+    from huggingface_hub import errors as hf
+
+    if isinstance(exc, hf.GatedRepoError):
+        return "gated: access has not been granted to this token (accept the terms on the Hub, set HF_TOKEN)"
+    if isinstance(exc, hf.RepositoryNotFoundError):
+        return "not found, or private without a token that can see it (set HF_TOKEN)"
+    if isinstance(exc, hf.RevisionNotFoundError):
+        return "revision not found"
+    if isinstance(exc, hf.EntryNotFoundError):
+        return "file not found"
+    if isinstance(exc, hf.DisabledRepoError):
+        return "repository disabled on the Hub"
+    if isinstance(exc, hf.OfflineModeIsEnabled):
+        return "offline mode is enabled"
+    if isinstance(exc, hf.HfHubHTTPError):
+        status = exc.response.status_code if exc.response is not None else "?"
+        return f"HTTP {status} from the Hub"
+    name = type(exc).__name__
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{name}: {text}"[:300] if text else name
+
+
+def is_network_failure(exc: BaseException) -> bool:
+    """True when the Hub could not be reached at all (fall back to the cache), not when it said no."""
+    import httpx2
+    from huggingface_hub import errors as hf
+
+    if isinstance(exc, hf.OfflineModeIsEnabled | httpx2.TransportError):
+        return True
+    if isinstance(exc, hf.HfHubHTTPError) and exc.response is not None:
+        return exc.response.status_code in RETRY_STATUSES
+    return False
