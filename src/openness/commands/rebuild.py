@@ -1,0 +1,111 @@
+"""``openness rebuild PATH``: retrain a release from its recipe, compare tensor by tensor, attest.
+
+Exit codes: 0 identical or within tolerance; 1 diverged; 2 failed (bad recipe, command failed or
+timed out, outputs missing) or bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from openness.errors import UsageError
+from openness.rebuild import RebuildOptions, RebuildResult, rebuild
+from openness.rebuild.environment import ENV_MODES
+
+EXIT = {"identical": 0, "within-tolerance": 0, "diverged": 1, "failed": 2}
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "rebuild",
+        help="retrain a release from its openness-rebuild.toml and compare with the released weights",
+        description="Rebuild a release's weights from its recipe, compare them tensor by tensor with the "
+        "released files, and write an in-toto attestation. Runs the release's own training command.",
+    )
+    p.add_argument("path", help="release directory holding openness-rebuild.toml, or the recipe file")
+    p.add_argument(
+        "--steps",
+        type=int,
+        metavar="N",
+        help="segment rebuild: N steps from a released checkpoint to the next one",
+    )
+    p.add_argument("--from-step", type=int, metavar="S", help="segment start (default: the first that fits)")
+    p.add_argument("--format", "-f", default="text", choices=("text", "json"), help="output format")
+    p.add_argument(
+        "--timeout", type=float, metavar="S", help="time limit for the commands (default: recipe's)"
+    )
+    p.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="let the build reach the network (install requirements, fetch data)",
+    )
+    p.add_argument(
+        "--env",
+        default="auto",
+        choices=ENV_MODES,
+        dest="env_mode",
+        help="auto: venv reusing host packages when the pins match, else isolated; "
+        "isolated: fresh venv + pip install; host: the current interpreter",
+    )
+    p.add_argument("--workdir", type=Path, help="working directory (new or empty; default: a temp dir)")
+    p.add_argument("--keep-workdir", action="store_true", help="keep the build tree and venv afterwards")
+    p.add_argument("--attestation", type=Path, metavar="FILE", help="also write the attestation here")
+    p.set_defaults(run=run)
+
+
+def render_text(r: RebuildResult) -> str:
+    lines = [f"rebuild {r.target} ({r.mode}): {r.result}", f"  {r.reason}"]
+    if r.segment:
+        s = r.segment
+        lines.append(
+            f"  segment: step {s['from_step']} -> {s['to_step']} ({s['start']} -> {s['compare_with']})"
+        )
+    for o in r.outputs:
+        lines.append(f"  {o.status:<16} {o.path}  {o.detail}")
+        for t in [t for t in o.tensors if t.status not in ("identical", "within-tolerance")][:5]:
+            extra = (
+                f"max abs {t.max_abs_diff:.3g}, max rel {t.max_rel_diff:.3g}, {t.mismatched}/{t.elements} "
+                "elements"
+                if t.max_abs_diff is not None
+                else t.detail
+            )
+            lines.append(f"      {t.name}: {t.status} ({extra})")
+    env = r.environment
+    if env.get("python"):
+        pkgs = ", ".join(f"{k} {v}" for k, v in (env.get("packages") or {}).items())
+        host = env.get("host", {})
+        lines.append(f"  environment: Python {env['python']}; {pkgs}; {host.get('os')}; {host.get('cpu')}")
+        lines.append(f"  isolation: {env.get('mode')}; network {env.get('network')}")
+    if r.attestation:
+        lines.append(f"  attestation: {r.attestation}")
+    if r.log:
+        lines.append(f"  log: {r.log}")
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    if args.from_step is not None and args.steps is None:
+        raise UsageError("--from-step needs --steps")
+    options = RebuildOptions(
+        steps=args.steps,
+        from_step=args.from_step,
+        timeout=args.timeout,
+        allow_network=args.allow_network,
+        keep_workdir=args.keep_workdir,
+        workdir=args.workdir,
+        env_mode=args.env_mode,
+        attestation=args.attestation,
+    )
+    result = rebuild(args.path, options)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(render_text(result))
+    if result.result == "failed":
+        print(f"openness: rebuild failed: {result.reason}", file=sys.stderr)
+    return EXIT[result.result]
