@@ -249,9 +249,12 @@ def locations_of(
     return tuple(dict.fromkeys(out))
 
 
-def first_fact(evidence: Evidence, key: str) -> Fact | None:
-    """The first stated (not estimated) fact with this key, else the first estimated one."""
-    facts = evidence.facts_for(key)
+def first_fact(evidence: Evidence, *keys: str) -> Fact | None:
+    """The first stated (not estimated) fact under the first key that has one, else an estimated one.
+
+    Several keys name aliases in order of preference (e.g. ``seed``, ``random_seed``).
+    """
+    facts = tuple(f for key in keys for f in evidence.facts_for(key))
     stated = [f for f in facts if not f.estimated]
     pool = stated or list(facts)
     return pool[0] if pool else None

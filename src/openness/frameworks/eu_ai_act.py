@@ -11,6 +11,8 @@ content summary always apply. This is a reading of artifacts, not legal advice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from openness.frameworks.common import (
     LicenseState,
     as_number,
@@ -137,52 +139,94 @@ def _monetisation(ev: Evidence) -> Criterion:
     return Criterion("not-monetised", title, Outcome.PASS, "stated not monetised", (fact.location,))
 
 
-def training_compute(ev: Evidence) -> tuple[float | None, bool, tuple[Fact, ...], str]:
-    """Training compute in FLOP: a stated ``training_flops`` fact, else 6 x parameters x training tokens.
+@dataclass(frozen=True)
+class Compute:
+    """Training compute in FLOP, as a range when the release states several candidate values."""
 
-    Returns (flop, estimated, facts used, how).
+    low: float | None
+    high: float | None
+    estimated: bool
+    facts: tuple[Fact, ...]
+    how: str
+
+
+PARAMETER_KEYS = ("parameters", "parameters_stated")  # measured from weight headers first, then stated
+
+
+def _numbers(facts: tuple[Fact, ...]) -> list[tuple[float, Fact]]:
+    return [(n, f) for f in facts if (n := as_number(f.value)) is not None and n > 0]
+
+
+def training_compute(ev: Evidence) -> Compute:
+    """A stated ``training_flops`` fact, else 6 x parameters x training tokens (an estimate).
+
+    When a card states several parameter counts or token counts (model families, comparisons), the
+    estimate spans the smallest to the largest product, and a verdict needs both ends on one side.
     """
-    stated = first_fact(ev, "training_flops")
-    if stated is not None and (flop := as_number(stated.value)) is not None:
-        return flop, stated.estimated, (stated,), "stated training compute"
-    params = first_fact(ev, "parameters")
-    tokens = first_fact(ev, "training_tokens")
-    n = as_number(params.value) if params else None
-    d = as_number(tokens.value) if tokens else None
-    if params and tokens and n is not None and d is not None:
-        return (
-            FLOP_PER_PARAM_TOKEN * n * d,
-            True,
-            (params, tokens),
-            f"estimate 6 x {n:.3g} parameters x {d:.3g} tokens",
+    stated = _numbers(ev.facts_for("training_flops"))
+    if stated:
+        values = [n for n, _ in stated]
+        return Compute(
+            min(values),
+            max(values),
+            any(f.estimated for _, f in stated),
+            tuple(f for _, f in stated),
+            "stated training compute",
         )
-    missing = [k for k, v in (("parameters", n), ("training_tokens", d)) if v is None]
-    used = tuple(f for f in (params, tokens) if f is not None)
-    return None, False, used, f"not stated ({' and '.join(missing)} unknown)"
+    measured = _numbers(ev.facts_for(PARAMETER_KEYS[0]))
+    params = measured or _numbers(ev.facts_for(PARAMETER_KEYS[1]))
+    tokens = _numbers(ev.facts_for("training_tokens"))
+    if params and tokens:
+        p = [n for n, _ in params]
+        t = [n for n, _ in tokens]
+        low, high = FLOP_PER_PARAM_TOKEN * min(p) * min(t), FLOP_PER_PARAM_TOKEN * max(p) * max(t)
+        span = (
+            f"{min(p):.3g} parameters x {min(t):.3g} tokens"
+            if low == high
+            else f"{min(p):.3g}-{max(p):.3g} parameters x {min(t):.3g}-{max(t):.3g} tokens"
+        )
+        facts = tuple(f for _, f in params) + tuple(f for _, f in tokens)
+        return Compute(low, high, True, facts, f"estimate 6 x {span}")
+    missing = [k for k, v in (("parameters", params), ("training_tokens", tokens)) if not v]
+    facts = tuple(f for _, f in params) + tuple(f for _, f in tokens)
+    return Compute(None, None, False, facts, f"not stated ({' and '.join(missing)} unknown)")
 
 
 def _systemic_risk(ev: Evidence) -> Criterion:
     title = "Not presumed to have systemic risk (training compute <= 10^25 FLOP, Art. 51(2))"
-    flop, estimated, facts, how = training_compute(ev)
-    locs = tuple(f.location for f in facts)
-    if flop is None:
+    c = training_compute(ev)
+    locs = tuple(dict.fromkeys(f.location for f in c.facts))
+    fix = "state the parameter count and training tokens (or training compute) in the model card"
+    if c.low is None or c.high is None:
         return Criterion(
             "systemic-risk",
             title,
             Outcome.UNKNOWN,
-            f"training compute {how}; the Commission may also designate a model (Art. 51(1)(b))",
+            f"training compute {c.how}; the Commission may also designate a model (Art. 51(1)(b))",
             locs,
-            "state the parameter count and training tokens (or training compute) in the model card",
+            fix,
         )
-    label = f"{flop:.2e} FLOP ({how}{', an estimate' if estimated else ''})"
-    if flop > SYSTEMIC_RISK_FLOP:
+    amount = f"{c.low:.2e}" if c.low == c.high else f"{c.low:.2e} to {c.high:.2e}"
+    label = f"{amount} FLOP ({c.how}{', an estimate' if c.estimated else ''})"
+    value = {"flop": c.high, "flop_low": c.low, "estimated": c.estimated}
+    if c.low > SYSTEMIC_RISK_FLOP:
         return Criterion(
             "systemic-risk",
             title,
             Outcome.FAIL,
             f"{label} exceeds 10^25: systemic risk presumed, never exempt",
             locs,
-            value={"flop": flop, "estimated": estimated},
+            value=value,
+        )
+    if c.high > SYSTEMIC_RISK_FLOP:
+        return Criterion(
+            "systemic-risk",
+            title,
+            Outcome.UNKNOWN,
+            f"{label} straddles 10^25: the stated figures do not settle it",
+            locs,
+            fix,
+            value=value,
         )
     return Criterion(
         "systemic-risk",
@@ -190,7 +234,7 @@ def _systemic_risk(ev: Evidence) -> Criterion:
         Outcome.PASS,
         f"{label} is below 10^25 (designation by the Commission remains possible)",
         locs,
-        value={"flop": flop, "estimated": estimated},
+        value=value,
     )
 
 

@@ -82,12 +82,12 @@ def _from_component(ev: Evidence, component: Component) -> Factor:
     return Factor(ce.status, describe(ce), locations_of(ce))
 
 
-def _fact_or_component(ev: Evidence, key: str, component: Component) -> Factor:
-    fact = first_fact(ev, key)
+def _fact_or_component(ev: Evidence, keys: tuple[str, ...], component: Component) -> Factor:
+    fact = first_fact(ev, *keys)
     ce = ev.get(component)
     if fact is not None:
         status = _fact_status(fact)
-        return Factor(status, f"{key}: {fact.value!r}; {describe(ce)}", locations_of(fact, ce))
+        return Factor(status, f"{fact.key}: {fact.value!r}; {describe(ce)}", locations_of(fact, ce))
     return Factor(ce.status, describe(ce), locations_of(ce))
 
 
@@ -192,8 +192,8 @@ def _factors(ev: Evidence) -> dict[str, Factor]:
         "architecture": _from_component(ev, Component.MODEL_ARCHITECTURE),
         "hyperparameters": _from_component(ev, Component.HYPERPARAMETERS),
         "training-script-version": _script_version(ev),
-        "library-versions": _fact_or_component(ev, "pinned_dependencies", Component.ENVIRONMENT),
-        "random-seeds": _fact_or_component(ev, "seed", Component.RANDOM_SEEDS),
+        "library-versions": _fact_or_component(ev, ("pinned_dependencies",), Component.ENVIRONMENT),
+        "random-seeds": _fact_or_component(ev, ("seed", "random_seed"), Component.RANDOM_SEEDS),
         "hardware": _hardware(ev),
         "os-container": _os_container(ev),
         "documentation": _documentation(ev),
