@@ -1,0 +1,347 @@
+"""Build the inventory: a role for every file, from names first and a bounded head of content.
+
+Reading is bounded three ways: a few KB per text file, a total budget per audit for text, and
+a separate budget for weight headers. When a budget runs out the rest is classified by name
+alone and a note says so. Nothing is imported, executed or unpickled.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+
+from openness.errors import SourceError
+from openness.inventory import headers
+from openness.inventory.code import analyse
+from openness.inventory.names import (
+    NEEDS_CODE,
+    NEEDS_CONFIG,
+    NEEDS_DOWNLOAD,
+    NEEDS_INDEX,
+    NEEDS_README,
+    NEEDS_WEIGHTS,
+    PICKLE_FORMATS,
+    PathGuess,
+    PathParts,
+    is_canonical_license,
+    split,
+    guess,
+)
+from openness.model import (
+    Classified,
+    FileEntry,
+    Inventory,
+    Location,
+    Note,
+    Role,
+    Snapshot,
+    WeightFormat,
+    WeightsInfo,
+)
+
+CODE_READ = 4 * 1024  # head of a code file: imports and the first definitions
+CARD_READ = 16 * 1024  # head of a README: front matter and the first sections
+CONFIG_READ = 8 * 1024
+TEXT_BUDGET = 16 * 1024 * 1024  # text bytes read per audit
+HEADER_BUDGET = 256 * 1024 * 1024  # weight-header bytes read per audit (GGUF vocabularies are MBs)
+MAX_NOTES_PER_KIND = 20
+
+_HYPERPARAMETERS = re.compile(
+    r"""(?<![\w.])["']?(lr|learning_rate|base_lr|max_lr|min_lr|batch_size|train_batch_size|global_batch_size|
+    micro_batch_size|train_micro_batch_size_per_gpu|per_device_train_batch_size|gradient_accumulation_steps|
+    warmup|warmup_steps|warmup_iters|warmup_ratio|lr_warmup_steps|weight_decay|max_steps|train_iters|max_iters|
+    num_train_epochs|epochs|max_epochs|optimizer|optim|lr_scheduler|lr_scheduler_type|lr_decay_iters|
+    lr_decay_style|adam_beta1|adam_beta2|adam_eps|adam_epsilon|beta1|beta2|grad_clip|gradient_clipping|
+    max_grad_norm|clip_grad|dropout|seed|eval_interval|save_interval|block_size|seq_length|max_seq_len|
+    train_steps|total_steps|lr_schedule|scheduler)["']?\s*[:=]""",
+    re.VERBOSE,
+)
+_CONFIG_PLACES = frozenset(
+    {"config", "configs", "conf", "cfg", "cfgs", "hparams", "recipes", "recipe", "yamls", "experiments", "exp"}
+)
+_CARD_SECTIONS = re.compile(
+    r"^#{1,6}\s*(model[ _-]?card|model (?:details|description|summary|information|overview|architecture)"
+    r"|intended uses?|uses|training (?:data|details|procedure)|evaluation(?: results)?|limitations"
+    r"|bias(?:,| and)|ethical considerations|how to use|citation)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_WEIGHTS_FETCH = re.compile(
+    r"\.safetensors|\.bin\b|\.pth?\b|\.ckpt\b|\.gguf|checkpoint|weights|snapshot_download|hf_hub_download"
+    r"|huggingface-cli download|hf download|model_size|consolidated|tokenizer\.model",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class _Context:
+    snapshot: Snapshot
+    text_left: int = TEXT_BUDGET
+    header_left: int = HEADER_BUDGET
+    notes: list[Note] = field(default_factory=list)
+    note_counts: dict[str, int] = field(default_factory=dict)
+    unsafe: list[str] = field(default_factory=list)
+
+    def note(self, kind: str, level: str, message: str, path: str | None = None) -> None:
+        n = self.note_counts.get(kind, 0) + 1
+        self.note_counts[kind] = n
+        if n <= MAX_NOTES_PER_KIND:
+            self.notes.append(Note(level, message, Location(path=path) if path else None))
+
+    def read_text(self, entry: FileEntry, limit: int) -> str | None:
+        """The head of a text file, decoded leniently; None if binary, unreadable or out of budget."""
+        if self.text_left <= 0:
+            self.note("text-budget", "info", f"read budget of {TEXT_BUDGET >> 20} MB spent: later files "
+                      "classified by name only")
+            return None
+        data = self._read(entry, min(limit, self.text_left))
+        if data is None:
+            return None
+        self.text_left -= len(data)
+        if b"\x00" in data[:1024]:
+            return None  # binary (or a sparse placeholder): nothing to learn from text patterns
+        return data.decode("utf-8", "replace")
+
+    def reader(self, entry: FileEntry) -> headers.ReadFn:
+        def read(n: int) -> bytes:
+            if n > self.header_left:
+                raise _BudgetSpent
+            data = self._read(entry, n)
+            if data is None:
+                raise _Unreadable
+            self.header_left -= len(data)
+            return data
+
+        return read
+
+    def _read(self, entry: FileEntry, limit: int) -> bytes | None:
+        if not entry.readable:
+            return None
+        try:
+            return self.snapshot.read(entry.path, limit)
+        except (SourceError, OSError) as exc:
+            self.note("unreadable", "warning", f"could not read: {exc}", entry.path)
+            return None
+
+
+class _BudgetSpent(Exception):
+    pass
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def build_inventory(snapshot: Snapshot) -> Inventory:
+    """Classify every file of ``snapshot``; problems become notes, never exceptions."""
+    ctx = _Context(snapshot)
+    hub = snapshot.kind == "hf"
+    listed = {f.path for f in snapshot.files}
+    items = [_classify(ctx, entry, split(entry.path), hub, listed) for entry in snapshot.files]
+    items = _with_scopes(items)
+    if ctx.unsafe:
+        shown = ", ".join(ctx.unsafe[:5]) + (f" and {len(ctx.unsafe) - 5} more" if len(ctx.unsafe) > 5 else "")
+        ctx.notes.append(
+            Note("warning", f"{len(ctx.unsafe)} pickle-based weight file(s) (they run code when loaded; "
+                 f"flagged, never loaded): {shown}", Location(path=ctx.unsafe[0]))
+        )
+    for kind, n in ctx.note_counts.items():
+        if n > MAX_NOTES_PER_KIND:
+            ctx.notes.append(Note("info", f"{n - MAX_NOTES_PER_KIND} more '{kind}' notes not shown"))
+    if not snapshot.files and snapshot.declared is None:
+        ctx.notes.append(Note("warning", "the release has no files: nothing to inventory"))
+    return Inventory(snapshot=snapshot, items=tuple(items), notes=tuple(ctx.notes))
+
+
+def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, listed: set[str]) -> Classified:
+    g = guess(parts, hub=hub)
+    if g.content is None:
+        if g.weight_format is not None:
+            return _weights(ctx, entry, parts, g, listed)
+        return Classified(entry, g.role, reasons=(g.reason,))
+    if g.content in (NEEDS_CODE, NEEDS_DOWNLOAD):
+        return _code(ctx, entry, parts, g)
+    if g.content == NEEDS_README:
+        return _readme(ctx, entry, parts, g)
+    if g.content == NEEDS_CONFIG:
+        return _config(ctx, entry, parts, g)
+    if g.content in (NEEDS_WEIGHTS, NEEDS_INDEX):
+        return _weights(ctx, entry, parts, g, listed)
+    return Classified(entry, g.role, reasons=(g.reason,))
+
+
+# --------------------------------------------------------------------------- code and text
+
+
+def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
+    text = ctx.read_text(entry, CODE_READ)
+    analysis = analyse(parts, text)
+    role, reasons = g.role, [g.reason, *analysis.reasons]
+    locations = list(analysis.locations)
+    if g.content == NEEDS_DOWNLOAD and text is not None:
+        what = "weights" if _WEIGHTS_FETCH.search(text) else "data or other files"
+        reasons.append(f"fetches {what} from elsewhere")
+    elif text is not None and parts.suffix == ".py" and _CONFIG_PLACES.intersection(parts.dirs):
+        keys, first = _hyperparameters(text)
+        if len(keys) >= 2:
+            role = Role.TRAINING_CONFIG
+            reasons.append("Python config with hyperparameters: " + ", ".join(sorted(keys)[:6]))
+            locations.insert(0, Location(path=entry.path, lines=(first, first)))
+    return Classified(entry, role, code_roles=analysis.roles, reasons=tuple(reasons), locations=tuple(locations))
+
+
+def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
+    text = ctx.read_text(entry, CARD_READ)
+    if text is None:
+        return Classified(entry, g.role, reasons=(g.reason,))
+    if text.lstrip("\ufeff \t\r\n").startswith("---"):
+        return Classified(entry, Role.MODEL_CARD, reasons=("README with YAML front matter (a model card)",),
+                          locations=(Location(path=entry.path, lines=(1, 1)),))
+    sections = {m.group(1).lower() for m in _CARD_SECTIONS.finditer(text)}
+    card_heading = any(s.startswith(("model card", "model_card", "model-card", "model details",
+                                     "model description")) for s in sections)
+    if (card_heading and len(sections) >= 2) or len(sections) >= 4:
+        m = _CARD_SECTIONS.search(text)
+        line = text.count("\n", 0, m.start()) + 1 if m else 1
+        return Classified(entry, Role.MODEL_CARD,
+                          reasons=("README with model-card sections: " + ", ".join(sorted(sections)[:5]),),
+                          locations=(Location(path=entry.path, lines=(line, line)),))
+    return Classified(entry, g.role, reasons=(g.reason,))
+
+
+def _config(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
+    text = ctx.read_text(entry, CONFIG_READ)
+    if text is not None:
+        keys, first = _hyperparameters(text)
+        if len(keys) >= 2:
+            return Classified(entry, Role.TRAINING_CONFIG,
+                              reasons=("hyperparameters: " + ", ".join(sorted(keys)[:6]),),
+                              locations=(Location(path=entry.path, lines=(first, first)),))
+    if _CONFIG_PLACES.intersection(parts.dirs) or "config" in parts.stem or parts.suffix in (".gin", ".cfg"):
+        return Classified(entry, Role.CONFIG, reasons=(g.reason,))
+    return Classified(entry, Role.OTHER, reasons=("structured file without hyperparameters",))
+
+
+def _hyperparameters(text: str) -> tuple[set[str], int]:
+    keys: set[str] = set()
+    first = 0
+    for m in _HYPERPARAMETERS.finditer(text):
+        if not keys:
+            first = text.count("\n", 0, m.start()) + 1
+        keys.add(m.group(1))
+    return keys, first
+
+
+# --------------------------------------------------------------------------- weights
+
+
+def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, listed: set[str]) -> Classified:
+    fmt = g.weight_format or WeightFormat.OTHER
+    role, reasons = g.role, [g.reason]
+    if entry.lfs:
+        info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="Git LFS pointer: content not fetched")
+        return _weights_item(ctx, entry, role, info, reasons)
+    try:
+        if g.content == NEEDS_INDEX:
+            info, shards = headers.index_info(ctx.reader(entry), fmt)
+            if shards:
+                base = posixpath.dirname(entry.path)
+                present = sum(1 for s in shards if posixpath.join(base, s) in listed)
+                reasons.append(f"{len(shards)} shard(s) named, {present} present here")
+        elif fmt is WeightFormat.SAFETENSORS:
+            info = headers.safetensors_info(ctx.reader(entry), entry.size)
+        elif fmt is WeightFormat.GGUF:
+            info = headers.gguf_info(ctx.reader(entry))
+        elif fmt is WeightFormat.NUMPY and parts.suffix == ".npy":
+            info = headers.numpy_info(ctx.reader(entry))
+        elif fmt in PICKLE_FORMATS or fmt is WeightFormat.OTHER:
+            info, role = _sniffed(ctx, entry, parts, fmt, role, reasons)
+        else:
+            info = WeightsInfo(fmt)
+    except _BudgetSpent:
+        ctx.note("header-budget", "info", f"weight-header budget of {HEADER_BUDGET >> 20} MB spent: "
+                 "later weight files not inspected", entry.path)
+        info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="not inspected (read budget spent)")
+    except _Unreadable:
+        info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="content not readable")
+    return _weights_item(ctx, entry, role, info, reasons)
+
+
+def _sniffed(
+    ctx: _Context, entry: FileEntry, parts: PathParts, fmt: WeightFormat, role: Role, reasons: list[str]
+) -> tuple[WeightsInfo, Role]:
+    """Settle a pickle-family or ``.bin`` file by its magic bytes (the content is never parsed)."""
+    seen = headers.sniff(ctx.reader(entry)(16)) if entry.size else None
+    if seen is WeightFormat.SAFETENSORS:
+        return headers.safetensors_info(ctx.reader(entry), entry.size), role
+    if seen is WeightFormat.GGUF:
+        return headers.gguf_info(ctx.reader(entry)), role
+    if seen is not None:
+        if seen in PICKLE_FORMATS and fmt is WeightFormat.PYTORCH_PICKLE:
+            seen = WeightFormat.PYTORCH_PICKLE
+        reasons.append(f"magic bytes say {seen}")
+        return WeightsInfo(seen, unsafe=seen in PICKLE_FORMATS), role
+    if fmt is WeightFormat.OTHER:
+        if "pytorch_model" in parts.name:
+            return WeightsInfo(WeightFormat.PYTORCH_PICKLE, unsafe=True), role
+        if role is Role.WEIGHTS and not {"model", "weights", "adapter", "consolidated", "ckpt"} & parts.tokens:
+            reasons.append("binary file of unknown format")
+            return WeightsInfo(WeightFormat.OTHER), Role.OTHER
+    return WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS), role
+
+
+def _weights_item(
+    ctx: _Context, entry: FileEntry, role: Role, info: WeightsInfo, reasons: list[str]
+) -> Classified:
+    if info.unsafe:
+        ctx.unsafe.append(entry.path)
+        reasons.append("pickle-based: runs code when loaded; flagged, never loaded")
+    if info.parameters is not None:
+        reasons.append(f"{info.parameters:,} parameters in {info.tensor_count} tensors")
+    if info.error and not entry.lfs and info.error != "content not readable":
+        ctx.note("weights-header", "warning", info.error, entry.path)
+    return Classified(entry, role, weights=info, reasons=tuple(reasons))
+
+
+# --------------------------------------------------------------------------- scopes
+
+# Files that describe or license a folder rather than make it up.
+_DESCRIPTIVE = frozenset(
+    {Role.LICENSE, Role.NOTICE, Role.USE_POLICY, Role.MODEL_CARD, Role.README, Role.DOCS, Role.CITATION}
+)
+
+
+def _with_scopes(items: list[Classified]) -> list[Classified]:
+    """Mark files that belong to a per-model (or vendored) folder carrying its own licence or card.
+
+    A folder is a scope when it holds a licence (LICENSE, MODEL_LICENSE...), a use policy or a
+    model card, and something else besides descriptive files: ``models/llama3`` is one,
+    ``assets/model_licenses`` (only licence texts, whose scope is unknown) is not.
+    """
+    anchors: set[str] = set()
+    substantive: set[str] = set()
+    for item in items:
+        path = item.entry.path
+        folder = posixpath.dirname(path)
+        if not folder:
+            continue
+        name = posixpath.basename(path)
+        if (item.role is Role.LICENSE and is_canonical_license(name)) or item.role in (
+            Role.USE_POLICY,
+            Role.MODEL_CARD,
+        ):
+            anchors.add(folder)
+        if item.role not in _DESCRIPTIVE:
+            while folder and folder not in substantive:
+                substantive.add(folder)
+                folder = posixpath.dirname(folder)
+    scopes = anchors & substantive
+    if not scopes:
+        return items
+    out = []
+    for item in items:
+        folder = posixpath.dirname(item.entry.path)
+        while folder and folder not in scopes:
+            folder = posixpath.dirname(folder)
+        out.append(replace(item, scope=folder) if folder else item)
+    return out

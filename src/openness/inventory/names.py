@@ -1,0 +1,393 @@
+"""Roles from names and paths alone: the first, cheap pass over every file.
+
+Each rule looks at the lower-cased path, its folders and its file name. Rules that need
+content (model card or README, training config or plain YAML, what a ``.bin`` really is, what
+code does) say so in ``PathGuess.content`` and the classifier reads a bounded head.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from openness.model import Role, WeightFormat
+
+# What the classifier must read to settle a guess.
+NEEDS_CODE = "code"  # roles of code from imports and calls
+NEEDS_README = "readme"  # model card or plain README (front matter, sections)
+NEEDS_CONFIG = "config"  # training hyperparameters or a plain config
+NEEDS_WEIGHTS = "weights"  # header (safetensors, GGUF, npy) or magic (.bin)
+NEEDS_INDEX = "index"  # sharded weights index
+NEEDS_DOWNLOAD = "download"  # code that fetches weights or data
+
+
+@dataclass(frozen=True)
+class PathGuess:
+    role: Role
+    reason: str
+    weight_format: WeightFormat | None = None
+    content: str | None = None
+
+
+@dataclass(frozen=True)
+class PathParts:
+    path: str  # as listed
+    lower: str
+    name: str  # lower-cased file name
+    stem: str  # name without the last suffix
+    suffix: str  # last suffix with the dot, lower-cased
+    dirs: tuple[str, ...]  # lower-cased folder names
+    tokens: frozenset[str]  # alphabetic words of the whole path
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def split(path: str) -> PathParts:
+    lower = path.lower()
+    *dirs, name = lower.split("/")
+    dot = name.rfind(".")
+    stem, suffix = (name[:dot], name[dot:]) if dot > 0 else (name, "")
+    return PathParts(path, lower, name, stem, suffix, tuple(dirs), frozenset(_WORD.findall(lower)))
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+CODE_SUFFIXES = frozenset(
+    {
+        ".py", ".pyx", ".pxd", ".pyi", ".sh", ".bash", ".zsh", ".fish", ".rs", ".cu", ".cuh", ".c",
+        ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".js", ".mjs", ".ts", ".tsx", ".jsx", ".jl", ".r",
+        ".go", ".java", ".scala", ".kt", ".lua", ".swift", ".m", ".mm", ".rb", ".php", ".pl", ".ps1",
+        ".bat", ".cmd", ".metal", ".hip", ".mojo", ".slurm", ".sbatch", ".zig", ".cl", ".f90", ".sql",
+        ".triton",
+    }
+)
+# Code whose head is worth scanning for imports and calls (the signals are Python and shell).
+SCANNED_CODE = frozenset({".py", ".pyx", ".sh", ".bash", ".zsh", ".slurm", ".sbatch", ".ipynb"})
+DOC_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".org", ".html", ".htm", ".tex"})
+MEDIA_SUFFIXES = frozenset(
+    {
+        ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".mp4", ".webm", ".mov",
+        ".avi", ".mp3", ".wav", ".flac", ".ogg", ".tif", ".tiff", ".eps",
+    }
+)
+CONFIG_SUFFIXES = frozenset({".yaml", ".yml", ".toml", ".json", ".gin", ".cfg", ".ini", ".conf", ".jsonnet"})
+DATA_SUFFIXES = frozenset(
+    {
+        ".jsonl", ".json", ".parquet", ".arrow", ".csv", ".tsv", ".txt", ".gz", ".zst", ".xz", ".bz2",
+        ".bin", ".idx", ".npy", ".npz", ".tfrecord", ".tfrecords", ".mds", ".tar", ".zip", ".h5",
+        ".hdf5", ".feather", ".avro", ".lance", ".pkl", ".pickle", ".xml", ".sqlite", ".db",
+        ".wav", ".flac", ".mp3", ".jpg", ".jpeg", ".png", ".mp4",
+    }
+)
+# Only dataset files: anywhere in a release they are data.
+ALWAYS_DATA_SUFFIXES = frozenset({".parquet", ".arrow", ".tfrecord", ".tfrecords", ".mds", ".feather", ".lance"})
+
+WEIGHT_SUFFIXES: dict[str, WeightFormat] = {
+    ".safetensors": WeightFormat.SAFETENSORS,
+    ".gguf": WeightFormat.GGUF,
+    ".ggml": WeightFormat.GGML,
+    ".pt": WeightFormat.PYTORCH_PICKLE,
+    ".pth": WeightFormat.PYTORCH_PICKLE,
+    ".ckpt": WeightFormat.PYTORCH_PICKLE,
+    ".th": WeightFormat.PYTORCH_PICKLE,
+    ".nemo": WeightFormat.PYTORCH_PICKLE,
+    ".distcp": WeightFormat.PYTORCH_PICKLE,
+    ".pkl": WeightFormat.PICKLE,
+    ".pickle": WeightFormat.PICKLE,
+    ".joblib": WeightFormat.PICKLE,
+    ".onnx": WeightFormat.ONNX,
+    ".tflite": WeightFormat.TFLITE,
+    ".h5": WeightFormat.KERAS_H5,
+    ".hdf5": WeightFormat.KERAS_H5,
+    ".keras": WeightFormat.KERAS_H5,
+    ".msgpack": WeightFormat.FLAX_MSGPACK,
+    ".npy": WeightFormat.NUMPY,
+    ".npz": WeightFormat.NUMPY,
+    ".mlmodel": WeightFormat.COREML,
+    ".llamafile": WeightFormat.OTHER,
+}
+PICKLE_FORMATS = frozenset({WeightFormat.PYTORCH_PICKLE, WeightFormat.PICKLE})
+
+TOKENIZER_NAMES = frozenset(
+    {
+        "tokenizer.json", "tokenizer_config.json", "tokenizer.model", "special_tokens_map.json",
+        "added_tokens.json", "vocab.json", "vocab.txt", "merges.txt", "spiece.model",
+        "sentencepiece.bpe.model", "sentencepiece.model", "encoder.json", "vocab.bpe", "bpe.codes",
+        "spm.model", "chat_template.jinja", "chat_template.json", "tokenizer.txt",
+    }
+)
+MODEL_CONFIG_NAMES = frozenset(
+    {
+        "config.json", "generation_config.json", "preprocessor_config.json", "processor_config.json",
+        "adapter_config.json", "params.json", "model_index.json", "scheduler_config.json",
+        "quantize_config.json", "quantization_config.json", "feature_extractor_config.json",
+        "configuration.json", "model_config.json", "model_args.json", "video_preprocessor_config.json",
+    }
+)
+TRAINING_CONFIG_NAMES = frozenset(
+    {
+        "training_args.json", "training_args.bin", "hparams.yaml", "hparams.yml", "hparams.json",
+        "hyperparameters.json", "train_config.json", "trainer_config.json", "ds_config.json",
+        "deepspeed_config.json", "training_config.json", "train_config.yaml", "args.json",
+    }
+)
+DEPENDENCY_NAMES = frozenset(
+    {
+        "pyproject.toml", "setup.py", "setup.cfg", "pipfile", "pipfile.lock", "poetry.lock", "uv.lock",
+        "pdm.lock", "conda-lock.yml", "conda-lock.yaml", "package.json", "package-lock.json", "yarn.lock",
+        "pnpm-lock.yaml", "cargo.toml", "cargo.lock", "go.mod", "go.sum", "gemfile", "gemfile.lock",
+        "project.toml", "manifest.toml", "pixi.toml", "pixi.lock", "environment.yml", "environment.yaml",
+        "conda.yml", "conda.yaml", "meta.yaml", "requirements.in", "pylock.toml",
+    }
+)
+BUILD_NAMES = frozenset(
+    {
+        "makefile", "gnumakefile", "cmakelists.txt", "tox.ini", "noxfile.py", ".pre-commit-config.yaml",
+        "manifest.in", ".gitignore", ".gitattributes", ".gitmodules", ".dockerignore", ".readthedocs.yml",
+        ".readthedocs.yaml", ".flake8", "mypy.ini", "pytest.ini", ".editorconfig", "codecov.yml",
+        ".codecov.yml", ".coveragerc", "ruff.toml", ".ruff.toml", ".pylintrc", "pylintrc", "meson.build",
+        "build", "build.bazel", "workspace", ".bazelrc", ".clang-format", ".style.yapf", ".isort.cfg",
+        ".gitlab-ci.yml", ".travis.yml", "azure-pipelines.yml", "jenkinsfile", "conftest.py",
+        ".pre-commit-hooks.yaml", "mkdocs.yml", "mkdocs.yaml", ".prettierrc", ".markdownlint.json",
+        ".yamllint", "justfile", "taskfile.yml", "codeowners", ".mailmap", ".env.example",
+        "renovate.json", ".python-version", ".nvmrc", "docs/conf.py", ".cirrus.yml",
+    }
+)
+BUILD_DIRS = frozenset({".github", ".gitlab", ".circleci", ".ci", ".buildkite", ".azure-pipelines", ".husky"})
+TEST_DIRS = frozenset({"test", "tests", "testing", "test_fixtures", "fixtures", "test_data", "testdata", "__tests__"})
+DATA_DIRS = frozenset(
+    {
+        "data", "dataset", "datasets", "corpus", "corpora", "training_data", "train_data", "eval_data",
+        "pretraining_data", "raw_data", "processed_data", "shards", "jsonl", "parquet",
+    }
+)
+EVAL_DIRS = frozenset(
+    {"eval", "evals", "evaluation", "evaluations", "results", "eval_results", "leaderboard", "scores", "benchmarks"}
+)
+SAMPLE_DIRS = frozenset(
+    {"samples", "sample_outputs", "outputs", "generations", "generated", "model_outputs", "completions"}
+)
+PAPER_DIRS = frozenset({"paper", "papers", "report", "reports", "technical-report", "technical_report"})
+FIGURE_DIRS = frozenset({"assets", "images", "figures", "figs", "img", "imgs", "plots", "static", "media"})
+PAPER_WORDS = frozenset({"paper", "report", "technical", "techreport", "arxiv", "preprint", "whitepaper"})
+CARD_DIRS = frozenset({"model_cards", "model-cards", "modelcards", "model_card", "model-card"})
+
+_LICENSE_WORD = re.compile(r"(?:^|[^a-z])(?:licen[cs]e|licen[cs]es|copying|unlicense|eula)(?:[^a-z]|$)")
+_CANONICAL_LICENSE = re.compile(
+    r"^(?:licen[cs]e|copying|unlicense)(?:[-_.].*)?$|^[a-z0-9]+(?:[-_][a-z0-9]+)*[-_]licen[cs]e(?:\.[a-z]+)?$"
+)
+_TERMS = re.compile(r"^(?:terms[-_]of[-_](?:use|service)|terms)(?:\.[a-z]+)?$")
+_USE_POLICY = re.compile(r"(?:use[-_ ]?policy|acceptable[-_ ]?use|prohibited[-_ ]?use|(?:^|[-_])aup(?:[-_.]|$))")
+_NOTICE = re.compile(r"^(?:notice|notices|third[-_]?party[-_]?notices?|thirdpartynotices|attributions?)(?:\.[a-z]+)?$")
+_MODEL_CARD = re.compile(r"(?:^|[-_ ])(?:model[-_ ]?card|modelcard)(?:[-_ .]|$)")
+_DATA_CARD = re.compile(r"(?:data[-_ ]?card|datacard|datasheet|dataset[-_ ]?card)")
+_PAPER_NAME = re.compile(r"^(?:paper|technical[-_ ]?report|tech[-_ ]?report|report|whitepaper)(?:[-_.].*)?$")
+_ARXIV = re.compile(r"^\d{4}\.\d{4,5}(?:v\d+)?$")
+_README = re.compile(r"^readme(?:[-_.].*)?$")
+_REQUIREMENTS = re.compile(r"(?:^|[-_.])(?:requirements|constraints|reqs)(?:[-_.][a-z0-9_.-]*)?\.(?:txt|in)$")
+_ENVIRONMENT = re.compile(r"^(?:environment|env|conda)(?:[-_.][a-z0-9_.-]*)?\.ya?ml$")
+_CONTAINER = re.compile(
+    r"(?:^(?:docker|container)file(?:[-_.].*)?$|\.(?:docker|container)file$|^docker-compose.*\.ya?ml$"
+    r"|^compose\.ya?ml$|^singularity(?:[-_.].*)?$|^apptainer(?:[-_.].*)?$|\.def$|^devcontainer\.json$)"
+)
+_ATTESTATION = re.compile(r"\.(?:intoto\.jsonl?|sigstore(?:\.json)?|att\.json|provenance\.json)$")
+_DOWNLOAD = re.compile(r"^(?:download|fetch|get[-_](?:weights|ckpt|checkpoints?|models?|data))")
+_CHECKPOINT_STEP = re.compile(
+    r"(?:^|[/_.-])(?:step|global[-_]?step|iter|iteration|epoch|checkpoint|ckpt)[-_]?\d+"
+)
+_SHARD_INDEX = re.compile(r"\.(?:safetensors|bin|pt|pth)\.index\.json$")
+_OPTIMIZER = re.compile(r"(?:optim|optimizer|zero_pp_rank|adam_state|optimizer_state)")
+_TF_SHARD = re.compile(r"\.data-\d{5}-of-\d{5}$")
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:  # noqa: C901 - one flat decision list
+    """The role a path suggests, and what content would settle it."""
+    name, suffix, dirs, stem = parts.name, parts.suffix, parts.dirs, parts.stem
+    in_tests = any(d in TEST_DIRS for d in dirs)
+
+    if name == "openness-rebuild.toml":
+        return PathGuess(Role.REBUILD_RECIPE, "rebuild recipe (openness-rebuild.toml)")
+    if _ATTESTATION.search(name):
+        return PathGuess(Role.ATTESTATION, "attestation (in-toto / sigstore)")
+    if suffix not in CODE_SUFFIXES and suffix not in (".json", ".yaml", ".yml", ".ipynb"):
+        lic = _license_role(name, stem)
+        if lic is not None:
+            return lic
+    if name.startswith("citation") or suffix == ".bib":
+        return PathGuess(Role.CITATION, "citation file")
+
+    if any(d in BUILD_DIRS for d in dirs) or name in BUILD_NAMES or parts.lower in BUILD_NAMES:
+        return PathGuess(Role.BUILD, "build or CI file")
+    if _CONTAINER.search(name) and suffix not in CODE_SUFFIXES and suffix != ".dockerignore":
+        return PathGuess(Role.CONTAINER, "container recipe")
+    if name in DEPENDENCY_NAMES or _REQUIREMENTS.search(name) or _ENVIRONMENT.match(name):
+        return PathGuess(Role.DEPENDENCIES, "dependency manifest")
+    if suffix == ".lock" or (any(d.startswith(("requirements", "reqs")) for d in dirs) and suffix == ".txt"):
+        return PathGuess(Role.DEPENDENCIES, "dependency manifest")
+
+    # Documents: cards, papers, READMEs.
+    if suffix in DOC_SUFFIXES or suffix == ".pdf" or suffix == "":
+        doc = _document_role(parts, in_tests, hub)
+        if doc is not None:
+            return doc
+
+    weights = _weights_role(parts, in_tests)
+    if weights is not None:
+        return weights
+
+    if name in TOKENIZER_NAMES or suffix == ".tiktoken" or (
+        "tokenizer" in dirs and suffix in (".json", ".model", ".txt", ".vocab", ".bpe")
+    ) or (suffix in (".model", ".spm", ".vocab") and ("tokenizer" in parts.tokens or "spiece" in parts.tokens
+                                                   or "sentencepiece" in parts.tokens or "spm" in parts.tokens)):
+        return PathGuess(Role.TOKENIZER, "tokenizer file")
+
+    if name in TRAINING_CONFIG_NAMES:
+        return PathGuess(Role.TRAINING_CONFIG, "training arguments file")
+    if name in MODEL_CONFIG_NAMES:
+        return PathGuess(Role.CONFIG, "model configuration")
+
+    if suffix == ".ipynb":
+        return PathGuess(Role.NOTEBOOK, "notebook", content=NEEDS_CODE)
+    if suffix in CODE_SUFFIXES:
+        if _DOWNLOAD.match(name):
+            return PathGuess(Role.DOWNLOAD_SCRIPT, "download script", content=NEEDS_DOWNLOAD)
+        return PathGuess(Role.CODE, "source code", content=NEEDS_CODE if suffix in SCANNED_CODE else None)
+
+    data = _data_role(parts, in_tests)
+    if data is not None:
+        return data
+
+    if suffix in CONFIG_SUFFIXES:
+        return PathGuess(Role.CONFIG, "configuration file", content=NEEDS_CONFIG)
+    if suffix in DOC_SUFFIXES:
+        return PathGuess(Role.DOCS, "documentation")
+    if suffix in MEDIA_SUFFIXES and any(d in SAMPLE_DIRS for d in dirs):
+        return PathGuess(Role.SAMPLE_OUTPUTS, "media under a samples folder")
+    return PathGuess(Role.OTHER, "no rule matched")
+
+
+def _license_role(name: str, stem: str) -> PathGuess | None:
+    if _USE_POLICY.search(name):
+        return PathGuess(Role.USE_POLICY, "use policy")
+    if _NOTICE.match(name):
+        return PathGuess(Role.NOTICE, "notice file")
+    if _LICENSE_WORD.search(name) or _TERMS.match(name):
+        return PathGuess(Role.LICENSE, "licence file name")
+    return None
+
+
+def is_canonical_license(name: str) -> bool:
+    """LICENSE, COPYING, LICENSE-MODEL, MODEL_LICENSE, LICENSE.txt...: a licence for its folder."""
+    return bool(_CANONICAL_LICENSE.match(name.lower()))
+
+
+def _document_role(parts: PathParts, in_tests: bool, hub: bool) -> PathGuess | None:
+    name, stem, dirs, suffix = parts.name, parts.stem, parts.dirs, parts.suffix
+    if in_tests:
+        return None
+    if _DATA_CARD.search(name):
+        return PathGuess(Role.DATA_CARD, "data card file name")
+    if _MODEL_CARD.search(stem) or (suffix in (".md", ".markdown") and any(d in CARD_DIRS for d in dirs)):
+        return PathGuess(Role.MODEL_CARD, "model card file name")
+    if _README.match(name):
+        if any(d in DATA_DIRS for d in dirs):
+            return PathGuess(Role.DATA_CARD, "README of a data folder")
+        if not dirs and hub:
+            return PathGuess(Role.MODEL_CARD, "README of a hub repository (its model card)")
+        return PathGuess(Role.README, "README", content=NEEDS_README)
+    if suffix == ".pdf":
+        return _pdf_role(parts)
+    if _PAPER_NAME.match(stem) or _ARXIV.match(stem):
+        return PathGuess(Role.PAPER, "paper or technical report")
+    if any(d in ("paper", "papers") for d in dirs) and suffix in (".tex", ".md"):
+        return PathGuess(Role.PAPER, "paper source")
+    return None
+
+
+def _pdf_role(parts: PathParts) -> PathGuess:
+    words = parts.tokens & PAPER_WORDS
+    if words or _ARXIV.match(parts.stem):
+        return PathGuess(Role.PAPER, "PDF named as a paper or report")
+    if any(d in FIGURE_DIRS for d in parts.dirs) or {"plot", "plots", "fig", "figure"} & parts.tokens:
+        return PathGuess(Role.DOCS, "PDF figure")
+    if not parts.dirs or any(d in PAPER_DIRS for d in parts.dirs):
+        return PathGuess(Role.PAPER, "PDF document (likely a paper or report)")
+    return PathGuess(Role.DOCS, "PDF document")
+
+
+def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
+    name, suffix, dirs = parts.name, parts.suffix, parts.dirs
+    if _SHARD_INDEX.search(name):
+        fmt = WeightFormat.SAFETENSORS if ".safetensors." in name else WeightFormat.PYTORCH_PICKLE
+        return PathGuess(Role.CONFIG, "sharded weights index", fmt, NEEDS_INDEX)
+    fmt = WEIGHT_SUFFIXES.get(suffix)
+    if _TF_SHARD.search(name) or (suffix == ".index" and "ckpt" in name) or name == "saved_model.pb":
+        fmt = WeightFormat.TENSORFLOW
+    elif suffix == ".bin":
+        if "openvino" in name:
+            fmt = WeightFormat.OPENVINO
+        elif name == "training_args.bin":
+            return PathGuess(Role.TRAINING_CONFIG, "training arguments (pickle)", WeightFormat.PICKLE)
+        elif any(d in DATA_DIRS for d in dirs) and not _model_like(parts):
+            return None  # token shards such as data/train.bin
+        else:
+            fmt = WeightFormat.OTHER  # settled by magic bytes
+    if fmt is None:
+        return None
+    if suffix in (".npy", ".npz", ".h5", ".hdf5", ".pkl", ".pickle", ".joblib") and any(
+        d in DATA_DIRS or d in SAMPLE_DIRS for d in dirs
+    ):
+        return PathGuess(Role.DATASET, "array or pickle file in a data folder", fmt,
+                         NEEDS_WEIGHTS if fmt is WeightFormat.NUMPY else None)
+    if suffix == ".msgpack" and not _model_like(parts):
+        return None
+    if in_tests:
+        return PathGuess(Role.OTHER, "weights in a test-fixture folder", fmt, NEEDS_WEIGHTS)
+    role, reason = Role.WEIGHTS, f"weights ({fmt})"
+    if name.startswith(("rng_state", "scheduler.")):
+        role, reason = Role.CHECKPOINT, "training state for resuming (random-number or scheduler state)"
+    elif _OPTIMIZER.search(name) and "model" not in name:
+        role, reason = Role.OPTIMIZER_STATE, "optimizer state"
+    elif _CHECKPOINT_STEP.search(parts.lower):
+        role, reason = Role.CHECKPOINT, "intermediate checkpoint (step in path)"
+    return PathGuess(role, reason, fmt, NEEDS_WEIGHTS)
+
+
+def _model_like(parts: PathParts) -> bool:
+    return bool(
+        {"model", "pytorch", "weights", "checkpoint", "ckpt", "adapter", "consolidated", "flax", "tf", "ggml"}
+        & parts.tokens
+    )
+
+
+def _data_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
+    suffix, dirs, name = parts.suffix, parts.dirs, parts.name
+    compound = name.rsplit(".", 2)
+    if suffix in (".gz", ".zst", ".xz", ".bz2") and len(compound) == 3:
+        inner = "." + compound[1]
+    else:
+        inner = suffix
+    in_eval = any(d in EVAL_DIRS for d in dirs)
+    results_name = bool({"result", "results", "scores", "score", "metrics", "leaderboard"} & parts.tokens)
+    if in_tests and suffix not in ALWAYS_DATA_SUFFIXES:
+        return None
+    if ".eval_results" in dirs:
+        return PathGuess(Role.EVAL_RESULTS, "evaluation results (.eval_results)")
+    if inner in (".json", ".csv", ".tsv", ".jsonl", ".txt", ".yaml", ".yml") and (
+        (in_eval and (inner == ".json" or results_name)) or name.startswith(("eval_results", "all_results"))
+    ):
+        return PathGuess(Role.EVAL_RESULTS, "evaluation results")
+    if any(d in SAMPLE_DIRS for d in dirs) and inner in (".json", ".jsonl", ".txt", ".csv", ".md"):
+        return PathGuess(Role.SAMPLE_OUTPUTS, "file in a samples folder")
+    if suffix in ALWAYS_DATA_SUFFIXES or inner in ALWAYS_DATA_SUFFIXES:
+        return PathGuess(Role.DATASET, f"dataset file ({inner})")
+    data_dir = any(d in DATA_DIRS or d.endswith(("_data", "-data")) for d in dirs)
+    if data_dir and (suffix in DATA_SUFFIXES or inner in DATA_SUFFIXES):
+        return PathGuess(Role.DATASET, "data file in a data folder")
+    if inner == ".jsonl" and in_eval:
+        return PathGuess(Role.DATASET, "evaluation data")
+    return None

@@ -1,0 +1,281 @@
+"""The local-directory source: list a release on disk safely, read it with a size cap.
+
+A release is hostile input. The walk is iterative (``os.scandir`` with an explicit stack, so
+deep trees cannot exhaust Python's recursion limit), skips version-control folders, never
+follows a symlink that leaves the root (or loops), bounds depth and file count, and lists files
+of any size from ``stat`` alone: a 10 GB sparse file costs one system call. Content is read
+only through the snapshot's reader, which re-checks containment, refuses anything but a
+regular file and returns at most ``limit`` bytes.
+
+A git working tree is a directory like any other (``.git`` is skipped); the git source reuses
+``snapshot_directory`` for its checkout.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openness.errors import SourceError
+from openness.model import FileEntry, Location, Note, Reader, Snapshot
+from openness.sources.interface import MAX_DEPTH, SourceOptions
+
+# Version-control metadata is not part of a release.
+VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj", ".pijul", ".fossil"})
+
+# Tiny files with these suffixes are checked for Git LFS pointers (a clone without `git lfs pull`):
+# the pointer names the real size and sha256, while the content itself is absent.
+_LFS_CANDIDATE_SUFFIXES = frozenset(
+    {
+        ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".ggml", ".onnx", ".h5", ".msgpack",
+        ".npy", ".npz", ".pkl", ".model", ".parquet", ".arrow", ".tflite", ".pb", ".nemo", ".zst",
+        ".gz", ".tar", ".zip", ".jsonl", ".pdf",
+    }
+)
+_LFS_MAX_POINTER = 1024
+_LFS_POINTER = re.compile(
+    rb"^version https://git-lfs\.github\.com/spec/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n"
+    rb"(?:.*\n)*?size (\d+)",
+)
+_MAX_NOTES_PER_KIND = 50  # keep a hostile tree from flooding the report with notes
+
+
+@dataclass
+class _Walk:
+    """Mutable state of one listing (the result is frozen into a Snapshot)."""
+
+    root: str
+    allowed: tuple[str, ...]
+    max_files: int
+    max_depth: int
+    files: list[FileEntry] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    note_counts: dict[str, int] = field(default_factory=dict)
+    truncated: bool = False
+
+    def note(self, kind: str, level: str, message: str, path: str | None = None) -> None:
+        count = self.note_counts.get(kind, 0) + 1
+        self.note_counts[kind] = count
+        if count <= _MAX_NOTES_PER_KIND:
+            self.notes.append(Note(level, message, Location(path=path) if path else None))
+
+
+def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
+    """List the directory ``target`` as a snapshot of kind ``local``."""
+    return snapshot_directory(target, options)
+
+
+def snapshot_directory(
+    target: str,
+    options: SourceOptions,
+    *,
+    kind: str = "local",
+    origin: str = "local",
+    trusted_roots: Iterable[str | os.PathLike[str]] = (),
+    max_depth: int = MAX_DEPTH,
+) -> Snapshot:
+    """List ``target`` and return a snapshot whose reader is confined to it.
+
+    ``trusted_roots`` are further directories symlinks may point into (a Hugging Face cache
+    snapshot links to ``../../blobs``); nothing else outside the root is ever followed.
+    """
+    try:
+        root = os.path.realpath(target, strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise SourceError(f"{target}: cannot open ({_reason(exc)})") from exc
+    if not os.path.isdir(root):
+        raise SourceError(f"{target}: not a directory")
+    allowed = (root, *(os.path.realpath(r) for r in trusted_roots))
+    walk = _Walk(root=root, allowed=allowed, max_files=max(0, options.max_files), max_depth=max_depth)
+    try:
+        os.scandir(root).close()
+    except OSError as exc:
+        raise SourceError(f"{target}: cannot list ({_reason(exc)})") from exc
+    _walk(walk)
+    _summarise_dropped_notes(walk)
+    files = tuple(sorted(walk.files, key=lambda f: f.path))
+    return Snapshot(
+        target=target,
+        kind=kind,
+        files=files,
+        reader=make_reader(root, allowed),
+        notes=tuple(walk.notes),
+        origins=(origin,),
+    )
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def _walk(walk: _Walk) -> None:
+    stack: list[tuple[str, str, int]] = [(walk.root, "", 0)]
+    while stack:
+        abs_dir, rel_dir, depth = stack.pop()
+        try:
+            with os.scandir(abs_dir) as it:
+                entries = list(it)
+        except OSError as exc:
+            walk.note("unreadable-dir", "warning", f"directory not listed: {_reason(exc)}", rel_dir or ".")
+            continue
+        subdirs: list[tuple[str, str, int]] = []
+        for entry in entries:
+            rel = _rel_name(walk, rel_dir, entry.name)
+            if rel is None:
+                continue
+            try:
+                is_link = entry.is_symlink()
+                if is_link:
+                    target = _link_target(walk, entry.path, rel)
+                    if target is None:
+                        continue
+                    st = os.stat(target)
+                else:
+                    st = entry.stat(follow_symlinks=False)
+            except OSError as exc:
+                walk.note("unreadable-file", "warning", f"not inspected: {_reason(exc)}", rel)
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                if is_link:
+                    # Following in-root directory links would list files twice (or forever).
+                    walk.note("symlink", "info", "symlinked directory not followed", rel)
+                elif entry.name in VCS_DIRS:
+                    continue
+                elif depth + 1 > walk.max_depth:
+                    walk.note("depth", "warning", f"deeper than {walk.max_depth} levels: not listed", rel)
+                else:
+                    subdirs.append((entry.path, rel, depth + 1))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                walk.note("special", "info", "not a regular file (fifo, socket or device): skipped", rel)
+                continue
+            if len(walk.files) >= walk.max_files:
+                walk.truncated = True
+                stack.clear()
+                break
+            walk.files.append(_file_entry(walk, rel, entry.path, st))
+        # Reverse so that popping visits sub-directories in name order (stable output).
+        stack.extend(sorted(subdirs, key=lambda s: s[1], reverse=True))
+    if walk.truncated:
+        walk.note(
+            "truncated",
+            "warning",
+            f"listing truncated at {walk.max_files} files: the rest of the release was not inspected",
+        )
+
+
+def _rel_name(walk: _Walk, rel_dir: str, name: str) -> str | None:
+    """The POSIX relative path for ``name``, or None (with a note) when it cannot be shown."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        # os.scandir returns undecodable bytes as surrogates; such a name cannot go into a
+        # report (JSON, terminal) faithfully, so the file is skipped and named escaped.
+        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
+        walk.note("bad-name", "warning", "file name is not valid UTF-8: skipped", shown_rel)
+        return None
+    return f"{rel_dir}/{name}" if rel_dir else name
+
+
+def _link_target(walk: _Walk, abs_path: str, rel: str) -> str | None:
+    """The resolved target of a symlink inside an allowed root, or None with a note."""
+    try:
+        target = os.path.realpath(abs_path, strict=True)
+    except (OSError, RuntimeError) as exc:
+        if (isinstance(exc, OSError) and exc.errno == errno.ELOOP) or "loop" in str(exc).lower():
+            walk.note("symlink", "warning", "symlink loop: skipped", rel)
+        else:
+            walk.note("symlink", "warning", f"broken symlink: skipped ({_reason(exc)})", rel)
+        return None
+    if not _inside(target, walk.allowed):
+        walk.note("symlink", "warning", "symlink points outside the release: not followed", rel)
+        return None
+    return target
+
+
+def _file_entry(walk: _Walk, rel: str, abs_path: str, st: os.stat_result) -> FileEntry:
+    readable = True
+    if not st.st_mode & 0o444 and not os.access(abs_path, os.R_OK):
+        readable = False
+        walk.note("unreadable-file", "warning", "permission denied: listed, content not inspected", rel)
+    if readable and st.st_size <= _LFS_MAX_POINTER and Path(rel).suffix.lower() in _LFS_CANDIDATE_SUFFIXES:
+        pointer = _lfs_pointer(abs_path)
+        if pointer is not None:
+            sha, size = pointer
+            walk.note("lfs", "info", "Git LFS pointer: content not fetched", rel)
+            return FileEntry(path=rel, size=size, sha256=sha, readable=False, lfs=True)
+    return FileEntry(path=rel, size=st.st_size, readable=readable)
+
+
+def _lfs_pointer(abs_path: str) -> tuple[str, int] | None:
+    try:
+        with open(abs_path, "rb") as fh:
+            head = fh.read(_LFS_MAX_POINTER)
+    except OSError:
+        return None
+    m = _LFS_POINTER.match(head)
+    if m is None:
+        return None
+    return m.group(1).decode(), int(m.group(2))
+
+
+def _summarise_dropped_notes(walk: _Walk) -> None:
+    for kind, count in walk.note_counts.items():
+        if count > _MAX_NOTES_PER_KIND:
+            walk.notes.append(
+                Note("info", f"{count - _MAX_NOTES_PER_KIND} more '{kind}' notes not shown")
+            )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def make_reader(root: str, allowed: tuple[str, ...] | None = None) -> Reader:
+    """A reader confined to ``root`` (and ``allowed``): at most ``limit`` bytes of a regular file."""
+    allowed = allowed or (root,)
+
+    def read(path: str, limit: int) -> bytes:
+        parts = path.split("/")
+        if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise SourceError(f"{path}: not a path inside the release")
+        full = os.path.realpath(os.path.join(root, *parts))
+        if not _inside(full, allowed):
+            raise SourceError(f"{path}: leads outside the release")
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(full, flags)
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read ({_reason(exc)})") from exc
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise SourceError(f"{path}: not a regular file")
+            chunks: list[bytes] = []
+            remaining = max(0, limit)
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            return b"".join(chunks)
+        except OSError as exc:
+            raise SourceError(f"{path}: cannot read ({_reason(exc)})") from exc
+        finally:
+            os.close(fd)
+
+    return read
+
+
+def _inside(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__

@@ -1,0 +1,57 @@
+"""Rebuild a corpus release as a directory: real names and sizes, copied texts in place.
+
+Each release in ``../shared/corpus/<id>/`` has ``TREE.txt`` (``git ls-tree -r -l``: mode, type,
+blob, size, path; size ``BAD`` = blob absent from the snapshot) and ``files/`` (licence, README,
+model-card and dependency texts copied verbatim). Every other listed file is created as a
+sparse file of its listed size with ``os.truncate``: names and sizes are real, content is zeros,
+and a multi-GB file costs nothing on disk.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    mode: str
+    kind: str
+    size: int | None  # None: the blob is absent from the snapshot
+    path: str
+
+
+def read_tree(release_dir: Path) -> list[TreeEntry]:
+    entries = []
+    for line in (release_dir / "TREE.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        meta, _, path = line.partition("\t")
+        mode, kind, _blob, size = meta.split()
+        entries.append(TreeEntry(mode, kind, None if size in ("BAD", "-") else int(size), path))
+    return entries
+
+
+def rebuild(release_dir: Path, dest: Path) -> Path:
+    """Create the release under ``dest`` (which must not exist) and return it."""
+    dest.mkdir(parents=True)
+    copied = release_dir / "files"
+    for entry in read_tree(release_dir):
+        if entry.kind != "blob" or entry.size is None or entry.mode == "120000":
+            continue  # submodules, absent blobs, and symlinks (their targets are not in the listing)
+        target = dest / entry.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = copied / entry.path
+        if source.is_file():
+            shutil.copyfile(source, target)
+        else:
+            with open(target, "wb"):
+                pass
+            os.truncate(target, entry.size)
+    return dest
+
+
+def release_ids(corpus: Path) -> list[str]:
+    return sorted(p.name for p in corpus.iterdir() if (p / "TREE.txt").is_file())
