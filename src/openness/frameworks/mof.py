@@ -39,8 +39,15 @@ def progress_dict(result: MofResult) -> dict[str, float]:
 def assess(evidence: Evidence) -> Assessment:
     record = record_for(evidence)
     result = evaluate(record.release)
+    extra: dict[str, object] = {
+        "class": result.classification,
+        "label": result.label,
+        "progress": progress_dict(result),
+    }
+    alt, _ = plain_reading_result(record)
+    if alt is not None:
+        extra["plain_reading"] = {"class": alt.classification, "progress": progress_dict(alt)}
     criteria = tuple(_criterion(cid, result, record) for cid in ORDER)
-    progress = progress_dict(result)
     summary = (
         f"{result.label}; progress Class III {result.progress[3]:.0f}%, "
         f"Class II {result.progress[2]:.0f}%, Class I {result.progress[1]:.0f}%"
@@ -55,7 +62,7 @@ def assess(evidence: Evidence) -> Assessment:
         score=round(result.total_progress, 2),
         fixes=_fixes(result),
         notes=_notes(result, record),
-        extra={"class": result.classification, "label": result.label, "progress": progress},
+        extra=extra,
     )
 
 
@@ -190,6 +197,19 @@ def _fmt(progress: dict[str, float]) -> str:
     return ", ".join(f"Class {cat.ROMAN[int(k)]} {v:.0f}%" for k, v in sorted(progress.items(), reverse=True))
 
 
+def plain_reading_result(record: Record) -> tuple[MofResult | None, dict[str, str]]:
+    """The result if non-SPDX spellings were read as the ids they plainly mean ('Apache 2.0'
+    as Apache-2.0), when that differs from MOT's; and the spellings replaced."""
+    base = evaluate(record.release)
+    better, changes = plainly_read(record.release)
+    if not changes:
+        return None, changes
+    alt = evaluate(better)
+    if alt.classification == base.classification and alt.progress == base.progress:
+        return None, changes
+    return alt, changes
+
+
 def _notes(result: MofResult, record: Record) -> tuple[str, ...]:
     notes: list[str] = []
     notes.append(
@@ -197,14 +217,14 @@ def _notes(result: MofResult, record: Record) -> tuple[str, ...]:
         if record.declared
         else "evaluated the MOF record these artifacts amount to (components seen, with their licences)"
     )
-    better, changes = plainly_read(record.release)
+    alt, changes = plain_reading_result(record)
     if changes:
-        alt = evaluate(better)
         spelled = ", ".join(f"{k!r} as {v}" for k, v in sorted(changes.items()))
-        if alt.classification != result.classification or alt.progress != result.progress:
+        if alt is not None:
             notes.append(
                 f"MOT matches licence ids exactly; read plainly ({spelled}) the record would be "
-                f"{alt.label} ({status_of(alt)}), progress {_fmt(progress_dict(alt))}"
+                f"{alt.label}, progress {_fmt(progress_dict(alt))} "
+                f"(MOT: {result.label}, {_fmt(progress_dict(result))})"
             )
         else:
             notes.append(f"non-SPDX licence spellings ({spelled}) would not change the result read plainly")
