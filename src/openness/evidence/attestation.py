@@ -1,0 +1,174 @@
+"""Rebuild attestations as evidence: ``rebuild`` facts read from in-toto statements in a release.
+
+An attestation counts only for the files it names: each subject's sha256 is checked against the
+release's file when the digest is known or cheap to compute; when a subject is missing or differs, the
+fact's ``result`` is ``unverified`` (the attested result is kept as ``attested_result``). Reads are
+bounded; a malformed file becomes a Note, never an exception.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import posixpath
+from typing import Any
+
+from openness.errors import OpennessError
+from openness.model import Fact, FileEntry, Inventory, Location, Note, Role
+
+PREDICATE_TYPE = "https://openness.dev/rebuild/v1"  # the one openness rebuild writes
+STATEMENT_PREFIX = "https://in-toto.io/Statement/"
+ATTESTATION_NAMES = ("rebuild-attestation.json",)
+ATTESTATION_SUFFIXES = (".intoto.json", ".intoto.jsonl")
+MAX_ATTESTATION_BYTES = 4 * 1024 * 1024
+MAX_HASHED_BYTES = 32 * 1024 * 1024  # subjects up to this size are hashed to check the digest
+MAX_FILES = 20
+KNOWN_RESULTS = ("identical", "within-tolerance", "diverged", "failed")
+
+
+def _candidates(inventory: Inventory) -> list[FileEntry]:
+    out: dict[str, FileEntry] = {}
+    for item in inventory.by_role(Role.ATTESTATION):
+        out[item.entry.path] = item.entry
+    for item in inventory.items:
+        name = posixpath.basename(item.entry.path).lower()
+        if name in ATTESTATION_NAMES or name.endswith(ATTESTATION_SUFFIXES):
+            out[item.entry.path] = item.entry
+    return [out[p] for p in sorted(out)][:MAX_FILES]
+
+
+def _statements(text: str) -> list[dict[str, Any]]:
+    """A JSON statement, a DSSE envelope around one, or JSON lines of either."""
+    docs: list[Any] = []
+    try:
+        docs = [json.loads(text)]
+    except json.JSONDecodeError:
+        for line in text.splitlines():
+            if line.strip():
+                docs.append(json.loads(line))  # JSONDecodeError propagates: the caller notes it
+    out: list[dict[str, Any]] = []
+    for doc in docs:
+        if isinstance(doc, dict) and "payload" in doc and "payloadType" in doc:
+            try:
+                inner = json.loads(base64.b64decode(doc["payload"], validate=True))
+            except (binascii.Error, ValueError, TypeError):
+                continue
+            if isinstance(inner, dict):
+                inner = {**inner, "_signed": bool(doc.get("signatures"))}
+                out.append(inner)
+        elif isinstance(doc, dict):
+            out.append(doc)
+    return out
+
+
+def _line_of(text: str, needle: str) -> tuple[int, int] | None:
+    at = text.find(needle)
+    if at < 0:
+        return None
+    line = text.count("\n", 0, at) + 1
+    return (line, line)
+
+
+def _subject_digest(inventory: Inventory, name: str) -> tuple[str | None, str]:
+    """(actual sha256 or None, how it was known) for a release file named by a subject."""
+    entry = inventory.snapshot.entry(name)
+    if entry is None:
+        return None, "missing"
+    if entry.sha256:
+        return entry.sha256.lower(), "listed"
+    if entry.size > MAX_HASHED_BYTES or not entry.readable:
+        return None, "not-hashed"
+    try:
+        data = inventory.snapshot.read(name, limit=entry.size)
+    except OpennessError:
+        return None, "unreadable"
+    if len(data) != entry.size:
+        return None, "unreadable"
+    return hashlib.sha256(data).hexdigest(), "hashed"
+
+
+def _table(d: dict[str, Any], key: str) -> dict[str, Any]:
+    value = d.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _fact(inventory: Inventory, path: str, text: str, st: dict[str, Any]) -> Fact | Note:
+    where = Location(path=path)
+    predicate = st.get("predicate")
+    if not isinstance(predicate, dict):
+        return Note("warning", f"{path}: in-toto statement without a predicate", where)
+    result = predicate.get("result")
+    if isinstance(result, dict):  # tolerate {"result": {"result": ...}} shapes
+        result = result.get("result")
+    if result not in KNOWN_RESULTS:
+        return Note("warning", f"{path}: attestation result {result!r} is not one of {KNOWN_RESULTS}", where)
+    subjects: list[dict[str, Any]] = []
+    verified = True
+    raw_subjects = st.get("subject")
+    if not isinstance(raw_subjects, list) or not raw_subjects:
+        return Note("warning", f"{path}: attestation names no subject", where)
+    for s in raw_subjects[:200]:
+        if not isinstance(s, dict) or not isinstance(s.get("name"), str):
+            continue
+        digest = _table(s, "digest")
+        expected = str(digest.get("sha256", "")).lower() or None
+        actual, how = _subject_digest(inventory, s["name"])
+        matches = None if actual is None or expected is None else actual == expected
+        if how == "missing" or matches is False:
+            verified = False
+        subjects.append({"name": s["name"], "sha256": expected, "matches": matches, "checked": how})
+    env = _table(predicate, "environment")
+    host = _table(env, "host")
+    value: dict[str, Any] = {
+        "result": result if verified else "unverified",
+        "attested_result": result,
+        "mode": predicate.get("mode", "full"),
+        "reason": predicate.get("reason"),
+        "subjects": subjects,
+        "predicate_type": st.get("predicateType"),
+        "signed": bool(st.get("_signed", False)),
+        "environment": {"python": env.get("python"), "os": host.get("os"), "cpu": host.get("cpu")},
+    }
+    if predicate.get("segment"):
+        value["segment"] = predicate["segment"]
+    loc = Location(path=path, lines=_line_of(text, '"result": '), key="predicate.result")
+    return Fact("rebuild", value, loc)
+
+
+def attestation_facts(inventory: Inventory) -> tuple[Fact | Note, ...]:
+    """One ``rebuild`` fact per rebuild statement found (Notes for files that cannot be used)."""
+    out: list[Fact | Note] = []
+    for entry in _candidates(inventory):
+        where = Location(path=entry.path)
+        if entry.size > MAX_ATTESTATION_BYTES:
+            out.append(Note("warning", f"{entry.path}: attestation of {entry.size} bytes not read", where))
+            continue
+        try:
+            text = inventory.snapshot.read(entry.path, limit=MAX_ATTESTATION_BYTES).decode("utf-8", "replace")
+            statements = _statements(text)
+        except OpennessError as exc:
+            out.append(Note("warning", f"{entry.path}: {exc}", where))
+            continue
+        except (json.JSONDecodeError, RecursionError):
+            out.append(Note("warning", f"{entry.path}: not valid JSON", where))
+            continue
+        for st in statements:
+            if not str(st.get("_type", "")).startswith(STATEMENT_PREFIX):
+                continue
+            if st.get("predicateType") != PREDICATE_TYPE:
+                out.append(
+                    Note(
+                        "info",
+                        f"{entry.path}: attestation of type {st.get('predicateType')!r} "
+                        "is not a rebuild; not used as reproducibility evidence",
+                        where,
+                    )
+                )
+                continue
+            out.append(_fact(inventory, entry.path, text, st))
+    return tuple(out)
+
+
+__all__ = ["attestation_facts"]
