@@ -1,0 +1,272 @@
+"""Model card parsing: YAML front matter (bounded), markdown sections with line spans,
+self-descriptions ("open source", licence badges, licence prose) and stated facts.
+
+Front matter is hostile input: it is size-capped, its nesting depth and its alias
+expansion are measured on the YAML *event stream* before anything is constructed, so a
+"billion laughs" document or a deeply nested one becomes a Note, never a hang.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openness.evidence.text import claims_in_lines, facts_in_lines
+from openness.model import Claim, Fact, Location, Note
+
+MAX_FRONT_MATTER = 64 * 1024  # bytes of YAML; HF cards are a few KB
+MAX_DEPTH = 32  # nesting of mappings/sequences
+MAX_EXPANDED_NODES = 50_000  # nodes after expanding aliases
+MAX_CARD_LINES = 20_000
+
+# Section kinds by heading words. A heading may carry several kinds.
+_SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("data", re.compile(r"\b(data(sets?)?|corpus|corpora|provenance|pre-?training mix)\b", re.I)),
+    (
+        "training",
+        re.compile(
+            r"\b(training|train(ing)? (procedure|details|setup)|hyper-?parameters?|fine-?tuning)\b", re.I
+        ),
+    ),
+    ("evaluation", re.compile(r"\b(evaluations?|benchmarks?|results|performance)\b", re.I)),
+    ("limitations", re.compile(r"\b(limitations?|bias(es)?|risks?|ethical|safety)\b", re.I)),
+    ("license", re.compile(r"\blicen[cs](e|es|ing)\b", re.I)),
+    ("architecture", re.compile(r"\b(architecture|model details|model description)\b", re.I)),
+    ("hardware", re.compile(r"\b(hardware|compute|infrastructure|carbon|software)\b", re.I)),
+    ("intended-use", re.compile(r"\b(intended use|uses|use cases?|out-of-scope)\b", re.I)),
+    ("citation", re.compile(r"\b(citation|cite|bibtex)\b", re.I)),
+)
+
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_BOLD_HEADING = re.compile(r"^\s{0,3}(?:\*\*|__)([^*_]{2,80})(?:\*\*|__)\s*:?\s*$")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A markdown section: heading text, level, kinds and its line span in the file (1-based)."""
+
+    title: str
+    level: int
+    lines: tuple[int, int]
+    kinds: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    path: str
+    front_matter: Mapping[str, Any] = field(default_factory=dict)
+    front_matter_lines: tuple[int, int] | None = None
+    body_start: int = 1  # first line of the markdown body (1-based)
+    lines: tuple[str, ...] = ()  # the whole file, split into lines
+    sections: tuple[Section, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    def sections_of(self, kind: str) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if kind in s.kinds)
+
+    def text_of(self, section: Section) -> str:
+        a, b = section.lines
+        return "\n".join(self.lines[a - 1 : b])
+
+    def location(self, section: Section) -> Location:
+        return Location(self.path, section.lines)
+
+
+def parse_card(text: str, path: str) -> ModelCard:
+    """Parse a model card or README. Never raises on content; problems become Notes."""
+    lines = tuple(text.splitlines()[:MAX_CARD_LINES])
+    notes: list[Note] = []
+    front: Mapping[str, Any] = {}
+    fm_span: tuple[int, int] | None = None
+    body_start = 1
+    if lines and lines[0].lstrip("\ufeff").strip() == "---":
+        end = _front_matter_end(lines)
+        if end is None:
+            notes.append(
+                Note("warning", "front matter is not closed; treated as absent", Location(path, (1, 1)))
+            )
+        else:
+            fm_span = (1, end)
+            body_start = end + 1
+            raw = "\n".join(lines[1 : end - 1])
+            front, problem = load_front_matter(raw)
+            if problem:
+                notes.append(
+                    Note("warning", f"front matter {problem}; treated as absent", Location(path, fm_span))
+                )
+    sections = _sections(lines, body_start)
+    claims = list(claims_in_lines(lines, path, start=body_start))
+    claims.extend(_front_matter_claims(front, path))
+    facts = facts_in_lines(lines, path, start=body_start)
+    return ModelCard(path, front, fm_span, body_start, lines, sections, tuple(claims), facts, tuple(notes))
+
+
+def _front_matter_end(lines: tuple[str, ...]) -> int | None:
+    size = 0
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return i + 1  # 1-based line number of the closing marker
+        size += len(lines[i]) + 1
+        if size > MAX_FRONT_MATTER * 4:  # give up scanning an unclosed giant block
+            return None
+    return None
+
+
+def load_front_matter(raw: str) -> tuple[Mapping[str, Any], str | None]:
+    """YAML front matter -> (mapping, problem). A problem means the mapping is empty."""
+    if len(raw.encode("utf-8", "replace")) > MAX_FRONT_MATTER:
+        return {}, f"is larger than {MAX_FRONT_MATTER // 1024} KB"
+    import yaml  # lazy: 15-20 ms, only paid when a card has front matter
+
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    problem = _check_events(raw, loader)
+    if problem:
+        return {}, problem
+    try:
+        data = yaml.load(raw, Loader=loader)  # a SafeLoader; the event stream was checked above
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return {}, f"is malformed YAML ({first})"
+    except (ValueError, TypeError, RecursionError) as exc:
+        return {}, f"could not be loaded ({type(exc).__name__})"
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict):
+        return {}, f"is a YAML {type(data).__name__}, not a mapping"
+    return _plain(data), None
+
+
+def _check_events(raw: str, loader: Any) -> str | None:
+    """Walk the event stream: bound depth and the size the document has once aliases expand."""
+    import yaml
+
+    depth = 0
+    # Per open collection: node count so far. Anchored nodes remember their expanded size.
+    counts: list[int] = [0]
+    anchors_open: list[str | None] = [None]
+    anchored: dict[str, int] = {}
+    total = 0
+    try:
+        for event in yaml.parse(raw, Loader=loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return f"nests deeper than {MAX_DEPTH} levels"
+                counts.append(1)
+                anchors_open.append(event.anchor)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                size = counts.pop()
+                anchor = anchors_open.pop()
+                if anchor:
+                    anchored[anchor] = size
+                counts[-1] += size
+            elif isinstance(event, yaml.ScalarEvent):
+                counts[-1] += 1
+                if event.anchor:
+                    anchored[event.anchor] = 1
+            elif isinstance(event, yaml.AliasEvent):
+                counts[-1] += anchored.get(event.anchor or "", 1)
+            total = sum(counts)
+            if total > MAX_EXPANDED_NODES:
+                return f"expands to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)"
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"is malformed YAML ({first})"
+    return None
+
+
+def _plain(value: Any, depth: int = 0) -> Any:
+    """JSON-safe copy: string keys, dates as ISO strings (reports serialise the card)."""
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _plain(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, depth + 1) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def _sections(lines: tuple[str, ...], start: int) -> tuple[Section, ...]:
+    # Hand-written rather than markdown-it: cards use bold lines ("# **Training Data**",
+    # "**Training Data**") as headings, which a CommonMark parser does not report as such.
+    heads: list[tuple[int, int, str]] = []  # (line, level, title)
+    in_fence = False
+    for i in range(start - 1, len(lines)):
+        line = lines[i]
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        m = _ATX.match(line)
+        if m:
+            heads.append((i + 1, len(m.group(1)), _clean_title(m.group(2))))
+            continue
+        m2 = _BOLD_HEADING.match(line)
+        if m2:
+            heads.append((i + 1, 7, _clean_title(m2.group(1))))  # below any ATX level
+            continue
+        if (
+            i > start - 1
+            and _SETEXT.match(line)
+            and lines[i - 1].strip()
+            and not lines[i - 1].lstrip().startswith("|")
+        ):
+            prev = lines[i - 1].strip()
+            if not _ATX.match(lines[i - 1]) and len(prev) <= 80:
+                level = 1 if line.strip().startswith("=") else 2
+                heads.append((i, level, _clean_title(prev)))
+    out: list[Section] = []
+    for n, (line_no, level, title) in enumerate(heads):
+        end = len(lines)
+        for later_line, later_level, _ in heads[n + 1 :]:
+            if later_level <= level:
+                end = later_line - 1
+                break
+        kinds = frozenset(kind for kind, rx in _SECTION_KINDS if rx.search(title))
+        out.append(Section(title, level, (line_no, max(line_no, end)), kinds))
+    return tuple(out)
+
+
+def _clean_title(title: str) -> str:
+    return re.sub(r"[*_`]|<[^>]+>|:$", "", title).strip()
+
+
+def _front_matter_claims(front: Mapping[str, Any], path: str) -> list[Claim]:
+    out: list[Claim] = []
+    for key in ("license", "license_name", "license_link"):
+        value = front.get(key)
+        if isinstance(value, str) and value.strip():
+            out.append(Claim("license-field", value.strip(), Location(path, key=f"card:{key}")))
+        elif isinstance(value, list):
+            for v in value:
+                if isinstance(v, str):
+                    out.append(Claim("license-field", v.strip(), Location(path, key=f"card:{key}")))
+    tags = front.get("tags")
+    if isinstance(tags, list):
+        for tag in tags:
+            if isinstance(tag, str) and re.search(r"open[-_ ]?source|fully[-_ ]open", tag, re.I):
+                out.append(Claim("tag", tag, Location(path, key="card:tags")))
+    return out
+
+
+def card_list(front: Mapping[str, Any], key: str) -> list[str]:
+    """A front-matter field that may be a string or a list of strings, as a list."""
+    value = front.get(key)
+    if isinstance(value, str):
+        return [value.strip()] if value.strip() else []
+    if isinstance(value, list):
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    return []

@@ -1,0 +1,233 @@
+"""Which licence covers which component, and how sure that is.
+
+Precedence, most specific first:
+1. a file name that says its scope (``LICENSE-MODEL``, ``WEIGHTS_LICENSE``, ``LICENSE-CODE``,
+   ``LICENSE_DATA``...), and per-component statements in the card or README
+   ("the code is released under MIT, the weights under ...");
+2. a licence file inside a sub-folder covers the components whose files live there;
+3. an unqualified licence file at the root covers what its text names (the "Model",
+   "weights", "Software") and every component with files in the release;
+4. the card ``license`` field covers the model (weights) and, failing anything else,
+   the rest of the repository.
+A restrictive (or unreadable) licence whose scope cannot be pinned down is attached with
+``scope_certain=False`` to every component it may cover, so it counts against them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from openness.evidence.terms import license_id, restrictive
+from openness.model import AppliedLicense, Component, LicenseResult
+
+GROUPS: Mapping[str, frozenset[Component]] = {
+    "weights": frozenset(
+        {
+            Component.PARAMETERS_FINAL,
+            Component.PARAMETERS_INTERMEDIATE,
+            Component.OPTIMIZER_STATE,
+            Component.TOKENIZER,
+            Component.MODEL_METADATA,
+        }
+    ),
+    "code": frozenset(
+        {
+            Component.MODEL_ARCHITECTURE,
+            Component.DATA_PREPROCESSING_CODE,
+            Component.TRAINING_CODE,
+            Component.INFERENCE_CODE,
+            Component.EVALUATION_CODE,
+            Component.SUPPORTING_LIBRARIES,
+            Component.HYPERPARAMETERS,
+            Component.RANDOM_SEEDS,
+            Component.ENVIRONMENT,
+            Component.CONTAINER_RECIPE,
+        }
+    ),
+    "data": frozenset({Component.DATASETS, Component.EVALUATION_DATA}),
+    "docs": frozenset(
+        {
+            Component.MODEL_CARD,
+            Component.DATA_CARD,
+            Component.TECHNICAL_REPORT,
+            Component.RESEARCH_PAPER,
+            Component.EVALUATION_RESULTS,
+            Component.DATA_INFORMATION,
+            Component.SAMPLE_OUTPUTS,
+        }
+    ),
+}
+GROUP_OF: Mapping[Component, str] = {c: g for g, comps in GROUPS.items() for c in comps}
+
+_NAME_SCOPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("weights", re.compile(r"model|weight|checkpoint|param", re.I)),
+    ("code", re.compile(r"code|software|source", re.I)),
+    ("data", re.compile(r"data", re.I)),
+    ("docs", re.compile(r"doc", re.I)),
+)
+_LICENSE_WORD = re.compile(r"licen[cs]e|copying|notice|terms", re.I)
+
+# What a custom licence text says it covers. Only read for texts that are not a standard
+# OSI licence: "Software" in the MIT text says nothing about a model's weights.
+_TEXT_SCOPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "weights",
+        re.compile(
+            r"\b(?:model weights|trained (?:model )?weights|weights|parameters|checkpoints?|"
+            r"machine[- ]learning model|\"?Model\"? means|(?:Llama|Gemma) Materials|the Model)\b"
+        ),
+    ),
+    (
+        "code",
+        re.compile(
+            r"\b(?:source code|model code|inference[- ]enabling code|training[- ]enabling code|"
+            r"\"?Software\"? means)\b",
+            re.I,
+        ),
+    ),
+    ("data", re.compile(r"\b(?:the Dataset|this dataset|training data is licensed)\b", re.I)),
+)
+
+
+@dataclass(frozen=True)
+class LicenseSource:
+    """One licence as found, with what says its scope."""
+
+    result: LicenseResult
+    path: str | None = None  # the licence file, when it is one
+    name_groups: frozenset[str] = frozenset()  # from the file name: certain
+    text_groups: frozenset[str] = frozenset()  # from the text itself
+    folder: str = ""  # sub-folder a per-model licence sits in ("" = root)
+    via: str = "file"  # "file" | "statement" | "card" | "dataset" | "declared"
+    groups: frozenset[str] = frozenset()  # for statements: the groups the sentence names
+    unreadable: bool = False
+
+    def describe(self) -> str:
+        ident = license_id(self.result) or ("unreadable" if self.unreadable else "unidentified")
+        where = self.path or str(self.result.location)
+        return f"{ident} ({where})"
+
+
+def name_groups(path: str) -> frozenset[str]:
+    """Scope a licence file's name states: LICENSE-MODEL -> weights, LICENSE-CODE -> code."""
+    stem = posixpath.basename(path).rsplit(".", 1)[0]
+    rest = _LICENSE_WORD.sub(" ", stem)
+    return frozenset(g for g, rx in _NAME_SCOPES if rx.search(rest))
+
+
+def text_groups(text: str) -> frozenset[str]:
+    head = text[:200_000]
+    return frozenset(g for g, rx in _TEXT_SCOPES if rx.search(head))
+
+
+def attach(
+    sources: Iterable[LicenseSource],
+    considered: Iterable[Component],
+    files_of: Mapping[Component, frozenset[str]],
+) -> dict[Component, list[AppliedLicense]]:
+    """Attach every licence to the components it covers (see the module docstring)."""
+    srcs = list(sources)
+    comps = list(dict.fromkeys(considered))
+    out: dict[Component, list[AppliedLicense]] = {c: [] for c in comps}
+    pinned: set[str] = set()  # groups whose licence a name or a statement pins down
+
+    def add(c: Component, src: LicenseSource, certain: bool, reason: str) -> None:
+        if c not in out:
+            return
+        if any(a.license is src.result for a in out[c]):
+            return
+        out[c].append(AppliedLicense(src.result, certain, reason))
+
+    scoped_folders = [s.folder for s in srcs if s.via == "file" and s.folder]
+
+    # 1. names and statements
+    for src in srcs:
+        if src.via == "file" and src.name_groups and not src.folder:
+            for c in comps:
+                if GROUP_OF.get(c) in src.name_groups:
+                    add(c, src, True, f"file name {src.path} names the {GROUP_OF[c]}")
+            pinned |= src.name_groups
+        elif src.via == "statement":
+            for c in comps:
+                if GROUP_OF.get(c) in src.groups:
+                    add(c, src, True, f"{src.result.location} states the {GROUP_OF[c]} licence")
+            pinned |= src.groups
+        elif src.via in ("dataset", "declared"):
+            for c in comps:
+                if c in _declared_targets(src):
+                    add(c, src, True, _declared_reason(src))
+    # 2. per-folder licences
+    for src in srcs:
+        if src.via != "file" or not src.folder:
+            continue
+        prefix = src.folder.rstrip("/") + "/"
+        inside = [c for c in comps if any(p.startswith(prefix) for p in files_of.get(c, ()))]
+        for c in inside:
+            add(c, src, True, f"licence file in {src.folder} covers the files there")
+        may = src.name_groups | src.text_groups
+        for c in comps:
+            if c in inside or GROUP_OF.get(c) not in may:
+                continue
+            if not files_of.get(c) or src.name_groups:
+                add(
+                    c,
+                    src,
+                    False,
+                    f"licence in {src.folder} names the {GROUP_OF[c]}; which files it covers is not certain",
+                )
+    # 3. root licences without a scope in their name
+    for src in srcs:
+        if src.via != "file" or src.folder or src.name_groups:
+            continue
+        doubtful = src.unreadable or not src.result.matches or restrictive(src.result)
+        for c in comps:
+            group = GROUP_OF.get(c, "docs")
+            root_files = [p for p in files_of.get(c, ()) if not _under_any(p, scoped_folders)]
+            if group in pinned:
+                continue
+            if group in src.text_groups:
+                add(c, src, True, f"the text of {src.path} names the {group}")
+            elif root_files:
+                add(c, src, True, f"repository licence {src.path} covers {root_files[0]}")
+            elif doubtful:
+                add(
+                    c,
+                    src,
+                    False,
+                    f"{src.path} may cover it: its scope cannot be pinned down, so it counts against it",
+                )
+    # 4. the card's licence field
+    have_files = any(s.via == "file" and s.result.matches for s in srcs)
+    for src in srcs:
+        if src.via != "card":
+            continue
+        for c in comps:
+            group = GROUP_OF.get(c, "docs")
+            if group == "weights" and "weights" not in pinned:
+                add(c, src, True, "card license field: the model's declared licence")
+            elif group in pinned:
+                continue
+            elif not out[c] or not have_files:
+                add(c, src, not have_files, "card license field: the repository's declared licence")
+            elif restrictive(src.result):
+                add(c, src, False, "card license field may cover it: counts against it")
+    return out
+
+
+def _under_any(path: str, folders: list[str]) -> bool:
+    return any(path.startswith(f.rstrip("/") + "/") for f in folders)
+
+
+def _declared_targets(src: LicenseSource) -> frozenset[Component]:
+    if src.via == "dataset":
+        return frozenset({Component.DATASETS})
+    return frozenset(c for c in Component if c.value in src.groups)
+
+
+def _declared_reason(src: LicenseSource) -> str:
+    if src.via == "dataset":
+        return f"licence of the dataset named at {src.result.location}"
+    return "licence declared for this component in the MOF YAML"
