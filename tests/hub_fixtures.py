@@ -229,7 +229,9 @@ class FakeHub:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def endpoint(self) -> str:
@@ -263,7 +265,8 @@ class FakeHub:
             kind, repo_id, refs, _rev = m.groups()
             repo = self.repos.get((kind[:-1], repo_id))
             if repo is None:
-                return self._send(h, 404, {"error": "Repository not found"}, extra={"X-Error-Code": "RepoNotFound"})
+                return self._send(h, 404, {"error": "Repository not found"},
+                                  extra={"X-Error-Code": "RepoNotFound"})
             if refs:
                 def ref(name: str, kind_: str) -> dict[str, str]:
                     return {"name": name, "ref": f"refs/{kind_}/{name}", "targetCommit": repo.commit}

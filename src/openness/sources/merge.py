@@ -1,0 +1,126 @@
+"""Several places forming one release (``--also``): one evidence set, each item with its origin.
+
+Rules (docs/sources.md):
+
+- every file keeps the origin of the snapshot it came from (``FileEntry.origin``); a snapshot whose
+  files say only ``local`` is labelled ``local:<target>`` so two directories stay apart;
+- path collisions: the earlier snapshot (the main target) keeps the bare path; a later file with the same
+  path is listed under ``<origin slug>/<path>`` (``github.com/org/code/README.md``) and a Note says so.
+  The root card and licence of the main target therefore stay the release's root card and licence;
+- ``extra_readers`` maps each origin to a reader that translates merged paths back to its own;
+- hub metadata: the first snapshot's; the others' are kept in ``extra["other_hubs"]``; declared
+  (MOF YAML) data: the first found; notes are concatenated, each with its origin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from openness.errors import SourceError
+from openness.model import FileEntry, HubMetadata, Location, Note, Reader, Snapshot
+
+_SLUG = re.compile(r"[^A-Za-z0-9._\-/]+")
+
+
+def origin_label(snapshot: Snapshot) -> str:
+    """The name a snapshot's items carry as their origin."""
+    if snapshot.origins and snapshot.origins[0] != "local":
+        return snapshot.origins[0]
+    return f"{snapshot.kind}:{snapshot.target}"
+
+
+def origin_slug(label: str) -> str:
+    """A path-safe prefix for an origin: ``git:https://github.com/o/r@v1`` -> ``github.com/o/r@v1``."""
+    body = label.split(":", 1)[1] if ":" in label else label
+    body = re.sub(r"^[a-z+]+://", "", body).replace("@", "-at-").replace(":", "/")
+    slug = _SLUG.sub("-", body).strip("/.-")
+    parts = [p for p in slug.split("/") if p not in ("", ".", "..")]
+    return "/".join(parts) or "origin"
+
+
+def merge_snapshots(snapshots: Sequence[Snapshot]) -> Snapshot:
+    if not snapshots:
+        raise SourceError("nothing to merge")
+    if len(snapshots) == 1:
+        return snapshots[0]
+
+    files: list[FileEntry] = []
+    taken: dict[str, str] = {}  # merged path -> origin
+    readers: dict[str, Reader] = {}
+    origins: list[str] = []
+    notes: list[Note] = []
+    renamed: dict[str, list[str]] = {}
+
+    for snap in snapshots:
+        label = origin_label(snap)
+        base = label
+        n = 2
+        while label in readers:
+            label = f"{base}#{n}"
+            n += 1
+        origins.append(label)
+        path_map: dict[str, tuple[str, FileEntry]] = {}  # merged path -> (own path, own entry)
+        prefix = origin_slug(label)
+        for entry in snap.files:
+            merged_path = entry.path
+            if merged_path in taken:
+                merged_path = f"{prefix}/{entry.path}"
+                renamed.setdefault(label, []).append(entry.path)
+                if merged_path in taken:  # pathological: the prefixed path exists too
+                    continue
+            taken[merged_path] = label
+            path_map[merged_path] = (entry.path, entry)
+            files.append(replace(entry, path=merged_path, origin=label))
+        readers[label] = _translating_reader(snap, path_map)
+        for note in snap.notes:
+            loc = note.location or Location(origin=label)
+            if loc.origin is None:
+                loc = replace(loc, origin=label)
+            notes.append(replace(note, location=loc))
+
+    for label, paths in renamed.items():
+        sample = ", ".join(paths[:5]) + (" ..." if len(paths) > 5 else "")
+        notes.append(Note("info", f"{len(paths)} path(s) of {label} also exist in an earlier origin and are "
+                          f"listed under {origin_slug(label)}/: {sample}", Location(origin=label)))
+
+    hubs = [s.hub for s in snapshots if s.hub is not None]
+    hub: HubMetadata | None = None
+    if hubs:
+        hub = hubs[0]
+        if len(hubs) > 1:
+            hub = replace(hub, extra={**hub.extra, "other_hubs": tuple(hubs[1:])})
+    declared = next((s.declared for s in snapshots if s.declared is not None), None)
+
+    def read(path: str, limit: int) -> bytes:
+        owner = taken.get(path)
+        if owner is None:
+            raise SourceError(f"{path}: not in the release")
+        return readers[owner](path, limit)
+
+    return Snapshot(
+        target=snapshots[0].target,
+        kind="merged",
+        files=tuple(files),
+        reader=read,
+        hub=hub,
+        declared=declared,
+        notes=tuple(notes),
+        origins=tuple(origins),
+        extra_readers=readers,
+    )
+
+
+def _translating_reader(snap: Snapshot, path_map: dict[str, tuple[str, FileEntry]]) -> Reader:
+    def read(path: str, limit: int) -> bytes:
+        found = path_map.get(path)
+        if found is None:
+            raise SourceError(f"{path}: not in {origin_label(snap)}")
+        own_path, entry = found
+        reader: Callable[[str, int], bytes] | None = snap.extra_readers.get(entry.origin, snap.reader)
+        if reader is None or not entry.readable:
+            raise SourceError(f"{path}: content not available from {origin_label(snap)}")
+        return reader(own_path, limit)
+
+    return read
