@@ -127,3 +127,29 @@ def test_partially_documented_and_insufficient() -> None:
     assert "hyperparameters" in a.summary and "library-versions" in a.summary
     unknown = evidence(comp(Component.DATASETS), comp(Component.TRAINING_CODE), default=Status.UNKNOWN)
     assert reproducibility.assess(unknown).status == "insufficient-evidence"
+
+
+def test_segment_and_unverified_rebuilds_do_not_verify() -> None:
+    segment = {"result": "identical", "mode": "segment"}
+    a = reproducibility.assess(with_facts(fully_open(), fact("rebuild", segment, "att.json")))
+    assert a.status == "rebuildable"  # from the factors: a segment checks only a stretch of training
+    assert crit(a, "rebuild").outcome is Outcome.PARTIAL
+    unverified = {"result": "unverified", "attested_result": "identical", "mode": "full"}
+    b = reproducibility.assess(with_facts(fully_open(), fact("rebuild", unverified, "att.json")))
+    assert b.status == "rebuildable"
+    c = crit(b, "rebuild")
+    assert c.outcome is Outcome.FAIL and c.fix and "subjects" in c.fix
+
+
+def test_pins_are_counted_over_every_manifest() -> None:
+    def pins(*values: dict[str, object]) -> str:
+        facts = [fact("pinned_dependencies", v, str(v.get("file"))) for v in values]
+        return str(crit(reproducibility.assess(evidence(facts=facts)), "library-versions").value)
+
+    req = {"file": "requirements.txt", "lock": False, "pinned": 3, "total": 3}
+    loose = {"file": "dev.txt", "lock": False, "pinned": 0, "total": 4}
+    lock = {"file": "uv.lock", "lock": True, "pinned": None, "total": None}
+    assert pins(req) == "present"
+    assert pins(req, loose) == "partial"
+    assert pins(loose) == "absent"
+    assert pins(loose, lock) == "present"

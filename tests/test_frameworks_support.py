@@ -270,3 +270,11 @@ def test_entry_license_reads_ids_and_missing() -> None:
 def test_rebuild_result() -> None:
     assert common.rebuild_result({"result": "identical"}) == "identical"
     assert common.rebuild_result("diverged") == "diverged"
+
+
+def test_entry_license_hub_other_and_restricted_flags() -> None:
+    other = {"id": "x/y", "license": "other", "license_name": "MIT"}
+    assert common.entry_license(other).state is common.LicenseState.OPEN
+    flagged = {"id": "x/y", "license": "MIT", "restricted": True, "restrictions": ["field-of-use"]}
+    j = common.entry_license(flagged)
+    assert j.state is common.LicenseState.NOT_OPEN and "field-of-use" in j.reason

@@ -186,23 +186,51 @@ def entry_location(entry: Mapping[str, Any]) -> Location:
 
 
 def entry_license(entry: Mapping[str, Any]) -> LicenseJudgement:
-    """Judge the licence a lineage or dataset entry names (a LicenseResult or an id string)."""
+    """Judge the licence a lineage or dataset entry names (a LicenseResult or an id string).
+
+    Hub entries say ``other`` and put the real name in ``license_name``; an entry the evidence stage
+    already found ``restricted`` stays not open whatever the id lookup says.
+    """
     value = entry.get("license", entry.get("licence"))
     loc = entry_location(entry)
+    name = entry.get("license_name")
+    if value == "other" and isinstance(name, str) and name.strip():
+        value = name
     if isinstance(value, LicenseResult):
-        return judge_license(value)
-    if isinstance(value, str) and value.strip():
-        return judge_id(value.strip(), loc)
-    return LicenseJudgement(
-        LicenseState.UNKNOWN, (f"{entry.get('id', 'entry')}: licence not stated",), (loc,)
-    )
+        j = judge_license(value)
+    elif isinstance(value, str) and value.strip():
+        j = judge_id(value.strip(), loc)
+    else:
+        return LicenseJudgement(
+            LicenseState.UNKNOWN, (f"{entry.get('id', 'entry')}: licence not stated",), (loc,)
+        )
+    if entry.get("restricted") is True and j.state is not LicenseState.NOT_OPEN:
+        kinds = ", ".join(str(k) for k in entry.get("restrictions") or ()) or "use"
+        return LicenseJudgement(
+            LicenseState.NOT_OPEN,
+            (f"{entry.get('id', 'entry')}: {value} restricts: {kinds}",),
+            j.locations,
+            j.ids,
+        )
+    return j
 
 
 def rebuild_result(value: object) -> str:
-    """The result of a ``rebuild`` fact: a string, or a mapping with a ``result`` key."""
+    """The result of a ``rebuild`` fact: a string, or a mapping with a ``result`` key.
+
+    Values: identical, within-tolerance, diverged, failed, or unverified (the attestation's subjects do
+    not match the release's files).
+    """
     if isinstance(value, Mapping):
         return str(value.get("result", "unknown"))
     return str(value)
+
+
+def rebuild_mode(value: object) -> str:
+    """``full`` (from the data) or ``segment`` (from a released checkpoint, a bounded number of steps)."""
+    if isinstance(value, Mapping):
+        return str(value.get("mode") or "full")
+    return "full"
 
 
 # --------------------------------------------------------------------------- statuses and facts

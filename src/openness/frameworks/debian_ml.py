@@ -22,6 +22,7 @@ from openness.frameworks.common import (
     first_fact,
     judge_component,
     locations_of,
+    rebuild_mode,
     rebuild_result,
 )
 from openness.model import Assessment, Component, Criterion, Evidence, Outcome, Status
@@ -150,13 +151,14 @@ def _reproducible(ev: Evidence) -> Criterion:
             (),
             "ship a rebuild recipe and attestation (openness rebuild)",
         )
-    result = rebuild_result(rebuild.value)
+    result, mode = rebuild_result(rebuild.value), rebuild_mode(rebuild.value)
     ok = result in VERIFIED_REBUILDS
+    outcome = Outcome.FAIL if not ok else Outcome.PASS if mode == "full" else Outcome.PARTIAL
     return Criterion(
         "reproducible",
         title,
-        Outcome.PASS if ok else Outcome.FAIL,
-        f"rebuild {result}",
+        outcome,
+        f"{mode} rebuild {result}",
         (rebuild.location,),
         None if ok else "make the rebuild reproduce the released weights",
         value=result,

@@ -18,6 +18,7 @@ from openness.frameworks.common import (
     describe,
     first_fact,
     locations_of,
+    rebuild_mode,
     rebuild_result,
 )
 from openness.model import Assessment, Component, Criterion, Evidence, Fact, Location, Status
@@ -75,6 +76,27 @@ def _fact_status(fact: Fact) -> Status:
     if isinstance(v, int | float):
         return Status.PRESENT if v or v == 0 else Status.ABSENT  # a seed of 0 is a seed
     return Status.PRESENT if v else Status.ABSENT
+
+
+def _pins(ev: Evidence) -> Factor:
+    """Library versions: over every manifest the evidence read (one ``pinned_dependencies`` fact each)."""
+    facts = ev.facts_for("pinned_dependencies")
+    env = ev.get(Component.ENVIRONMENT)
+    if not facts:
+        return Factor(env.status, describe(env), locations_of(env))
+    locks = [f for f in facts if isinstance(f.value, Mapping) and f.value.get("lock")]
+    counted = [f for f in facts if isinstance(f.value, Mapping) and isinstance(f.value.get("total"), int)]
+    locs = locations_of(*facts, env)
+    if locks:
+        names = ", ".join(str(f.value.get("file") or f.location) for f in locks)
+        return Factor(Status.PRESENT, f"lock file(s): {names}", locs)
+    if counted:
+        pinned = sum(int(f.value.get("pinned") or 0) for f in counted)
+        total = sum(int(f.value["total"]) for f in counted)
+        status = Status.PRESENT if total and pinned >= total else Status.PARTIAL if pinned else Status.ABSENT
+        return Factor(status, f"{pinned} of {total} requirements pinned in {len(counted)} manifest(s)", locs)
+    statuses = [_fact_status(f) for f in facts]
+    return Factor(best_status(*statuses), "; ".join(f"{f.key}: {f.value!r}" for f in facts[:3]), locs)
 
 
 def _from_component(ev: Evidence, component: Component) -> Factor:
@@ -192,7 +214,7 @@ def _factors(ev: Evidence) -> dict[str, Factor]:
         "architecture": _from_component(ev, Component.MODEL_ARCHITECTURE),
         "hyperparameters": _from_component(ev, Component.HYPERPARAMETERS),
         "training-script-version": _script_version(ev),
-        "library-versions": _fact_or_component(ev, ("pinned_dependencies",), Component.ENVIRONMENT),
+        "library-versions": _pins(ev),
         "random-seeds": _fact_or_component(ev, ("seed", "random_seed"), Component.RANDOM_SEEDS),
         "hardware": _hardware(ev),
         "os-container": _os_container(ev),
@@ -203,7 +225,7 @@ def _factors(ev: Evidence) -> dict[str, Factor]:
 def _status(factors: Mapping[str, Factor], rebuild: Fact | None) -> tuple[str, str]:
     if rebuild is not None:
         result = rebuild_result(rebuild.value)
-        if result in VERIFIED_RESULTS:
+        if result in VERIFIED_RESULTS and rebuild_mode(rebuild.value) == "full":
             return VERIFIED, f"a rebuild reproduced the weights ({result}), attested at {rebuild.location}"
         if result in FAILED_RESULTS:
             return NOT_REPRODUCIBLE, f"a rebuild was attempted and {result} (see {rebuild.location})"
@@ -224,6 +246,30 @@ def _status(factors: Mapping[str, Factor], rebuild: Fact | None) -> tuple[str, s
     return PARTIAL_DOCS, f"incomplete: {', '.join(missing)}"
 
 
+def _rebuild_criterion(rebuild: Fact) -> Criterion:
+    result, mode = rebuild_result(rebuild.value), rebuild_mode(rebuild.value)
+    if result in VERIFIED_RESULTS:
+        # A segment rebuild (checkpoint -> next checkpoint) checks a stretch of training, not all of it.
+        status = Status.PRESENT if mode == "full" else Status.PARTIAL
+        fix = None if mode == "full" else "attest a full rebuild from the training data"
+    else:
+        status = Status.ABSENT
+        fix = (
+            "make the attestation's subjects match the released weight files"
+            if result == "unverified"
+            else "find the divergence named in the attestation and fix it"
+        )
+    return Criterion(
+        "rebuild",
+        "Rebuild attested",
+        STATUS_OUTCOME[status],
+        f"{mode} rebuild result: {result}",
+        (rebuild.location,),
+        fix,
+        value=result,
+    )
+
+
 def assess(evidence: Evidence) -> Assessment:
     factors = _factors(evidence)
     rebuild = first_fact(evidence, "rebuild")
@@ -240,20 +286,7 @@ def assess(evidence: Evidence) -> Assessment:
         for key, f in factors.items()
     ]
     if rebuild is not None:
-        result = rebuild_result(rebuild.value)
-        criteria.append(
-            Criterion(
-                "rebuild",
-                "Rebuild attested",
-                STATUS_OUTCOME[Status.PRESENT if result in VERIFIED_RESULTS else Status.ABSENT],
-                f"rebuild result: {result}",
-                (rebuild.location,),
-                None
-                if result in VERIFIED_RESULTS
-                else "find the divergence named in the attestation and fix it",
-                value=result,
-            )
-        )
+        criteria.append(_rebuild_criterion(rebuild))
     score = round(sum(POINTS[f.status] for f in factors.values()) / len(factors), 3)
     status, why = _status(factors, rebuild)
     counts = {s: sum(1 for f in factors.values() if f.status is s) for s in Status}
