@@ -233,3 +233,12 @@ def test_a_licence_that_may_cover_a_component_counts_against_it() -> None:
     a = mof.assess(artifacts(parameters_final=weights))
     assert by_id(a)["model-parameters-final"].value["license"] == "Llama-2-Community"
     assert a.status == "unclassified"
+
+
+def test_attribution_clauses_keep_a_licence_open() -> None:
+    loc = Location(path="LICENSE")
+    branding = Restriction(RestrictionKind.BRANDING, loc, "keep the notice", "attribution")
+    match = LicenseMatch("MIT", "MIT", 1.0, "spdx", osi_approved=True)
+    applied = AppliedLicense(LicenseResult(loc, LicenseKind.LICENSE, (match,), (branding,), "MIT"), True, "t")
+    a = mof.assess(artifacts(model_card=_ev(Component.MODEL_CARD, Status.PRESENT, applied, path="README.md")))
+    assert by_id(a)["model-card"].value == {**by_id(a)["model-card"].value, "status": "included", "license": "MIT"}

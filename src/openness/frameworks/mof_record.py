@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openness.frameworks import mof_catalog as cat
+from openness.frameworks.common import blocking_restrictions
 from openness.licenses import license_info
 from openness.model import AppliedLicense, ComponentEvidence, Evidence, Location, Status
 
@@ -96,7 +97,7 @@ def _license_token(applied: AppliedLicense) -> tuple[str, bool]:
         return (label if label.startswith("LicenseRef-") else f"LicenseRef-{label}", False)
     if any(m.modified for m in result.matches):
         return (f"LicenseRef-modified-{ids[0]}", False)
-    if result.restrictions:
+    if blocking_restrictions(result):  # attribution-like clauses keep a licence open
         return (f"LicenseRef-{ids[0]}-with-restrictions", False)
     if len(ids) == 1:
         return (ids[0], cat.is_open_license(ids[0]))
