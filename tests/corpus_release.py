@@ -30,8 +30,31 @@ def read_tree(release_dir: Path) -> list[TreeEntry]:
             continue
         meta, _, path = line.partition("\t")
         mode, kind, _blob, size = meta.split()
-        entries.append(TreeEntry(mode, kind, None if size in ("BAD", "-") else int(size), path))
+        entries.append(TreeEntry(mode, kind, None if size in ("BAD", "-") else int(size), unquote(path)))
     return entries
+
+
+_ESCAPES = {"\\": b"\\", '"': b'"', "t": b"\t", "n": b"\n", "r": b"\r", "a": b"\a", "b": b"\b",
+            "f": b"\f", "v": b"\v"}
+
+
+def unquote(path: str) -> str:
+    """Undo git's C-style quoting of paths with special or non-ASCII bytes (``"\\303\\251.md"``)."""
+    if not (len(path) >= 2 and path[0] == path[-1] == '"'):
+        return path
+    body, out, i = path[1:-1], bytearray(), 0
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\":
+            out += ch.encode("utf-8")
+            i += 1
+        elif body[i + 1 : i + 4].isdigit():
+            out.append(int(body[i + 1 : i + 4], 8))
+            i += 4
+        else:
+            out += _ESCAPES.get(body[i + 1], body[i + 1].encode())
+            i += 2
+    return out.decode("utf-8", "surrogateescape")
 
 
 def rebuild(release_dir: Path, dest: Path) -> Path:

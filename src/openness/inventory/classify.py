@@ -315,27 +315,30 @@ def _with_scopes(items: list[Classified]) -> list[Classified]:
     """Mark files that belong to a per-model (or vendored) folder carrying its own licence or card.
 
     A folder is a scope when it holds a licence (LICENSE, MODEL_LICENSE...), a use policy or a
-    model card, and something else besides descriptive files: ``models/llama3`` is one,
-    ``assets/model_licenses`` (only licence texts, whose scope is unknown) is not.
+    model card, and either something else besides descriptive files or both a licence and a
+    card: ``models/llama3`` is one, ``assets/model_licenses`` (only licence texts, whose scope
+    is unknown) and ``model_cards/`` (only cards) are not.
     """
-    anchors: set[str] = set()
+    licensed: set[str] = set()
+    carded: set[str] = set()
     substantive: set[str] = set()
     for item in items:
         path = item.entry.path
         folder = posixpath.dirname(path)
         if not folder:
             continue
-        name = posixpath.basename(path)
-        if (item.role is Role.LICENSE and is_canonical_license(name)) or item.role in (
-            Role.USE_POLICY,
-            Role.MODEL_CARD,
+        if (item.role is Role.LICENSE and is_canonical_license(posixpath.basename(path))) or (
+            item.role is Role.USE_POLICY
         ):
-            anchors.add(folder)
+            licensed.add(folder)
+        elif item.role is Role.MODEL_CARD:
+            carded.add(folder)
         if item.role not in _DESCRIPTIVE:
             while folder and folder not in substantive:
                 substantive.add(folder)
                 folder = posixpath.dirname(folder)
-    scopes = anchors & substantive
+    # A folder with a licence and a model card documents one model even when nothing else is there.
+    scopes = ((licensed | carded) & substantive) | (licensed & carded)
     if not scopes:
         return items
     out = []

@@ -41,6 +41,7 @@ class PathParts:
 
 
 _WORD = re.compile(r"[a-z]+")
+_TOKENIZER_WORDS = frozenset({"tokenizer", "spiece", "sentencepiece", "spm", "vocab", "merges"})
 
 
 def split(path: str) -> PathParts:
@@ -224,7 +225,9 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:  # noqa: C901 - 
         return PathGuess(Role.BUILD, "build or CI file")
     if _CONTAINER.search(name) and suffix not in CODE_SUFFIXES and suffix != ".dockerignore":
         return PathGuess(Role.CONTAINER, "container recipe")
-    if name in DEPENDENCY_NAMES or _REQUIREMENTS.search(name) or _ENVIRONMENT.match(name):
+    if name in DEPENDENCY_NAMES or _REQUIREMENTS.search(name) or _ENVIRONMENT.match(name) or (
+        name.startswith("pyproject") and suffix == ".toml"
+    ):
         return PathGuess(Role.DEPENDENCIES, "dependency manifest")
     if suffix == ".lock" or (any(d.startswith(("requirements", "reqs")) for d in dirs) and suffix == ".txt"):
         return PathGuess(Role.DEPENDENCIES, "dependency manifest")
@@ -241,8 +244,7 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:  # noqa: C901 - 
 
     if name in TOKENIZER_NAMES or suffix == ".tiktoken" or (
         "tokenizer" in dirs and suffix in (".json", ".model", ".txt", ".vocab", ".bpe")
-    ) or (suffix in (".model", ".spm", ".vocab") and ("tokenizer" in parts.tokens or "spiece" in parts.tokens
-                                                   or "sentencepiece" in parts.tokens or "spm" in parts.tokens)):
+    ) or (suffix in (".model", ".spm", ".vocab", ".json", ".txt") and _TOKENIZER_WORDS & set(_WORD.findall(name))):
         return PathGuess(Role.TOKENIZER, "tokenizer file")
 
     if name in TRAINING_CONFIG_NAMES:
@@ -265,8 +267,10 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:  # noqa: C901 - 
         return PathGuess(Role.CONFIG, "configuration file", content=NEEDS_CONFIG)
     if suffix in DOC_SUFFIXES:
         return PathGuess(Role.DOCS, "documentation")
-    if suffix in MEDIA_SUFFIXES and any(d in SAMPLE_DIRS for d in dirs):
-        return PathGuess(Role.SAMPLE_OUTPUTS, "media under a samples folder")
+    if suffix in MEDIA_SUFFIXES:
+        if any(d in SAMPLE_DIRS for d in dirs):
+            return PathGuess(Role.SAMPLE_OUTPUTS, "media under a samples folder")
+        return PathGuess(Role.OTHER, "image or media file")
     return PathGuess(Role.OTHER, "no rule matched")
 
 
@@ -345,6 +349,8 @@ def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
                          NEEDS_WEIGHTS if fmt is WeightFormat.NUMPY else None)
     if suffix == ".msgpack" and not _model_like(parts):
         return None
+    if fmt is WeightFormat.NUMPY and not _model_like(parts):
+        return PathGuess(Role.OTHER, "array file (not named as weights)", fmt)
     if in_tests:
         return PathGuess(Role.OTHER, "weights in a test-fixture folder", fmt, NEEDS_WEIGHTS)
     role, reason = Role.WEIGHTS, f"weights ({fmt})"
@@ -378,16 +384,15 @@ def _data_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
     if ".eval_results" in dirs:
         return PathGuess(Role.EVAL_RESULTS, "evaluation results (.eval_results)")
     if inner in (".json", ".csv", ".tsv", ".jsonl", ".txt", ".yaml", ".yml") and (
-        (in_eval and (inner == ".json" or results_name)) or name.startswith(("eval_results", "all_results"))
+        (in_eval and (inner in (".json", ".csv", ".tsv") or results_name))
+        or name.startswith(("eval_results", "all_results"))
     ):
         return PathGuess(Role.EVAL_RESULTS, "evaluation results")
     if any(d in SAMPLE_DIRS for d in dirs) and inner in (".json", ".jsonl", ".txt", ".csv", ".md"):
         return PathGuess(Role.SAMPLE_OUTPUTS, "file in a samples folder")
-    if suffix in ALWAYS_DATA_SUFFIXES or inner in ALWAYS_DATA_SUFFIXES:
+    if suffix in ALWAYS_DATA_SUFFIXES or inner in ALWAYS_DATA_SUFFIXES or inner == ".jsonl":
         return PathGuess(Role.DATASET, f"dataset file ({inner})")
     data_dir = any(d in DATA_DIRS or d.endswith(("_data", "-data")) for d in dirs)
     if data_dir and (suffix in DATA_SUFFIXES or inner in DATA_SUFFIXES):
         return PathGuess(Role.DATASET, "data file in a data folder")
-    if inner == ".jsonl" and in_eval:
-        return PathGuess(Role.DATASET, "evaluation data")
     return None
