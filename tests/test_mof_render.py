@@ -133,3 +133,30 @@ def test_cli_reports_a_broken_record_in_one_line(tmp_path: Path, capsys: pytest.
     assert main(["audit", str(bad), "--framework", "mof"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "release.producer" in err and "release.components" in err
+
+
+def test_directory_release_to_mof_record(mot_dir: Path, tmp_path: Path) -> None:
+    """A release built in tmp_path: the record written reads as the assessment did."""
+    from openness.pipeline import audit
+
+    root = tmp_path / "tiny-model"
+    root.mkdir()
+    (root / "README.md").write_text(
+        "---\nlicense: mit\n---\n# tiny-model\n\nA small model. Evaluation results: 42 on a benchmark.\n",
+        encoding="utf-8",
+    )
+    (root / "modeling_tiny.py").write_text("import torch\n\nclass TinyModel(torch.nn.Module):\n    pass\n")
+    (root / "train.py").write_text("from modeling_tiny import TinyModel\n\ndef main():\n    TinyModel()\n")
+    (root / "config.json").write_text('{"model_type": "tiny", "hidden_size": 8}\n')
+    report = audit(str(root), frameworks=["mof"])
+    assessment = report.assessments["mof"]
+    assert assessment.status in ("unclassified", "class-3", "class-2", "class-1")
+    assert len(assessment.criteria) == 17
+    doc = yaml.safe_load(render_mof(report))
+    _schema_check(mot_dir, doc)
+    assert doc["release"]["name"] == "tiny-model"
+    reread = mof.assess(Evidence("again.yml", {}, declared=doc))
+    assert (reread.extra["class"], reread.extra["progress"]) == (
+        assessment.extra["class"],
+        assessment.extra["progress"],
+    )

@@ -117,7 +117,11 @@ def _criterion(cid: int, result: MofResult, record: Record) -> Criterion:
         fix = f"license the {comp.name} under an open licence (e.g. {cat.SUGGESTED[comp.content_type]})"
     elif status == "invalid":
         outcome = Outcome.FAIL
-        detail = f"listed under {license_id!r}, which MOT does not count as open"
+        shown = repr(license_id)
+        lic_paths = [loc.path for loc in record.license_locations.get(str(cid), ()) if loc.path]
+        if not record.declared and lic_paths:
+            shown += f" (from {', '.join(dict.fromkeys(lic_paths))})"
+        detail = f"listed under {shown}, which MOT does not count as open"
         if license_id and is_placeholder(license_id):
             detail += " (a placeholder: MOT still counts the component as listed)"
         fix = f"release the {comp.name} under an open licence (e.g. {cat.SUGGESTED[comp.content_type]})"
