@@ -1,0 +1,143 @@
+"""Clause analysis: what a licence text takes away, each restriction with its line span.
+
+``find_restrictions(text, path)`` works on any text, known licence or not: it cuts the text
+into clauses (``clause_segments``), runs the rule table (``clause_patterns``) on each, and
+merges hits of one kind whose spans overlap. A lead-in that prohibits ("You agree not to use
+the Model:") lends its negation to the list items below it, and a hit on the lead-in spans the
+whole list. Headings and titles are never restrictions on their own.
+
+Permissive licences (MIT, Apache-2.0, BSD, GPL, CC BY) yield nothing: attribution, notice and
+copyleft conditions are not restrictions in this sense, nor are trademark clauses, breach-based
+termination or export-control compliance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from openness.licenses.clause_patterns import KINDS, negation, rules, threshold
+from openness.licenses.clause_segments import _LIST_MARKER, Clause, segment
+from openness.model import Location, Restriction, RestrictionKind
+
+__all__ = ["KINDS", "find_restrictions"]
+
+MAX_TEXT = 300  # characters of clause text kept in a Restriction
+_ORDER = {kind: i for i, kind in enumerate(RestrictionKind)}
+
+
+@dataclass
+class _Hit:
+    kind: RestrictionKind
+    start: int
+    end: int
+    text: str
+    summary: str
+    block: int = -1
+
+
+def _trim(text: str) -> str:
+    text = _LIST_MARKER.sub("", text, count=1).strip()
+    if len(text) <= MAX_TEXT:
+        return text
+    cut = text[: MAX_TEXT - 1]
+    space = cut.rfind(" ")
+    if space > MAX_TEXT * 0.7:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _summary(kind: RestrictionKind, template: str, text: str) -> str:
+    if "{n}" not in template:
+        return template
+    figure = threshold(text)
+    if figure is None:
+        return {
+            RestrictionKind.USER_THRESHOLD: "Licensees above a size threshold must obtain a separate licence",
+        }.get(kind, template.replace("{n}", "a threshold"))
+    return template.replace("{n}", figure)
+
+
+def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
+    text = clause.text.lower()
+    prohibited = lead is not None and bool(negation().search(lead.text.lower()))
+    found: dict[RestrictionKind, str] = {}
+    for rule in rules():
+        if rule.kind in found or (rule.in_list_only and not prohibited):
+            continue
+        if rule.screen is not None and not rule.screen.search(text):
+            continue
+        if not rule.pattern.search(text):
+            continue
+        if rule.veto is not None and rule.veto.search(text):
+            continue
+        if rule.requires is not None and not rule.requires.search(text):
+            continue
+        found[rule.kind] = rule.summary
+    # "you must request a licence" inside a user-threshold clause is the threshold, not a sign-up
+    if RestrictionKind.USER_THRESHOLD in found:
+        found.pop(RestrictionKind.REGISTRATION, None)
+    # "you will not use ... outputs to improve other models" is about outputs, not a use list
+    if RestrictionKind.OUTPUT_USE in found:
+        found.pop(RestrictionKind.FIELD_OF_USE, None)
+    end = clause.extent if clause.is_lead else clause.end
+    return [
+        _Hit(kind, clause.start, end, clause.text, _summary(kind, template, clause.text), clause.block)
+        for kind, template in found.items()
+    ]
+
+
+def _merge(hits: list[_Hit]) -> list[_Hit]:
+    """One restriction per kind per span: hits of a kind that overlap, or that follow each other
+    within one paragraph, merge; the earliest clause speaks for them."""
+    merged: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (_ORDER[h.kind], h.start, h.end)):
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.kind == hit.kind
+            and (hit.start <= last.end or (hit.block == last.block and hit.start <= last.end + 2))
+        ):
+            last.end = max(last.end, hit.end)
+            continue
+        merged.append(_Hit(hit.kind, hit.start, hit.end, hit.text, hit.summary, hit.block))
+    # "contact us for a further licence" next to a user cap is part of the cap, not a sign-up
+    caps = [h for h in merged if h.kind is RestrictionKind.USER_THRESHOLD]
+    merged = [
+        h
+        for h in merged
+        if h.kind is not RestrictionKind.REGISTRATION
+        or not any(c.start <= h.end and h.start <= c.end for c in caps)
+    ]
+    merged.sort(key=lambda h: (h.start, _ORDER[h.kind]))
+    return merged
+
+
+_HAS_WORD = re.compile(r"\w")
+
+
+def find_restrictions(text: str, path: str | None = None) -> tuple[Restriction, ...]:
+    """Every restriction ``text`` states, ordered by line; spans are 1-based lines of ``text``."""
+    if not text or not _HAS_WORD.search(text[:4096] + text[-4096:]):
+        return ()
+    clauses = segment(text)
+    hits: list[_Hit] = []
+    for clause in clauses:
+        if clause.heading:
+            continue
+        lead = clauses[clause.lead] if clause.lead is not None else None
+        hits.extend(_clause_hits(clause, lead))
+    out: list[Restriction] = []
+    for hit in _merge(hits):
+        info = KINDS[hit.kind]
+        out.append(
+            Restriction(
+                kind=hit.kind,
+                location=Location(path=path, lines=(hit.start, hit.end)),
+                text=_trim(hit.text),
+                summary=hit.summary,
+                freedoms=info.freedoms,
+                osd_criteria=info.osd,
+            )
+        )
+    return tuple(out)
