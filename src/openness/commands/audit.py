@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from typing import IO, Any
 
-from openness.errors import UsageError
+from openness.errors import OpennessError, UsageError
 from openness.frameworks import known_ids
 from openness.pipeline import audit
 from openness.render import RENDERERS, render
@@ -35,6 +42,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--offline", action="store_true", help="no network; read only caches")
     p.add_argument("--revision", help="branch, tag or commit for hub and git targets")
     p.add_argument("--output", "-o", help="write the report to this file instead of stdout")
+    p.add_argument("--from-file", metavar="FILE",
+                   help="audit every release listed in FILE ('-' for stdin): one per line, the target first, "
+                        "then any --also places; '#' starts a comment")
+    p.add_argument("--jobs", "-j", type=int, default=4, metavar="N",
+                   help="releases audited at once with --from-file (default 4)")
     p.set_defaults(run=run)
 
 
@@ -57,6 +69,8 @@ def _gate(report_statuses: dict[str, str], spec: str) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "from_file", None):
+        return run_batch(args)
     if not args.target:
         raise UsageError("audit needs a TARGET (a directory, hf:org/name, a git URL or a MOF YAML file)")
     ids = _frameworks(args.framework)
@@ -76,3 +90,128 @@ def run(args: argparse.Namespace) -> int:
         statuses = {k: a.status for k, a in report.assessments.items()}
         return 0 if _gate(statuses, args.fail_unless) else 1
     return 0
+
+
+# --------------------------------------------------------------------------- batch (--from-file)
+#
+# Many releases, concurrently (threads: the work is mostly waiting on the network), bounded by --jobs.
+# Each release is audited on its own: a failure becomes a record ({"target", "error"} in JSON) and the
+# batch goes on. With --format json the output is JSON Lines: one compact report document per release,
+# in completion order, flushed as each finishes. A progress bar goes to stderr when it is a terminal.
+# Exit: 2 if any release failed, else 1 if any --fail-unless gate failed, else 0.
+
+
+_COMMENT = re.compile(r"(?:^|\s)#")
+
+
+def read_batch(source: str) -> list[tuple[str, list[str]]]:
+    """Lines of a batch file as (target, also-places); blank lines and '#' comments are skipped."""
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            with open(source, encoding="utf-8") as fh:
+                text = fh.read()
+    except OSError as exc:
+        raise UsageError(f"{source}: cannot read the batch file ({exc.strerror or exc})") from exc
+    out: list[tuple[str, list[str]]] = []
+    for raw in text.splitlines():
+        line = _COMMENT.split(raw, maxsplit=1)[0].strip()  # '#' after a space: URLs may hold '#'
+        if line:
+            first, *rest = line.split()
+            out.append((first, rest))
+    return out
+
+
+def _batch_record(report: Any, fmt: str) -> str:
+    if fmt == "json":
+        try:
+            from openness.render.json import report_dict
+        except ImportError:  # the renderer's module moved: fall back to its registered entry point
+            return json.dumps(json.loads(render(report, "json")), ensure_ascii=False, default=str)
+        return json.dumps(report_dict(report), ensure_ascii=False, default=str, separators=(",", ":"))
+    return render(report, fmt)
+
+
+def _error_record(target: str, message: str, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({"target": target, "error": message}, ensure_ascii=False)
+    return f"openness: {target}: error: {message}"
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]audit"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as bar:
+        bar.add_task("", total=total)
+        yield bar
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    if args.target:
+        raise UsageError("give a TARGET or --from-file, not both")
+    if args.also:
+        raise UsageError("--also does not combine with --from-file: list the places on the release's line")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    ids = _frameworks(args.framework)
+    if args.fail_unless and ids is not None:
+        fw = args.fail_unless.rpartition("=")[0] or "osaid"
+        if fw not in ids:
+            ids.append(fw)
+    entries = read_batch(args.from_file)
+    options = SourceOptions(offline=args.offline, revision=args.revision)
+    out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    lock = threading.Lock()
+    failed = gated = 0
+
+    def one(target: str, also: list[str]) -> tuple[str, str | None, bool]:
+        """(record, error, gate passed) for one release; never raises."""
+        try:
+            report = audit(target, frameworks=ids, options=options, also=also)
+            passed = True
+            if args.fail_unless:
+                passed = _gate({k: a.status for k, a in report.assessments.items()}, args.fail_unless)
+            return _batch_record(report, args.format), None, passed
+        except OpennessError as exc:
+            return _error_record(target, str(exc), args.format), str(exc), True
+        except Exception as exc:  # a bug in one release's audit must not end the batch
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            return _error_record(target, message, args.format), message, True
+
+    try:
+        with _progress(len(entries), sys.stderr.isatty()) as bar, \
+                ThreadPoolExecutor(max_workers=args.jobs, thread_name_prefix="openness-batch") as pool:
+            pending: dict[Future[tuple[str, str | None, bool]], str] = {
+                pool.submit(one, target, also): target for target, also in entries
+            }
+            while pending:
+                try:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                except KeyboardInterrupt:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+                for fut in done:
+                    target = pending.pop(fut)
+                    record, error, passed = fut.result()
+                    with lock:
+                        failed += error is not None
+                        gated += not passed
+                        out.write(record if record.endswith("\n") else record + "\n")
+                        out.flush()
+                    if bar is not None:
+                        bar.update(bar.task_ids[0], advance=1, description=target[-60:])
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if failed or len(entries) > 1:
+        print(f"openness: {len(entries)} release(s) audited, {failed} failed", file=sys.stderr)
+    if failed:
+        return 2
+    return 1 if gated else 0

@@ -1,0 +1,132 @@
+"""Batch audits: ``openness audit --from-file FILE --format json --jobs N``: JSON Lines, failures kept."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from hub_fixtures import MINILM_ID, Unavailable, build_hf_cache, minilm_dir, write_card
+from openness.commands import audit as audit_cmd
+from openness.errors import UsageError
+
+
+def run_audit(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="openness")
+    sub = parser.add_subparsers(dest="command", required=True)
+    audit_cmd.register(sub)
+    args = parser.parse_args(["audit", *argv])
+    code: int = args.run(args)
+    return code
+
+
+def _release(root: Path, licence: str) -> Path:
+    write_card(root, {"license": licence, "tags": ["text-generation"]}, "# A model\n")
+    (root / "LICENSE").write_text("MIT License\n\nPermission is hereby granted, free of charge...\n",
+                                  encoding="utf-8")
+    (root / "config.json").write_text('{"hidden_size": 8}', encoding="utf-8")
+    return root
+
+
+def _lines(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _input(doc: dict[str, object]) -> str:
+    target = doc["target"]
+    return str(target["input"]) if isinstance(target, dict) else str(target)
+
+
+@pytest.fixture
+def releases(tmp_path: Path) -> list[Path]:
+    return [_release(tmp_path / f"model-{i}", "mit") for i in range(3)]
+
+
+def test_batch_writes_one_json_line_per_release_and_records_failures(
+    releases: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-such-release"
+    batch = tmp_path / "models.txt"
+    batch.write_text("# releases to audit\n\n" + "\n".join(map(str, releases)) + f"\n{missing}  # gone\n",
+                     encoding="utf-8")
+    code = run_audit(["--from-file", str(batch), "--format", "json", "--jobs", "2"])
+    out, err = capsys.readouterr()
+    docs = _lines(out)
+    assert len(docs) == 4 and len(out.strip().splitlines()) == 4  # one line each, JSON Lines
+    errors = [d for d in docs if "error" in d]
+    assert errors == [{"target": str(missing), "error": errors[0]["error"]}]
+    assert "no such directory" in str(errors[0]["error"])
+    good = [d for d in docs if "error" not in d]
+    assert sorted(_input(d) for d in good) == sorted(map(str, releases))
+    assert all(d["schema_version"] and d["assessments"] and d["target"]["kind"] == "local" for d in good)
+    assert code == 2  # a failure is reported in the exit code, after the whole batch ran
+    assert "4 release(s) audited, 1 failed" in err
+    assert "\x1b[" not in err  # no progress bar when stderr is not a terminal
+
+
+def test_batch_all_good_exits_zero_and_can_write_a_file(releases: list[Path], tmp_path: Path) -> None:
+    batch = tmp_path / "models.txt"
+    batch.write_text("\n".join(map(str, releases)) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run_audit(["--from-file", str(batch), "--format", "json", "-j", "3", "-o", str(out)]) == 0
+    assert sorted(_input(d) for d in _lines(out.read_text(encoding="utf-8"))) == sorted(map(str, releases))
+
+
+def test_batch_line_with_several_places_is_one_release(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    model = _release(tmp_path / "model", "apache-2.0")
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "train.py").write_text("import torch\n\ndef train():\n    pass\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{model} {code}\n"))
+    assert run_audit(["--from-file", "-", "--format", "json"]) == 0
+    (doc,) = _lines(capsys.readouterr().out)
+    assert doc["target"]["kind"] == "merged" and len(doc["target"]["origins"]) == 2
+    assert "train.py" in {item["path"] for item in doc["inventory"]["items"]}
+
+
+def test_batch_from_the_hub_cache_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    try:
+        src = minilm_dir()
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    build_hf_cache(src, tmp_path / "hub", MINILM_ID)
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("OPENNESS_CACHE", str(tmp_path / "oc"))
+    batch = tmp_path / "models.txt"
+    batch.write_text(f"hf:{MINILM_ID}\nhf:nobody/absent\n", encoding="utf-8")
+    assert run_audit(["--from-file", str(batch), "--format", "json", "--offline"]) == 2
+    docs = {_input(d) if "error" not in d else str(d["target"]): d for d in _lines(capsys.readouterr().out)}
+    assert "not in the Hugging Face cache" in str(docs["hf:nobody/absent"]["error"])
+    minilm = docs[f"hf:{MINILM_ID}"]
+    assert minilm["target"]["kind"] == "hf" and minilm["target"]["hub"]["repo_id"] == MINILM_ID
+    evidence = minilm["evidence"]
+    assert any(lic["expression"] == "Apache-2.0" for lic in evidence["licenses"])
+    assert [f["value"] for f in evidence["facts"] if f["key"] == "parameters"] == [22_713_728]
+    assert len(evidence["datasets"]) == 21 and "embedding-data/QQP" in {d["id"] for d in evidence["datasets"]}
+
+
+def test_batch_usage_errors(tmp_path: Path, releases: list[Path]) -> None:
+    batch = tmp_path / "models.txt"
+    batch.write_text(f"{releases[0]}\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not both"):
+        run_audit([str(releases[0]), "--from-file", str(batch)])
+    with pytest.raises(UsageError, match="--jobs"):
+        run_audit(["--from-file", str(batch), "--jobs", "0"])
+    with pytest.raises(UsageError, match="--also"):
+        run_audit(["--from-file", str(batch), "--also", str(releases[1])])
+    with pytest.raises(UsageError, match="cannot read"):
+        run_audit(["--from-file", str(tmp_path / "absent.txt")])
+
+
+def test_read_batch_skips_comments_and_keeps_fragments(tmp_path: Path) -> None:
+    batch = tmp_path / "b.txt"
+    batch.write_text("# header\nhf:a/b\n  hf:c/d https://github.com/o/r  # code too\nhttps://x/y#frag\n",
+                     encoding="utf-8")
+    assert audit_cmd.read_batch(str(batch)) == [
+        ("hf:a/b", []), ("hf:c/d", ["https://github.com/o/r"]), ("https://x/y#frag", [])
+    ]
