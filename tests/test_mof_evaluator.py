@@ -86,6 +86,7 @@ def test_licence_resolution_order() -> None:
         ("GPL-3.0-only", "included"),  # OSI
         ("unlicensed", "unlicensed"),
         ("", "unlicensed"),
+        ("0", "unlicensed"),  # PHP's `?:` reads '0' as empty
         ("apache-2.0", "invalid"),  # exact, case-sensitive ids
         ("Apache 2.0", "invalid"),
         ("MIT License", "invalid"),

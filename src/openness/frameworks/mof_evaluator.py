@@ -74,6 +74,11 @@ class MofResult:
         return sum(self.progress.values()) / 3
 
 
+def _php_empty(value: str | None) -> bool:
+    """PHP's empty() / `?:` on a string: None, '' and '0' are empty."""
+    return value is None or value in ("", "0")
+
+
 def _str_or_none(value: Any) -> str | None:
     if value is None:
         return None
@@ -113,7 +118,7 @@ def global_licenses(release: Mapping[str, Any]) -> dict[str, str]:
     for scope, value in block.items():
         if isinstance(value, Mapping):
             name = _str_or_none(value.get("name"))
-            if name:
+            if name is not None and not _php_empty(name):
                 out[str(scope)] = name
     return out
 
@@ -124,7 +129,8 @@ def resolve_license(cid: int, listed: Mapping[int, Listed], globals_: Mapping[st
     means unlicensed (PHP: ``$component_license['license'] ?: null``)."""
     entry = listed.get(cid)
     if entry is not None and entry.has_license:
-        return Resolved(entry.license or UNLICENSED, "component")
+        own = entry.license
+        return Resolved(own if own is not None and not _php_empty(own) else UNLICENSED, "component")
     ctype = cat.BY_ID[cid].content_type
     if globals_.get(ctype):
         return Resolved(globals_[ctype], f"global:{ctype}")
