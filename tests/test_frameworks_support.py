@@ -278,3 +278,15 @@ def test_entry_license_hub_other_and_restricted_flags() -> None:
     flagged = {"id": "x/y", "license": "MIT", "restricted": True, "restrictions": ["field-of-use"]}
     j = common.entry_license(flagged)
     assert j.state is common.LicenseState.NOT_OPEN and "field-of-use" in j.reason
+
+
+def test_named_datasets_without_licence_defer_to_the_data_licence() -> None:
+    shipped = comp(Component.DATASETS, Status.PRESENT, spdx("CC0-1.0", "data/LICENSE"))
+    ev = evidence(shipped, datasets=({"id": "local-corpus"},))
+    assert common.named_dataset_licenses(ev) == []
+    # Without a licence of the data's own, the unnamed licence is unknown.
+    bare = evidence(comp(Component.DATASETS), datasets=({"id": "local-corpus"},))
+    assert [j.state for j in common.named_dataset_licenses(bare)] == [common.LicenseState.UNKNOWN]
+    # A stated licence is always judged.
+    nc = evidence(shipped, datasets=({"id": "x/y", "license": "cc-by-nc-4.0"},))
+    assert [j.state for j in common.named_dataset_licenses(nc)] == [common.LicenseState.NOT_OPEN]

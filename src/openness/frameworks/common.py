@@ -13,6 +13,7 @@ from typing import Any
 
 from openness.model import (
     AppliedLicense,
+    Component,
     ComponentEvidence,
     Evidence,
     Fact,
@@ -213,6 +214,22 @@ def entry_license(entry: Mapping[str, Any]) -> LicenseJudgement:
             j.ids,
         )
     return j
+
+
+def named_dataset_licenses(evidence: Evidence) -> list[LicenseJudgement]:
+    """Licences of the datasets a card names, to judge alongside the ``datasets`` component's own.
+
+    A named dataset without a stated licence counts as unknown only when the release's data carries no
+    licence of its own: a card naming the corpus it ships (covered by the data's licence) is common.
+    """
+    own = bool(evidence.get(Component.DATASETS).licenses)
+    out: list[LicenseJudgement] = []
+    for entry in evidence.datasets:
+        stated = entry.get("license", entry.get("licence"))
+        if own and not stated:
+            continue
+        out.append(entry_license(entry))
+    return out
 
 
 def rebuild_result(value: object) -> str:

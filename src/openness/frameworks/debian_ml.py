@@ -18,10 +18,10 @@ from openness.frameworks.common import (
     LicenseState,
     combine,
     describe,
-    entry_license,
     first_fact,
     judge_component,
     locations_of,
+    named_dataset_licenses,
     rebuild_mode,
     rebuild_result,
 )
@@ -82,7 +82,7 @@ def _training_data(ev: Evidence) -> Criterion:
     data = ev.get(Component.DATASETS)
     title = "Training data is FOSS-licensed, DFSG-compliant and publicly available"
     fix = "publish all training data under a DFSG-compliant licence, downloadable without registration"
-    named = [entry_license(d) for d in ev.datasets]
+    named = named_dataset_licenses(ev)
     j = combine(([judge_component(data)] if data.licenses else []) + named)
     locs = locations_of(data, j)
     if data.status is Status.ABSENT and not ev.datasets:

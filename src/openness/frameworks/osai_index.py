@@ -19,12 +19,12 @@ from openness.frameworks.common import (
     best_status,
     combine,
     describe,
-    entry_license,
     entry_location,
     first_fact,
     judge_component,
     judge_license,
     locations_of,
+    named_dataset_licenses,
 )
 from openness.model import (
     Assessment,
@@ -289,7 +289,7 @@ def _licensed_parts(ev: Evidence) -> list[_Licensed]:
         ce = ev.get(comp)
         out.append(_licensed(name, ce, []))
     data = ev.get(Component.DATASETS)
-    out.append(_licensed("training data", data, [entry_license(d) for d in ev.datasets]))
+    out.append(_licensed("training data", data, named_dataset_licenses(ev)))
     return out
 
 
