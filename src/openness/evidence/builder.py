@@ -20,6 +20,7 @@ from openness.evidence.data_info import ITEM_TITLES, Coverage, coverage
 from openness.evidence.declared import declared_components
 from openness.evidence.licensing import LicenseSource, attach, name_groups, text_groups
 from openness.evidence.terms import osi_license, restrictive
+from openness.evidence.text import find_lines
 from openness.model import (
     Claim,
     Classified,
@@ -69,6 +70,9 @@ _REPORT_NAME = re.compile(r"report|technical|tech[-_]?rep", re.I)
 _ARXIV = re.compile(
     r"arxiv\.org/(?:abs|pdf)/\d{4}\.\d{4,5}|\barXiv:\s?\d{4}\.\d{4,5}|doi\.org/10\.\d+/\S+", re.I
 )
+_ARXIV_HINTS = ("arxiv", "doi.org")
+_DOWNLOAD_HINTS = ("download", "request access", "available")
+_HF_HINTS = ("huggingface.co/",)
 _TECH_REPORT_LINE = re.compile(r"technical report|tech report|whitepaper|white paper", re.I)
 _HF_MODEL_LINK = re.compile(
     r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|join|login)[\w.-]+/[\w.-]+"
@@ -463,13 +467,13 @@ def _files_detail(items: tuple[Classified, ...], what: str) -> str:
     return f"{what}: {', '.join(paths[:3])}{more}"
 
 
-def _card_lines(cards: list[ModelCard], rx: re.Pattern[str]) -> list[tuple[Location, str]]:
+def _card_lines(
+    cards: list[ModelCard], rx: re.Pattern[str], hints: tuple[str, ...]
+) -> list[tuple[Location, str]]:
     out: list[tuple[Location, str]] = []
     for card in cards:
-        for n, line in enumerate(card.lines[card.body_start - 1 :], start=card.body_start):
-            m = rx.search(line)
-            if m:
-                out.append((Location(card.path, (n, n)), m.group(0)))
+        for i, m in find_lines(card.lines, rx, hints, card.body_start, card.index):
+            out.append((Location(card.path, (i + 1, i + 1)), m.group(0)))
     return out
 
 
@@ -600,7 +604,7 @@ def _components(
     papers = inv.by_role(Role.PAPER)
     reports = tuple(p for p in papers if _REPORT_NAME.search(p.entry.path))
     research = tuple(p for p in papers if p not in reports)
-    links = _card_lines(cards, _ARXIV)
+    links = _card_lines(cards, _ARXIV, _ARXIV_HINTS)
     report_links = [(loc, v) for loc, v in links if _line_matches(cards, loc, _TECH_REPORT_LINE)]
     if reports:
         out[Component.TECHNICAL_REPORT] = _ev(
@@ -748,9 +752,9 @@ def _weights_elsewhere(inv: Inventory, cards: list[ModelCard]) -> list[tuple[Loc
     hub = inv.snapshot.hub
     if hub is not None and hub.gated:
         out.append((Location(key="hub:gated", origin=f"hf:{hub.repo_id}"), f"gated on the Hub ({hub.gated})"))
-    for loc, text in _card_lines(cards, _DOWNLOAD_WEIGHTS)[:3]:
+    for loc, text in _card_lines(cards, _DOWNLOAD_WEIGHTS, _DOWNLOAD_HINTS)[:3]:
         out.append((loc, f"'{text[:60]}'"))
-    for loc, text in _card_lines(cards, _HF_MODEL_LINK)[:3]:
+    for loc, text in _card_lines(cards, _HF_MODEL_LINK, _HF_HINTS)[:3]:
         out.append((loc, f"link {text}"))
     for it in inv.by_role(Role.WEIGHTS):
         if not it.entry.readable or it.entry.lfs:
@@ -782,7 +786,7 @@ def _data_information(
             cov = cov.merged(coverage(card.text_of(sec)))
             locs.append(card.location(sec))
             sources.append(f"{card.path} '{sec.title}'")
-    listed = bool(datasets) or bool(_card_lines(cards, _HF_DATASET_LINK))
+    listed = bool(datasets) or bool(_card_lines(cards, _HF_DATASET_LINK, _HF_HINTS))
     if listed:
         cov = cov.merged(Coverage(frozenset({"public-list", "provenance"})))
         if datasets:

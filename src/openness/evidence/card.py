@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openness.evidence.text import claims_in_lines, facts_in_lines
+from openness.evidence.text import LineIndex, claims_in_lines, facts_in_lines
 from openness.model import Claim, Fact, Location, Note
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes of YAML; HF cards are a few KB
@@ -43,6 +43,7 @@ _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_HEADING = re.compile(r"^\s{0,3}(?:\*\*|__)([^*_]{2,80})(?:\*\*|__)\s*:?\s*$")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_HEAD_CHARS = frozenset("#*_`~=-")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 
 
@@ -67,6 +68,7 @@ class ModelCard:
     claims: tuple[Claim, ...] = ()
     facts: tuple[Fact, ...] = ()
     notes: tuple[Note, ...] = ()
+    index: LineIndex | None = field(default=None, compare=False, repr=False)
 
     def sections_of(self, kind: str) -> tuple[Section, ...]:
         return tuple(s for s in self.sections if kind in s.kinds)
@@ -102,10 +104,13 @@ def parse_card(text: str, path: str) -> ModelCard:
                     Note("warning", f"front matter {problem}; treated as absent", Location(path, fm_span))
                 )
     sections = _sections(lines, body_start)
-    claims = list(claims_in_lines(lines, path, start=body_start))
+    index = LineIndex(lines, body_start)
+    claims = list(claims_in_lines(lines, path, start=body_start, index=index))
     claims.extend(_front_matter_claims(front, path))
-    facts = facts_in_lines(lines, path, start=body_start)
-    return ModelCard(path, front, fm_span, body_start, lines, sections, tuple(claims), facts, tuple(notes))
+    facts = facts_in_lines(lines, path, start=body_start, index=index)
+    return ModelCard(
+        path, front, fm_span, body_start, lines, sections, tuple(claims), facts, tuple(notes), index
+    )
 
 
 def _front_matter_end(lines: tuple[str, ...]) -> int | None:
@@ -205,6 +210,9 @@ def _sections(lines: tuple[str, ...], start: int) -> tuple[Section, ...]:
     in_fence = False
     for i in range(start - 1, len(lines)):
         line = lines[i]
+        head = line.lstrip()[:1]
+        if head not in _HEAD_CHARS:
+            continue  # most lines: no heading, fence or setext underline can start here
         if _FENCE.match(line):
             in_fence = not in_fence
             continue

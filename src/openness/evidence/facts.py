@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 
-from openness.model import Classified, Fact, Inventory, Location, Note, Role
+from openness.model import Classified, CodeRole, Fact, Inventory, Location, Note, Role
 
 _SEED_CONFIG = re.compile(r"""^\s*["']?(?:[\w.]*_)?seed["']?\s*[:=]\s*["']?(\d{1,12})\b""", re.I | re.M)
 _SEED_CODE = re.compile(
@@ -51,10 +51,11 @@ def line_of(text: str, offset: int) -> int:
 def seeds(inventory: Inventory, read: Read) -> list[Fact]:
     out: list[Fact] = []
     configs = inventory.by_role(Role.CONFIG, Role.TRAINING_CONFIG)
-    code = [i for i in inventory.by_role(Role.CODE, Role.NOTEBOOK) if i.code_roles]
+    # Seeds are set where training starts: training code and configs (bounded reads).
+    code = [i for i in inventory.by_role(Role.CODE, Role.NOTEBOOK) if CodeRole.TRAINING in i.code_roles]
     for it in (list(configs) + code)[:MAX_SCANNED]:
         text = read(it.entry.path, 32 * 1024)
-        if not text:
+        if not text or "seed" not in text.lower():
             continue
         rx = _SEED_CONFIG if it.role in (Role.CONFIG, Role.TRAINING_CONFIG) else _SEED_CODE
         m = rx.search(text)

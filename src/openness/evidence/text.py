@@ -8,6 +8,7 @@ few and formulaic, and every hit needs its line number for the report.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from openness.model import Claim, Fact, Location
@@ -71,6 +72,12 @@ _PROSE_LICENSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# Cheap first pass: only text naming some licence goes through the table above.
+_PROSE_TRIGGER = re.compile(
+    r"apache|\bMIT\b|\bBSD|GPL|\bCC[- ]?(?:BY|0)|\bODC|CDLA|OpenMDW|RAIL\b|RAIL-M|"
+    r"Community License|Gemma Terms",
+    re.I,
+)
 _GROUP_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("weights", re.compile(r"\b(?:model weights?|weights?|checkpoints?|parameters|models?)\b", re.I)),
     ("code", re.compile(r"\b(?:code(?:base)?|source|software|scripts?|repository|implementation)\b", re.I)),
@@ -88,6 +95,8 @@ def prose_licenses(text: str) -> list[str]:
     The table lists specific names before generic ones, so "Open RAIL" inside an earlier
     "BigCode OpenRAIL-M" hit is skipped.
     """
+    if not _PROSE_TRIGGER.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     hits: list[tuple[int, str]] = []
     for rx, ident in _PROSE_LICENSES:
@@ -103,31 +112,121 @@ def prose_licenses(text: str) -> list[str]:
     return seen
 
 
-def claims_in_lines(lines: Sequence[str], path: str, start: int = 1) -> Iterable[Claim]:
+class LineIndex:
+    """Candidate lines are found with plain substring search on the lowered text (fast);
+    the real patterns then run on those lines only. Python's ``re`` is slow on long texts
+    with case-insensitive alternations, and cards run to 100 KB. Fenced code is skipped."""
+
+    def __init__(self, lines: Sequence[str], start: int) -> None:
+        self.lines = lines
+        self.lower = "\n".join(lines).lower()
+        self.starts: list[int] = []
+        pos = 0
+        fenced: set[int] = set()
+        in_fence = False
+        for i, line in enumerate(lines):
+            self.starts.append(pos)
+            pos += len(line) + 1
+            if line.lstrip().startswith(("```", "~~~")):
+                in_fence = not in_fence
+                fenced.add(i)
+            elif in_fence:
+                fenced.add(i)
+        self.fenced = fenced
+        self.first = max(0, start - 1)
+
+    def candidates(self, hints: Sequence[str]) -> list[int]:
+        found: set[int] = set()
+        for hint in hints:
+            pos = self.lower.find(hint)
+            while pos >= 0:
+                found.add(bisect_right(self.starts, pos) - 1)
+                pos = self.lower.find(hint, pos + 1)
+        return sorted(i for i in found if i >= self.first and i not in self.fenced)
+
+    def matches(self, rx: re.Pattern[str], hints: Sequence[str]) -> Iterable[tuple[int, re.Match[str]]]:
+        """(0-based line index, match within that line) outside fenced code."""
+        for i in self.candidates(hints):
+            for m in rx.finditer(self.lines[i]):
+                yield i, m
+
+
+def find_lines(
+    lines: Sequence[str],
+    rx: re.Pattern[str],
+    hints: Sequence[str],
+    start: int = 1,
+    index: LineIndex | None = None,
+) -> list[tuple[int, re.Match[str]]]:
+    """First match of ``rx`` on each line that contains one of ``hints`` (lowercase)."""
+    t = index or LineIndex(lines, start)
+    out: list[tuple[int, re.Match[str]]] = []
+    for i in t.candidates(hints):
+        m = rx.search(lines[i])
+        if m:
+            out.append((i, m))
+    return out
+
+
+_LICENSE_HINTS = (
+    "apache",
+    "mit",
+    "bsd",
+    "gpl",
+    "cc",
+    "odc",
+    "cdla",
+    "openmdw",
+    "rail",
+    "community license",
+    "gemma terms",
+)
+_HW_HINTS = (
+    "a100",
+    "h100",
+    "h200",
+    "h800",
+    "a800",
+    "v100",
+    "a6000",
+    "l40",
+    "b200",
+    "tpu",
+    "mi250",
+    "mi300",
+    "gaudi",
+    "rtx",
+)
+
+
+def claims_in_lines(
+    lines: Sequence[str], path: str, start: int = 1, index: LineIndex | None = None
+) -> list[Claim]:
     """Self-descriptions, badges, licence links and per-component licence statements."""
-    in_fence = False
-    for i in range(start - 1, len(lines)):
-        line = lines[i]
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence or not line.strip():
-            continue
-        loc = Location(path, (i + 1, i + 1))
-        for m in _OPEN_CLAIMS.finditer(line):
-            yield Claim("open-source", m.group(0).strip(), loc)
-        for m in _BADGE.finditer(line):
-            alt, url = m.group(1), m.group(2)
-            if re.search(r"licen[cs]e", alt + url, re.I):
-                names = prose_licenses(re.sub(r"[_%]20|_", " ", url + " " + alt))
-                yield Claim("badge", names[0] if names else (alt or url), loc)
-            elif re.search(r"open[-_ %20]*source", alt + url, re.I):
-                yield Claim("open-source", f"badge: {alt or url}", loc)
-        for m in _LINK.finditer(line):
-            target = m.group(2).split("#")[0]
-            if target and "://" not in target and _LICENSE_FILE_LINK.search(target):
-                yield Claim("license-link", target.lstrip("./"), loc)
-        yield from _component_statements(line, loc)
+    t = index or LineIndex(lines, start)
+    found: list[tuple[int, int, Claim]] = []
+
+    def loc(i: int) -> Location:
+        return Location(path, (i + 1, i + 1))
+
+    for i, m in t.matches(_OPEN_CLAIMS, ("open",)):
+        found.append((i, m.start(), Claim("open-source", " ".join(m.group(0).split()), loc(i))))
+    for i, m in t.matches(_BADGE, ("![",)):
+        alt, url = m.group(1), m.group(2)
+        if re.search(r"licen[cs]e", alt + url, re.I):
+            names = prose_licenses(re.sub(r"[_%]20|_", " ", url + " " + alt))
+            found.append((i, m.start(), Claim("badge", names[0] if names else (alt or url), loc(i))))
+        elif re.search(r"open[-_ %20]*source", alt + url, re.I):
+            found.append((i, m.start(), Claim("open-source", f"badge: {alt or url}", loc(i))))
+    for i, m in t.matches(_LINK, ("](",)):
+        target = m.group(2).split("#")[0]
+        if target and "://" not in target and _LICENSE_FILE_LINK.search(target):
+            found.append((i, m.start(), Claim("license-link", target.lstrip("./"), loc(i))))
+    for i in t.candidates(_LICENSE_HINTS):
+        for n, claim in enumerate(_component_statements(lines[i], loc(i))):
+            found.append((i, 10_000 + n, claim))
+    found.sort(key=lambda x: (x[0], x[1]))
+    return [c for _, _, c in found]
 
 
 def _component_statements(line: str, loc: Location) -> Iterable[Claim]:
@@ -187,29 +286,30 @@ def _number(value: str, scale: str | None) -> int:
     return round(float(value) * _SCALE.get((scale or "").lower(), 1))
 
 
-def facts_in_lines(lines: Sequence[str], path: str, start: int = 1) -> tuple[Fact, ...]:
+def facts_in_lines(
+    lines: Sequence[str], path: str, start: int = 1, index: LineIndex | None = None
+) -> tuple[Fact, ...]:
+    t = index or LineIndex(lines, start)
+    found: list[tuple[int, str, object]] = []
+    for i, m in t.matches(_PARAMS, ("param",)):
+        found.append((i, "parameters_stated", _number(m.group(1), m.group(2))))
+    for i, m in t.matches(_TOKENS, ("token",)):
+        line = lines[i]
+        col = m.start()
+        if _TOKENS_CONTEXT.search(line) and not _TOKENS_NOT.search(
+            line[max(0, col - 40) : col + len(m.group(0)) + 10]
+        ):
+            found.append((i, "training_tokens", _number(m.group(1), m.group(2))))
+    for i, m in t.matches(_HARDWARE, _HW_HINTS):
+        found.append((i, "hardware", m.group(1)))
+    for i, m in t.matches(_GPU_HOURS, ("gpu",)):
+        found.append((i, "gpu_hours", _number(m.group(1), m.group(2))))
+    for i, m in t.matches(_SEED, ("seed",)):
+        found.append((i, "random_seed", int(m.group(1))))
     out: list[Fact] = []
     seen: set[tuple[str, object]] = set()
-
-    def add(key: str, value: object, line_no: int) -> None:
-        if (key, value) in seen:
-            return
-        seen.add((key, value))
-        out.append(Fact(key, value, Location(path, (line_no, line_no))))
-
-    for i in range(start - 1, len(lines)):
-        line = lines[i]
-        for m in _PARAMS.finditer(line):
-            add("parameters_stated", _number(m.group(1), m.group(2)), i + 1)
-        for m in _TOKENS.finditer(line):
-            if _TOKENS_CONTEXT.search(line) and not _TOKENS_NOT.search(
-                line[max(0, m.start() - 40) : m.end() + 10]
-            ):
-                add("training_tokens", _number(m.group(1), m.group(2)), i + 1)
-        for m in _HARDWARE.finditer(line):
-            add("hardware", m.group(1), i + 1)
-        for m in _GPU_HOURS.finditer(line):
-            add("gpu_hours", _number(m.group(1), m.group(2)), i + 1)
-        for m in _SEED.finditer(line):
-            add("random_seed", int(m.group(1)), i + 1)
+    for i, key, value in sorted(found, key=lambda x: x[0]):
+        if (key, value) not in seen:
+            seen.add((key, value))
+            out.append(Fact(key, value, Location(path, (i + 1, i + 1))))
     return tuple(out)
