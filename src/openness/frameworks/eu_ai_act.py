@@ -33,6 +33,7 @@ MAY_APPLY, DOES_NOT_APPLY, INSUFFICIENT = (
     "insufficient-evidence",
 )
 SYSTEMIC_RISK_FLOP = 1e25  # Art. 51(2)
+ELSEWHERE = "it may be public elsewhere (a README, a website), which artifacts cannot show"
 FLOP_PER_PARAM_TOKEN = 6  # the usual dense-transformer estimate: ~6 FLOP per parameter per training token
 
 
@@ -83,19 +84,18 @@ def _architecture(ev: Evidence) -> Criterion:
     fix = "publish the model architecture (config, code or a description)"
     if arch.status in (Status.PRESENT, Status.PARTIAL):
         return Criterion("architecture-info", title, Outcome.PASS, describe(arch), locations_of(arch))
+    # A card or report may describe the architecture (whether it does is not read from artifacts), and
+    # Art. 53(2) asks only that the information be public, which it can be outside the release.
     seen = [d for d in docs if d.status in (Status.PRESENT, Status.PARTIAL)]
-    if seen or arch.status is Status.UNKNOWN:
-        # A card or report may describe the architecture; whether it does is not read from artifacts.
-        return Criterion(
-            "architecture-info",
-            title,
-            Outcome.UNKNOWN,
-            f"{describe(arch)}; documents that may describe it: "
-            f"{', '.join(str(d.component) for d in seen) or 'none'}",
-            locations_of(arch, *seen),
-            fix,
-        )
-    return Criterion("architecture-info", title, Outcome.FAIL, describe(arch), locations_of(arch), fix)
+    where = ", ".join(str(d.component) for d in seen) or f"none in the release; {ELSEWHERE}"
+    return Criterion(
+        "architecture-info",
+        title,
+        Outcome.UNKNOWN,
+        f"{describe(arch)}; documents that may describe it: {where}",
+        locations_of(arch, *seen),
+        fix,
+    )
 
 
 def _usage(ev: Evidence) -> Criterion:
@@ -110,9 +110,9 @@ def _usage(ev: Evidence) -> Criterion:
         return Criterion("usage-info", title, Outcome.PASS, detail, locs)
     if Status.PARTIAL in statuses:
         return Criterion("usage-info", title, Outcome.PARTIAL, detail, locs, fix)
-    if Status.UNKNOWN in statuses:
-        return Criterion("usage-info", title, Outcome.UNKNOWN, detail, locs, fix)
-    return Criterion("usage-info", title, Outcome.FAIL, detail, locs, fix)
+    if Status.UNKNOWN not in statuses:
+        detail = f"{detail}; {ELSEWHERE}"
+    return Criterion("usage-info", title, Outcome.UNKNOWN, detail, locs, fix)
 
 
 def _monetisation(ev: Evidence) -> Criterion:
