@@ -1,0 +1,458 @@
+"""Name the licences in a text: candidate retrieval, scored alignment, spans and changes.
+
+1. The text is normalised (``normalize.py``) into tokens that remember their line.
+2. Candidates: the shingle index returns, for each reference text, how many of its sampled
+   shingles occur in the input; containment (hits / sample size) is insensitive to other text
+   around a licence, so several licences in one file are all found.
+3. Each candidate is aligned token by token (rapidfuzz Indel opcodes) with the region of the input
+   where its shingles cluster. Dice over the aligned span scores it; differences of a few words
+   (a version number, a date) separate Llama 3.1 from 3.2 or Apache 1.1 from 2.0.
+4. Non-overlapping alignments are kept best-first. Clauses added inside or appended next to a
+   match, and clauses of the reference missing from the input, become ``changes`` (line spans)
+   and make the match ``modified``.
+5. Curated fingerprints name AI licences whose text is not shipped (Llama 3, the Llama acceptable
+   use policies...), replacing a same-family text match over the same span.
+
+Below the thresholds a text is unknown: no nearest wrong name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from openness.licenses.knowledge import Knowledge, LicenseInfo, Reference, knowledge
+from openness.licenses.normalize import Normalized, normalize, shingle_hashes
+from openness.model import LicenseMatch, Location
+
+MIN_CONTAINMENT = 0.35  # share of a reference's sampled shingles that must occur in the input
+MAX_ALIGN = 10  # candidates aligned per retrieval round
+ROUNDS = 5  # alignment rounds (each for text no good match covers yet)
+GOOD = 0.985  # a match this good needs no second opinion over its span
+MIN_DICE = 0.78  # alignment score needed to name a licence
+MIN_RECALL = 0.65  # share of the reference that must be present
+MIN_CHANGE = 3  # tokens: smaller differences (a name, a date, a word) are not modifications
+# Outside text next to a match counts as an added clause only if it reads like terms.
+OPERATIVE = frozenset(
+    {
+        "shall",
+        "must",
+        "may",
+        "prohibited",
+        "prohibit",
+        "restrict",
+        "restricted",
+        "restriction",
+        "restrictions",
+        "not",
+        "agree",
+        "agrees",
+        "permitted",
+        "commercial",
+        "noncommercial",
+        "grant",
+        "grants",
+        "granted",
+        "terminate",
+        "comply",
+        "only",
+        "ask",
+        "should",
+        "condition",
+        "conditions",
+        "obligations",
+        "liable",
+    }
+)
+SENSITIVE = frozenset(
+    {
+        "not",
+        "no",
+        "non",
+        "never",
+        "only",
+        "except",
+        "prohibited",
+        "commercial",
+        "noncommercial",
+        "research",
+        "exclusively",
+        "without",
+    }
+)
+END_OF_TERMS = ("end", "of", "terms", "and", "conditions")
+
+
+@dataclass
+class _Aligned:
+    ref: Reference
+    info: LicenseInfo
+    start: int  # query token index (inclusive)
+    end: int  # query token index (exclusive)
+    matched: int
+    dice: float
+    recall: float
+    net: int
+    changes: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, q_start, q_end)
+    source: str = "scancode"
+
+
+@dataclass(frozen=True)
+class Identification:
+    matches: tuple[LicenseMatch, ...]
+    tokens: int
+    notes: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=256)
+def _ref_tokens(number: int) -> tuple[str, ...]:
+    kb = knowledge()
+    return kb.tokens(kb.references[number])
+
+
+@lru_cache(maxsize=256)
+def _end_of_terms(number: int) -> int:
+    toks = _ref_tokens(number)
+    n = len(END_OF_TERMS)
+    for i in range(len(toks) - n + 1):
+        if toks[i : i + n] == END_OF_TERMS:
+            return i + n
+    return len(toks)
+
+
+def _candidates(kb: Knowledge, query: Iterable[int]) -> list[tuple[Reference, list[int]]]:
+    """References sharing enough sampled shingles with the query, best first, with those shingles."""
+    scored: list[tuple[float, float, Reference, list[int]]] = []
+    for number, shared in kb.index.hits(query).items():
+        ref = kb.references[number]
+        if ref.sample <= 0:
+            continue
+        count = len(shared)
+        containment = count / ref.sample
+        if containment >= MIN_CONTAINMENT and count >= min(3, ref.sample):
+            # Shared shingles weighted by containment: long, well-covered references first.
+            scored.append((count * containment, containment, ref, shared))
+    scored.sort(key=lambda x: (-x[0], -x[1], x[2].number))
+    return [(ref, shared) for _, _, ref, shared in scored]
+
+
+def _densest(positions: list[int], width: int) -> tuple[int, int]:
+    """Indices (i, j) of the most hits that fit in ``width`` tokens (two pointers)."""
+    best = (0, 0)
+    i = 0
+    for j, p in enumerate(positions):
+        while p - positions[i] > width:
+            i += 1
+        if j - i > best[1] - best[0]:
+            best = (i, j)
+    return best
+
+
+def _segments(blocks: list[tuple[int, int, int, int]], gap: int) -> list[list[tuple[int, int, int, int]]]:
+    """Split aligned blocks where the input has a long unaligned run (another text in between)."""
+    out: list[list[tuple[int, int, int, int]]] = []
+    for b in blocks:
+        if out and b[2] - out[-1][-1][3] <= gap:
+            out[-1].append(b)
+        else:
+            out.append([b])
+    return out
+
+
+def _align(
+    kb: Knowledge,
+    ref: Reference,
+    shared: list[int],
+    query: Normalized,
+    qpos: dict[int, list[int]],
+    ids: dict[str, int],
+    qids: list[int],
+) -> list[_Aligned]:
+    """Align ``ref`` with each region of the input where its shingles gather (one per copy)."""
+    from rapidfuzz.distance import Indel
+
+    rtoks = _ref_tokens(ref.number)
+    if not rtoks:
+        return []
+    positions = sorted(p for h in shared for p in qpos[h])
+    rlen = len(rtoks)
+    need = max(2, int(0.5 * ref.sample))
+    if len(positions) < need:
+        return []
+    rids = [ids.setdefault(t, len(ids)) for t in rtoks]
+    info = kb.infos[ref.license_id]
+    width = int(rlen * 1.15) + 10
+    pad = rlen // 4 + 8
+    out: list[_Aligned] = []
+    for _ in range(6):  # at most this many copies of one licence in one text
+        if len(positions) < need:
+            break
+        i, j = _densest(positions, width)
+        if j - i + 1 < need:
+            break
+        ws, we = max(0, positions[i] - pad), min(len(qids), positions[j] + 3 + pad)
+        best = _best_segment(Indel.opcodes(rids, qids[ws:we]), ws, rlen)
+        if best and ((best[0][2] == ws and ws > 0) or (best[-1][3] == we and we < len(qids))):
+            # The match runs into the window's edge (sampled shingles sit inside a text): widen once.
+            ws, we = max(0, ws - rlen // 2), min(len(qids), we + rlen // 2)
+            best = _best_segment(Indel.opcodes(rids, qids[ws:we]), ws, rlen)
+        if best and (best[0][0] > 0 or best[-1][1] < rlen):
+            # Part of the reference is missing: with repeated texts side by side the alignment
+            # may have split it across two copies. Retry on the window where the whole would sit.
+            ws2 = max(0, best[0][2] - best[0][0] - 8)
+            we2 = min(len(qids), best[-1][3] + (rlen - best[-1][1]) + 8)
+            alt = _best_segment(Indel.opcodes(rids, qids[ws2:we2]), ws2, rlen)
+            if sum(b[1] - b[0] for b in alt) > sum(b[1] - b[0] for b in best):
+                best = alt
+        if not best:
+            positions = positions[:i] + positions[j + 1 :]
+            continue
+        matched = sum(b[1] - b[0] for b in best)
+        start, end = best[0][2], best[-1][3]
+        span = end - start
+        # How-to-apply appendices after "END OF TERMS AND CONDITIONS" are often left out of copies.
+        end_terms = _end_of_terms(ref.number)
+        size = end_terms if best[-1][1] <= end_terms else rlen
+        aligned = _Aligned(
+            ref,
+            info,
+            start,
+            end,
+            matched,
+            2 * matched / (size + span),
+            matched / size,
+            2 * matched - size - span,
+        )
+        aligned.changes = _changes(best, ref, rtoks, query)
+        out.append(aligned)
+        low, high = min(start, positions[i]), max(end, positions[j] + 1)
+        positions = [p for p in positions if p < low or p >= high]
+    return out
+
+
+def _best_segment(ops: Iterable[Any], ws: int, rlen: int) -> list[tuple[int, int, int, int]]:
+    blocks = [
+        (op.src_start, op.src_end, op.dest_start + ws, op.dest_end + ws) for op in ops if op.tag == "equal"
+    ]
+    segments = _segments(blocks, max(40, rlen // 5))
+    return _trim(max(segments, key=lambda seg: sum(b[1] - b[0] for b in seg), default=[]))
+
+
+def _trim(blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Drop stray short equal runs at either end that sit far from the body of the match."""
+    while len(blocks) > 1 and blocks[0][1] - blocks[0][0] < 4 and blocks[1][2] - blocks[0][3] > 6:
+        blocks = blocks[1:]
+    while len(blocks) > 1 and blocks[-1][1] - blocks[-1][0] < 4 and blocks[-1][2] - blocks[-2][3] > 6:
+        blocks = blocks[:-1]
+    return blocks
+
+
+def _significant(tokens: Sequence[str]) -> bool:
+    return len(tokens) >= MIN_CHANGE or any(t in SENSITIVE for t in tokens)
+
+
+def _changes(
+    blocks: list[tuple[int, int, int, int]], ref: Reference, rtoks: tuple[str, ...], query: Normalized
+) -> list[tuple[str, int, int]]:
+    """Added, removed or changed runs between aligned blocks (query token positions)."""
+    out: list[tuple[str, int, int]] = []
+    end_terms = _end_of_terms(ref.number)
+    qtoks = query.tokens
+    if blocks[0][0] > 0 and _significant(rtoks[: blocks[0][0]]):
+        out.append(("removed", blocks[0][2], blocks[0][2]))
+    for (_r0, r1, _q0, q1), (nr0, _nr1, nq0, _nq1) in pairwise(blocks):
+        removed = rtoks[r1:nr0]
+        added = qtoks[q1:nq0]
+        if removed and added and (_significant(removed) or _significant(added)):
+            out.append(("changed", q1, nq0))
+        elif added and _significant(added):
+            out.append(("added", q1, nq0))
+        elif removed and _significant(removed) and r1 < end_terms:
+            out.append(("removed", q1, q1))
+    last = blocks[-1]
+    if last[1] < min(len(rtoks), end_terms) and _significant(rtoks[last[1] : end_terms]):
+        out.append(("removed", last[3], last[3]))
+    return out
+
+
+def _select(aligned: list[_Aligned]) -> list[_Aligned]:
+    chosen: list[_Aligned] = []
+    # Coverage weighted by accuracy: the longest faithful reading of a region wins; among
+    # versions of one licence (same coverage) the closer text wins.
+    for a in sorted(aligned, key=lambda x: (-x.matched * x.dice**4, -x.dice, x.ref.number)):
+        if a.dice < MIN_DICE or a.recall < MIN_RECALL:
+            continue
+        size = a.end - a.start
+        if any(min(a.end, c.end) - max(a.start, c.start) > 0.3 * min(size, c.end - c.start) for c in chosen):
+            continue
+        chosen.append(a)
+    return sorted(chosen, key=lambda x: x.start)
+
+
+def _occurrences(joined: str, phrase: str, limit: int = 5) -> list[int]:
+    out: list[int] = []
+    pos = joined.find(phrase)
+    while pos >= 0 and len(out) < limit:
+        out.append(pos)
+        pos = joined.find(phrase, pos + 1)
+    return out
+
+
+def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> list[_Aligned]:
+    """Name curated licences by their phrases (titles, version lines).
+
+    A curated title that opens a text match (or sits just before it) names that text: LLaMA 1
+    and OPT-175B, or Llama 3 and 3.1, differ by little more than their names. A title inside a
+    same-family match (the Llama 3 policy appended to its licence, matched as the Llama 4 policy)
+    renames it too. A title outside every match starts a curated match of its own.
+    """
+    if not kb.fingerprints:
+        return chosen
+    from bisect import bisect_right
+
+    joined = query.joined()
+    starts: list[int] = []  # character offset in ``joined`` of each token
+    pos = 1
+    for token in query.tokens:
+        starts.append(pos)
+        pos += len(token) + 1
+    result = list(chosen)
+    for fp in kb.fingerprints:
+        if any(joined.find(p) < 0 for p in fp.phrases[1:]):
+            continue
+        info = kb.infos.get(fp.license_id)
+        if info is None:
+            continue
+        for offset in _occurrences(joined, fp.phrases[0]):
+            at = max(0, bisect_right(starts, offset + 1) - 1)
+            title_len = fp.phrases[0].count(" ") - 1
+            host = next((a for a in result if a.start - title_len - 8 <= at < a.end), None)
+            if host is not None and host.info.id == info.id:
+                break
+            opens = host is not None and at < host.start + max(12, (host.end - host.start) // 20)
+            if host is not None and (opens or host.info.family == fp.family):
+                result[result.index(host)] = _Aligned(
+                    host.ref,
+                    info,
+                    min(at, host.start),
+                    host.end,
+                    host.matched,
+                    host.dice,
+                    host.recall,
+                    host.net,
+                    [],
+                    "curated",
+                )
+                break
+            if host is None:
+                following = [a.start for a in result if a.start > at]
+                end = min(following) if following else len(query.tokens)
+                result.append(_Aligned(kb.references[0], info, at, end, 0, 0.9, 0.0, 0, [], "curated"))
+                break
+    return sorted(result, key=lambda x: x.start)
+
+
+def _outside(query: Normalized, chosen: list[_Aligned]) -> None:
+    """Terms-like text next to a match but outside it: an appended or prepended clause."""
+    if not chosen:
+        return
+    gaps = _uncovered(len(query.tokens), chosen)
+    for gs, ge in gaps:
+        toks = query.tokens[gs:ge]
+        if len(toks) < 12 or len({t for t in toks if t in OPERATIVE}) < 2:
+            continue
+        # The nearest match owns it: the one just before (appended terms), else the one after.
+        before = [a for a in chosen if a.end <= gs and a.source != "curated"]
+        after = [a for a in chosen if a.start >= ge and a.source != "curated"]
+        owner = before[-1] if before else (after[0] if after else None)
+        if owner is not None:
+            owner.changes.append(("added", gs, ge))
+
+
+def _uncovered(n: int, chosen: list[_Aligned]) -> list[tuple[int, int]]:
+    gaps: list[tuple[int, int]] = []
+    cursor = 0
+    for a in sorted(chosen, key=lambda x: x.start):
+        if a.start > cursor:
+            gaps.append((cursor, a.start))
+        cursor = max(cursor, a.end)
+    if cursor < n:
+        gaps.append((cursor, n))
+    return gaps
+
+
+def _location(query: Normalized, start: int, end: int, path: str | None) -> Location:
+    lines = query.lines
+    if not lines:
+        return Location(path=path)
+    a = lines[min(start, len(lines) - 1)]
+    b = lines[min(max(end - 1, start), len(lines) - 1)]
+    return Location(path=path, lines=(a, b))
+
+
+def identify(text: str, path: str | None = None) -> Identification:
+    """Every licence named in ``text``, in order of appearance, with spans and changes."""
+    kb = knowledge()
+    query = normalize(text)
+    if not query.tokens:
+        return Identification((), 0, ("no words to match",))
+    qhashes = shingle_hashes(query.tokens)
+    qpos: dict[int, list[int]] = {}
+    for i, h in enumerate(qhashes):
+        qpos.setdefault(h, []).append(i)
+    ids: dict[str, int] = {}
+    qids = [ids.setdefault(t, len(ids)) for t in query.tokens]
+    aligned: list[_Aligned] = []
+    candidates = _candidates(kb, qpos)
+    pending = candidates[MAX_ALIGN:]
+    batch = candidates[:MAX_ALIGN]
+    selected: list[_Aligned] = []
+    for _ in range(ROUNDS):
+        for ref, shared in batch:
+            aligned.extend(_align(kb, ref, shared, query, qpos, ids, qids))
+        selected = _select(aligned)
+        # Next round: the candidates that share most with text no good match covers yet
+        # (another licence in the same file, or a better reading of a weakly matched part).
+        free = bytearray(b"\x01") * len(query.tokens)
+        for a in selected:
+            if a.dice >= GOOD:
+                free[a.start : a.end] = bytes(a.end - a.start)
+        if sum(free) < 20 or not pending:
+            break
+        ranked = []
+        for ref, shared in pending:
+            inside = sum(1 for h in shared for p in qpos[h] if free[p])
+            if inside >= max(3, 0.3 * ref.sample):
+                ranked.append((inside * inside / ref.sample, ref.number, ref, shared))
+        ranked.sort(key=lambda x: (-x[0], x[1]))
+        batch = [(ref, shared) for _, _, ref, shared in ranked[:MAX_ALIGN]]
+        if not batch:
+            break
+        taken = {ref.number for ref, _ in batch}
+        pending = [c for c in pending if c[0].number not in taken]
+    chosen = _fingerprints(kb, query, selected)
+    _outside(query, chosen)
+    matches = []
+    for a in chosen:
+        changes = tuple(_location(query, s, max(e, s + 1), path) for _, s, e in a.changes)
+        info = a.info
+        matches.append(
+            LicenseMatch(
+                id=info.id,
+                name=info.name,
+                score=round(min(a.dice, 1.0), 4),
+                source=a.source
+                if a.source == "curated"
+                else ("spdx" if info.source == "spdx" else info.source),
+                modified=bool(a.changes) and a.source != "curated",
+                lines=_location(query, a.start, a.end, path).lines,
+                osi_approved=info.osi_approved,
+                fsf_libre=info.fsf_libre,
+                category=info.category,
+                changes=changes,
+            )
+        )
+    return Identification(tuple(matches), len(query.tokens))

@@ -1,0 +1,249 @@
+"""The shipped licence knowledge, loaded lazily: ids, names, flags, curated entries, texts, index.
+
+``scripts/build_license_data.py`` writes three files into ``data/``; this module reads them on
+first use only (importing it costs nothing), and reads a reference text only when a candidate
+needs aligning. See ``docs/licenses.md`` for the format.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import sys
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Any
+
+from openness.errors import LicenseError
+
+
+@dataclass(frozen=True)
+class LicenseInfo:
+    """Facts about one known licence."""
+
+    id: str
+    name: str
+    osi_approved: bool | None
+    fsf_libre: bool | None
+    category: str | None = None
+    source: str = "spdx"  # "spdx" | "scancode" | "curated"
+    scancode: str | None = None
+    family: str | None = None
+    version: str | None = None
+    kind: str = "license"  # "license" | "policy" | "exception"
+    restrictive: bool = False
+    hf_ids: tuple[str, ...] = ()
+    policy: str | None = None  # acceptable-use policy incorporated by reference
+    has_text: bool = False
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One indexed reference text."""
+
+    number: int
+    license_id: str
+    kind: str  # "text" | "notice"
+    tokens: int
+    sample: int
+    offset: int
+    size: int
+    raw_offset: int = -1  # original wording, kept for curated AI licences only
+    raw_size: int = 0
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    license_id: str
+    family: str
+    phrases: tuple[str, ...]  # normalised, space-padded
+
+
+class ShingleIndex:
+    """Sorted sampled shingle hashes -> references, over flat arrays (loads in milliseconds)."""
+
+    def __init__(self, blob: bytes) -> None:
+        if not blob.startswith(b"ONIX1\n"):
+            raise LicenseError("licence index: unknown format")
+        n = int.from_bytes(blob[6:10], "little")
+        header = json.loads(blob[10 : 10 + n])
+        pos = 10 + n
+        self.hashes = array("I")
+        self.starts = array("I")
+        self.postings = array("H")
+        for arr, count in (
+            (self.hashes, header["hashes"]),
+            (self.starts, header["hashes"] + 1),
+            (self.postings, header["postings"]),
+        ):
+            size = count * arr.itemsize
+            arr.frombytes(blob[pos : pos + size])
+            pos += size
+        if sys.byteorder != "little":
+            for arr in (self.hashes, self.starts, self.postings):
+                arr.byteswap()
+
+    def hits(self, query: Iterable[int]) -> dict[int, list[int]]:
+        """For each reference, which of its sampled shingles occur in ``query``."""
+        found: dict[int, list[int]] = {}
+        hashes, starts, postings = self.hashes, self.starts, self.postings
+        n = len(hashes)
+        for h in query:
+            i = bisect_left(hashes, h)
+            if i < n and hashes[i] == h:
+                for ref in postings[starts[i] : starts[i + 1]]:
+                    got = found.get(ref)
+                    if got is None:
+                        found[ref] = [h]
+                    else:
+                        got.append(h)
+        return found
+
+
+def _data(name: str) -> bytes:
+    try:
+        return resources.files("openness.licenses").joinpath("data", name).read_bytes()
+    except OSError as exc:  # pragma: no cover - a broken install
+        raise LicenseError(f"licence data {name} missing: run scripts/build_license_data.py") from exc
+
+
+_KEY = re.compile(r"[^a-z0-9+.]+")
+
+
+def lookup_key(value: str) -> str:
+    """A forgiving key for ids and names: case, spaces, dashes and underscores ignored."""
+    return _KEY.sub("", value.strip().lower())
+
+
+class Knowledge:
+    """Everything known about licences; one instance per process (``knowledge()``)."""
+
+    def __init__(self) -> None:
+        raw = json.loads(gzip.decompress(_data("licenses.json.gz")))
+        self.meta: dict[str, Any] = raw["meta"]
+        curated = {c["id"]: c for c in raw["curated"]}
+        self._curated_raw = raw["curated"]
+        refs = raw["references"]
+        with_text = {r["id"] for r in refs}
+        self.infos: dict[str, LicenseInfo] = {}
+        for e in raw["licenses"]:
+            c = curated.get(e["id"], {})
+            kind = c.get("kind") or ("exception" if e["exception"] else "license")
+            self.infos[e["id"]] = LicenseInfo(
+                id=e["id"],
+                name=e["name"],
+                osi_approved=e["osi"],
+                fsf_libre=e["fsf"],
+                category=e["category"],
+                source=e["source"],
+                scancode=e["scancode"],
+                family=c.get("family"),
+                version=c.get("version"),
+                kind=kind,
+                restrictive=bool(c.get("restrictive", False)),
+                hf_ids=tuple(c.get("hf_ids") or ()),
+                policy=c.get("policy"),
+                has_text=e["id"] in with_text,
+            )
+        self.references = tuple(
+            Reference(
+                i,
+                r["id"],
+                r["kind"],
+                r["tokens"],
+                r["sample"],
+                r["offset"],
+                r["size"],
+                r.get("raw_offset", -1),
+                r.get("raw_size", 0),
+            )
+            for i, r in enumerate(refs)
+        )
+        self._aliases = self._build_aliases(raw["licenses"], raw["curated"])
+        self._links = tuple((link.lower(), c["id"]) for c in raw["curated"] for link in c.get("links") or ())
+
+    @staticmethod
+    def _build_aliases(licenses: list[dict[str, Any]], curated: list[dict[str, Any]]) -> dict[str, str]:
+        aliases: dict[str, str] = {}
+        # Weakest first: later assignments win.
+        for e in licenses:
+            for other in e["other_ids"]:
+                aliases.setdefault(lookup_key(other), e["id"])
+            if e["scancode"]:
+                aliases[lookup_key(e["scancode"])] = e["id"]
+                aliases.setdefault(lookup_key(f"LicenseRef-scancode-{e['scancode']}"), e["id"])
+        for e in licenses:
+            if e["spdx"]:
+                aliases[lookup_key(e["spdx"])] = e["id"]
+            aliases[lookup_key(e["id"])] = e["id"]
+        for c in curated:
+            for alias in c.get("aliases") or ():
+                aliases[lookup_key(alias)] = c["id"]
+            for hf in c.get("hf_ids") or ():
+                aliases[lookup_key(hf)] = c["id"]
+            aliases[lookup_key(c["id"])] = c["id"]
+        return aliases
+
+    # ------------------------------------------------------------------ lookups
+
+    def info(self, value: str) -> LicenseInfo | None:
+        lid = self._aliases.get(lookup_key(value))
+        return self.infos.get(lid) if lid else None
+
+    def by_link(self, link: str) -> LicenseInfo | None:
+        low = link.lower()
+        for fragment, lid in self._links:
+            if fragment in low:
+                return self.infos.get(lid)
+        return None
+
+    @cached_property
+    def index(self) -> ShingleIndex:
+        return ShingleIndex(_data("index.bin"))
+
+    @cached_property
+    def _texts(self) -> bytes:
+        return _data("texts.bin")
+
+    def tokens(self, ref: Reference) -> tuple[str, ...]:
+        """The reference's normalised tokens (as ``normalize`` gives them)."""
+        return tuple(zlib.decompress(self._texts[ref.offset : ref.offset + ref.size]).decode("utf-8").split())
+
+    def text(self, ref: Reference) -> str | None:
+        """The reference's original wording, kept for curated AI licences only."""
+        if ref.raw_offset < 0:
+            return None
+        return zlib.decompress(self._texts[ref.raw_offset : ref.raw_offset + ref.raw_size]).decode("utf-8")
+
+    def reference_for(self, license_id: str) -> Reference | None:
+        """The full reference text of a licence, when one is shipped."""
+        return self._text_refs.get(license_id)
+
+    @cached_property
+    def _text_refs(self) -> dict[str, Reference]:
+        out: dict[str, Reference] = {}
+        for ref in self.references:
+            if ref.kind == "text":
+                out.setdefault(ref.license_id, ref)
+        return out
+
+    @cached_property
+    def fingerprints(self) -> tuple[Fingerprint, ...]:
+        from openness.licenses.normalize import phrase_tokens
+
+        return tuple(
+            Fingerprint(c["id"], c["family"], tuple(phrase_tokens(p) for p in c["fingerprints"]))
+            for c in self._curated_raw
+            if c.get("fingerprints")
+        )
+
+
+@lru_cache(maxsize=1)
+def knowledge() -> Knowledge:
+    return Knowledge()

@@ -1,0 +1,107 @@
+"""Licence text normalisation: the same text, however it is dressed, gives the same tokens.
+
+Case, punctuation, whitespace and line wrapping, Markdown and HTML markup, bullets and list
+numbering, copyright lines, URLs and a few British/American spellings are normalised away
+(in the spirit of the SPDX matching guidelines). Every token keeps the 1-based line it came
+from, so a match can be reported as a line span of the original text.
+
+Hand-written rather than a library: the SPDX guideline matchers available on PyPI either need
+Java/Redis or return no token positions, and the index must be reproducible byte for byte.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zlib
+from dataclasses import dataclass
+
+SHINGLE = 3  # tokens per shingle in the candidate index
+
+_TAG = re.compile(r"<[^>\n]{0,200}>")
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_URL = re.compile(
+    r"(?:\b(?:https?|ftp)://|\bwww\.)\S+|\b[\w.-]+\.(?:com|org|net|io|ai|dev|edu|gov|cn|ae)(?:/\S*)?",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"^\W*(?:copyright\b|\(c\)\s*\d|©|all rights reserved)", re.IGNORECASE)
+_ENUM = re.compile(r"^\s*(?:[-*+•·▪●◦>#|]+|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]")
+_QUOTES = str.maketrans({"’": "", "'": "", "‘": "", "`": "", "\\": ""})
+
+# Equivalent words (SPDX matching guidelines, "varietal word spelling"); a small, common subset.
+_EQUIVALENT = {
+    "licence": "license",
+    "licences": "licenses",
+    "licenced": "licensed",
+    "licencing": "licensing",
+    "licensor": "licensor",
+    "authorised": "authorized",
+    "authorise": "authorize",
+    "organisation": "organization",
+    "organisations": "organizations",
+    "recognised": "recognized",
+    "modelling": "modeling",
+    "favour": "favor",
+    "behaviour": "behavior",
+    "analyse": "analyze",
+    "utilise": "utilize",
+    "offence": "offense",
+    "defence": "defense",
+    "programme": "program",
+    "judgement": "judgment",
+    "acknowledgement": "acknowledgment",
+}
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Tokens of a text and, for each, the 1-based line it came from."""
+
+    tokens: tuple[str, ...]
+    lines: tuple[int, ...]
+
+    def joined(self) -> str:
+        return " " + " ".join(self.tokens) + " "
+
+
+def _clean_line(line: str) -> str:
+    line = _TAG.sub(" ", line)
+    line = _MD_LINK.sub(r"\1", line)
+    line = _URL.sub(" ", line)
+    # Bullets and list numbering, possibly nested ("1. (a) ...").
+    for _ in range(3):
+        new = _ENUM.sub("", line)
+        if new == line:
+            break
+        line = new
+    return line
+
+
+def normalize(text: str) -> Normalized:
+    """Tokenise ``text`` for matching, keeping each token's line number."""
+    text = html.unescape(text) if "&" in text else text
+    tokens: list[str] = []
+    lines: list[int] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = _clean_line(raw)
+        if _COPYRIGHT.match(line):
+            continue
+        for tok in _TOKEN.findall(line.lower().translate(_QUOTES)):
+            tokens.append(_EQUIVALENT.get(tok, tok))
+            lines.append(number)
+    return Normalized(tuple(tokens), tuple(lines))
+
+
+def phrase_tokens(phrase: str) -> str:
+    """A phrase normalised the way texts are, as a space-padded string for substring search."""
+    return " " + " ".join(normalize(phrase).tokens) + " "
+
+
+def shingle_hashes(tokens: tuple[str, ...] | list[str]) -> list[int]:
+    """Stable (process-independent) 32-bit hashes of every run of ``SHINGLE`` tokens."""
+    n = len(tokens) - SHINGLE + 1
+    if n <= 0:
+        return [zlib.crc32(" ".join(tokens).encode())] if tokens else []
+    crc = zlib.crc32
+    return [crc(f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}".encode()) for i in range(n)]
