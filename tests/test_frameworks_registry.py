@@ -15,6 +15,7 @@ import openness.frameworks as frameworks_pkg
 from openness.frameworks.registry import REGISTRY, get
 from openness.model import Assessment, Evidence, Outcome
 from openness.pipeline import audit
+from test_frameworks_support import fully_open
 
 OUR_IDS = ("osai-index", "debian-ml", "eu-ai-act", "reproducibility")
 
@@ -130,3 +131,11 @@ def test_restricted_release_in_tmp_path(tmp_path: Path) -> None:
     osai = report.assessments["osai-index"].to_dict()
     assert osai["dimensions"]["trainingcode"] == "closed"
     assert osai["dimensions"]["licenses"] == "closed"
+
+
+@pytest.mark.parametrize("framework_id", OUR_IDS)
+def test_questionnaire_answers_are_flagged_as_declared(mot_dir: Path, framework_id: str) -> None:
+    record = mot_dir / "models" / "OLMo-7B-hf.yml"
+    a = audit(str(record), frameworks=[framework_id]).assessments[framework_id]
+    assert any("declared by a questionnaire" in n for n in a.notes)
+    assert not any("declared by a questionnaire" in n for n in get(framework_id).assess(fully_open()).notes)

@@ -232,6 +232,18 @@ def named_dataset_licenses(evidence: Evidence) -> list[LicenseJudgement]:
     return out
 
 
+def declared_note(evidence: Evidence) -> tuple[str, ...]:
+    """A note when verdicts rest on a questionnaire's answers (MOF YAML) rather than on artifacts."""
+    declared = sorted(str(c) for c, ev in evidence.components.items() if ev.declared)
+    if not declared:
+        return ()
+    return (
+        f"{len(declared)} component(s) are declared by a questionnaire, not seen in artifacts "
+        f"({', '.join(declared[:6])}{', ...' if len(declared) > 6 else ''}); the verdict is only as good as "
+        "those answers.",
+    )
+
+
 def rebuild_result(value: object) -> str:
     """The result of a ``rebuild`` fact: a string, or a mapping with a ``result`` key.
 

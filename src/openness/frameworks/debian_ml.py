@@ -17,6 +17,7 @@ from openness.frameworks.common import (
     LicenseJudgement,
     LicenseState,
     combine,
+    declared_note,
     describe,
     first_fact,
     judge_component,
@@ -201,5 +202,5 @@ def assess(evidence: Evidence) -> Assessment:
         criteria=criteria,
         summary=summary,
         fixes=tuple(c.fix for c in (model, data, program) if c.fix and c.outcome is not Outcome.PASS),
-        notes=notes,
+        notes=(*notes, *declared_note(evidence)),
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from openness.frameworks.common import (
     LicenseState,
     as_number,
+    declared_note,
     describe,
     first_fact,
     judge_component,
@@ -305,5 +306,5 @@ def assess(evidence: Evidence) -> Assessment:
         criteria=criteria,
         summary=summary,
         fixes=tuple(dict.fromkeys(c.fix for c in criteria if c.fix and c.outcome is not Outcome.PASS)),
-        notes=notes,
+        notes=(*notes, *declared_note(evidence)),
     )

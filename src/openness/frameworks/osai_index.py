@@ -18,6 +18,7 @@ from openness.frameworks.common import (
     LicenseState,
     best_status,
     combine,
+    declared_note,
     describe,
     entry_location,
     first_fact,
@@ -404,6 +405,6 @@ def assess(evidence: Evidence) -> Assessment:
         ),
         score=score,
         fixes=tuple(dict.fromkeys(d.fix for d in dims.values() if d.fix)),
-        notes=tuple(notes),
+        notes=(*notes, *declared_note(evidence)),
         extra={"categories": categories, "dimensions": {k: d.level for k, d in dims.items()}},
     )

@@ -15,6 +15,7 @@ from typing import Any
 from openness.frameworks.common import (
     STATUS_OUTCOME,
     best_status,
+    declared_note,
     describe,
     first_fact,
     locations_of,
@@ -305,6 +306,7 @@ def assess(evidence: Evidence) -> Assessment:
         notes=(
             "Score: present 1, partial 0.5, absent or unknown 0, averaged over the ten factors.",
             "Only a rebuild attestation proves reproducibility; the factors show whether one can be tried.",
+            *declared_note(evidence),
         ),
         extra={"factors": {k: str(f.status) for k, f in factors.items()}},
     )
