@@ -4,9 +4,10 @@ Environment modes (``--env``):
 
 - ``auto`` (default): when the host interpreter already has every pinned requirement at exactly the
   pinned version, make a venv that sees the host's packages (``--system-site-packages``) and install
-  nothing: no network, seconds instead of minutes. Otherwise behave like ``isolated``.
+  nothing: no network, seconds instead of minutes. Otherwise behave like ``isolated`` when the network
+  is allowed, and stop with the list of missing pins when it is not.
 - ``isolated``: a fresh venv without the host's packages, and ``pip install -r`` the pinned
-  requirements (needs ``--allow-network`` unless pip can satisfy them from its cache).
+  requirements (needs ``--allow-network``, or a local wheelhouse in ``PIP_FIND_LINKS``).
 - ``host``: run with the host interpreter itself, no venv (the weakest isolation; recorded as such).
 
 Whatever the mode, the environment actually used is probed from inside it and recorded.
@@ -187,6 +188,12 @@ def prepare(
         return BuildEnv(base, None, "host interpreter", info)
     if mode == "auto":
         missing = _mismatches(pins, probe(base, names)["packages"])
+        if missing and not allow_network:
+            # Fail fast: a venv with pip takes ~20 s to make, and could install nothing offline.
+            raise RebuildError(
+                "the host lacks the pinned " + ", ".join(missing)
+                + "; pass --allow-network to install them into an isolated venv"
+            )
         if not missing:
             python = _venv(base, venv_dir, system_site=True, with_pip=False)
             return BuildEnv(
