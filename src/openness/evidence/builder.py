@@ -288,7 +288,8 @@ def _license_sources(
         if it.role is Role.NOTICE and not result.matches:
             continue  # an attribution notice that names no licence covers nothing by itself
         tg = frozenset() if osi_license(result) else text_groups(text)
-        sources.append(LicenseSource(result, path, name_groups(path), tg, folder))
+        policy = it.role is Role.USE_POLICY or result.kind is LicenseKind.POLICY
+        sources.append(LicenseSource(result, path, name_groups(path), tg, folder, policy=policy))
     # the card's licence field
     lic_values = card_list(front, "license")
     if lic_values and card_source is not None:

@@ -104,6 +104,7 @@ class LicenseSource:
     via: str = "file"  # "file" | "statement" | "card" | "dataset" | "declared"
     groups: frozenset[str] = frozenset()  # for statements: the groups the sentence names
     unreadable: bool = False
+    policy: bool = False  # an acceptable-use policy: it binds what its text names, maybe more
 
     def describe(self) -> str:
         ident = license_id(self.result) or ("unreadable" if self.unreadable else "unidentified")
@@ -166,7 +167,7 @@ def attach(
         prefix = src.folder.rstrip("/") + "/"
         inside = [c for c in comps if any(p.startswith(prefix) for p in files_of.get(c, ()))]
         for c in inside:
-            add(c, src, True, f"licence file in {src.folder} covers the files there")
+            add(c, src, True, f"licence file {src.path} covers the files in {src.folder}/")
         may = src.name_groups | src.text_groups
         for c in comps:
             if c in inside or GROUP_OF.get(c) not in may:
@@ -182,7 +183,7 @@ def attach(
     for src in srcs:
         if src.via != "file" or src.folder or src.name_groups:
             continue
-        doubtful = src.unreadable or not src.result.matches or restrictive(src.result)
+        doubtful = src.unreadable or src.policy or not src.result.matches or restrictive(src.result)
         for c in comps:
             group = GROUP_OF.get(c, "docs")
             root_files = [p for p in files_of.get(c, ()) if not _under_any(p, scoped_folders)]
@@ -190,7 +191,7 @@ def attach(
                 continue
             if group in src.text_groups:
                 add(c, src, True, f"the text of {src.path} names the {group}")
-            elif root_files:
+            elif root_files and not src.policy:
                 add(c, src, True, f"repository licence {src.path} covers {root_files[0]}")
             elif doubtful:
                 add(
@@ -200,7 +201,7 @@ def attach(
                     f"{src.path} may cover it: its scope cannot be pinned down, so it counts against it",
                 )
     # 4. the card's licence field
-    have_files = any(s.via == "file" and s.result.matches for s in srcs)
+    have_files = any(s.via == "file" for s in srcs)
     for src in srcs:
         if src.via != "card":
             continue

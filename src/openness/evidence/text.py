@@ -83,8 +83,12 @@ _GROUP_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"\b(?:code(?:base)?|source|software|scripts?|repository|implementation)\b", re.I)),
     ("data", re.compile(r"\b(?:data(?:sets?)?|corpus|corpora)\b", re.I)),
 )
+# "License" alone is not a verb: "prohibited by the Llama 2 Community License" states no scope.
 _LICENSE_VERB = re.compile(
-    r"\b(?:licen[sc]ed|released|available|distributed|governed|provided|under|licen[sc]e)\b", re.I
+    r"\b(?:licen[sc]ed|released|available|distributed|governed|provided|under)\b"
+    r"|\b(?:is|are)\s+(?=(?:\w+\s+){0,2}?(?:CC|Apache|MIT|BSD|GPL|ODC|CDLA|Open))"  # "the data is CC0-1.0"
+    r"|\blicen[cs]e\W{0,3}:",  # "**Licence**: Apache-2.0 for the code"
+    re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s+\|\s+")
 
