@@ -117,7 +117,7 @@ class Rule:
 # Negations that make a lead-in a prohibition ("You agree not to use the Model:").
 NEGATION = r"(?:\b(?:will|shall|must|may|can|should|agrees?)\s*(?:not|n't)\b|\bcannot\b|\bnot\s+to\b|\bprohibited\b|\bforbidden\b|不得|禁止|不要|不可|不能|严禁)"
 
-_NOT_USE_CONTEXT = r"\bwe (?:do|will|shall) not use\b|trade ?marks?|trade names?|\bnames?\b|\bmarks?\b|\blogos?\b|this file except|except in compliance|export|sanction|embargo"
+_NOT_USE_CONTEXT = r"\bwe (?:do|will|shall) not use\b|advertising|publicity|endorse|to promote|construe|technical measures|cryptographic|permissions given|use (?:any of )?the (?:rights|permissions)|both them|contradiction|do not agree|not accept|failure|fault tolerant|endanger|high[- ]risk|transacting|except as|to (?:increase|reduce)|scope of|\bthe term\b|trade ?marks?|trade names?|\bnames?\b|\bmarks?\b|\blogos?\b|this file except|except in compliance|export|sanction|embargo"
 _TRADEMARKS = r"trade ?marks?|trade names?|\blogos?\b"
 _EXPORT = r"export|sanction|embargo|restricted part(?:y|ies)"
 
@@ -156,7 +156,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"\b(?:only|solely|exclusively|strictly|limited to)\b[^.;]{0,40}?\bnon-?\s?commercial\b"
         r"|\bnon-?\s?commercial\b[^.;]{0,40}?\b(?:only|solely|exclusively)\b",
         _NC_ONLY,
-        r"\bcommercial (?:and|or|&) non-?\s?commercial\b|\bnon-?\s?commercial (?:and|or|&) commercial\b",
+        r"\bcommercial (?:and|or|&) non-?\s?commercial\b|\bnon-?\s?commercial (?:and|or|&) commercial\b|this alternative",
     ),
     _r(
         K.NON_COMMERCIAL,
@@ -170,7 +170,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"\b(?:not|no)\b[^.;]{0,30}?\b(?:for|in|with)\b[^.;]{0,20}?\bcommercial\s+(?:or\s+production\s+)?"
         r"(?:purposes?|use|uses|exploitation|gain|advantage|activit)",
         _NC_BAN,
-        r"non-?\s?commercial|damages|losses",
+        r"non-?\s?commercial|damages|losses|not be considered|directed toward",
     ),
     _r(
         K.NON_COMMERCIAL,
@@ -196,6 +196,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"(?:academic\s+|scientific\s+)?research\b"
         r"|\bresearch(?:\s+and\s+(?:education|evaluation|development)(?:al)?)?\s+(?:purposes?\s+|use\s+)?only\b",
         _RESEARCH,
+        r"(?:designed|developed) for research|food and drug|does not warrant",
     ),
     _r(
         K.RESEARCH_ONLY,
@@ -271,19 +272,19 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         K.FIELD_OF_USE,
         "restrict|prohibit",
         r"\b(?:use[- ]based|use)\s+restrictions\b|\brestricted uses\b|\bprohibited uses?\b|\brestrictions in attachment\b"
-        r"|\brestrictions\b[^.]{0,60}?\bmust be included\b",
+        r"|\brestrictions\b[^;]{0,60}?\bmust be included\b",
         "Use restrictions apply and must be passed on to downstream users",
-        r"usage restrictions|circumvent",
+        r"usage restrictions|circumvent|restrictions above|remove the commercial",
     ),
     _r(
         K.FIELD_OF_USE,
         "hosted|api|service|saas",
         r"\b(?:hosted service|via your apis?|as a service|saas)\b",
         _HOSTED,
-        None,
+        r"\bimpose\b|\bterms\b",
         True,
     ),
-    _r(K.FIELD_OF_USE, "use", r"\buse\b", _USE_LIST, _TRADEMARKS, True),
+    _r(K.FIELD_OF_USE, "use", r"^(?:[^ ]{1,6} )?use\b", _USE_LIST, _TRADEMARKS + r"|\bimpose\b", True),
     _r(
         K.FIELD_OF_USE,
         "provider|提供商",
@@ -343,7 +344,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"[^.]{0,200}?\b(?:domiciled|located|resident|residing|principal place of business|territor(?:y|ies)|countr(?:y|ies)|regions?|jurisdictions?)\b"
         r"|\b(?:domiciled|resident|principal place of business)\b[^.]{0,200}?\b(?:not\s+(?:being\s+)?granted|(?:does|shall)\s+not\s+apply|excluded)\b",
         "The grant does not apply in some regions (e.g. to people or companies in the EU)",
-        _EXPORT,
+        _EXPORT + r"|copyright|dedication|waiver|public domain",
     ),
     _r(
         K.TERRITORY,
@@ -351,7 +352,8 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"\b(?:not|no)\b[^.]{0,120}?\b(?:in|within|from)\s+(?:the\s+)?(?:european union|eu|eea|european economic area|"
         r"united states|usa|u\.s\.|china|prc|mainland china|russia|united kingdom|uk)\b",
         _REGIONS,
-        _EXPORT + r"|governed|jurisdiction of|courts?|does not apply to end users|\blaws?\b",
+        _EXPORT
+        + r"|governed|jurisdiction of|courts?|does not apply to end users|\blaws?\b|copyright|dedication|waiver|public domain",
     ),
     _r(
         K.TERRITORY,
@@ -407,7 +409,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"(?:terms|agreement|license|licence|policy|policies)\b"
         r"|\b(?:license|licence|agreement|terms|policy)\b[^.]{0,20}?\bsubject to (?:change|update|revision|modification)s?\b",
         "The licensor may change the terms (or an incorporated policy) unilaterally",
-        r"free software foundation|creative commons|steward|new versions of th",
+        r"foundation|creative commons|steward|\bonly\b[^.]{0,40}?\b(?:may|can)\b|new versions? of th|subsequent version|versions? of (?:the|this) licen|downloaded after",
     ),
     _r(
         K.REVOCABLE,
@@ -427,11 +429,11 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     _r(
         K.NO_DERIVATIVES,
         "deriv|adapted material|not",
-        r"\bno-?\s?derivatives?\b|\bbut not share,? adapted material\b|\bnoderivs\b"
+        r"\bno-?\s?derivatives\b|\bbut not share,? adapted material\b|\bnoderivs\b"
         r"|\b(?:may|shall|must|will)\s+not\s+(?:modify|alter|transform|adapt|remix|build upon|create derivative works|make derivative works"
         r"|prepare derivative works|distribute (?:any )?(?:modified|derivative))\b",
         _NO_DERIV,
-        r"\bexcept\b|notices?|copyright|licen[cs]e (?:text|terms)|\bterms\b|purposes?|this (?:agreement|licen[cs]e)",
+        r"\bexcept\b|notices?|copyright|licen[cs]e (?:text|terms)|\bterms\b|purposes?|this (?:agreement|licen[cs]e)|licen[cs]e itself|sharealike|documentation",
     ),
     _r(
         K.NO_DERIVATIVES,
@@ -444,10 +446,10 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     _r(
         K.REGISTRATION,
         "must|need|required|shall|have to|has to",
-        r"\b(?:must|need to|needs to|required to|shall|have to|has to)\s+(?:first\s+)?(?:register|apply|request|obtain|fill|submit|sign up|contact)\b"
+        r"\b(?:must|need to|needs to|required to|shall|have to|has to)\s+(?:first\s+)?(?:register|apply for|request|obtain|fill|submit|sign up|contact)\b"
         r"[^.]{0,120}?\b(?:licen[cs]es?|approval|permission|authori[sz]ation|access|form|application|account)\b",
         _SIGN_UP,
-        r"\bno need\b|\bnot (?:required|necessary)\b",
+        r"\bno need\b|\bnot (?:required|necessary)\b|\bnot need\b|\bneed not\b|\bwe need\b",
     ),
     _r(
         K.REGISTRATION,
@@ -476,7 +478,8 @@ _BAD_ESCAPE = re.compile(r"\\[A-Z]")
 def _compile(pattern: str) -> re.Pattern[str]:
     # Clauses are lower-cased once, so patterns are matched case-sensitively: IGNORECASE makes
     # Python's engine several times slower on these alternations.
-    assert not _BAD_ESCAPE.search(pattern), pattern  # lower-casing would change \S, \W, \D
+    if _BAD_ESCAPE.search(pattern):  # lower-casing would turn \S, \W, \D into their opposites
+        raise ValueError(f"upper-case escape in clause pattern: {pattern}")
     return re.compile(pattern.lower())
 
 

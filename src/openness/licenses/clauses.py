@@ -58,12 +58,33 @@ def _summary(kind: RestrictionKind, template: str, text: str) -> str:
     return template.replace("{n}", figure)
 
 
+# A definition ("Personal Use" means ... non-commercial purposes) names a term; it restricts
+# nothing until an operative clause uses it. Only policy/terms definitions can carry a change
+# clause ("AUP" means the policy at ..., as may be updated from time to time).
+_DEFINITION = re.compile(r'^\W{0,3}"[^"]{1,80}"[^.]{0,80}?\b(?:means|shall mean|refers to|is defined as)\b')
+_DEFINITION_KINDS = frozenset({RestrictionKind.REVOCABLE})
+_POLICY_WORDS = re.compile(r"polic|terms|agreement|\baup\b|licen[cs]e")
+# A lead-in lends its prohibition to a list only when it binds the licensee.
+_LEAD_SUBJECT = re.compile(r"\b(?:you|licensee|licensees|user|users|recipient)\b|您|你|用户|使用者")
+_LEAD_NOT_BINDING = re.compile(r"liab|warrant|damages|claims?\b")
+
+
+def _prohibits(lead: Clause | None) -> bool:
+    if lead is None:
+        return False
+    text = lead.text.lower()
+    return bool(negation().search(text) and _LEAD_SUBJECT.search(text) and not _LEAD_NOT_BINDING.search(text))
+
+
 def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
     text = clause.text.lower()
-    prohibited = lead is not None and bool(negation().search(lead.text.lower()))
+    prohibited = _prohibits(lead)
+    definition = bool(_DEFINITION.match(_LIST_MARKER.sub("", clause.text, count=1)))
     found: dict[RestrictionKind, str] = {}
     for rule in rules():
         if rule.kind in found or (rule.in_list_only and not prohibited):
+            continue
+        if definition and (rule.kind not in _DEFINITION_KINDS or not _POLICY_WORDS.search(text)):
             continue
         if rule.screen is not None and not rule.screen.search(text):
             continue
