@@ -294,10 +294,10 @@ def test_evidence_is_fast_on_a_200_file_release(tmp_path: Path) -> None:
     write(tmp_path, files)
     inv = inventory_of(tmp_path)
     assert len(inv.items) >= 195
-    build_evidence(inv)
-    start = time.perf_counter()
-    runs = 5
-    for _ in range(runs):
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
         build_evidence(inv)
-    per_run = (time.perf_counter() - start) / runs
-    assert per_run < 0.25, per_run  # a few ms on an idle machine; generous for a shared CI box
+        timings.append(time.perf_counter() - start)
+    # The best of five: a few ms on an idle machine; the bound is generous for a shared CI box.
+    assert min(timings) < 0.1, timings
