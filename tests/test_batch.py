@@ -130,3 +130,16 @@ def test_read_batch_skips_comments_and_keeps_fragments(tmp_path: Path) -> None:
     assert audit_cmd.read_batch(str(batch)) == [
         ("hf:a/b", []), ("hf:c/d", ["https://github.com/o/r"]), ("https://x/y#frag", [])
     ]
+
+
+def test_progress_bar_on_a_terminal(releases: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    batch = tmp_path / "models.txt"
+    batch.write_text("\n".join(map(str, releases)) + "\n", encoding="utf-8")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert run_audit(["--from-file", str(batch), "--format", "json", "--jobs", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert len(_lines(out)) == 3  # the records still reach stdout whole, one per line
+    assert "audit" in err and "3/3" in err

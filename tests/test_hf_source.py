@@ -307,3 +307,20 @@ def test_online_real_hub_minilm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     snap = open_snapshot(f"hf:{MINILM_ID}", SourceOptions())
     assert snap.hub is not None and snap.hub.card_data["license"] == "apache-2.0"
     assert 22_000_000 < sum(snap.hub.safetensors_parameters.values()) < 23_000_000
+
+
+def test_lineage_conflict_from_the_hub_end_to_end(tmp_path: Path) -> None:
+    """A fine-tune declared apache-2.0 of a non-commercial base: the base's terms carry over."""
+    card = {"license": "apache-2.0", "base_model": "org/nc-base"}
+    release = tmp_path / "ft"
+    write_card(release, card, "# A fine-tune\n")
+    repos = [FakeRepo("org/ft", source_files(release), card_data=card),
+             FakeRepo("org/nc-base", {}, card_data={"license": "cc-by-nc-4.0"}, gated="manual")]
+    from openness.pipeline import audit
+
+    with FakeHub(repos) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        report = audit("hf:org/ft", options=SourceOptions())
+    (base,) = report.evidence.lineage
+    assert base["id"] == "org/nc-base" and base["license"] == "cc-by-nc-4.0"
+    conflicts = [f for f in report.findings if f.kind == "lineage-conflict"]
+    assert conflicts and "org/nc-base" in conflicts[0].message

@@ -148,7 +148,8 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("[bold]audit"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as bar:
+                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True,
+                  redirect_stdout=False, redirect_stderr=False) as bar:
         bar.add_task("", total=total)
         yield bar
 
@@ -167,7 +168,7 @@ def run_batch(args: argparse.Namespace) -> int:
             ids.append(fw)
     entries = read_batch(args.from_file)
     options = SourceOptions(offline=args.offline, revision=args.revision)
-    out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    out: IO[str] | None = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
     lock = threading.Lock()
     failed = gated = 0
 
@@ -186,7 +187,9 @@ def run_batch(args: argparse.Namespace) -> int:
             return _error_record(target, message, args.format), message, True
 
     try:
-        with _progress(len(entries), sys.stderr.isatty()) as bar, \
+        # The bar is drawn on stderr when it is a terminal, unless the records go to that terminal too.
+        show_bar = sys.stderr.isatty() and (out is not None or not sys.stdout.isatty())
+        with _progress(len(entries), show_bar) as bar, \
                 ThreadPoolExecutor(max_workers=args.jobs, thread_name_prefix="openness-batch") as pool:
             pending: dict[Future[tuple[str, str | None, bool]], str] = {
                 pool.submit(one, target, also): target for target, also in entries
@@ -203,12 +206,13 @@ def run_batch(args: argparse.Namespace) -> int:
                     with lock:
                         failed += error is not None
                         gated += not passed
-                        out.write(record if record.endswith("\n") else record + "\n")
-                        out.flush()
+                        stream = out or sys.stdout
+                        stream.write(record if record.endswith("\n") else record + "\n")
+                        stream.flush()
                     if bar is not None:
                         bar.update(bar.task_ids[0], advance=1, description=target[-60:])
     finally:
-        if out is not sys.stdout:
+        if out is not None:
             out.close()
     if failed or len(entries) > 1:
         print(f"openness: {len(entries)} release(s) audited, {failed} failed", file=sys.stderr)
