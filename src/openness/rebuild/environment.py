@@ -45,13 +45,14 @@ for n in names:
         versions[n] = metadata.version(n)
     except metadata.PackageNotFoundError:
         versions[n] = None
-blas = None
+blas = simd = None
 if versions.get("numpy"):
     try:
         import numpy
         cfg = numpy.show_config(mode="dicts")
         b = cfg.get("Build Dependencies", {}).get("blas", {})
         blas = {k: b.get(k) for k in ("name", "version")}
+        simd = cfg.get("SIMD Extensions") or None
     except Exception:
         pass
 print(json.dumps({
@@ -61,6 +62,7 @@ print(json.dumps({
     "prefix": sys.prefix,
     "packages": versions,
     "blas": blas,
+    "simd": simd,
 }))
 """
 

@@ -348,6 +348,7 @@ def _environment(
                 "implementation": env.probe.get("implementation"),
                 "packages": env.probe.get("packages", {}),
                 "blas": env.probe.get("blas"),
+                "simd": env.probe.get("simd"),  # NumPy's SIMD paths: a cause of last-bit differences
             }
         )
     record["requirements"] = (
