@@ -206,3 +206,33 @@ def test_attestation_path_option_and_keep_workdir(tmp_path: Path) -> None:
     assert (tmp_path / "wd" / "build" / "openness-segment" / "step-400.safetensors").is_file()
     assert (tmp_path / "wd" / "venv" / "bin" / "python").exists()
     assert os.environ.get("HOME") != str(tmp_path / "wd" / "home")
+
+
+def test_declared_tolerance_accepts_last_bit_differences(tmp_path: Path) -> None:
+    """A release rebuilt elsewhere differs in the last bits; a recipe may declare how much is fine."""
+    import numpy as np
+    from safetensors import safe_open
+    from safetensors.numpy import load_file, save_file
+
+    release = copy_example(tmp_path)
+    weights = release / "model.safetensors"
+    with safe_open(str(weights), framework="numpy") as fh:
+        meta = fh.metadata()
+    tensors = load_file(str(weights))
+    tensors["hidden.weight"] = np.nextafter(tensors["hidden.weight"], np.float32(np.inf))
+    save_file(tensors, str(weights), metadata=meta)
+    recipe = release / "openness-rebuild.toml"
+    recipe.write_text(recipe.read_text().replace('mode = "exact"', 'mode = "close"\natol = 1e-6'))
+
+    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
+    assert result.result == "within-tolerance", result.reason
+    model = next(o for o in result.outputs if o.path == "model.safetensors")
+    hidden = next(t for t in model.tensors if t.name == "hidden.weight")
+    assert hidden.status == "within-tolerance" and 0 < (hidden.max_abs_diff or 0) < 1e-6
+    assert hidden.atol == 1e-6
+
+
+def test_segment_from_a_step_without_a_next_checkpoint(tmp_path: Path) -> None:
+    result = rebuild(EXAMPLE, RebuildOptions(steps=200, from_step=400, workdir=tmp_path / "wd"))
+    assert result.result == "failed"
+    assert "no pair of released checkpoints 200 steps apart from step 400" in result.reason
