@@ -21,7 +21,7 @@ from hub_fixtures import (
 )
 from openness.errors import SourceError, UsageError
 from openness.sources import SourceOptions, detect_kind, http
-from openness.sources.hf import HubRef, open_snapshot, parse_target
+from openness.sources.hf import SMALL_FILE_MAX, HubRef, _wanted_tier, open_snapshot, parse_target
 
 MINILM_PARAMETERS = 22_713_728  # F32 22,713,216 + I64 512 (position ids), from the real header
 MINILM_DATASETS = 21
@@ -85,6 +85,22 @@ def test_parse_target_rejects_bad_ids_and_conflicting_revisions() -> None:
         parse_target("hf:org/name@v1", revision="v2")
     assert parse_target("hf:org/name", revision="v2").revision == "v2"
     assert HubRef("org/d", "dataset").label == "hf:datasets/org/d"
+
+
+@pytest.mark.parametrize(
+    ("path", "fetched"),
+    [
+        ("README.md", True), ("LICENSE", True), ("LICENSE_MODEL.txt", True), ("USE_POLICY.md", True),
+        ("Gemma_Terms_of_Use.txt", True), ("NOTICE", True), ("config.json", True),
+        ("generation_config.json", True), ("tokenizer_config.json", True), ("requirements.txt", True),
+        ("pyproject.toml", True), ("Dockerfile", True), ("scripts/train.py", True),
+        ("model.safetensors", False), ("pytorch_model.bin", False), ("vocab.txt", False),
+        ("tokenizer.json", False), ("data/train.parquet", False), ("model.gguf", False),
+    ],
+)
+def test_only_small_useful_files_are_fetched(path: str, fetched: bool) -> None:
+    assert (_wanted_tier(path, 1000) is not None) is fetched
+    assert _wanted_tier(path, SMALL_FILE_MAX + 1) is None  # whatever the name, nothing large
 
 
 # --------------------------------------------------------------------------- offline: the real snapshot

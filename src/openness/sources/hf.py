@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
@@ -52,9 +53,9 @@ _TYPE_PREFIX = {"datasets": "dataset", "spaces": "space", "models": "model"}
 
 # Files worth fetching, by tier (lower first). Anything else is listed with readable=False.
 _TIERS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?i)^(readme|model_card|modelcard|data_card|datacard)(\.[a-z]+)?$"
-               r"|^(licen[cs]e|copying|notice|use_policy|.*policy|.*acceptable.use.*|responsible.use.*)"
-               r"([._-].*)?$|^citation(\.[a-z]+)?$"),
+    re.compile(r"(?i)^(readme|model_card|modelcard|data_card|datacard)(\.[a-z]+)?$|^citation(\.[a-z]+)?$"
+               r"|.*(licen[cs]e|copying|notice|polic(y|ies)|acceptable.use|responsible.use|terms.of.use|eula"
+               r"|agreement).*"),
     re.compile(r"(?i).*config.*\.json$|^params\.json$|^modules\.json$|^special_tokens_map\.json$"
                r"|.*\.(ya?ml)$"),
     re.compile(r"(?i)^requirements.*\.txt$|^(pyproject|setup)\.(toml|py|cfg)$|^environment.*\.ya?ml$"
@@ -103,17 +104,18 @@ def parse_target(target: str, revision: str | None = None) -> HubRef:
 def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
     ref = parse_target(target, options.revision)
     if is_offline(options):
-        return _open_cached(target, ref, options, reason="offline mode: read from the local Hub cache only")
+        return _open_cached(target, ref, options, "offline mode", "read from the local Hub cache only")
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+
     from openness.sources.http import hub_error_message, is_network_failure
 
     try:
         return _open_online(target, ref, options)
-    except SourceError:
-        raise
-    except Exception as exc:  # the Hub said no, or could not be reached
+    except (HfHubHTTPError, httpx2.HTTPError, OSError, ValueError) as exc:  # the Hub said no, or is away
         if is_network_failure(exc):
             why = f"the Hub could not be reached ({hub_error_message(exc)}); read from the local cache"
-            return _open_cached(target, ref, options, reason=why)
+            return _open_cached(target, ref, options, "the Hub could not be reached", why)
         raise SourceError(f"{target}: {hub_error_message(exc)}") from exc
 
 
@@ -186,13 +188,13 @@ def _sidecar_path(ref: HubRef, options: SourceOptions, commit: str) -> Path:
 # --------------------------------------------------------------------------- offline: the hub cache
 
 
-def _open_cached(target: str, ref: HubRef, options: SourceOptions, *, reason: str) -> Snapshot:
+def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, reason: str) -> Snapshot:
     cache = hub_cache_dir()
     folder = hf_cache.repo_folder(cache, ref.repo_id, ref.repo_type)
     commit = hf_cache.resolve_commit(folder, ref.revision)
     if commit is None:
         raise SourceError(
-            f"{target}: {reason.split(':')[0]}, and revision {ref.revision or 'main'} of {ref.repo_id} "
+            f"{target}: {why}, and revision {ref.revision or 'main'} of {ref.repo_id} "
             f"is not in the Hugging Face cache ({cache})"
         )
     where = Location(key="hub:cache", origin=ref.label)
@@ -473,9 +475,10 @@ def _save_sidecar(path: Path, files: tuple[FileEntry, ...], hub: HubMetadata) ->
     doc = {"version": SIDECAR_VERSION, "files": [asdict(f) for f in files], "hub": asdict(hub)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(doc, default=str), encoding="utf-8")
-        tmp.replace(path)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp",
+                                         delete=False) as fh:
+            json.dump(doc, fh, default=str)
+        Path(fh.name).replace(path)  # atomic: concurrent audits of one repo never see half a file
     except OSError:
         pass  # a read-only cache costs only the offline listing
 
