@@ -222,7 +222,7 @@ def build(wheel: Path) -> dict[str, Any]:
                 "exception": bool(meta.get("is_exception")),
                 "deprecated": bool(meta.get("is_deprecated")),
                 "other_ids": [str(x) for x in meta.get("other_spdx_license_keys") or []],
-                "source": "curated" if cur else ("spdx" if spdx_id else "scancode"),
+                "source": "spdx" if spdx_id else ("curated" if cur else "scancode"),
             }
         )
     covered = {e["spdx"] for e in licenses if e["spdx"]}

