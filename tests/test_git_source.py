@@ -129,3 +129,37 @@ def test_bad_repository_is_a_source_error(tmp_path: Path, options: SourceOptions
         open_snapshot((tmp_path / "empty").as_uri(), options)
     with pytest.raises(SourceError):
         open_snapshot(f"{(tmp_path / 'empty').as_uri()}@nosuchref", options)
+
+
+def test_bare_repository_and_file_urls_go_to_the_git_source(repo: Path, tmp_path: Path,
+                                                            options: SourceOptions) -> None:
+    bare = tmp_path / "release.git"
+    _git(tmp_path, "clone", "-q", "--bare", str(repo), str(bare))
+    _git(bare, "config", "uploadpack.allowFilter", "true")
+    assert detect_kind(str(bare)) == "git"
+    assert detect_kind(bare.as_uri()) == "git"
+    assert detect_kind("https://example.org/org/repo.git@v1") == "git"
+    assert detect_kind(str(repo)) == "local"  # a working tree is audited as it is on disk
+    snap = open_snapshot(str(bare), options)
+    assert snap.read("LICENSE").startswith(b"Apache")
+    assert snap.entry("HEAD") is None and snap.entry("objects") is None
+
+
+def test_release_spread_over_a_directory_and_a_git_repo(repo: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from openness.pipeline import audit
+
+    monkeypatch.setenv("OPENNESS_CACHE", str(tmp_path / "cache"))
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "README.md").write_text("---\nlicense: apache-2.0\n---\n# Model\n", encoding="utf-8")
+    (model / "config.json").write_text("{}", encoding="utf-8")
+    report = audit(str(model), also=[repo.as_uri()])
+    assert report.source_kind == "merged"
+    assert report.inventory is not None
+    origins = {c.entry.path: c.entry.origin for c in report.inventory.items}
+    assert origins["config.json"] == f"local:{model}"
+    assert origins["train/train.py"] == f"git:{repo.as_uri()}"
+    # Both READMEs survive: the main target's at the root, the repo's under its origin's prefix.
+    assert origins["README.md"] == f"local:{model}"
+    assert any(p.endswith("/README.md") and o.startswith("git:") for p, o in origins.items())

@@ -37,7 +37,7 @@ SOURCES: dict[str, str] = {
     "git": "openness.sources.git:open_snapshot",
 }
 
-_GIT_URL = re.compile(r"^(git\+ssh://|git\+https?://|ssh://|git://|git@[^:]+:|https?://.+\.git/?$)")
+_GIT_URL = re.compile(r"^(git\+ssh://|git\+https?://|ssh://|git://|file://|git@[^:]+:|https?://.+\.git/?(@[^/@]+)?$)")
 _HF_URL = re.compile(r"^https?://(www\.)?huggingface\.co/")
 _GIT_HOST = re.compile(r"^https?://(www\.)?(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)/")
 
@@ -52,7 +52,8 @@ def detect_kind(target: str) -> str:
     if p.is_file() and p.suffix.lower() in (".yml", ".yaml"):
         return "mof-yaml"
     if p.is_dir():
-        return "local"
+        # A bare repository is git history, not a release tree: the git source checks it out.
+        return "git" if (p / "HEAD").is_file() and (p / "objects").is_dir() else "local"
     if p.exists():
         raise UsageError(f"{target}: not a directory or a MOF YAML file")
     raise UsageError(
