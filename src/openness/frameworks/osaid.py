@@ -233,21 +233,25 @@ def _data_information(evidence: Evidence) -> Criterion:
         "was obtained and selected, labelling, processing and filtering) and the list of public and "
         "obtainable data with where to get it"
     )
-    if ev.status is Status.PRESENT and not ev.licenses:
-        # data information usually lives in the card or a paper that has no licence of its own
-        return Criterion("data.information", "Data information", Outcome.PASS, ev.detail, ev.locations)
-    crit = _element("data.information", "Data information", ev, "terms", fix)
-    if crit.outcome is Outcome.FAIL and ev.status is Status.PRESENT and crit.value:
+    if not ev.licenses:
+        # Data information usually lives in the card or a paper with no licence of its own:
+        # judge what it covers; the terms of the datasets and documents are judged in their rows.
+        outcome = {
+            Status.PRESENT: Outcome.PASS,
+            Status.PARTIAL: Outcome.PARTIAL,
+            Status.ABSENT: Outcome.FAIL,
+            Status.UNKNOWN: Outcome.UNKNOWN,
+        }[ev.status]
+        detail = ev.detail or str(ev.status)
         return Criterion(
-            crit.id,
-            crit.title,
-            crit.outcome,
-            crit.detail,
-            crit.evidence,
-            "publish the data information under OSI-approved terms",
-            crit.value,
+            "data.information",
+            "Data information",
+            outcome,
+            detail,
+            ev.locations,
+            None if outcome is Outcome.PASS else fix,
         )
-    return crit
+    return _element("data.information", "Data information", ev, "terms", fix)
 
 
 def _freedom(f: Freedom, evidence: Evidence) -> Criterion:
@@ -273,13 +277,8 @@ def _freedom(f: Freedom, evidence: Evidence) -> Criterion:
                 locs.append(r.location)
             if a.license.match is None and ev.status is not Status.ABSENT:
                 unknown.append(f"{c}: {_lic_label(a)}")
-        if (
-            ev.status is not Status.ABSENT
-            and not ev.licenses
-            and f in (Freedom.MODIFY, Freedom.SHARE)
-            and ev.status is Status.PRESENT
-            and not ev.declared
-        ):
+        unlicensed = ev.status is Status.PRESENT and not ev.licenses and not ev.declared
+        if unlicensed and c is not Component.DATA_INFORMATION and f in (Freedom.MODIFY, Freedom.SHARE):
             cited.append(f"{c} has no licence: copying, modifying and sharing are not granted")
             locs.extend(ev.locations[:1])
     if f is Freedom.STUDY:
