@@ -9,8 +9,11 @@ and a multi-GB file costs nothing on disk.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +37,17 @@ def read_tree(release_dir: Path) -> list[TreeEntry]:
     return entries
 
 
-_ESCAPES = {"\\": b"\\", '"': b'"', "t": b"\t", "n": b"\n", "r": b"\r", "a": b"\a", "b": b"\b",
-            "f": b"\f", "v": b"\v"}
+_ESCAPES = {
+    "\\": b"\\",
+    '"': b'"',
+    "t": b"\t",
+    "n": b"\n",
+    "r": b"\r",
+    "a": b"\a",
+    "b": b"\b",
+    "f": b"\f",
+    "v": b"\v",
+}
 
 
 def unquote(path: str) -> str:
@@ -78,3 +90,19 @@ def rebuild(release_dir: Path, dest: Path) -> Path:
 
 def release_ids(corpus: Path) -> list[str]:
     return sorted(p.name for p in corpus.iterdir() if (p / "TREE.txt").is_file())
+
+
+@contextlib.contextmanager
+def scratch_dir(fallback: Path) -> Iterator[Path]:
+    """A scratch folder on tmpfs when there is one (creating thousands of files on disk is slow
+    on these machines: ~0.7 ms each), else ``fallback``; removed afterwards."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        path = Path(tempfile.mkdtemp(prefix="openness-corpus-", dir=shm))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+    else:
+        fallback.mkdir(parents=True, exist_ok=True)
+        yield fallback

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 import yaml
 
+from corpus_release import read_tree, rebuild, release_ids, scratch_dir
 from openness.inventory import build_inventory
 from openness.inventory.code import is_test_path
 from openness.inventory.names import split
 from openness.model import CodeRole, Inventory, Role
 from openness.sources.interface import SourceOptions
 from openness.sources.local import open_snapshot
-from tests.corpus_release import read_tree, rebuild, release_ids
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 IDS = release_ids(CORPUS) if CORPUS.is_dir() else []
@@ -49,12 +49,12 @@ def manifest(corpus_dir: Path) -> dict[str, dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def inventories(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Inventory]]:
-    root = tmp_path_factory.mktemp("corpus")
-    out: dict[str, Inventory] = {}
-    for rid in release_ids(corpus_dir):
-        path = rebuild(corpus_dir / rid, root / rid)
-        out[rid] = build_inventory(open_snapshot(str(path), SourceOptions()))
-    yield out
+    with scratch_dir(tmp_path_factory.mktemp("corpus")) as root:
+        out: dict[str, Inventory] = {}
+        for rid in release_ids(corpus_dir):
+            path = rebuild(corpus_dir / rid, root / rid)
+            out[rid] = build_inventory(open_snapshot(str(path), SourceOptions()))
+        yield out
 
 
 def _roles(inv: Inventory) -> dict[str, Any]:
@@ -68,7 +68,9 @@ def _in_tests(path: str) -> bool:
 @pytest.mark.parametrize("rid", IDS)
 def test_every_listed_file_gets_a_role(rid: str, corpus_dir: Path, inventories: dict[str, Inventory]) -> None:
     listed = {
-        e.path for e in read_tree(corpus_dir / rid) if e.kind == "blob" and e.size is not None and e.mode != "120000"
+        e.path
+        for e in read_tree(corpus_dir / rid)
+        if e.kind == "blob" and e.size is not None and e.mode != "120000"
     }
     inv = inventories[rid]
     assert {i.entry.path for i in inv.items} == listed
@@ -95,7 +97,9 @@ def test_model_cards_found(rid: str, manifest: dict[str, Any], inventories: dict
 
 
 @pytest.mark.parametrize("rid", IDS)
-def test_dependency_manifests_found(rid: str, manifest: dict[str, Any], inventories: dict[str, Inventory]) -> None:
+def test_dependency_manifests_found(
+    rid: str, manifest: dict[str, Any], inventories: dict[str, Inventory]
+) -> None:
     items = _roles(inventories[rid])
     for dep in manifest[rid]["dependency_manifests"]:
         path = dep["path"]
@@ -144,7 +148,9 @@ def test_containers_found(rid: str, manifest: dict[str, Any], inventories: dict[
         assert items[path].role is Role.CONTAINER, path
 
 
-def test_code_roles_agree_with_the_manifest(manifest: dict[str, Any], inventories: dict[str, Inventory]) -> None:
+def test_code_roles_agree_with_the_manifest(
+    manifest: dict[str, Any], inventories: dict[str, Inventory]
+) -> None:
     """Across the corpus most files the manifest calls evaluation or data code get that role.
 
     The manifest counts ``run``, ``cli``, ``convert`` and ``export`` as inference, which we do
@@ -181,10 +187,11 @@ def test_per_model_folders_are_scopes(inventories: dict[str, Inventory]) -> None
 
 
 def test_largest_release_inventories_fast(corpus_dir: Path, tmp_path: Path) -> None:
-    path = rebuild(corpus_dir / "EleutherAI__pythia", tmp_path / "pythia")
-    start = time.perf_counter()
-    inv = build_inventory(open_snapshot(str(path), SourceOptions()))
-    elapsed = time.perf_counter() - start
+    with scratch_dir(tmp_path) as root:
+        path = rebuild(corpus_dir / "EleutherAI__pythia", root / "pythia")
+        start = time.perf_counter()
+        inv = build_inventory(open_snapshot(str(path), SourceOptions()))
+        elapsed = time.perf_counter() - start
     assert len(inv.items) > 2000
     assert elapsed < 1.0, elapsed
     assert len(inv.by_role(Role.EVAL_RESULTS)) > 1500  # evals/**.json

@@ -24,9 +24,9 @@ from openness.inventory.names import (
     PICKLE_FORMATS,
     PathGuess,
     PathParts,
+    guess,
     is_canonical_license,
     split,
-    guess,
 )
 from openness.model import (
     Classified,
@@ -58,7 +58,19 @@ _HYPERPARAMETERS = re.compile(
     re.VERBOSE,
 )
 _CONFIG_PLACES = frozenset(
-    {"config", "configs", "conf", "cfg", "cfgs", "hparams", "recipes", "recipe", "yamls", "experiments", "exp"}
+    {
+        "config",
+        "configs",
+        "conf",
+        "cfg",
+        "cfgs",
+        "hparams",
+        "recipes",
+        "recipe",
+        "yamls",
+        "experiments",
+        "exp",
+    }
 )
 _CARD_SECTIONS = re.compile(
     r"^#{1,6}\s*(model[ _-]?card|model (?:details|description|summary|information|overview|architecture)"
@@ -91,8 +103,11 @@ class _Context:
     def read_text(self, entry: FileEntry, limit: int) -> str | None:
         """The head of a text file, decoded leniently; None if binary, unreadable or out of budget."""
         if self.text_left <= 0:
-            self.note("text-budget", "info", f"read budget of {TEXT_BUDGET >> 20} MB spent: later files "
-                      "classified by name only")
+            self.note(
+                "text-budget",
+                "info",
+                f"read budget of {TEXT_BUDGET >> 20} MB spent: later files classified by name only",
+            )
             return None
         data = self._read(entry, min(limit, self.text_left))
         if data is None:
@@ -140,10 +155,16 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
     items = [_classify(ctx, entry, split(entry.path), hub, listed) for entry in snapshot.files]
     items = _with_scopes(items)
     if ctx.unsafe:
-        shown = ", ".join(ctx.unsafe[:5]) + (f" and {len(ctx.unsafe) - 5} more" if len(ctx.unsafe) > 5 else "")
+        shown = ", ".join(ctx.unsafe[:5]) + (
+            f" and {len(ctx.unsafe) - 5} more" if len(ctx.unsafe) > 5 else ""
+        )
         ctx.notes.append(
-            Note("warning", f"{len(ctx.unsafe)} pickle-based weight file(s) (they run code when loaded; "
-                 f"flagged, never loaded): {shown}", Location(path=ctx.unsafe[0]))
+            Note(
+                "warning",
+                f"{len(ctx.unsafe)} pickle-based weight file(s) (they run code when loaded; "
+                f"flagged, never loaded): {shown}",
+                Location(path=ctx.unsafe[0]),
+            )
         )
     for kind, n in ctx.note_counts.items():
         if n > MAX_NOTES_PER_KIND:
@@ -187,7 +208,9 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
             role = Role.TRAINING_CONFIG
             reasons.append("Python config with hyperparameters: " + ", ".join(sorted(keys)[:6]))
             locations.insert(0, Location(path=entry.path, lines=(first, first)))
-    return Classified(entry, role, code_roles=analysis.roles, reasons=tuple(reasons), locations=tuple(locations))
+    return Classified(
+        entry, role, code_roles=analysis.roles, reasons=tuple(reasons), locations=tuple(locations)
+    )
 
 
 def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
@@ -195,17 +218,26 @@ def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> 
     if text is None:
         return Classified(entry, g.role, reasons=(g.reason,))
     if text.lstrip("\ufeff \t\r\n").startswith("---"):
-        return Classified(entry, Role.MODEL_CARD, reasons=("README with YAML front matter (a model card)",),
-                          locations=(Location(path=entry.path, lines=(1, 1)),))
+        return Classified(
+            entry,
+            Role.MODEL_CARD,
+            reasons=("README with YAML front matter (a model card)",),
+            locations=(Location(path=entry.path, lines=(1, 1)),),
+        )
     sections = {m.group(1).lower() for m in _CARD_SECTIONS.finditer(text)}
-    card_heading = any(s.startswith(("model card", "model_card", "model-card", "model details",
-                                     "model description")) for s in sections)
+    card_heading = any(
+        s.startswith(("model card", "model_card", "model-card", "model details", "model description"))
+        for s in sections
+    )
     if (card_heading and len(sections) >= 2) or len(sections) >= 4:
         m = _CARD_SECTIONS.search(text)
         line = text.count("\n", 0, m.start()) + 1 if m else 1
-        return Classified(entry, Role.MODEL_CARD,
-                          reasons=("README with model-card sections: " + ", ".join(sorted(sections)[:5]),),
-                          locations=(Location(path=entry.path, lines=(line, line)),))
+        return Classified(
+            entry,
+            Role.MODEL_CARD,
+            reasons=("README with model-card sections: " + ", ".join(sorted(sections)[:5]),),
+            locations=(Location(path=entry.path, lines=(line, line)),),
+        )
     return Classified(entry, g.role, reasons=(g.reason,))
 
 
@@ -214,9 +246,12 @@ def _config(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> 
     if text is not None:
         keys, first = _hyperparameters(text)
         if len(keys) >= 2:
-            return Classified(entry, Role.TRAINING_CONFIG,
-                              reasons=("hyperparameters: " + ", ".join(sorted(keys)[:6]),),
-                              locations=(Location(path=entry.path, lines=(first, first)),))
+            return Classified(
+                entry,
+                Role.TRAINING_CONFIG,
+                reasons=("hyperparameters: " + ", ".join(sorted(keys)[:6]),),
+                locations=(Location(path=entry.path, lines=(first, first)),),
+            )
     if _CONFIG_PLACES.intersection(parts.dirs) or "config" in parts.stem or parts.suffix in (".gin", ".cfg"):
         return Classified(entry, Role.CONFIG, reasons=(g.reason,))
     return Classified(entry, Role.OTHER, reasons=("structured file without hyperparameters",))
@@ -259,8 +294,12 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
         else:
             info = WeightsInfo(fmt)
     except _BudgetSpent:
-        ctx.note("header-budget", "info", f"weight-header budget of {HEADER_BUDGET >> 20} MB spent: "
-                 "later weight files not inspected", entry.path)
+        ctx.note(
+            "header-budget",
+            "info",
+            f"weight-header budget of {HEADER_BUDGET >> 20} MB spent: later weight files not inspected",
+            entry.path,
+        )
         info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="not inspected (read budget spent)")
     except _Unreadable:
         info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="content not readable")
@@ -284,7 +323,10 @@ def _sniffed(
     if fmt is WeightFormat.OTHER:
         if "pytorch_model" in parts.name:
             return WeightsInfo(WeightFormat.PYTORCH_PICKLE, unsafe=True), role
-        if role is Role.WEIGHTS and not {"model", "weights", "adapter", "consolidated", "ckpt"} & parts.tokens:
+        if (
+            role is Role.WEIGHTS
+            and not {"model", "weights", "adapter", "consolidated", "ckpt"} & parts.tokens
+        ):
             reasons.append("binary file of unknown format")
             return WeightsInfo(WeightFormat.OTHER), Role.OTHER
     return WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS), role

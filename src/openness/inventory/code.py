@@ -18,39 +18,141 @@ from openness.model import CodeRole, Location
 PATH_WORDS: dict[CodeRole, frozenset[str]] = {
     CodeRole.TRAINING: frozenset(
         {
-            "train", "training", "trainer", "pretrain", "pretraining", "finetune", "finetuning", "sft",
-            "dpo", "rlhf", "ppo", "grpo", "orpo", "kto", "rl", "lora", "qlora", "distill", "distillation",
+            "train",
+            "training",
+            "trainer",
+            "pretrain",
+            "pretraining",
+            "finetune",
+            "finetuning",
+            "sft",
+            "dpo",
+            "rlhf",
+            "ppo",
+            "grpo",
+            "orpo",
+            "kto",
+            "rl",
+            "lora",
+            "qlora",
+            "distill",
+            "distillation",
             "reward",
         }
     ),
     CodeRole.INFERENCE: frozenset(
         {
-            "infer", "inference", "generate", "generation", "sample", "sampling", "chat", "chatbot",
-            "demo", "serve", "server", "serving", "predict", "prediction", "deploy", "api", "quantize",
-            "webui", "gradio", "completion", "completions",
+            "infer",
+            "inference",
+            "generate",
+            "generation",
+            "sample",
+            "sampling",
+            "chat",
+            "chatbot",
+            "demo",
+            "serve",
+            "server",
+            "serving",
+            "predict",
+            "prediction",
+            "deploy",
+            "api",
+            "quantize",
+            "webui",
+            "gradio",
+            "completion",
+            "completions",
         }
     ),
     CodeRole.EVALUATION: frozenset(
         {
-            "eval", "evals", "evaluate", "evaluation", "evaluator", "benchmark", "benchmarks", "bench",
-            "harness", "metric", "metrics", "perplexity", "ppl", "leaderboard", "judge",
+            "eval",
+            "evals",
+            "evaluate",
+            "evaluation",
+            "evaluator",
+            "benchmark",
+            "benchmarks",
+            "bench",
+            "harness",
+            "metric",
+            "metrics",
+            "perplexity",
+            "ppl",
+            "leaderboard",
+            "judge",
         }
     ),
     CodeRole.PREPROCESSING: frozenset(
         {
-            "data", "dataset", "datasets", "preprocess", "preprocessing", "prepare", "tokenize",
-            "pretokenize", "dedup", "deduplicate", "deduplication", "dedupe", "filter", "filters",
-            "filtering", "mix", "mixer", "shard", "sharding", "clean", "cleaning", "crawl", "crawler",
-            "minhash", "decontam", "decontaminate", "decontamination", "tagger", "taggers", "pii",
-            "dataloader", "collate", "collator", "packing", "datamodule", "download",
+            "data",
+            "dataset",
+            "datasets",
+            "preprocess",
+            "preprocessing",
+            "prepare",
+            "tokenize",
+            "pretokenize",
+            "dedup",
+            "deduplicate",
+            "deduplication",
+            "dedupe",
+            "filter",
+            "filters",
+            "filtering",
+            "mix",
+            "mixer",
+            "shard",
+            "sharding",
+            "clean",
+            "cleaning",
+            "crawl",
+            "crawler",
+            "minhash",
+            "decontam",
+            "decontaminate",
+            "decontamination",
+            "tagger",
+            "taggers",
+            "pii",
+            "dataloader",
+            "collate",
+            "collator",
+            "packing",
+            "datamodule",
+            "download",
         }
     ),
-    CodeRole.TOKENIZATION: frozenset({"tokenizer", "tokenizers", "tokenization", "bpe", "sentencepiece", "tiktoken"}),
+    CodeRole.TOKENIZATION: frozenset(
+        {"tokenizer", "tokenizers", "tokenization", "bpe", "sentencepiece", "tiktoken"}
+    ),
     CodeRole.ARCHITECTURE: frozenset(
         {
-            "model", "models", "modeling", "modelling", "architecture", "arch", "layers", "layer",
-            "attention", "transformer", "moe", "mamba", "network", "networks", "backbone", "unet", "vae",
-            "encoder", "decoder", "rwkv", "mlp", "embedding", "embeddings", "blocks",
+            "model",
+            "models",
+            "modeling",
+            "modelling",
+            "architecture",
+            "arch",
+            "layers",
+            "layer",
+            "attention",
+            "transformer",
+            "moe",
+            "mamba",
+            "network",
+            "networks",
+            "backbone",
+            "unet",
+            "vae",
+            "encoder",
+            "decoder",
+            "rwkv",
+            "mlp",
+            "embedding",
+            "embeddings",
+            "blocks",
         }
     ),
 }
@@ -72,7 +174,8 @@ _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
         re.compile(
             r"\.generate\(|\bpipeline\(|\bSamplingParams\b|\bvllm\b|\bLLM\(model|\bgr\.(?:Interface|Blocks|"
             r"ChatInterface)\(|\bFastAPI\(|\bimport streamlit\b|\btorch\.inference_mode\b|\btorch\.no_grad\b"
-            r"|\bdef (?:generate|sample|chat|predict|infer)\w*\(|\b(?:AutoModel\w*|\w+For\w+)\.from_pretrained\("
+            r"|\bdef (?:generate|sample|chat|predict|infer)\w*\("
+            r"|\b(?:AutoModel\w*|\w+For\w+)\.from_pretrained\("
         ),
     ),
     (
@@ -86,7 +189,8 @@ _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
     (
         CodeRole.PREPROCESSING,
         re.compile(
-            r"\bload_dataset\(|\bfrom datasets import\b|\bimport datasets\b|\bdedup\w*|\bminhash\w*|\bdatasketch\b"
+            r"\bload_dataset\(|\bfrom datasets import\b|\bimport datasets\b|\bdedup\w*|\bminhash\w*"
+            r"|\bdatasketch\b"
             r"|\.to_parquet\(|\bread_parquet\(|\bimport pyarrow\b|\bjsonlines\b|\bnp\.memmap\(|\.tofile\("
             r"|\bdatatrove\b|\bdef (?:tokenize|preprocess|filter|clean|dedup)\w*\(|\bwarc\w*\b"
         ),
@@ -121,7 +225,7 @@ class CodeAnalysis:
 
 def is_test_path(parts: PathParts) -> bool:
     return (
-        any(d in TEST_DIRS for d in parts.dirs)
+        not TEST_DIRS.isdisjoint(parts.dirs)
         or parts.name.startswith("test_")
         or parts.stem.endswith("_test")
         or parts.name == "conftest.py"
@@ -130,12 +234,16 @@ def is_test_path(parts: PathParts) -> bool:
 
 # Architecture words count in the file name or in these folders only: "models/" alone holds
 # every kind of code in many releases.
-_ARCHITECTURE_DIRS = frozenset({"modeling", "modelling", "architecture", "architectures", "layers", "modules", "nn"})
+_ARCHITECTURE_DIRS = frozenset(
+    {"modeling", "modelling", "architecture", "architectures", "layers", "modules", "nn"}
+)
 
 
 def path_roles(parts: PathParts) -> set[CodeRole]:
-    roles = {
-        role for role, words in PATH_WORDS.items() if role is not CodeRole.ARCHITECTURE and parts.tokens & words
+    roles: set[CodeRole] = {
+        role
+        for role, words in PATH_WORDS.items()
+        if role is not CodeRole.ARCHITECTURE and parts.tokens & words
     }
     name_words = set(_WORD.findall(parts.stem))
     if name_words & PATH_WORDS[CodeRole.ARCHITECTURE] or _ARCHITECTURE_DIRS.intersection(parts.dirs):

@@ -85,8 +85,9 @@ def safetensors_info(read: ReadFn, size: int) -> WeightsInfo:
     if n > size - 8:
         return WeightsInfo(fmt, error=f"malformed safetensors: header length {n} exceeds the file size")
     if n > SAFETENSORS_INSPECT_LIMIT:
-        return WeightsInfo(fmt, error=f"safetensors header of {n} bytes not inspected (limit "
-                           f"{SAFETENSORS_INSPECT_LIMIT})")
+        return WeightsInfo(
+            fmt, error=f"safetensors header of {n} bytes not inspected (limit {SAFETENSORS_INSPECT_LIMIT})"
+        )
     raw = read(8 + n)[8:]
     if len(raw) < n:
         return WeightsInfo(fmt, error="malformed safetensors: header truncated")
@@ -110,7 +111,7 @@ def safetensors_info(read: ReadFn, size: int) -> WeightsInfo:
         count = math.prod(shape) if shape else 1
         total += count
         dtypes[dtype] = dtypes.get(dtype, 0) + count
-        end = max(end, offsets[1])
+        end = max(end, offsets[1])  # type: ignore[index]  # _int_list checked it
         if len(names) < MAX_TENSOR_NAMES:
             names.append(str(name)[:200])
     error = None
@@ -149,16 +150,50 @@ def index_info(read: ReadFn, fmt: WeightFormat) -> tuple[WeightsInfo, tuple[str,
 # --------------------------------------------------------------------------- GGUF
 
 _GGUF_SCALARS: dict[int, tuple[str, int]] = {
-    0: ("<B", 1), 1: ("<b", 1), 2: ("<H", 2), 3: ("<h", 2), 4: ("<I", 4), 5: ("<i", 4),
-    6: ("<f", 4), 7: ("<?", 1), 10: ("<Q", 8), 11: ("<q", 8), 12: ("<d", 8),
+    0: ("<B", 1),
+    1: ("<b", 1),
+    2: ("<H", 2),
+    3: ("<h", 2),
+    4: ("<I", 4),
+    5: ("<i", 4),
+    6: ("<f", 4),
+    7: ("<?", 1),
+    10: ("<Q", 8),
+    11: ("<q", 8),
+    12: ("<d", 8),
 }
 _GGUF_STRING, _GGUF_ARRAY = 8, 9
 # ggml type id -> name (the common ones; others are reported by number).
 _GGML_TYPES = {
-    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 6: "Q5_0", 7: "Q5_1", 8: "Q8_0", 9: "Q8_1",
-    10: "Q2_K", 11: "Q3_K", 12: "Q4_K", 13: "Q5_K", 14: "Q6_K", 15: "Q8_K", 16: "IQ2_XXS",
-    17: "IQ2_XS", 18: "IQ3_XXS", 19: "IQ1_S", 20: "IQ4_NL", 21: "IQ3_S", 22: "IQ2_S", 23: "IQ4_XS",
-    24: "I8", 25: "I16", 26: "I32", 27: "I64", 28: "F64", 29: "IQ1_M", 30: "BF16",
+    0: "F32",
+    1: "F16",
+    2: "Q4_0",
+    3: "Q4_1",
+    6: "Q5_0",
+    7: "Q5_1",
+    8: "Q8_0",
+    9: "Q8_1",
+    10: "Q2_K",
+    11: "Q3_K",
+    12: "Q4_K",
+    13: "Q5_K",
+    14: "Q6_K",
+    15: "Q8_K",
+    16: "IQ2_XXS",
+    17: "IQ2_XS",
+    18: "IQ3_XXS",
+    19: "IQ1_S",
+    20: "IQ4_NL",
+    21: "IQ3_S",
+    22: "IQ2_S",
+    23: "IQ4_XS",
+    24: "I8",
+    25: "I16",
+    26: "I32",
+    27: "I64",
+    28: "F64",
+    29: "IQ1_M",
+    30: "BF16",
 }
 
 
@@ -182,7 +217,7 @@ class _Cursor:
         end = self.pos + n
         if end > len(self.buf):
             raise _Truncated
-        out = self.buf[self.pos:end]
+        out = self.buf[self.pos : end]
         self.pos = end
         return out
 
@@ -283,8 +318,9 @@ def _parse_gguf(buf: bytes) -> tuple[WeightsInfo, bool]:
     except _Truncated:
         return WeightsInfo(fmt, tensor_count=tensor_count, metadata=metadata), False
     except (_Malformed, struct.error) as exc:
-        return WeightsInfo(fmt, tensor_count=tensor_count, metadata=metadata,
-                           error=f"malformed GGUF: {_short(exc)}"), True
+        return WeightsInfo(
+            fmt, tensor_count=tensor_count, metadata=metadata, error=f"malformed GGUF: {_short(exc)}"
+        ), True
     info = WeightsInfo(
         fmt,
         parameters=total,

@@ -53,6 +53,7 @@ def split(path: str) -> PathParts:
 
 
 # --------------------------------------------------------------------------- vocabularies
+# fmt: off
 
 CODE_SUFFIXES = frozenset(
     {
@@ -65,7 +66,9 @@ CODE_SUFFIXES = frozenset(
 )
 # Code whose head is worth scanning for imports and calls (the signals are Python and shell).
 SCANNED_CODE = frozenset({".py", ".pyx", ".sh", ".bash", ".zsh", ".slurm", ".sbatch", ".ipynb"})
-DOC_SUFFIXES = frozenset({".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".org", ".html", ".htm", ".tex"})
+DOC_SUFFIXES = frozenset(
+    {".md", ".markdown", ".mdx", ".rst", ".txt", ".adoc", ".org", ".html", ".htm", ".tex"}
+)
 MEDIA_SUFFIXES = frozenset(
     {
         ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".ico", ".mp4", ".webm", ".mov",
@@ -82,7 +85,9 @@ DATA_SUFFIXES = frozenset(
     }
 )
 # Only dataset files: anywhere in a release they are data.
-ALWAYS_DATA_SUFFIXES = frozenset({".parquet", ".arrow", ".tfrecord", ".tfrecords", ".mds", ".feather", ".lance"})
+ALWAYS_DATA_SUFFIXES = frozenset(
+    {".parquet", ".arrow", ".tfrecord", ".tfrecords", ".mds", ".feather", ".lance"}
+)
 
 WEIGHT_SUFFIXES: dict[str, WeightFormat] = {
     ".safetensors": WeightFormat.SAFETENSORS,
@@ -156,7 +161,9 @@ BUILD_NAMES = frozenset(
     }
 )
 BUILD_DIRS = frozenset({".github", ".gitlab", ".circleci", ".ci", ".buildkite", ".azure-pipelines", ".husky"})
-TEST_DIRS = frozenset({"test", "tests", "testing", "test_fixtures", "fixtures", "test_data", "testdata", "__tests__"})
+TEST_DIRS = frozenset(
+    {"test", "tests", "testing", "test_fixtures", "fixtures", "test_data", "testdata", "__tests__"}
+)
 DATA_DIRS = frozenset(
     {
         "data", "dataset", "datasets", "corpus", "corpora", "training_data", "train_data", "eval_data",
@@ -164,12 +171,16 @@ DATA_DIRS = frozenset(
     }
 )
 EVAL_DIRS = frozenset(
-    {"eval", "evals", "evaluation", "evaluations", "results", "eval_results", "leaderboard", "scores", "benchmarks"}
+    {
+        "eval", "evals", "evaluation", "evaluations", "results", "eval_results", "leaderboard", "scores",
+        "benchmarks",
+    }
 )
 SAMPLE_DIRS = frozenset(
     {"samples", "sample_outputs", "outputs", "generations", "generated", "model_outputs", "completions"}
 )
 PAPER_DIRS = frozenset({"paper", "papers", "report", "reports", "technical-report", "technical_report"})
+_PAPER_SOURCE_DIRS = frozenset({"paper", "papers"})
 FIGURE_DIRS = frozenset({"assets", "images", "figures", "figs", "img", "imgs", "plots", "static", "media"})
 PAPER_WORDS = frozenset({"paper", "report", "technical", "techreport", "arxiv", "preprint", "whitepaper"})
 CARD_DIRS = frozenset({"model_cards", "model-cards", "modelcards", "model_card", "model-card"})
@@ -179,8 +190,12 @@ _CANONICAL_LICENSE = re.compile(
     r"^(?:licen[cs]e|copying|unlicense)(?:[-_.].*)?$|^[a-z0-9]+(?:[-_][a-z0-9]+)*[-_]licen[cs]e(?:\.[a-z]+)?$"
 )
 _TERMS = re.compile(r"^(?:terms[-_]of[-_](?:use|service)|terms)(?:\.[a-z]+)?$")
-_USE_POLICY = re.compile(r"(?:use[-_ ]?policy|acceptable[-_ ]?use|prohibited[-_ ]?use|(?:^|[-_])aup(?:[-_.]|$))")
-_NOTICE = re.compile(r"^(?:notice|notices|third[-_]?party[-_]?notices?|thirdpartynotices|attributions?)(?:\.[a-z]+)?$")
+_USE_POLICY = re.compile(
+    r"(?:use[-_ ]?policy|acceptable[-_ ]?use|prohibited[-_ ]?use|(?:^|[-_])aup(?:[-_.]|$))"
+)
+_NOTICE = re.compile(
+    r"^(?:notice|notices|third[-_]?party[-_]?notices?|thirdpartynotices|attributions?)(?:\.[a-z]+)?$"
+)
 _MODEL_CARD = re.compile(r"(?:^|[-_ ])(?:model[-_ ]?card|modelcard)(?:[-_ .]|$)")
 _DATA_CARD = re.compile(r"(?:data[-_ ]?card|datacard|datasheet|dataset[-_ ]?card)")
 _PAPER_NAME = re.compile(r"^(?:paper|technical[-_ ]?report|tech[-_ ]?report|report|whitepaper)(?:[-_.].*)?$")
@@ -200,15 +215,16 @@ _CHECKPOINT_STEP = re.compile(
 _SHARD_INDEX = re.compile(r"\.(?:safetensors|bin|pt|pth)\.index\.json$")
 _OPTIMIZER = re.compile(r"(?:optim|optimizer|zero_pp_rank|adam_state|optimizer_state)")
 _TF_SHARD = re.compile(r"\.data-\d{5}-of-\d{5}$")
+# fmt: on
 
 
 # --------------------------------------------------------------------------- the rules
 
 
-def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:  # noqa: C901 - one flat decision list
+def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
     """The role a path suggests, and what content would settle it."""
     name, suffix, dirs, stem = parts.name, parts.suffix, parts.dirs, parts.stem
-    in_tests = any(d in TEST_DIRS for d in dirs)
+    in_tests = not TEST_DIRS.isdisjoint(parts.dirs)
 
     if name == "openness-rebuild.toml":
         return PathGuess(Role.REBUILD_RECIPE, "rebuild recipe (openness-rebuild.toml)")
@@ -221,15 +237,18 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:  # noqa: C901 - 
     if name.startswith("citation") or suffix == ".bib":
         return PathGuess(Role.CITATION, "citation file")
 
-    if any(d in BUILD_DIRS for d in dirs) or name in BUILD_NAMES or parts.lower in BUILD_NAMES:
+    if not BUILD_DIRS.isdisjoint(parts.dirs) or name in BUILD_NAMES or parts.lower in BUILD_NAMES:
         return PathGuess(Role.BUILD, "build or CI file")
     if _CONTAINER.search(name) and suffix not in CODE_SUFFIXES and suffix != ".dockerignore":
         return PathGuess(Role.CONTAINER, "container recipe")
-    if name in DEPENDENCY_NAMES or _REQUIREMENTS.search(name) or _ENVIRONMENT.match(name) or (
-        name.startswith("pyproject") and suffix == ".toml"
+    if (
+        name in DEPENDENCY_NAMES
+        or _REQUIREMENTS.search(name)
+        or _ENVIRONMENT.match(name)
+        or (name.startswith("pyproject") and suffix == ".toml")
     ):
         return PathGuess(Role.DEPENDENCIES, "dependency manifest")
-    if suffix == ".lock" or (any(d.startswith(("requirements", "reqs")) for d in dirs) and suffix == ".txt"):
+    if suffix == ".lock" or (suffix == ".txt" and any(d.startswith(("requirements", "reqs")) for d in dirs)):
         return PathGuess(Role.DEPENDENCIES, "dependency manifest")
 
     # Documents: cards, papers, READMEs.
@@ -242,9 +261,15 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:  # noqa: C901 - 
     if weights is not None:
         return weights
 
-    if name in TOKENIZER_NAMES or suffix == ".tiktoken" or (
-        "tokenizer" in dirs and suffix in (".json", ".model", ".txt", ".vocab", ".bpe")
-    ) or (suffix in (".model", ".spm", ".vocab", ".json", ".txt") and _TOKENIZER_WORDS & set(_WORD.findall(name))):
+    if (
+        name in TOKENIZER_NAMES
+        or suffix == ".tiktoken"
+        or ("tokenizer" in dirs and suffix in (".json", ".model", ".txt", ".vocab", ".bpe"))
+        or (
+            suffix in (".model", ".spm", ".vocab", ".json", ".txt")
+            and _TOKENIZER_WORDS & set(_WORD.findall(name))
+        )
+    ):
         return PathGuess(Role.TOKENIZER, "tokenizer file")
 
     if name in TRAINING_CONFIG_NAMES:
@@ -268,7 +293,7 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:  # noqa: C901 - 
     if suffix in DOC_SUFFIXES:
         return PathGuess(Role.DOCS, "documentation")
     if suffix in MEDIA_SUFFIXES:
-        if any(d in SAMPLE_DIRS for d in dirs):
+        if not SAMPLE_DIRS.isdisjoint(parts.dirs):
             return PathGuess(Role.SAMPLE_OUTPUTS, "media under a samples folder")
         return PathGuess(Role.OTHER, "image or media file")
     return PathGuess(Role.OTHER, "no rule matched")
@@ -295,10 +320,10 @@ def _document_role(parts: PathParts, in_tests: bool, hub: bool) -> PathGuess | N
         return None
     if _DATA_CARD.search(name):
         return PathGuess(Role.DATA_CARD, "data card file name")
-    if _MODEL_CARD.search(stem) or (suffix in (".md", ".markdown") and any(d in CARD_DIRS for d in dirs)):
+    if _MODEL_CARD.search(stem) or (suffix in (".md", ".markdown") and not CARD_DIRS.isdisjoint(parts.dirs)):
         return PathGuess(Role.MODEL_CARD, "model card file name")
     if _README.match(name):
-        if any(d in DATA_DIRS for d in dirs):
+        if not DATA_DIRS.isdisjoint(parts.dirs):
             return PathGuess(Role.DATA_CARD, "README of a data folder")
         if not dirs and hub:
             return PathGuess(Role.MODEL_CARD, "README of a hub repository (its model card)")
@@ -307,7 +332,7 @@ def _document_role(parts: PathParts, in_tests: bool, hub: bool) -> PathGuess | N
         return _pdf_role(parts)
     if _PAPER_NAME.match(stem) or _ARXIV.match(stem):
         return PathGuess(Role.PAPER, "paper or technical report")
-    if any(d in ("paper", "papers") for d in dirs) and suffix in (".tex", ".md"):
+    if not _PAPER_SOURCE_DIRS.isdisjoint(dirs) and suffix in (".tex", ".md"):
         return PathGuess(Role.PAPER, "paper source")
     return None
 
@@ -316,9 +341,9 @@ def _pdf_role(parts: PathParts) -> PathGuess:
     words = parts.tokens & PAPER_WORDS
     if words or _ARXIV.match(parts.stem):
         return PathGuess(Role.PAPER, "PDF named as a paper or report")
-    if any(d in FIGURE_DIRS for d in parts.dirs) or {"plot", "plots", "fig", "figure"} & parts.tokens:
+    if not FIGURE_DIRS.isdisjoint(parts.dirs) or {"plot", "plots", "fig", "figure"} & parts.tokens:
         return PathGuess(Role.DOCS, "PDF figure")
-    if not parts.dirs or any(d in PAPER_DIRS for d in parts.dirs):
+    if not parts.dirs or not PAPER_DIRS.isdisjoint(parts.dirs):
         return PathGuess(Role.PAPER, "PDF document (likely a paper or report)")
     return PathGuess(Role.DOCS, "PDF document")
 
@@ -326,9 +351,9 @@ def _pdf_role(parts: PathParts) -> PathGuess:
 def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
     name, suffix, dirs = parts.name, parts.suffix, parts.dirs
     if _SHARD_INDEX.search(name):
-        fmt = WeightFormat.SAFETENSORS if ".safetensors." in name else WeightFormat.PYTORCH_PICKLE
-        return PathGuess(Role.CONFIG, "sharded weights index", fmt, NEEDS_INDEX)
-    fmt = WEIGHT_SUFFIXES.get(suffix)
+        index_fmt = WeightFormat.SAFETENSORS if ".safetensors." in name else WeightFormat.PYTORCH_PICKLE
+        return PathGuess(Role.CONFIG, "sharded weights index", index_fmt, NEEDS_INDEX)
+    fmt: WeightFormat | None = WEIGHT_SUFFIXES.get(suffix)
     if _TF_SHARD.search(name) or (suffix == ".index" and "ckpt" in name) or name == "saved_model.pb":
         fmt = WeightFormat.TENSORFLOW
     elif suffix == ".bin":
@@ -336,7 +361,7 @@ def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
             fmt = WeightFormat.OPENVINO
         elif name == "training_args.bin":
             return PathGuess(Role.TRAINING_CONFIG, "training arguments (pickle)", WeightFormat.PICKLE)
-        elif any(d in DATA_DIRS for d in dirs) and not _model_like(parts):
+        elif not DATA_DIRS.isdisjoint(parts.dirs) and not _model_like(parts):
             return None  # token shards such as data/train.bin
         else:
             fmt = WeightFormat.OTHER  # settled by magic bytes
@@ -345,8 +370,12 @@ def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
     if suffix in (".npy", ".npz", ".h5", ".hdf5", ".pkl", ".pickle", ".joblib") and any(
         d in DATA_DIRS or d in SAMPLE_DIRS for d in dirs
     ):
-        return PathGuess(Role.DATASET, "array or pickle file in a data folder", fmt,
-                         NEEDS_WEIGHTS if fmt is WeightFormat.NUMPY else None)
+        return PathGuess(
+            Role.DATASET,
+            "array or pickle file in a data folder",
+            fmt,
+            NEEDS_WEIGHTS if fmt is WeightFormat.NUMPY else None,
+        )
     if suffix == ".msgpack" and not _model_like(parts):
         return None
     if fmt is WeightFormat.NUMPY and not _model_like(parts):
@@ -373,11 +402,9 @@ def _model_like(parts: PathParts) -> bool:
 def _data_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
     suffix, dirs, name = parts.suffix, parts.dirs, parts.name
     compound = name.rsplit(".", 2)
-    if suffix in (".gz", ".zst", ".xz", ".bz2") and len(compound) == 3:
-        inner = "." + compound[1]
-    else:
-        inner = suffix
-    in_eval = any(d in EVAL_DIRS for d in dirs)
+    compressed = suffix in (".gz", ".zst", ".xz", ".bz2") and len(compound) == 3
+    inner = "." + compound[1] if compressed else suffix
+    in_eval = not EVAL_DIRS.isdisjoint(parts.dirs)
     results_name = bool({"result", "results", "scores", "score", "metrics", "leaderboard"} & parts.tokens)
     if in_tests and suffix not in ALWAYS_DATA_SUFFIXES:
         return None
@@ -388,11 +415,11 @@ def _data_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
         or name.startswith(("eval_results", "all_results"))
     ):
         return PathGuess(Role.EVAL_RESULTS, "evaluation results")
-    if any(d in SAMPLE_DIRS for d in dirs) and inner in (".json", ".jsonl", ".txt", ".csv", ".md"):
+    if not SAMPLE_DIRS.isdisjoint(parts.dirs) and inner in (".json", ".jsonl", ".txt", ".csv", ".md"):
         return PathGuess(Role.SAMPLE_OUTPUTS, "file in a samples folder")
     if suffix in ALWAYS_DATA_SUFFIXES or inner in ALWAYS_DATA_SUFFIXES or inner == ".jsonl":
         return PathGuess(Role.DATASET, f"dataset file ({inner})")
-    data_dir = any(d in DATA_DIRS or d.endswith(("_data", "-data")) for d in dirs)
+    data_dir = not DATA_DIRS.isdisjoint(dirs) or any(d.endswith(("_data", "-data")) for d in dirs)
     if data_dir and (suffix in DATA_SUFFIXES or inner in DATA_SUFFIXES):
         return PathGuess(Role.DATASET, "data file in a data folder")
     return None

@@ -32,9 +32,31 @@ VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj", ".p
 # the pointer names the real size and sha256, while the content itself is absent.
 _LFS_CANDIDATE_SUFFIXES = frozenset(
     {
-        ".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".ggml", ".onnx", ".h5", ".msgpack",
-        ".npy", ".npz", ".pkl", ".model", ".parquet", ".arrow", ".tflite", ".pb", ".nemo", ".zst",
-        ".gz", ".tar", ".zip", ".jsonl", ".pdf",
+        ".safetensors",
+        ".bin",
+        ".pt",
+        ".pth",
+        ".ckpt",
+        ".gguf",
+        ".ggml",
+        ".onnx",
+        ".h5",
+        ".msgpack",
+        ".npy",
+        ".npz",
+        ".pkl",
+        ".model",
+        ".parquet",
+        ".arrow",
+        ".tflite",
+        ".pb",
+        ".nemo",
+        ".zst",
+        ".gz",
+        ".tar",
+        ".zip",
+        ".jsonl",
+        ".pdf",
     }
 )
 _LFS_MAX_POINTER = 1024
@@ -187,7 +209,7 @@ def _link_target(walk: _Walk, abs_path: str, rel: str) -> str | None:
     try:
         target = os.path.realpath(abs_path, strict=True)
     except (OSError, RuntimeError) as exc:
-        if (isinstance(exc, OSError) and exc.errno == errno.ELOOP) or "loop" in str(exc).lower():
+        if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:  # RuntimeError: older pythons
             walk.note("symlink", "warning", "symlink loop: skipped", rel)
         else:
             walk.note("symlink", "warning", f"broken symlink: skipped ({_reason(exc)})", rel)
@@ -227,9 +249,7 @@ def _lfs_pointer(abs_path: str) -> tuple[str, int] | None:
 def _summarise_dropped_notes(walk: _Walk) -> None:
     for kind, count in walk.note_counts.items():
         if count > _MAX_NOTES_PER_KIND:
-            walk.notes.append(
-                Note("info", f"{count - _MAX_NOTES_PER_KIND} more '{kind}' notes not shown")
-            )
+            walk.notes.append(Note("info", f"{count - _MAX_NOTES_PER_KIND} more '{kind}' notes not shown"))
 
 
 # --------------------------------------------------------------------------- reading
