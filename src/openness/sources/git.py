@@ -92,7 +92,7 @@ def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
         notes.append(Note("info", "offline: the cached clone is used as it is (it may be stale)", where))
     else:
         _fetch(ref, dest)
-    return _snapshot(target, ref, dest, tuple(notes))
+    return _snapshot(target, ref, dest, tuple(notes), options)
 
 
 # --------------------------------------------------------------------------- running git
@@ -161,7 +161,8 @@ def _fetch(ref: GitRef, dest: Path) -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _snapshot(target: str, ref: GitRef, dest: Path, notes: tuple[Note, ...]) -> Snapshot:
+def _snapshot(target: str, ref: GitRef, dest: Path, notes: tuple[Note, ...],
+              options: SourceOptions) -> Snapshot:
     from openness.sources.local import snapshot_directory
 
     tree = _git(["ls-tree", "-r", "-z", "--full-tree", "refs/openness/target"], dest, timeout=LOCAL_TIMEOUT)
@@ -190,12 +191,10 @@ def _snapshot(target: str, ref: GitRef, dest: Path, notes: tuple[Note, ...]) -> 
         proc_input = b"\0".join(p.encode("utf-8", "surrogateescape") for p in present) + b"\0"
         _git_input(["checkout-index", "-f", "-z", "--stdin"], dest, proc_input)
 
-    from openness.sources.interface import SourceOptions
-
-    local = snapshot_directory(str(dest), SourceOptions(), kind="git", origin=ref.label)
+    local = snapshot_directory(str(dest), options, kind="git", origin=ref.label)
     files = [replace(f, origin=ref.label) for f in local.files]
     for path, sha in sorted(entries.items()):
-        if sha in missing:
+        if sha in missing and len(files) < options.max_files:
             files.append(FileEntry(path, BLOB_LIMIT + 1, origin=ref.label, readable=False))
     extra_notes = list(notes)
     filtered = sum(1 for sha in entries.values() if sha in missing)
