@@ -137,7 +137,7 @@ def _r(
 _NC_ONLY = "Only non-commercial use is granted"
 _NC_BAN = "Commercial use is prohibited"
 _RESEARCH = "Use is limited to research"
-_USE_LIST = "Uses listed in the licence are prohibited"
+USE_LIST = "Uses listed in the licence are prohibited"
 _AUP = "An acceptable-use policy is incorporated: the uses it lists are prohibited"
 _HOSTED = "May not be offered to third parties as a hosted service or API"
 _OUTPUTS = "Outputs may not be used to train or improve other models"
@@ -265,7 +265,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"|\b(?:agrees?|request\w*|ask\w*|require\w*|undertakes?)\b[^.;]{0,40}?\bnot\s+to\s+(?:use|deploy|utili[sz]e)\b"
         r"|\bnot\s+be\s+(?:used|deployed|utili[sz]ed)\s+(?:for|to|in|as)\b|\bnot\s+be\s+used\s+by\b[^.;]{0,80}?\bto\b"
         r"|\bnot,?\s+(?:or\s+)?(?:allow|permit)\s+others\s+to\s+use\b",
-        _USE_LIST,
+        USE_LIST,
         _NOT_USE_CONTEXT,
     ),
     _r(
@@ -284,7 +284,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"\bimpose\b|\bterms\b",
         True,
     ),
-    _r(K.FIELD_OF_USE, "use", r"^(?:[^ ]{1,6} )?use\b", _USE_LIST, _TRADEMARKS + r"|\bimpose\b", True),
+    _r(K.FIELD_OF_USE, "use", r"^(?:[^ ]{1,6} )?use\b", USE_LIST, _TRADEMARKS + r"|\bimpose\b", True),
     _r(
         K.FIELD_OF_USE,
         "provider|提供商",
@@ -297,7 +297,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         "不|禁|勿",
         r"(?:不得|不要|禁止|严禁|请勿|切勿)[^。；]{0,40}?(?:用于|利用|从事|进行|部署)|(?:不得|禁止|严禁)[^。；]{0,40}?使用"
         r"|(?:不可|不能)(?:将[^。；]{0,20}?)?(?:用于|利用)",
-        _USE_LIST,
+        USE_LIST,
         r"无需|不得超过|二次授权|出口|制裁",
     ),
     _r(

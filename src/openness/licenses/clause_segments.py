@@ -50,7 +50,7 @@ _CJK_EDGE = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 # Sentence boundaries: Western punctuation followed by space and a capital/digit/quote, or a
 # colon/semicolon followed by a capital (inline lists); Chinese full stops need no space.
 _BOUNDARY = re.compile(
-    r"(?<=[.!?;:])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff])|(?<=[。！？；：])\s*(?=\S)",
+    r"(?<=[.!?;:])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff]|\(?(?:[ivx]{1,5}|[a-h])[.)]\s)|(?<=[。！？；：])\s*(?=\S)",
 )
 _ABBREVIATIONS = frozenset(
     {
@@ -172,6 +172,8 @@ def _blocks(text: str) -> list[_Block]:
     current: _Block | None = None
     for number, raw in enumerate(text.split("\n"), start=1):
         cleaned, md_heading = clean_line(raw)
+        if md_heading and len(cleaned.split()) > 15:
+            md_heading = False  # a "heading" that runs on is a paragraph behind a stray '#'
         if not cleaned:
             current = None
             continue

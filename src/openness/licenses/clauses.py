@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openness.licenses.clause_patterns import KINDS, negation, rules, threshold
+from openness.licenses.clause_patterns import KINDS, USE_LIST, negation, rules, threshold
 from openness.licenses.clause_segments import _LIST_MARKER, Clause, segment
 from openness.model import Location, Restriction, RestrictionKind
 
@@ -99,8 +99,8 @@ def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
     if RestrictionKind.USER_THRESHOLD in found:
         found.pop(RestrictionKind.REGISTRATION, None)
     # "you will not use ... outputs to improve other models" is about outputs, not a use list
-    if RestrictionKind.OUTPUT_USE in found:
-        found.pop(RestrictionKind.FIELD_OF_USE, None)
+    if RestrictionKind.OUTPUT_USE in found and found.get(RestrictionKind.FIELD_OF_USE) == USE_LIST:
+        found.pop(RestrictionKind.FIELD_OF_USE)
     end = clause.extent if clause.is_lead else clause.end
     return [
         _Hit(kind, clause.start, end, clause.text, _summary(kind, template, clause.text), clause.block)
