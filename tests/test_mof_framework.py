@@ -127,7 +127,9 @@ def test_paper_standing_in_for_the_report() -> None:
         ("CC BY-SA 4.0", "CC-BY-SA-4.0"),
         ("MIT", None),  # already exact
         ("Component not included", None),
-        ("Llama 2 Community License", None),
+        ("Llama 2 Community License", None),  # a known licence, but no SPDX id
+        ("Proprietary", None),
+        ("Creative Commons Attribution Non Commercial 4.0", None),
         ("unlicensed", None),
     ],
 )

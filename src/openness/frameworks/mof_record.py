@@ -190,7 +190,8 @@ def plain_reading(value: str) -> str | None:
         if alias:
             return alias if alias != value else None
         info = license_info(cand)
-        if info is not None:
+        # Only SPDX ids: MOT knows nothing else, so another name could not change its result.
+        if info is not None and not info.id.startswith("LicenseRef-"):
             return info.id if info.id != value else None
     return None
 
