@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -203,13 +204,17 @@ class FakeRepo:
 class FakeHub:
     """A loopback HTTP server speaking enough of the Hub's API for ``huggingface_hub``.
 
-    ``fail_first`` answers that many requests with 503 first (retry tests). Every request is recorded
+    ``fail_first`` answers that many requests with ``fail_status`` first (retry tests); ``delay`` seconds
+    pass before every answer (timeout tests). Every request is recorded
     in ``requests`` as (method, path, range header) so tests can check that weights are never fetched.
     """
 
-    def __init__(self, repos: list[FakeRepo], *, fail_first: int = 0, max_requests: int = 200_000) -> None:
+    def __init__(self, repos: list[FakeRepo], *, fail_first: int = 0, fail_status: int = 503,
+                 delay: float = 0.0, max_requests: int = 200_000) -> None:
         self.repos = {(r.repo_type, r.repo_id): r for r in repos}
         self.fail_first = fail_first
+        self.fail_status = fail_status
+        self.delay = delay
         self.max_requests = max_requests
         self.requests: list[tuple[str, str, str | None]] = []
         self._lock = threading.Lock()
@@ -222,10 +227,10 @@ class FakeHub:
                 pass
 
             def do_GET(self) -> None:
-                hub._handle(self, head=False)
+                hub._serve(self, head=False)
 
             def do_HEAD(self) -> None:
-                hub._handle(self, head=True)
+                hub._serve(self, head=True)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -251,6 +256,12 @@ class FakeHub:
     _API = re.compile(r"^/api/(models|datasets|spaces)/(.+?)(?:/(refs)|/revision/([^/]+))?$")
     _RESOLVE = re.compile(r"^/(?:(datasets|spaces)/)?([^/]+(?:/[^/]+)?)/resolve/([^/]+)/(.+)$")
 
+    def _serve(self, h: BaseHTTPRequestHandler, *, head: bool) -> None:
+        try:
+            self._handle(h, head=head)
+        except (BrokenPipeError, ConnectionResetError):
+            h.close_connection = True  # the client gave up (a timeout test): nothing to answer
+
     def _handle(self, h: BaseHTTPRequestHandler, *, head: bool) -> None:
         path = unquote(urlparse(h.path).path)
         with self._lock:
@@ -258,8 +269,11 @@ class FakeHub:
             count = len(self.requests)
         if count > self.max_requests:
             return self._send(h, 429, {"error": "request budget exhausted"}, head=head)
+        if self.delay:
+            time.sleep(self.delay)
         if count <= self.fail_first:
-            return self._send(h, 503, {"error": "try again"}, head=head, extra={"Retry-After": "0"})
+            return self._send(h, self.fail_status, {"error": "try again"}, head=head,
+                              extra={"Retry-After": "0"})
         m = self._API.match(path)
         if m and not head:
             kind, repo_id, refs, _rev = m.groups()

@@ -277,12 +277,24 @@ def test_not_found_is_a_source_error(fake_hub: tuple[FakeHub, Path]) -> None:
         open_snapshot("hf:nobody/nothing", SourceOptions())
 
 
-def test_retries_on_503_then_succeeds(minilm: Path, tmp_path: Path, no_backoff: None) -> None:
+@pytest.mark.parametrize("status", [429, 503])
+def test_retries_on_rate_limit_and_server_errors(status: int, minilm: Path, tmp_path: Path,
+                                                 no_backoff: None) -> None:
     repo = FakeRepo("org/flaky", {"README.md": minilm / "README.md"}, card_data={"license": "mit"})
-    with FakeHub([repo], fail_first=2) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+    with FakeHub([repo], fail_first=2, fail_status=status) as hub, \
+            hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
         snap = open_snapshot("hf:org/flaky", SourceOptions())
     assert snap.hub is not None and snap.hub.card_data["license"] == "mit"
     assert hub.requests[0][1] == hub.requests[2][1] == "/api/models/org/flaky"
+
+
+def test_a_silent_hub_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_backoff: None) -> None:
+    """huggingface_hub passes timeout=None on some calls; our transport bounds every request anyway."""
+    monkeypatch.setattr(http, "MAX_RETRIES", 0)
+    with FakeHub([FakeRepo("org/slow", {})], delay=3.0) as hub, \
+            hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"), \
+            pytest.raises(SourceError, match="could not be reached"):
+        open_snapshot("hf:org/slow", SourceOptions(timeout=0.3))
 
 
 def test_unreachable_hub_falls_back_to_the_cache(offline_env: Path, monkeypatch: pytest.MonkeyPatch,
