@@ -312,7 +312,11 @@ def _license_sources(
         if cl.kind != "component-license":
             continue
         group, _, ident = cl.value.partition("=")
-        result = _same_as_file(ident, results) or analyze_id(ident, cl.location)
+        result = _same_as_file(ident, results)
+        if result is None:
+            stated = analyze_id(ident, cl.location)
+            same = _same_as_file(stated.match.id, results) if stated.match else None
+            result = same or stated
         sources.append(LicenseSource(result, via="statement", groups=frozenset({group})))
     return sources, results
 

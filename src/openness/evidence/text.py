@@ -85,7 +85,7 @@ _GROUP_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # "License" alone is not a verb: "prohibited by the Llama 2 Community License" states no scope.
 _LICENSE_VERB = re.compile(
-    r"\b(?:licen[sc]ed|released|available|distributed|governed|provided|under)\b"
+    r"\b(?:licen[sc]ed|released|distributed|governed|under)\b"
     r"|\b(?:is|are)\s+(?=(?:\w+\s+){0,2}?(?:CC|Apache|MIT|BSD|GPL|ODC|CDLA|Open))"  # "the data is CC0-1.0"
     r"|\blicen[cs]e\W{0,3}:",  # "**Licence**: Apache-2.0 for the code"
     re.I,

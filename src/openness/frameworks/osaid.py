@@ -257,10 +257,12 @@ def _data_information(evidence: Evidence) -> Criterion:
 def _freedom(f: Freedom, evidence: Evidence) -> Criterion:
     """A freedom is lost when any licence on a required element restricts it (each clause cited)."""
     cid, title = f"freedom.{f}", f"Freedom to {f}"
+    # (kind, summary) -> [location, certain anywhere]; a clause in a release file wins over the
+    # same clause located in the engine's reference text (no path).
+    clauses: dict[tuple[str, str], tuple[Location, bool]] = {}
     cited: list[str] = []
     locs: list[Location] = []
     unknown: list[str] = []
-    seen: set[tuple[str, str]] = set()
     required = _required_components()
     for c in required:
         ev = evidence.get(c)
@@ -268,19 +270,21 @@ def _freedom(f: Freedom, evidence: Evidence) -> Criterion:
             for r in _blocking(a):
                 if f not in limited(r):
                     continue
-                key = (str(r.location), r.summary)
-                if key in seen:
-                    continue
-                seen.add(key)
-                scope = "" if a.scope_certain else " [scope uncertain: counted against it]"
-                cited.append(f"{r.summary} ({r.location}){scope}")
-                locs.append(r.location)
+                key = (str(r.kind), r.summary)
+                loc, certain = clauses.get(key, (r.location, a.scope_certain))
+                if r.location.path and not loc.path:
+                    loc = r.location
+                clauses[key] = (loc, certain or a.scope_certain)
             if a.license.match is None and ev.status is not Status.ABSENT:
                 unknown.append(f"{c}: {_lic_label(a)}")
         unlicensed = ev.status is Status.PRESENT and not ev.licenses and not ev.declared
         if unlicensed and c is not Component.DATA_INFORMATION and f in (Freedom.MODIFY, Freedom.SHARE):
             cited.append(f"{c} has no licence: copying, modifying and sharing are not granted")
             locs.extend(ev.locations[:1])
+    for (_, summary), (loc, certain) in clauses.items():
+        scope = "" if certain else " [scope uncertain: counted against it]"
+        cited.append(f"{summary} ({loc}){scope}")
+        locs.append(loc)
     if f is Freedom.STUDY:
         missing = [str(c) for c in required if evidence.get(c).status is Status.ABSENT]
         if missing and not cited:
