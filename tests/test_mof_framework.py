@@ -143,6 +143,9 @@ def test_plain_reading_note_gives_the_other_class() -> None:
     assert a.extra["plain_reading"] == {"class": 3, "progress": {"1": 0.0, "2": 60.0, "3": 100.0}}
     note = next(n for n in a.notes if "read plainly" in n)
     assert "'Apache 2.0' as Apache-2.0" in note and "Class III - Open Model" in note
+    arch = by_id(a)["model-architecture"]
+    assert "plainly means Apache-2.0" in arch.detail and arch.fix and "SPDX id Apache-2.0" in arch.fix
+    assert any("as Apache-2.0" in f for f in a.fixes)
     same = mof.assess(declared(*CLASS3, ("Datasets", "MIT license")))
     assert "plain_reading" not in same.extra  # Datasets does not count before Class I is in reach
     assert any("would not change" in n for n in same.notes)

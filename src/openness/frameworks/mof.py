@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from openness.frameworks import mof_catalog as cat
 from openness.frameworks.mof_evaluator import MofResult, evaluate
-from openness.frameworks.mof_record import Record, is_placeholder, plainly_read, record_for
+from openness.frameworks.mof_record import Record, is_placeholder, plain_reading, plainly_read, record_for
 from openness.model import Assessment, Criterion, Evidence, Outcome
 
 ID = "mof"
@@ -122,9 +122,13 @@ def _criterion(cid: int, result: MofResult, record: Record) -> Criterion:
         if not record.declared and lic_paths:
             shown += f" (from {', '.join(dict.fromkeys(lic_paths))})"
         detail = f"listed under {shown}, which MOT does not count as open"
+        fix = f"release the {comp.name} under an open licence (e.g. {cat.SUGGESTED[comp.content_type]})"
+        plain = plain_reading(license_id) if license_id else None
         if license_id and is_placeholder(license_id):
             detail += " (a placeholder: MOT still counts the component as listed)"
-        fix = f"release the {comp.name} under an open licence (e.g. {cat.SUGGESTED[comp.content_type]})"
+        elif plain and cat.is_open_license(plain):
+            detail += f" ({license_id!r} plainly means {plain}, which MOT would count)"
+            fix = f"write the {comp.name}'s licence as the SPDX id {plain} (MOT compares ids exactly)"
     elif status == "missing":
         outcome = Outcome.UNKNOWN if cid in record.unknown else Outcome.FAIL
         detail = "not listed" if outcome is Outcome.FAIL else "not inspected: evidence unknown"
@@ -184,6 +188,8 @@ def _fixes(result: MofResult) -> tuple[str, ...]:
                     text += ", or a research paper"
             elif cid in ev.unlicensed:
                 text = f"Class {roman}: license the {comp.name} (now unlicensed), e.g. under {suggestion}"
+            elif (plain := plain_reading(ev.licenses.get(cid, ""))) and cat.is_open_license(plain):
+                text = f"Class {roman}: write the {comp.name}'s licence {ev.licenses.get(cid)!r} as {plain}"
             else:
                 text = (
                     f"Class {roman}: replace {ev.licenses.get(cid)!r} on the {comp.name} by an open licence, "
