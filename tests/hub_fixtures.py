@@ -240,8 +240,8 @@ class FakeHub:
 
     @property
     def endpoint(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self.server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def __enter__(self) -> FakeHub:
         self.thread.start()
@@ -282,8 +282,10 @@ class FakeHub:
                 return self._send(h, 404, {"error": "Repository not found"},
                                   extra={"X-Error-Code": "RepoNotFound"})
             if refs:
+                commit = repo.commit
+
                 def ref(name: str, kind_: str) -> dict[str, str]:
-                    return {"name": name, "ref": f"refs/{kind_}/{name}", "targetCommit": repo.commit}
+                    return {"name": name, "ref": f"refs/{kind_}/{name}", "targetCommit": commit}
 
                 body = {"branches": [ref(b, "heads") for b in repo.branches],
                         "tags": [ref(t, "tags") for t in repo.tags], "converts": []}

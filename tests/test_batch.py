@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,11 +32,11 @@ def _release(root: Path, licence: str) -> Path:
     return root
 
 
-def _lines(text: str) -> list[dict[str, object]]:
+def _lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def _input(doc: dict[str, object]) -> str:
+def _input(doc: dict[str, Any]) -> str:
     target = doc["target"]
     return str(target["input"]) if isinstance(target, dict) else str(target)
 

@@ -116,7 +116,10 @@ def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
         if is_network_failure(exc):
             why = f"the Hub could not be reached ({hub_error_message(exc)}); read from the local cache"
             return _open_cached(target, ref, options, "the Hub could not be reached", why)
-        raise SourceError(f"{target}: {hub_error_message(exc)}") from exc
+        hint = ""
+        if ref.repo_type == "model" and "not found" in hub_error_message(exc):
+            hint = f" (a dataset? use hf:datasets/{ref.repo_id})"
+        raise SourceError(f"{target}: {hub_error_message(exc)}{hint}") from exc
 
 
 # --------------------------------------------------------------------------- shared pieces
