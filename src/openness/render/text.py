@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -41,18 +42,31 @@ def _status_style(a: Assessment) -> str:
     return "bold yellow"
 
 
+def _rows(console: Console, rows: list[tuple[Text, Text]], indent: int = 0) -> None:
+    """Two-column rows (a marker, then a body): wrapped text keeps its indent."""
+    if not rows:
+        return
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=max(2, max(len(m) for m, _ in rows)), justify="right")
+    grid.add_column(ratio=1)
+    for marker, body in rows:
+        grid.add_row(marker, body)
+    console.print(Padding(grid, (0, 0, 0, indent)))
+
+
 def _criteria(console: Console, a: Assessment, *, all_criteria: bool) -> None:
     crits = list(a.criteria) if all_criteria else interesting(a.criteria)
+    rows: list[tuple[Text, Text]] = []
     for c in crits:
-        line = Text("  ")
-        line.append(f"{SYMBOL[c.outcome]} ", style=STYLE[c.outcome])
-        line.append(c.title, style="bold")
-        line.append(f"  {c.outcome}", style=STYLE[c.outcome])
-        line.append(f" — {c.detail}")
-        console.print(line)
+        body = Text()
+        body.append(c.title, style="bold")
+        body.append(f"  {c.outcome}", style=STYLE[c.outcome])
+        body.append(f" — {c.detail}")
         loc = where(c.evidence)
         if loc:
-            console.print(Text(f"      ↳ {loc}", style="dim"))
+            body.append(f"\n↳ {loc}", style="dim")
+        rows.append((Text(SYMBOL[c.outcome], style=STYLE[c.outcome]), body))
+    _rows(console, rows)
 
 
 def _section(console: Console, a: Assessment, *, detailed: bool) -> None:
@@ -63,26 +77,24 @@ def _section(console: Console, a: Assessment, *, detailed: bool) -> None:
         title.append(f"  ({score_text(a)})", style="dim")
     console.print(title)
     if a.summary:
-        console.print(Text(f"  {a.summary}", style="italic"))
+        _rows(console, [(Text(""), Text(a.summary, style="italic"))])
     _criteria(console, a, all_criteria=detailed)
     if a.fixes:
         console.print(Text("  What would have to change:", style="bold"))
         limit = len(a.fixes) if detailed else 3
-        for i, fix in enumerate(a.fixes[:limit], 1):
-            console.print(f"    {i}. {fix}")
+        _rows(console, [(Text(f"{i}."), Text(fix)) for i, fix in enumerate(a.fixes[:limit], 1)], indent=2)
         if len(a.fixes) > limit:
             console.print(Text(f"    … {len(a.fixes) - limit} more (see --format json)", style="dim"))
-    for note in a.notes[:3]:
-        console.print(Text(f"  note: {note}", style="dim"))
+    _rows(console, [(Text("note", style="dim"), Text(note, style="dim")) for note in a.notes[:3]], indent=1)
     console.print()
 
 
 def _comparison(console: Console, report: Report) -> None:
     table = Table(title="Across frameworks", title_justify="left", show_lines=False)
-    table.add_column("framework")
-    table.add_column("verdict")
-    table.add_column("score")
-    table.add_column("main blocker", overflow="fold")
+    table.add_column("framework", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("score", no_wrap=True)
+    table.add_column("main blocker", no_wrap=True, overflow="ellipsis", max_width=60)
     for a in ordered(report):
         table.add_row(a.framework, Text(headline(a), style=_status_style(a)), score_text(a), blocker(a))
     console.print(table)
@@ -113,15 +125,17 @@ def render_text(report: Report, *, color: bool = False, width: int = 110) -> str
 
     if report.findings:
         console.print(Text("Findings", style="bold"))
+        rows: list[tuple[Text, Text]] = []
         for f in report.findings:
             sev = {"high": "red", "medium": "yellow"}.get(f.severity, "dim")
-            line = Text("  ")
-            line.append(f"[{f.severity}] {f.kind}", style=sev)
-            line.append(f": {f.message}")
-            console.print(line)
+            body = Text()
+            body.append(f"[{f.severity}] {f.kind}", style=sev)
+            body.append(f": {f.message}")
             loc = where(f.locations, limit=4)
             if loc:
-                console.print(Text(f"      ↳ {loc}", style="dim"))
+                body.append(f"\n↳ {loc}", style="dim")
+            rows.append((Text("•", style=sev), body))
+        _rows(console, rows)
         console.print()
 
     problems = [n for n in report.notes if n.level in ("warning", "error")]
@@ -136,4 +150,5 @@ def render_text(report: Report, *, color: bool = False, width: int = 110) -> str
 
     if len(report.assessments) > 1:
         _comparison(console, report)
-    return buf.getvalue()
+    # rich pads grid cells to the full width; trailing blanks only get in the way of copy and diff.
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
