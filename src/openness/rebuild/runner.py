@@ -147,7 +147,7 @@ def _unshare_prefix() -> tuple[str, ...]:
 
 
 def _command_env(
-    recipe: Recipe, env: environment.BuildEnv, build: Path, options: RebuildOptions, workdir: Path
+    recipe: Recipe, env: environment.BuildEnv, options: RebuildOptions, workdir: Path
 ) -> dict[str, str]:
     home, tmp = workdir / "home", workdir / "tmp"
     home.mkdir(exist_ok=True)
@@ -224,6 +224,7 @@ def _run_commands(
             )
             try:
                 code = proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+                _kill_group(proc)  # no background process outlives its command
             except subprocess.TimeoutExpired:
                 _kill_group(proc)
                 raise _Stop(
@@ -469,7 +470,7 @@ def _rebuild_in(
             allow_network=options.allow_network,
             log=log,
         )
-        variables = _command_env(recipe, env, build, options, workdir)
+        variables = _command_env(recipe, env, options, workdir)
         argvs = [_argv(c, env, variables, subst) for c in commands]
         timeout = options.timeout if options.timeout is not None else recipe.timeout
         _run_commands(argvs, commands, build, variables, timeout, log, prefix)
