@@ -246,10 +246,16 @@ def _check_license_links(snap: Any, claims: list[Claim], notes: list[Note]) -> N
             continue
         base = posixpath.dirname(cl.location.path)
         target = posixpath.normpath(posixpath.join(base, cl.value)) if base else posixpath.normpath(cl.value)
-        if snap.entry(target) is None and not any(
-            f.path.startswith(target.rstrip("/") + "/") for f in snap.files
-        ):
+        # file-relative as markdown resolves it; root-relative as authors often mean it
+        if not any(_listed(snap, t) for t in (target, posixpath.normpath(cl.value))):
             notes.append(Note("warning", f"{cl.location} {MISSING_LINK_PREFIX}: {target}", cl.location))
+
+
+def _listed(snap: Any, path: str) -> bool:
+    if snap.entry(path) is not None:
+        return True
+    prefix = path.rstrip("/") + "/"
+    return any(f.path.startswith(prefix) for f in snap.files)
 
 
 def _license_sources(
