@@ -91,12 +91,13 @@ def _section(console: Console, a: Assessment, *, detailed: bool) -> None:
 
 def _comparison(console: Console, report: Report) -> None:
     table = Table(title="Across frameworks", title_justify="left", show_lines=False)
-    table.add_column("framework", no_wrap=True)
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("score", no_wrap=True)
-    table.add_column("main blocker", no_wrap=True, overflow="ellipsis", max_width=60)
-    for a in ordered(report):
-        table.add_row(a.framework, Text(headline(a), style=_status_style(a)), score_text(a), blocker(a))
+    rows = [(a, headline(a), score_text(a)) for a in ordered(report)]
+    table.add_column("framework", no_wrap=True, min_width=max(len(a.framework) for a, _, _ in rows))
+    table.add_column("verdict", no_wrap=True, min_width=max(len(h) for _, h, _ in rows))
+    table.add_column("score", no_wrap=True, min_width=max(len(s) for _, _, s in rows))
+    table.add_column("main blocker", no_wrap=True, overflow="ellipsis", ratio=1)
+    for a, head, score in rows:
+        table.add_row(a.framework, Text(head, style=_status_style(a)), score, blocker(a))
     console.print(table)
 
 
