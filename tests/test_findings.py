@@ -6,8 +6,6 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from test_evidence_support import GENERATE_PY, MIT_TEXT, evidence_of, safetensors_bytes
-
 from openness.evidence import build_evidence
 from openness.frameworks import osaid
 from openness.frameworks.findings import find
@@ -31,6 +29,7 @@ from openness.model import (
     Status,
 )
 from openness.sources import SourceOptions, open_target
+from test_evidence_support import GENERATE_PY, MIT_TEXT, evidence_of, safetensors_bytes
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -75,7 +74,10 @@ def test_missing_licence_file_link(tmp_path: Path) -> None:
 
 
 def test_split_licensing_stated_per_component(tmp_path: Path) -> None:
-    readme = "# M\n\nThe code is released under the MIT License. The model weights are licensed under CC-BY-NC-4.0.\n"
+    readme = (
+        "# M\n\nThe code is released under the MIT License. "
+        "The model weights are licensed under CC-BY-NC-4.0.\n"
+    )
     ev = evidence_of(
         tmp_path, {"README.md": readme, "generate.py": GENERATE_PY, "model.safetensors": safetensors_bytes()}
     )
