@@ -104,8 +104,12 @@ def run(args: argparse.Namespace) -> int:
     result = rebuild(args.path, options)
     if args.format == "json":
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    elif result.result == "failed":
+        # One message on stderr, plus where to look when there is something to look at.
+        print(f"openness: rebuild failed: {result.reason}", file=sys.stderr)
+        for label, where in (("log", result.log), ("attestation", result.attestation)):
+            if where:
+                print(f"  {label}: {where}", file=sys.stderr)
     else:
         sys.stdout.write(render_text(result))
-    if result.result == "failed":
-        print(f"openness: rebuild failed: {result.reason}", file=sys.stderr)
     return EXIT[result.result]
