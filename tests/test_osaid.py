@@ -275,10 +275,13 @@ def test_fully_open_example_does_not_fail() -> None:
 
     ev = build_evidence(build_inventory(open_target(str(EXAMPLES / "tiny-open-lm"), SourceOptions())))
     a = osaid.assess(ev)
-    expected = "open-source-ai" if engine_identifies_texts() else "insufficient-evidence"
-    assert a.status == expected, [
-        (c.id, c.outcome, c.detail) for c in a.criteria if c.outcome is not Outcome.PASS
-    ]
+    bad = [(c.id, c.detail) for c in a.criteria if c.outcome in (Outcome.FAIL, Outcome.PARTIAL)]
+    assert not bad and a.status != "not-open-source-ai"
+    # open-source-ai once its LICENSE reads as unmodified Apache-2.0; until then only the
+    # licence judgement may be open, never the presence of a component
+    for c in a.criteria:
+        if c.outcome is Outcome.UNKNOWN:
+            assert "licence" in c.detail or "modified" in c.detail or "identified" in c.detail, c
 
 
 def test_small_release_with_card_licence(tmp_path: Path) -> None:

@@ -132,6 +132,8 @@ def osi_license(result: LicenseResult) -> bool | None:
         return None
     if restrictions(result):
         return False
+    if any(m.modified for m in result.matches):
+        return None  # changed from the reference text: the changes need a reader, not a verdict
     return result.osi_approved
 
 

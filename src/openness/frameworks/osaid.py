@@ -114,7 +114,7 @@ def _legal(ev: ComponentEvidence, test: str) -> tuple[Outcome, str, tuple[Locati
                 f"{_lic_label(a)} is {what}" + ("" if a.scope_certain else f" (may cover it: {a.reason})")
             )
         elif ok is None:
-            why = "; ".join(a.license.notes) or "not identified"
+            why = "; ".join(a.license.notes) or _undecided(a)
             unknown.append(f"{_lic_label(a)}: {why}")
     if bad:
         return Outcome.FAIL, "; ".join(bad), tuple(dict.fromkeys(locs))
@@ -123,6 +123,16 @@ def _legal(ev: ComponentEvidence, test: str) -> tuple[Outcome, str, tuple[Locati
     kind = "OSI-approved licence" if test == "license" else "terms granting the four freedoms"
     ids = ", ".join(dict.fromkeys(_lic_label(a) for a in ev.licenses))
     return Outcome.PASS, f"{kind}: {ids}", locs
+
+
+def _undecided(a: AppliedLicense) -> str:
+    changed = [loc for m in a.license.matches if m.modified for loc in m.changes]
+    if changed:
+        where = ", ".join(str(loc) for loc in changed[:4])
+        return f"modified from the reference text (changes at {where}); the changes need review"
+    if a.license.matches:
+        return "whether its terms are free is not known"
+    return "not identified"
 
 
 def _element(cid: str, title: str, ev: ComponentEvidence, test: str, fix_missing: str) -> Criterion:
