@@ -248,3 +248,28 @@ def test_attribution_clauses_keep_a_licence_open() -> None:
     a = mof.assess(artifacts(model_card=_ev(Component.MODEL_CARD, Status.PRESENT, applied, path="README.md")))
     value = by_id(a)["model-card"].value
     assert (value["status"], value["license"]) == ("included", "MIT")
+
+
+def test_artifact_licence_tokens() -> None:
+    restricted_llama = _licence("LicenseRef-llama-2", osi=False, restricted=True)
+    modified_mit = _licence("MIT")
+    match = modified_mit.license.matches[0]
+    modified = AppliedLicense(
+        LicenseResult(
+            modified_mit.license.location,
+            LicenseKind.LICENSE,
+            (LicenseMatch(match.id, match.name, 0.9, "spdx", modified=True, osi_approved=True),),
+        ),
+        True,
+        "t",
+    )
+    a = mof.assess(
+        artifacts(
+            model_card=_ev(Component.MODEL_CARD, Status.PRESENT, restricted_llama, path="README.md"),
+            data_card=_ev(Component.DATA_CARD, Status.PRESENT, modified, path="README.md"),
+        )
+    )
+    c = by_id(a)
+    assert c["model-card"].value["license"] == "LicenseRef-llama-2"  # not open anyway: its own id
+    assert c["data-card"].value["license"] == "LicenseRef-modified-MIT"
+    assert "LICENSE" in c["data-card"].detail  # names the file the licence came from

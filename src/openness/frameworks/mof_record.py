@@ -95,12 +95,17 @@ def _license_token(applied: AppliedLicense) -> tuple[str, bool]:
     if not ids:
         label = result.expression or "unidentified"
         return (label if label.startswith("LicenseRef-") else f"LicenseRef-{label}", False)
-    if any(m.modified for m in result.matches):
-        return (f"LicenseRef-modified-{ids[0]}", False)
-    if blocking_restrictions(result):  # attribution-like clauses keep a licence open
-        return (f"LicenseRef-{ids[0]}-with-restrictions", False)
     if len(ids) == 1:
-        return (ids[0], cat.is_open_license(ids[0]))
+        lid = ids[0]
+        if not cat.is_open_license(lid):
+            return (lid, False)
+        # An open id whose text was changed or carries a restriction is not that licence any more
+        # (attribution-like clauses keep it open).
+        if any(m.modified for m in result.matches):
+            return (f"LicenseRef-modified-{lid}", False)
+        if blocking_restrictions(result):
+            return (f"LicenseRef-{lid}-with-restrictions", False)
+        return (lid, True)
     expression = result.expression or " AND ".join(ids)
     return (expression, False)  # MOT compares whole strings: an expression is never an id
 
