@@ -40,7 +40,7 @@ def release_of(declared: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def record_for(evidence: Evidence) -> Record:
     if evidence.declared:
-        return _declared_record(release_of(evidence.declared))
+        return _declared_record(release_of(evidence.declared), evidence.target)
     return _artifact_record(evidence)
 
 
@@ -48,7 +48,9 @@ def _is_url(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(("http://", "https://"))
 
 
-def _declared_record(release: Mapping[str, Any]) -> Record:
+def _declared_record(release: Mapping[str, Any], source: str) -> Record:
+    """Locations name the record's keys, in the file itself or at the URL the record gives."""
+
     locations: dict[int, tuple[Location, ...]] = {}
     license_locations: dict[str, tuple[Location, ...]] = {}
     components = release.get("components")
@@ -57,14 +59,13 @@ def _declared_record(release: Mapping[str, Any]) -> Record:
             continue
         comp, _ = cat.component_for_name(str(entry.get("name") or ""))
         path = entry.get("component_path")
-        locations[comp.id] = (
-            Location(path=path if _is_url(path) else None, key=f"release.components[{index}]", declared=True),
-        )
+        where = path if _is_url(path) else source
+        locations[comp.id] = (Location(path=where, key=f"release.components[{index}]", declared=True),)
         if "license" in entry:
             lpath = entry.get("license_path")
             license_locations[str(comp.id)] = (
                 Location(
-                    path=lpath if _is_url(lpath) else None,
+                    path=lpath if _is_url(lpath) else source,
                     key=f"release.components[{index}].license",
                     declared=True,
                 ),
@@ -76,7 +77,7 @@ def _declared_record(release: Mapping[str, Any]) -> Record:
                 lpath = value.get("path")
                 license_locations[str(scope)] = (
                     Location(
-                        path=lpath if _is_url(lpath) else None,
+                        path=lpath if _is_url(lpath) else source,
                         key=f"release.license.{scope}.name",
                         declared=True,
                     ),
