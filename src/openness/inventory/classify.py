@@ -47,16 +47,25 @@ TEXT_BUDGET = 16 * 1024 * 1024  # text bytes read per audit
 HEADER_BUDGET = 256 * 1024 * 1024  # weight-header bytes read per audit (GGUF vocabularies are MBs)
 MAX_NOTES_PER_KIND = 20
 
-_HYPERPARAMETERS = re.compile(
-    r"""(?<![\w.])["']?(lr|learning_rate|base_lr|max_lr|min_lr|batch_size|train_batch_size|global_batch_size|
-    micro_batch_size|train_micro_batch_size_per_gpu|per_device_train_batch_size|gradient_accumulation_steps|
-    warmup|warmup_steps|warmup_iters|warmup_ratio|lr_warmup_steps|weight_decay|max_steps|train_iters|max_iters|
-    num_train_epochs|epochs|max_epochs|optimizer|optim|lr_scheduler|lr_scheduler_type|lr_decay_iters|
-    lr_decay_style|adam_beta1|adam_beta2|adam_eps|adam_epsilon|beta1|beta2|grad_clip|gradient_clipping|
-    max_grad_norm|clip_grad|dropout|seed|eval_interval|save_interval|block_size|seq_length|max_seq_len|
-    train_steps|total_steps|lr_schedule|scheduler)["']?\s*[:=]""",
-    re.VERBOSE,
-)
+# Training hyperparameter names; a config with two or more of them is a training config.
+# fmt: off
+HYPERPARAMETER_KEYS = frozenset({
+    "lr", "learning_rate", "base_lr", "max_lr", "min_lr", "batch_size", "train_batch_size",
+    "global_batch_size", "micro_batch_size", "train_micro_batch_size_per_gpu",
+    "per_device_train_batch_size", "gradient_accumulation_steps", "warmup", "warmup_steps",
+    "warmup_iters", "warmup_ratio", "lr_warmup_steps", "weight_decay", "max_steps", "train_iters",
+    "max_iters", "num_train_epochs", "epochs", "max_epochs", "optimizer", "optim", "lr_scheduler",
+    "lr_scheduler_type", "lr_decay_iters", "lr_decay_style", "adam_beta1", "adam_beta2", "adam_eps",
+    "adam_epsilon", "beta1", "beta2", "grad_clip", "gradient_clipping", "max_grad_norm", "clip_grad",
+    "dropout", "seed", "eval_interval", "save_interval", "block_size", "seq_length", "max_seq_len",
+    "train_steps", "total_steps", "lr_schedule", "scheduler",
+})
+# fmt: on
+# ``key:`` / ``key =`` at a line start (YAML, TOML, Python) and ``"key":`` anywhere (JSON, even
+# minified); names are then looked up in the set above. Both patterns start with a literal so
+# the regex engine skips ahead quickly; one alternation of every name would be ~20x slower.
+_LINE_KEY = re.compile(r"""\n[ \t\-]*["']?([A-Za-z_][\w-]*+)["']?[ \t]*[:=]""")
+_JSON_KEY = re.compile(r'"([A-Za-z_][\w-]*+)"\s*:')
 _CONFIG_PLACES = frozenset(
     {
         "config",
@@ -88,8 +97,8 @@ _WEIGHTS_FETCH = re.compile(
 @dataclass
 class _Context:
     snapshot: Snapshot
-    text_left: int = TEXT_BUDGET
-    header_left: int = HEADER_BUDGET
+    text_left: int
+    header_left: int
     notes: list[Note] = field(default_factory=list)
     note_counts: dict[str, int] = field(default_factory=dict)
     unsafe: list[str] = field(default_factory=list)
@@ -149,7 +158,7 @@ class _Unreadable(Exception):
 
 def build_inventory(snapshot: Snapshot) -> Inventory:
     """Classify every file of ``snapshot``; problems become notes, never exceptions."""
-    ctx = _Context(snapshot)
+    ctx = _Context(snapshot, text_left=TEXT_BUDGET, header_left=HEADER_BUDGET)
     hub = snapshot.kind == "hf"
     listed = {f.path for f in snapshot.files}
     items = [_classify(ctx, entry, split(entry.path), hub, listed) for entry in snapshot.files]
@@ -258,12 +267,17 @@ def _config(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> 
 
 
 def _hyperparameters(text: str) -> tuple[set[str], int]:
+    """Hyperparameter names set in ``text``, and the line of the first one."""
     keys: set[str] = set()
     first = 0
-    for m in _HYPERPARAMETERS.finditer(text):
-        if not keys:
-            first = text.count("\n", 0, m.start()) + 1
-        keys.add(m.group(1))
+    text = "\n" + text  # so that the first line starts with a newline too
+    for pattern in (_LINE_KEY, _JSON_KEY):
+        for m in pattern.finditer(text):
+            key = m.group(1).lower()
+            if key in HYPERPARAMETER_KEYS:
+                line = text.count("\n", 0, m.start(1))
+                first = line if not keys else min(first, line)
+                keys.add(key)
     return keys, first
 
 
@@ -316,7 +330,8 @@ def _sniffed(
     if seen is WeightFormat.GGUF:
         return headers.gguf_info(ctx.reader(entry)), role
     if seen is not None:
-        if seen in PICKLE_FORMATS and fmt is WeightFormat.PYTORCH_PICKLE:
+        if seen in PICKLE_FORMATS and (fmt is WeightFormat.PYTORCH_PICKLE or parts.suffix == ".bin"):
+            # torch.save wrote raw pickles before its zip container: both are PyTorch files
             seen = WeightFormat.PYTORCH_PICKLE
         reasons.append(f"magic bytes say {seen}")
         return WeightsInfo(seen, unsafe=seen in PICKLE_FORMATS), role

@@ -255,22 +255,38 @@ def _summarise_dropped_notes(walk: _Walk) -> None:
 # --------------------------------------------------------------------------- reading
 
 
+_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_DIR_FD = os.open in os.supports_dir_fd
+
+
 def make_reader(root: str, allowed: tuple[str, ...] | None = None) -> Reader:
-    """A reader confined to ``root`` (and ``allowed``): at most ``limit`` bytes of a regular file."""
+    """A reader confined to ``root`` (and ``allowed``): at most ``limit`` bytes of a regular file.
+
+    Each read walks down from the root one component at a time with ``O_NOFOLLOW`` (openat), so
+    no symlink is followed on the way, even one swapped in after listing. A file that is itself
+    a symlink (listed because it stays inside) is resolved and its target re-checked.
+    """
     allowed = allowed or (root,)
 
     def read(path: str, limit: int) -> bytes:
         parts = path.split("/")
         if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
             raise SourceError(f"{path}: not a path inside the release")
-        full = os.path.realpath(os.path.join(root, *parts))
-        if not _inside(full, allowed):
-            raise SourceError(f"{path}: leads outside the release")
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            fd = os.open(full, flags)
+            fd = _open_beneath(root, parts) if _DIR_FD else -1
         except OSError as exc:
-            raise SourceError(f"{path}: cannot read ({_reason(exc)})") from exc
+            if exc.errno not in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK):
+                raise SourceError(f"{path}: cannot read ({_reason(exc)})") from exc
+            fd = -1  # a symlink on the way: resolve it and check where it leads
+        if fd < 0:
+            full = os.path.realpath(os.path.join(root, *parts))
+            if not _inside(full, allowed):
+                raise SourceError(f"{path}: leads outside the release")
+            try:
+                fd = os.open(full, _FILE_FLAGS)
+            except OSError as exc:
+                raise SourceError(f"{path}: cannot read ({_reason(exc)})") from exc
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise SourceError(f"{path}: not a regular file")
@@ -289,6 +305,19 @@ def make_reader(root: str, allowed: tuple[str, ...] | None = None) -> Reader:
             os.close(fd)
 
     return read
+
+
+def _open_beneath(root: str, parts: list[str]) -> int:
+    """Open ``root/parts...`` following no symlink at any step; raises OSError (ELOOP) at one."""
+    dir_fd = os.open(root, _DIR_FLAGS)
+    try:
+        for part in parts[:-1]:
+            next_fd = os.open(part, _DIR_FLAGS, dir_fd=dir_fd)
+            os.close(dir_fd)
+            dir_fd = next_fd
+        return os.open(parts[-1], _FILE_FLAGS, dir_fd=dir_fd)
+    finally:
+        os.close(dir_fd)
 
 
 def _inside(path: str, roots: tuple[str, ...]) -> bool:
