@@ -231,7 +231,8 @@ _KEYWORDS: dict[CodeRole, tuple[str, ...]] = {
     ),
     CodeRole.PREPROCESSING: (
         "load_dataset(", "datasets", "dedup", "minhash", "datasketch", "parquet", "pyarrow", "jsonlines",
-        "memmap(", ".tofile(", "datatrove", "def tokenize", "def preprocess", "def filter", "def clean", "warc",
+        "memmap(", ".tofile(", "datatrove", "def tokenize", "def preprocess", "def filter", "def clean",
+        "warc",
     ),
     CodeRole.TOKENIZATION: ("sentencepiece", "from tokenizers import", "tiktoken", "Tokenizer", "BPE("),
     CodeRole.ARCHITECTURE: ("Module", "Model", "Layer", "linen", "def forward"),
