@@ -308,3 +308,22 @@ def test_read_pins_accepts_lock_files_with_hashes(tmp_path: Path) -> None:
     )
     pins = read_pins(lock, "requirements.lock")
     assert [(p.name, p.version) for p in pins] == [("numpy", "2.4.6"), ("safetensors", "0.8.0")]
+
+
+def test_input_symlink_leaving_the_release_is_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("7\n")
+    release = make_release(tmp_path / "release")
+    (release / "seed.txt").unlink()
+    (release / "seed.txt").symlink_to(secret)
+    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
+    assert result.result == "failed"
+    assert result.reason == "input missing from the release: seed.txt"
+
+
+def test_output_symlink_leaving_the_build_is_not_read(tmp_path: Path) -> None:
+    script = "import os; os.symlink('/etc/hostname', 'out.safetensors')"
+    release = make_release(tmp_path / "release", command=f'["python", "-c", "{script}"]')
+    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
+    assert result.result == "failed"
+    assert result.cause["kind"] == "output-missing"
