@@ -66,6 +66,7 @@ HYPERPARAMETER_KEYS = frozenset({
 # the regex engine skips ahead quickly; one alternation of every name would be ~20x slower.
 _LINE_KEY = re.compile(r"""\n[ \t\-]*["']?([A-Za-z_][\w-]*+)["']?[ \t]*[:=]""")
 _JSON_KEY = re.compile(r'"([A-Za-z_][\w-]*+)"\s*:')
+_IN_TOTO = "https://in-toto.io/Statement"
 _CONFIG_PLACES = frozenset(
     {
         "config",
@@ -252,6 +253,8 @@ def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> 
 
 def _config(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
     text = ctx.read_text(entry, CONFIG_READ)
+    if text is not None and _IN_TOTO in text:
+        return Classified(entry, Role.ATTESTATION, reasons=("in-toto statement",))
     if text is not None:
         keys, first = _hyperparameters(text)
         if len(keys) >= 2:

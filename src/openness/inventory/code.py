@@ -169,6 +169,8 @@ _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
             r"|\bTrainingArguments\(|\bdeepspeed\.initialize\(|\baccelerator\.backward\(|\btrainer\.(?:train|fit)\("
             r"|\b(?:pl|lightning)\.Trainer\b|\btorchrun\b|\baccelerate launch\b|\bdef train\w*\("
             r"|\bpython\S*\s+\S*(?:train|pretrain|finetune|sft)\w*\.py\b|\bloss\.backward\b"
+            # hand-written updates: a gradient step on one line (NumPy, JAX without optax)
+            r"|\bgrads?\b[^\n]*\b(?:lr|learning_rate)\b|\b(?:lr|learning_rate)\b[^\n]*\bgrads?\b"
         ),
     ),
     (
@@ -217,7 +219,7 @@ _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
 _KEYWORDS: dict[CodeRole, tuple[str, ...]] = {
     CodeRole.TRAINING: (
         "optim", "backward", "Trainer", "TrainingArguments", "deepspeed", "torchrun", "accelerat", "train",
-        "sft", "finetune", "optax",
+        "sft", "finetune", "optax", "grad",
     ),
     CodeRole.INFERENCE: (
         "generate(", "pipeline(", "SamplingParams", "vllm", "LLM(", "gr.", "FastAPI(", "streamlit",

@@ -207,7 +207,9 @@ _CONTAINER = re.compile(
     r"(?:^(?:docker|container)file(?:[-_.].*)?$|\.(?:docker|container)file$|^docker-compose.*\.ya?ml$"
     r"|^compose\.ya?ml$|^singularity(?:[-_.].*)?$|^apptainer(?:[-_.].*)?$|\.def$|^devcontainer\.json$)"
 )
-_ATTESTATION = re.compile(r"\.(?:intoto\.jsonl?|sigstore(?:\.json)?|att\.json|provenance\.json)$")
+_ATTESTATION = re.compile(
+    r"\.(?:intoto\.jsonl?|sigstore(?:\.json)?|att\.json)$|(?:attestation|provenance)[^/]*\.(?:jsonl?|bundle)$"
+)
 _DOWNLOAD = re.compile(r"^(?:download|fetch|get[-_](?:weights|ckpt|checkpoints?|models?|data))")
 _CHECKPOINT_STEP = re.compile(
     r"(?:^|[/_.-])(?:step|global[-_]?step|iter|iteration|epoch|checkpoint|ckpt)[-_]?\d+"
