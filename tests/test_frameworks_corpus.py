@@ -108,3 +108,49 @@ def test_fully_open_releases_are_documented_for_reproduction(
     factors = a.to_dict()["factors"]
     assert factors["architecture"] in ("present", "partial")
     assert a.score is not None and a.score >= 0.5
+
+
+# Manifest: weights under RAIL or Llama community licences (use restrictions), the texts in the repository.
+RESTRICTED_WEIGHTS = {
+    "CompVis__stable-diffusion": "LICENSE",
+    "Stability-AI__stablediffusion": "LICENSE-MODEL",
+    "meta-llama__llama": "LICENSE",
+}
+
+
+@pytest.mark.parametrize("release_id", sorted(RESTRICTED_WEIGHTS))
+def test_rail_and_llama_licences_fail_debian_and_the_eu_licence_condition(
+    audited: Callable[[str], Report], release_id: str
+) -> None:
+    report = audited(release_id)
+    debian = report.assessments["debian-ml"]
+    assert debian.status == "non-free-model"
+    eu = report.assessments["eu-ai-act"]
+    assert eu.status == "exemption-does-not-apply"
+    foss = next(c for c in eu.criteria if c.id == "foss-license")
+    assert foss.outcome.value == "fail"
+    assert "field-of-use" in foss.detail
+    # The licence text and the restricting lines are cited.
+    licence_file = RESTRICTED_WEIGHTS[release_id]
+    assert any(loc.path == licence_file and loc.lines for loc in foss.evidence), foss.evidence
+
+
+def test_osai_index_weighs_the_licence_as_one_dimension(audited: Callable[[str], Report]) -> None:
+    # frameworks.md section 7: RAIL releases with open code and docs still score well in the index,
+    # where the licence is one dimension in twelve, while Debian and the AI Act reject them outright.
+    rail = audited("CompVis__stable-diffusion").assessments["osai-index"]
+    llama = audited("meta-llama__llama").assessments["osai-index"]
+    assert rail.to_dict()["dimensions"]["licenses"] != "open"
+    assert rail.score is not None and llama.score is not None
+    assert rail.score > llama.score
+
+
+@pytest.mark.parametrize(("record", "licence"), [("BLOOM.yml", "rail"), ("Llama-2-7B.yml", "llama-2")])
+def test_mot_records_with_restrictive_licences(mot_dir: Path, record: str, licence: str) -> None:
+    report = audit(str(mot_dir / "models" / record), frameworks=IDS)
+    debian = report.assessments["debian-ml"]
+    assert debian.status == "non-free-model"
+    model = next(c for c in debian.criteria if c.id == "model-license")
+    assert any(licence in str(v).lower() for v in model.value or []), model.value
+    assert all(loc.declared for loc in model.evidence[:1]), "a questionnaire's licence is marked declared"
+    assert report.assessments["eu-ai-act"].status == "exemption-does-not-apply"

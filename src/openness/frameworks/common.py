@@ -92,7 +92,7 @@ def judge_license(result: LicenseResult) -> LicenseJudgement:
             LicenseState.NOT_OPEN,
             (f"{label} restricts: {kinds}",),
             locs,
-            (label,),
+            tuple(m.id for m in result.matches),
             restrictions=blocking,
         )
     if not result.matches:

@@ -55,7 +55,7 @@ def _model_license(ev: Evidence) -> Criterion:
     weights = ev.get(Component.PARAMETERS_FINAL)
     j = judge_component(weights)
     title = "Model licence is FOSS and DFSG-compliant"
-    locs = locations_of(weights, j)
+    locs = locations_of(j, weights)
     if j.state is LicenseState.NONE and weights.status in (Status.ABSENT, Status.UNKNOWN):
         return Criterion(
             "model-license",

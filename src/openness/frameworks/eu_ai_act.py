@@ -42,7 +42,7 @@ def _licence(ev: Evidence) -> Criterion:
     weights = ev.get(Component.PARAMETERS_FINAL)
     j = judge_component(weights)
     title = "(i) Free and open-source licence allowing access, usage, modification, distribution"
-    locs = locations_of(weights, j)
+    locs = locations_of(j, weights)
     fix = (
         "license the model under a free and open-source licence without field-of-use, user-count, "
         "non-commercial or output-use restrictions (attribution and copyleft are fine)"
