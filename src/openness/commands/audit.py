@@ -8,15 +8,17 @@ import re
 import sys
 import threading
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from openness.errors import OpennessError, UsageError
 from openness.frameworks import known_ids
 from openness.pipeline import audit
 from openness.render import RENDERERS, render
 from openness.sources import SourceOptions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -155,6 +157,8 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
 
 
 def run_batch(args: argparse.Namespace) -> int:
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # batch only: not on every run
+
     if args.target:
         raise UsageError("give a TARGET or --from-file, not both")
     if args.also:
