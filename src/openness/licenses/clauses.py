@@ -69,6 +69,12 @@ _LEAD_SUBJECT = re.compile(r"\b(?:you|licensee|licensees|user|users|recipient)\b
 _LEAD_NOT_BINDING = re.compile(r"liab|warrant|damages|claims?\b")
 
 
+_OTHER_PURPOSES = re.compile(
+    r"militar|surveil|weapon|nuclear|biometric|illegal|unlawful|harm|medical|law enforcement|\(ii\)"
+    r"|军事|非法|违法|危害"
+)
+
+
 def _prohibits(lead: Clause | None) -> bool:
     if lead is None:
         return False
@@ -98,8 +104,13 @@ def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
     # "you must request a licence" inside a user-threshold clause is the threshold, not a sign-up
     if RestrictionKind.USER_THRESHOLD in found:
         found.pop(RestrictionKind.REGISTRATION, None)
-    # "you will not use ... outputs to improve other models" is about outputs, not a use list
-    if RestrictionKind.OUTPUT_USE in found and found.get(RestrictionKind.FIELD_OF_USE) == USE_LIST:
+    # "you will not use ... outputs to improve other models" is about outputs, and "may not be
+    # used for commercial purposes" about commerce: neither is also a use list, unless the clause
+    # names other purposes too ("for (i) any commercial ..., (ii) military purposes").
+    if found.get(RestrictionKind.FIELD_OF_USE) == USE_LIST and (
+        RestrictionKind.OUTPUT_USE in found
+        or (RestrictionKind.NON_COMMERCIAL in found and not _OTHER_PURPOSES.search(text))
+    ):
         found.pop(RestrictionKind.FIELD_OF_USE)
     end = clause.extent if clause.is_lead else clause.end
     return [
@@ -109,15 +120,15 @@ def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
 
 
 def _merge(hits: list[_Hit]) -> list[_Hit]:
-    """One restriction per kind per span: hits of a kind that overlap, or that follow each other
-    within one paragraph, merge; the earliest clause speaks for them."""
+    """One restriction per kind per span: hits of a kind that overlap, sit on adjacent lines, or
+    follow each other within one paragraph merge; the earliest clause speaks for them."""
     merged: list[_Hit] = []
     for hit in sorted(hits, key=lambda h: (_ORDER[h.kind], h.start, h.end)):
         last = merged[-1] if merged else None
         if (
             last is not None
             and last.kind == hit.kind
-            and (hit.start <= last.end or (hit.block == last.block and hit.start <= last.end + 2))
+            and (hit.start <= last.end + 1 or (hit.block == last.block and hit.start <= last.end + 2))
         ):
             last.end = max(last.end, hit.end)
             continue
