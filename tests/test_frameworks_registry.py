@@ -17,6 +17,7 @@ from openness.model import Assessment, Evidence, Outcome
 from openness.pipeline import audit
 from test_frameworks_support import fully_open
 
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 OUR_IDS = ("osai-index", "debian-ml", "eu-ai-act", "reproducibility")
 
 
@@ -139,3 +140,24 @@ def test_questionnaire_answers_are_flagged_as_declared(mot_dir: Path, framework_
     a = audit(str(record), frameworks=[framework_id]).assessments[framework_id]
     assert any("declared by a questionnaire" in n for n in a.notes)
     assert not any("declared by a questionnaire" in n for n in get(framework_id).assess(fully_open()).notes)
+
+
+def test_examples_sit_at_both_ends() -> None:
+    open_report = audit(str(EXAMPLES / "tiny-open-lm"), frameworks=list(OUR_IDS))
+    washed = audit(str(EXAMPLES / "openwashed-lm"), frameworks=list(OUR_IDS))
+    assert open_report.assessments["debian-ml"].status == "free-model"
+    assert washed.assessments["debian-ml"].status == "non-free-model"
+    assert open_report.assessments["eu-ai-act"].status == "exemption-may-apply"
+    assert washed.assessments["eu-ai-act"].status == "exemption-does-not-apply"
+    # The fully open example carries a rebuild attestation that matches its weights.
+    repro = open_report.assessments["reproducibility"]
+    assert repro.status == "reproducible-verified"
+    assert any(c.id == "rebuild" and c.outcome is Outcome.PASS for c in repro.criteria)
+    assert washed.assessments["reproducibility"].status == "not-reproducible"
+    o, w = open_report.assessments["osai-index"], washed.assessments["osai-index"]
+    assert o.score is not None and w.score is not None and o.score > w.score
+    assert o.to_dict()["dimensions"]["licenses"] == "open"
+    assert w.to_dict()["dimensions"]["licenses"] == "closed"
+    # The open-washed licence's restricting lines are cited.
+    foss = next(c for c in washed.assessments["eu-ai-act"].criteria if c.id == "foss-license")
+    assert any(loc.path == "LICENSE" and loc.lines for loc in foss.evidence)
