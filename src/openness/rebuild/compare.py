@@ -176,7 +176,8 @@ def compare_safetensors(rebuilt: Path, released: Path, tolerance: Tolerance) -> 
     try:
         with _Reader(rebuilt) as ra, _Reader(released) as rb:
             diffs = list(_diff_all(ra, rb, tolerance))
-            metadata_equal = ra.metadata() == rb.metadata()
+            ma, mb = ra.metadata(), rb.metadata()
+            changed_keys = sorted(k for k in set(ma) | set(mb) if ma.get(k) != mb.get(k))
     except ValueError:
         raise
     except Exception as exc:  # the library raises its own SafetensorError and OSError
@@ -192,8 +193,9 @@ def compare_safetensors(rebuilt: Path, released: Path, tolerance: Tolerance) -> 
     else:
         status = IDENTICAL
         detail = f"{len(diffs)} tensors bit-identical"
-    if not metadata_equal:
-        detail += "; header metadata differs"
+    metadata_equal = not changed_keys
+    if changed_keys:
+        detail += f"; header metadata differs ({', '.join(changed_keys[:5])})"
         if status != DIVERGED:
             status = DIVERGED
     return FileDiff(status, tuple(diffs), metadata_equal, detail)

@@ -193,7 +193,8 @@ def prepare(
         if missing and not allow_network:
             # Fail fast: a venv with pip takes ~20 s to make, and could install nothing offline.
             raise RebuildError(
-                "the host lacks the pinned " + ", ".join(missing)
+                "the host lacks the pinned "
+                + ", ".join(missing)
                 + "; pass --allow-network to install them into an isolated venv"
             )
         if not missing:

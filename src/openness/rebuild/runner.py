@@ -25,7 +25,7 @@ from typing import Any
 from openness.errors import RebuildError
 from openness.rebuild import environment
 from openness.rebuild.attest import write_attestation
-from openness.rebuild.compare import IDENTICAL, WITHIN, compare_safetensors
+from openness.rebuild.compare import IDENTICAL, WITHIN, TensorDiff, compare_safetensors
 from openness.rebuild.recipe import FileSpec, Recipe, load_recipe
 from openness.rebuild.result import (
     DIVERGED,
@@ -289,6 +289,16 @@ def _compare(spec: FileSpec, rebuilt_rel: str, recipe: Recipe, build: Path) -> O
     )
 
 
+def _bad(t: TensorDiff) -> bool:
+    return t.status not in (IDENTICAL, WITHIN)
+
+
+def _tensor_summary(t: TensorDiff) -> str:
+    if t.max_abs_diff is not None:
+        return f"{t.name} max abs diff {t.max_abs_diff:.3g}"
+    return f"{t.name} {t.detail or t.status}"
+
+
 def _overall(outputs: list[OutputResult]) -> tuple[str, str, dict[str, Any]]:
     failed = [o for o in outputs if o.status == FAILED]
     if failed:
@@ -304,27 +314,24 @@ def _overall(outputs: list[OutputResult]) -> tuple[str, str, dict[str, Any]]:
         )
     diverged = [o for o in outputs if o.status == DIVERGED]
     if diverged:
-        first = [t for o in diverged for t in o.tensors if t.status not in (IDENTICAL, WITHIN)]
-        parts = []
-        for o in diverged:
-            bad = [t for t in o.tensors if t.status not in (IDENTICAL, WITHIN)][:3]
-            shown = ", ".join(
-                t.name
-                + (
-                    f" (max abs diff {t.max_abs_diff:.3g})"
-                    if t.max_abs_diff is not None
-                    else f" ({t.status})"
-                )
-                for t in bad
-            )
-            parts.append(f"{o.path}: {o.detail}" + (f"; first: {shown}" if shown else ""))
+        reason = f"{len(diverged)} of {len(outputs)} outputs differ ({', '.join(o.path for o in diverged)})"
+        first = next((o for o in diverged if any(_bad(t) for t in o.tensors)), None)
+        if first is not None:
+            bad = [t for t in first.tensors if _bad(t)]
+            reason += f"; {first.path}: " + ", ".join(_tensor_summary(t) for t in bad[:3])
+            reason += f" (+{len(bad) - 3} more)" if len(bad) > 3 else ""
+        else:
+            reason += f"; {diverged[0].path}: {diverged[0].detail}"
+        first_tensors = [{"output": o.path, **t.to_dict()} for o in diverged for t in o.tensors if _bad(t)][
+            :5
+        ]
         return (
             DIVERGED,
-            "; ".join(parts),
+            reason,
             {
                 "kind": "outputs-differ",
                 "outputs": [o.path for o in diverged],
-                "first_tensors": [t.to_dict() for t in first[:5]],
+                "first_tensors": first_tensors,
             },
         )
     if any(o.status == WITHIN for o in outputs):
