@@ -88,6 +88,7 @@ _HYPER = re.compile(
     r"training steps|gradient clipping|lr schedule|cosine)\b",
     re.I,
 )
+_LICENSE_DIR = re.compile(r"licen[cs]es?|^legal$", re.I)
 _STEP_REF = re.compile(r"(?:^|/)(?:step|ckpt|checkpoint|iter|revision|stage)[-_]?\d+", re.I)
 
 
@@ -269,8 +270,11 @@ def _license_sources(
     for it in inv.by_role(Role.LICENSE, Role.NOTICE, Role.USE_POLICY):
         path = it.entry.path
         folder = it.scope or (posixpath.dirname(path) if _depth(path) else "")
-        if folder and posixpath.basename(folder).lower() in ("licenses", "licences", "license", "legal"):
-            folder = posixpath.dirname(folder)  # "LICENSES/MODEL" style folders speak for their parent
+        if folder and _LICENSE_DIR.search(posixpath.basename(folder)):
+            # "LICENSES/", "model_licenses/": a collection of licences speaks for the folder above it
+            folder = posixpath.dirname(folder)
+            if folder and posixpath.basename(folder).lower() in ("assets", "docs", "legal"):
+                folder = posixpath.dirname(folder)
         text = ctx.read(path, LICENSE_LIMIT)
         if text is None:
             result = LicenseResult(
@@ -318,12 +322,12 @@ def _license_sources(
         if cl.kind != "component-license":
             continue
         group, _, ident = cl.value.partition("=")
-        result = _same_as_file(ident, results)
-        if result is None:
+        found = _same_as_file(ident, results)
+        if found is None:
             stated = analyze_id(ident, cl.location)
             same = _same_as_file(stated.match.id, results) if stated.match else None
-            result = same or stated
-        sources.append(LicenseSource(result, via="statement", groups=frozenset({group})))
+            found = same or stated
+        sources.append(LicenseSource(found, via="statement", groups=frozenset({group})))
     return sources, results
 
 

@@ -115,6 +115,9 @@ class LicenseSource:
 def name_groups(path: str) -> frozenset[str]:
     """Scope a licence file's name states: LICENSE-MODEL -> weights, LICENSE-CODE -> code."""
     stem = posixpath.basename(path).rsplit(".", 1)[0]
+    parent = posixpath.basename(posixpath.dirname(path))
+    if _LICENSE_WORD.search(parent):  # "model_licenses/LICENSE-SDXL": the folder names the scope
+        stem = f"{parent} {stem}"
     rest = _LICENSE_WORD.sub(" ", stem)
     return frozenset(g for g, rx in _NAME_SCOPES if rx.search(rest))
 
