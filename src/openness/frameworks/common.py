@@ -160,7 +160,7 @@ def judge_applied(applied: Iterable[AppliedLicense]) -> LicenseJudgement:
         if not a.scope_certain and j.state is not LicenseState.OPEN:
             j = LicenseJudgement(
                 j.state,
-                tuple(f"{r} (may cover it: {a.reason})" for r in j.reasons),
+                tuple(f"{r} ({_uncertain(a.reason)})" for r in j.reasons),
                 j.locations,
                 j.ids,
                 j.osi_only,
@@ -168,6 +168,10 @@ def judge_applied(applied: Iterable[AppliedLicense]) -> LicenseJudgement:
             )
         judgements.append(j)
     return combine(judgements)
+
+
+def _uncertain(reason: str) -> str:
+    return reason if "may cover" in reason else f"may cover it: {reason}"
 
 
 def judge_component(ev: ComponentEvidence) -> LicenseJudgement:
@@ -297,8 +301,7 @@ def locations_of(
         if isinstance(item, Location):
             out.append(item)
         elif isinstance(item, ComponentEvidence):
-            out.extend(item.locations)
-            out.extend(a.license.location for a in item.licenses)
+            out.extend(item.locations)  # its licences' locations come with a LicenseJudgement
         elif isinstance(item, Fact):
             out.append(item.location)
         else:

@@ -148,7 +148,7 @@ def _datasources_base(ev: Evidence, end: _Dim) -> _Dim:
             end.unknown,
             f"no base model: same as the end model ({end.detail})",
             end.evidence,
-            None if end.level == OPEN else fix,
+            end.fix,  # the same release: the end-model dimension's fix, listed once
         )
     status, detail, locs = _lineage_status(ev, ("datasets", "data", "datasources"))
     return _from_status(status, detail, locs, fix)
@@ -167,7 +167,7 @@ def _weights_base(ev: Evidence, end: _Dim) -> _Dim:
             end.unknown,
             f"no base model: same as the end model ({end.detail})",
             end.evidence,
-            None if end.level == OPEN else fix,
+            end.fix,  # the same release: the end-model dimension's fix, listed once
         )
     status, detail, locs = _lineage_status(ev, ("weights", "parameters"))
     return _from_status(status, detail, locs, fix)
