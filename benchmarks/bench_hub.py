@@ -45,7 +45,7 @@ RUN_TIMEOUT = 600.0  # seconds per batch process
 MAX_REQUESTS = 200_000  # the server answers 429 past this: a runaway client cannot loop forever
 DATASETS = ("bench-data/qa", "bench-data/web", "bench-data/code", "bench-data/missing")
 
-# The audit command only (the full CLI imports every subcommand; this keeps the run independent of them).
+# Fallback when the full CLI cannot start (a subcommand broken mid-development): the audit command only.
 RUNNER = """
 import argparse, sys
 from openness.commands import audit
@@ -54,6 +54,13 @@ audit.register(p.add_subparsers(dest="command", required=True))
 args = p.parse_args(sys.argv[1:])
 sys.exit(args.run(args))
 """
+
+
+def cli() -> list[str]:
+    """The real command line (``python -m openness``), or the audit-only runner if it cannot start."""
+    real = [sys.executable, "-m", "openness"]
+    ok = subprocess.run([*real, "--version"], capture_output=True, timeout=60, check=False).returncode == 0
+    return real if ok else [sys.executable, "-c", RUNNER]
 
 
 def make_repos(n: int) -> list[FakeRepo]:
@@ -133,7 +140,7 @@ def run_batch(endpoint: str, targets: list[str], jobs: int, work: Path) -> tuple
     listing.write_text("\n".join(targets) + "\n", encoding="utf-8")
     out = run_dir / "out.jsonl"
     env = _env(endpoint, run_dir)
-    cmd = [sys.executable, "-c", RUNNER, "audit", "--from-file", str(listing), "--format", "json",
+    cmd = [*cli(), "audit", "--from-file", str(listing), "--format", "json",
            "--jobs", str(jobs), "--output", str(out)]
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
@@ -152,7 +159,7 @@ def offline_runs(src: Path, work: Path, runs: int = 5) -> list[float]:
     cache = work / "offline-hub"
     build_hf_cache(src, cache, MINILM_ID)
     env = {**os.environ, "HF_HUB_CACHE": str(cache), "OPENNESS_CACHE": str(work / "offline-openness")}
-    cmd = [sys.executable, "-c", RUNNER, "audit", f"hf:{MINILM_ID}", "--offline", "--format", "json",
+    cmd = [*cli(), "audit", f"hf:{MINILM_ID}", "--offline", "--format", "json",
            "--output", os.devnull]
     times = []
     for _ in range(runs):
