@@ -209,3 +209,15 @@ def test_what_the_exemption_never_covers() -> None:
     assert "53(1)(c)" in notes or "(c) copyright" in notes
     assert "never exempt" in notes
     assert "Art. 2(12)" in notes
+
+
+def test_active_parameters_of_a_mixture_of_experts_come_first() -> None:
+    # A DeepSeek-V3-like card: 671B total, 37B active per token, 14.8T tokens.
+    total = (fact("parameters_stated", "671B", line=1), fact("training_tokens", "14.8T", line=2))
+    by_total = crit(eu_ai_act.assess(with_facts(weights_only("MIT"), *total)), "systemic-risk")
+    assert by_total.outcome is Outcome.FAIL and "mixture-of-experts" in by_total.detail
+    active = (*total, fact("active_parameters", "37B", line=3))
+    c = crit(eu_ai_act.assess(with_facts(weights_only("MIT"), *active)), "systemic-risk")
+    assert c.outcome is Outcome.PASS
+    assert c.value["flop"] == pytest.approx(6 * 37e9 * 14.8e12)
+    assert "mixture-of-experts" not in c.detail

@@ -151,7 +151,12 @@ class Compute:
     how: str
 
 
-PARAMETER_KEYS = ("parameters", "parameters_stated")  # measured from weight headers first, then stated
+# Active parameters first (mixture-of-experts models compute with those per token), then measured from
+# weight headers, then stated in the card.
+PARAMETER_KEYS = ("active_parameters", "parameters", "parameters_stated")
+MOE_CAVEAT = (
+    "6ND with total parameters overestimates mixture-of-experts models, where active parameters count"
+)
 
 
 def _numbers(facts: tuple[Fact, ...]) -> list[tuple[float, Fact]]:
@@ -174,8 +179,10 @@ def training_compute(ev: Evidence) -> Compute:
             tuple(f for _, f in stated),
             "stated training compute",
         )
-    measured = _numbers(ev.facts_for(PARAMETER_KEYS[0]))
-    params = measured or _numbers(ev.facts_for(PARAMETER_KEYS[1]))
+    params: list[tuple[float, Fact]] = []
+    for key in PARAMETER_KEYS:
+        params = params or _numbers(ev.facts_for(key))
+    active = bool(params) and params[0][1].key == PARAMETER_KEYS[0]
     tokens = _numbers(ev.facts_for("training_tokens"))
     if params and tokens:
         p = [n for n, _ in params]
@@ -187,7 +194,8 @@ def training_compute(ev: Evidence) -> Compute:
             else f"{min(p):.3g}-{max(p):.3g} parameters x {min(t):.3g}-{max(t):.3g} tokens"
         )
         facts = tuple(f for _, f in params) + tuple(f for _, f in tokens)
-        return Compute(low, high, True, facts, f"estimate 6 x {span}")
+        how = f"estimate 6 x {span}" + ("" if active else f"; {MOE_CAVEAT}")
+        return Compute(low, high, True, facts, how)
     missing = [k for k, v in (("parameters", params), ("training_tokens", tokens)) if not v]
     facts = tuple(f for _, f in params) + tuple(f for _, f in tokens)
     return Compute(None, None, False, facts, f"not stated ({' and '.join(missing)} unknown)")
