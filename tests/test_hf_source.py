@@ -155,7 +155,9 @@ def test_offline_dataset_cards_and_lineage_from_the_cache(
     model, data, base, grand = (tmp_path / n for n in ("model", "data", "base", "grand"))
     write_card(model, {"license": "apache-2.0", "datasets": ["org/data", "org/missing"],
                        "base_model": "org/base"})
-    write_card(data, {"license": "cc-by-4.0"})
+    bulky = {"configs": [{"config_name": "default", "data_files": [f"part-{i}.parquet" for i in range(999)]}],
+             "dataset_info": {"splits": [{"name": "train", "num_bytes": 1}]}}
+    write_card(data, {"license": "cc-by-4.0", "pretty_name": "Data", **bulky})
     write_card(base, {"license": "llama3.1", "base_model": "org/grand"})
     write_card(grand, {"license": "mit"})
     build_hf_cache(model, cache, "org/model")
@@ -169,6 +171,7 @@ def test_offline_dataset_cards_and_lineage_from_the_cache(
     assert snap.hub is not None
     by_id = {d["id"]: d for d in snap.hub.extra["datasets"]}
     assert by_id["org/data"]["license"] == "cc-by-4.0" and by_id["org/data"]["status"] == "cached"
+    assert by_id["org/data"]["card_data"] == {"license": "cc-by-4.0", "pretty_name": "Data"}  # bulk left out
     assert by_id["org/missing"]["license"] is None and "offline" in by_id["org/missing"]["status"]
     assert [(b["id"], b["license"], b["depth"]) for b in snap.hub.extra["lineage"]] == [
         ("org/base", "llama3.1", 1)

@@ -175,6 +175,21 @@ def _license_fields(card: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# Card keys that can run to megabytes (file lists, split sizes, eval tables) and say nothing of terms.
+_BULKY_CARD_KEYS = frozenset({"configs", "dataset_info", "model-index", "model_index", "widget",
+                              "eval_results", "train-eval-index"})
+
+
+def _slim_card(card: Mapping[str, Any]) -> dict[str, Any]:
+    """A looked-up card (a dataset's, a base model's) without its bulky parts, lists capped."""
+    out: dict[str, Any] = {}
+    for key, value in card.items():
+        if key in _BULKY_CARD_KEYS:
+            continue
+        out[key] = value[:50] if isinstance(value, list) else value
+    return out
+
+
 def _sum_dtypes(per_file: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
     total: dict[str, int] = {}
     for info in per_file.values():
@@ -266,7 +281,7 @@ def _cached_card(cache: Path, repo_id: str, repo_type: str) -> dict[str, Any] | 
     if commit is None:
         return None
     readme = folder / "snapshots" / commit / "README.md"
-    return hf_cache.card_front_matter(readme) if readme.is_file() else {}
+    return _slim_card(hf_cache.card_front_matter(readme)) if readme.is_file() else {}
 
 
 def _cached_dataset(cache: Path, dataset_id: str) -> dict[str, Any]:
@@ -382,7 +397,7 @@ def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
             other: Any = api.repo_info(repo_id, repo_type=repo_type, timeout=options.timeout)
         except Exception as exc:
             return None, hub_error_message(exc)
-        return (other.card_data.to_dict() if other.card_data is not None else {}), "found"
+        return (_slim_card(other.card_data.to_dict()) if other.card_data is not None else {}), "found"
 
     def dataset(dataset_id: str) -> dict[str, Any]:
         found, status = remote_card(dataset_id, "dataset")
