@@ -167,6 +167,7 @@ def _reproducible(ev: Evidence) -> Criterion:
 
 
 def assess(evidence: Evidence) -> Assessment:
+    """Free / ToxicCandy / Non-free from the model licence, the training data and the training program."""
     model = _model_license(evidence)
     data = _training_data(evidence)
     program = _training_program(evidence)

@@ -273,6 +273,7 @@ def _always_apply(ev: Evidence) -> tuple[Criterion, ...]:
 
 
 def assess(evidence: Evidence) -> Assessment:
+    """Whether the Art. 53(2) exemption can apply, condition by condition, and what it never covers."""
     conditions = (
         _licence(evidence),
         _parameters(evidence),

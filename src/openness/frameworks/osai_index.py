@@ -347,6 +347,7 @@ def _licenses(ev: Evidence) -> tuple[_Dim, str | None]:
 
 
 def assess(evidence: Evidence) -> Assessment:
+    """The 12 dimensions, the index score (their mean) and the category scores."""
     ds_end = _datasources_end(evidence)
     w_end = _weights_end(evidence)
     lic, lic_note = _licenses(evidence)

@@ -272,6 +272,7 @@ def _rebuild_criterion(rebuild: Fact) -> Criterion:
 
 
 def assess(evidence: Evidence) -> Assessment:
+    """The ten factors, their score, and a status upgraded by a rebuild attestation."""
     factors = _factors(evidence)
     rebuild = first_fact(evidence, "rebuild")
     criteria = [
