@@ -163,3 +163,10 @@ def test_release_spread_over_a_directory_and_a_git_repo(repo: Path, tmp_path: Pa
     # Both READMEs survive: the main target's at the root, the repo's under its origin's prefix.
     assert origins["README.md"] == f"local:{model}"
     assert any(p.endswith("/README.md") and o.startswith("git:") for p, o in origins.items())
+
+
+@pytest.mark.online
+def test_online_github_repository(options: SourceOptions) -> None:
+    snap = open_snapshot("https://github.com/octocat/Hello-World", options)
+    assert snap.kind == "git" and snap.entry("README") is not None
+    assert snap.read("README").startswith(b"Hello World")
