@@ -236,3 +236,15 @@ def test_segment_from_a_step_without_a_next_checkpoint(tmp_path: Path) -> None:
     result = rebuild(EXAMPLE, RebuildOptions(steps=200, from_step=400, workdir=tmp_path / "wd"))
     assert result.result == "failed"
     assert "no pair of released checkpoints 200 steps apart from step 400" in result.reason
+
+
+@pytest.mark.online
+@pytest.mark.slow
+def test_isolated_venv_from_the_package_index_rebuilds_bit_identically(tmp_path: Path) -> None:
+    """No host packages at all: pip installs the pinned requirements into a fresh venv (~30 s)."""
+    result = rebuild(
+        EXAMPLE, RebuildOptions(env_mode="isolated", allow_network=True, workdir=tmp_path / "wd")
+    )
+    assert result.result == "identical", result.reason
+    assert result.environment["mode"] == "venv (isolated, pinned requirements installed)"
+    assert not (tmp_path / "wd" / "pip-cache").exists()  # removed with the rest of the build

@@ -216,7 +216,8 @@ def _install(python: Path, requirements: Path, allow_network: bool, log: Path) -
     args = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-r", str(requirements)]
     if not allow_network:
         args.insert(4, "--no-index")
-    env = {**os.environ, "PIP_NO_INPUT": "1"}
+    # pip's cache goes inside the working directory too: a rebuild writes nothing outside it.
+    env = {**os.environ, "PIP_NO_INPUT": "1", "PIP_CACHE_DIR": str(log.parent / "pip-cache")}
     with log.open("ab") as out:
         try:
             proc = subprocess.run(
