@@ -33,7 +33,6 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRIES = 3
 BACKOFF_BASE = 0.5  # seconds; doubles each retry
 BACKOFF_CAP = 8.0  # never sleep longer than this, whatever Retry-After says
-USER_AGENT = "openness (+https://github.com/openness; audit tool)"
 
 _TRUE = {"1", "true", "yes", "on"}
 _configured_timeout: float | None = None
@@ -139,8 +138,7 @@ def _client_factory(timeout: float) -> Callable[[], Any]:
             event_hooks={"request": [hf_request_event_hook]},  # keeps the hub's offline guard and ids
             follow_redirects=True,
             timeout=httpx2.Timeout(timeout),
-            transport=RetryTransport(),
-            headers={"user-agent": USER_AGENT},
+            transport=RetryTransport(),  # the user agent is the hub's, naming openness (HfApi library_name)
         )
 
     return factory
