@@ -290,3 +290,10 @@ def test_named_datasets_without_licence_defer_to_the_data_licence() -> None:
     # A stated licence is always judged.
     nc = evidence(shipped, datasets=({"id": "x/y", "license": "cc-by-nc-4.0"},))
     assert [j.state for j in common.named_dataset_licenses(nc)] == [common.LicenseState.NOT_OPEN]
+
+
+def test_spdx_choice_takes_the_free_alternative_and_conjunction_the_worst() -> None:
+    choice = common.judge_id("MIT OR CC-BY-NC-4.0", Location("README.md", key="card:license"))
+    assert choice.state is common.LicenseState.OPEN and "MIT may be chosen" in choice.reason
+    both = common.judge_id("MIT AND CC-BY-NC-4.0", Location("README.md", key="card:license"))
+    assert both.state is common.LicenseState.NOT_OPEN

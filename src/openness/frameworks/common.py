@@ -114,6 +114,13 @@ def judge_license(result: LicenseResult) -> LicenseJudgement:
         else (None if m.osi_approved is None and m.fsf_libre is None else False)
         for m in result.matches
     ]
+    if _is_choice(result.expression) and any(f is True for f in free_flags):
+        # "A OR B": the recipient may take the free alternative.
+        chosen = next(m for m, f in zip(result.matches, free_flags, strict=True) if f is True)
+        osi = chosen.osi_approved is True
+        return LicenseJudgement(
+            LicenseState.OPEN, (f"{label}: {chosen.id} may be chosen",), locs, ids, osi_only=osi
+        )
     if all(f is True for f in free_flags):
         osi = all(m.osi_approved is True for m in result.matches)
         kind = "OSI-approved" if osi else "a free/open licence (not OSI-approved)"
@@ -127,6 +134,19 @@ def judge_license(result: LicenseResult) -> LicenseJudgement:
             ids,
         )
     return LicenseJudgement(LicenseState.UNKNOWN, (f"{label}: whether it is free is not known",), locs, ids)
+
+
+def _is_choice(expression: str | None) -> bool:
+    """True for a top-level SPDX disjunction ("MIT OR Apache-2.0"), parsed with license-expression."""
+    if not expression or " OR " not in expression.upper():
+        return False
+    from license_expression import OR, ExpressionError, get_spdx_licensing
+
+    try:
+        parsed = get_spdx_licensing().parse(expression, validate=False)
+    except ExpressionError:
+        return False
+    return isinstance(parsed, OR)
 
 
 def judge_id(value: str, location: Location) -> LicenseJudgement:
