@@ -366,7 +366,7 @@ def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
         try:
             got = hf_hub_download(ref.repo_id, path, repo_type=ref.repo_type, revision=revision,
                                   cache_dir=hub_cache_dir(), token=options.token, endpoint=api.endpoint,
-                                  etag_timeout=options.timeout)
+                                  etag_timeout=options.timeout, library_name="openness")
             return path, Path(str(got)), None
         except Exception as exc:
             return path, None, hub_error_message(exc)
