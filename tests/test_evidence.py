@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from openness.evidence import build_evidence
 from openness.evidence.licensing import LicenseSource, attach
+from openness.inventory import build_inventory
 from openness.model import (
     Component,
     Evidence,
@@ -301,3 +303,28 @@ def test_evidence_is_fast_on_a_200_file_release(tmp_path: Path) -> None:
         timings.append(time.perf_counter() - start)
     # The best of five: a few ms on an idle machine; the bound is generous for a shared CI box.
     assert min(timings) < 0.1, timings
+
+
+def test_hub_model_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """all-MiniLM-L6-v2 laid out as the Hugging Face cache keeps it, audited offline."""
+    from hub_fixtures import MINILM_ID, Unavailable, build_hf_cache, minilm_dir
+    from openness.frameworks import osaid
+    from openness.sources import SourceOptions, open_target
+
+    try:
+        files = minilm_dir()
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    cache = tmp_path / "hub"
+    build_hf_cache(files, cache, MINILM_ID)
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setenv("OPENNESS_CACHE", str(tmp_path / "openness"))
+    ev = build_evidence(build_inventory(open_target(f"hf:{MINILM_ID}", SourceOptions(offline=True))))
+    weights = ev.get(Component.PARAMETERS_FINAL)
+    assert weights.status is Status.PRESENT
+    assert any(a.license.location.key == "card:license" and a.scope_certain for a in weights.licenses)
+    datasets = ev.get(Component.DATASETS)
+    assert datasets.status is Status.UNKNOWN  # named on the card; their own cards are not cached
+    assert not any(a.scope_certain for a in datasets.licenses)  # the model's licence is not theirs
+    assert ev.facts_for("parameters")[0].value == 22_713_728
+    assert osaid.assess(ev).status == "not-open-source-ai"  # weights and card only: no training code

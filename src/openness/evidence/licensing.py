@@ -203,7 +203,7 @@ def attach(
                     False,
                     f"{src.path} may cover it: its scope cannot be pinned down, so it counts against it",
                 )
-    # 4. the card's licence field
+    # 4. the card's licence field: the model's licence; the repository's when nothing else says
     have_files = any(s.via == "file" for s in srcs)
     for src in srcs:
         if src.via != "card":
@@ -214,9 +214,12 @@ def attach(
                 add(c, src, True, "card license field: the model's declared licence")
             elif group in pinned:
                 continue
-            elif not out[c] or not have_files:
-                add(c, src, not have_files, "card license field: the repository's declared licence")
-            elif restrictive(src.result):
+            elif files_of.get(c) or group == "docs":
+                if not out[c] or not have_files:
+                    add(c, src, not have_files, "card license field: the repository's declared licence")
+                elif restrictive(src.result):
+                    add(c, src, False, "card license field may cover it: counts against it")
+            elif restrictive(src.result):  # hosted elsewhere (datasets named, code not shipped)
                 add(c, src, False, "card license field may cover it: counts against it")
     return out
 
