@@ -122,6 +122,9 @@ def test_batch_usage_errors(tmp_path: Path, releases: list[Path]) -> None:
         run_audit(["--from-file", str(batch), "--also", str(releases[1])])
     with pytest.raises(UsageError, match="cannot read"):
         run_audit(["--from-file", str(tmp_path / "absent.txt")])
+    (tmp_path / "empty.txt").write_text("# nothing yet\n\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no release listed"):
+        run_audit(["--from-file", str(tmp_path / "empty.txt")])
 
 
 def test_read_batch_skips_comments_and_keeps_fragments(tmp_path: Path) -> None:

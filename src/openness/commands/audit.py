@@ -6,7 +6,6 @@ import argparse
 import json
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, TYPE_CHECKING, Any
@@ -171,9 +170,10 @@ def run_batch(args: argparse.Namespace) -> int:
         if fw not in ids:
             ids.append(fw)
     entries = read_batch(args.from_file)
+    if not entries:
+        raise UsageError(f"{args.from_file}: no release listed")
     options = SourceOptions(offline=args.offline, revision=args.revision)
     out: IO[str] | None = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
-    lock = threading.Lock()
     failed = gated = 0
 
     def one(target: str, also: list[str]) -> tuple[str, str | None, bool]:
@@ -207,12 +207,11 @@ def run_batch(args: argparse.Namespace) -> int:
                 for fut in done:
                     target = pending.pop(fut)
                     record, error, passed = fut.result()
-                    with lock:
-                        failed += error is not None
-                        gated += not passed
-                        stream = out or sys.stdout
-                        stream.write(record if record.endswith("\n") else record + "\n")
-                        stream.flush()
+                    failed += error is not None  # only this thread counts and writes
+                    gated += not passed
+                    stream = out or sys.stdout
+                    stream.write(record if record.endswith("\n") else record + "\n")
+                    stream.flush()
                     if bar is not None:
                         bar.update(bar.task_ids[0], advance=1, description=target[-60:])
     finally:
