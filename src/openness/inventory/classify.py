@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from openness.errors import SourceError
 from openness.inventory import headers
-from openness.inventory.code import analyse
+from openness.inventory.code import analyse, is_test_path
 from openness.inventory.names import (
     NEEDS_CODE,
     NEEDS_CONFIG,
@@ -205,7 +205,7 @@ def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, list
 
 
 def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
-    text = ctx.read_text(entry, CODE_READ)
+    text = None if is_test_path(parts) else ctx.read_text(entry, CODE_READ)  # tests: support, unread
     analysis = analyse(parts, text)
     role, reasons = g.role, [g.reason, *analysis.reasons]
     locations = list(analysis.locations)
