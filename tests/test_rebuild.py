@@ -8,12 +8,32 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from openness.rebuild import ATTESTATION_NAME, PREDICATE_TYPE, STATEMENT_TYPE, RebuildOptions, rebuild
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "tiny-open-lm"
+
+
+def _pins_match_host() -> bool:
+    from importlib import metadata
+
+    for line in (EXAMPLE / "requirements.txt").read_text().split():
+        name, version = line.split("==")
+        try:
+            if metadata.version(name) != version:
+                return False
+        except metadata.PackageNotFoundError:
+            return False
+    return True
+
+
+# Normally the host has the example's pins and the venv reuses them. On a machine whose test extras
+# resolved other versions, build a pinned venv from the package index instead (slower, needs PyPI).
+ENV: dict[str, Any] = {} if _pins_match_host() else {"env_mode": "isolated", "allow_network": True}
+CLI_ENV: list[str] = [] if not ENV else ["--env", "isolated", "--allow-network"]
 
 
 def tree_state(root: Path) -> dict[str, tuple[str, int]]:
@@ -46,7 +66,7 @@ def set_recipe_hash(release: Path, rel: str) -> None:
 def test_full_rebuild_of_the_example_is_bit_identical_and_touches_nothing(tmp_path: Path) -> None:
     before = tree_state(EXAMPLE)
     workdir = tmp_path / "wd"
-    result = rebuild(EXAMPLE, RebuildOptions(workdir=workdir))
+    result = rebuild(EXAMPLE, RebuildOptions(workdir=workdir, **ENV))
 
     assert result.result == "identical", result.reason
     assert {o.path for o in result.outputs} == {
@@ -85,7 +105,7 @@ def test_full_rebuild_of_the_example_is_bit_identical_and_touches_nothing(tmp_pa
 
 
 def test_segment_rebuild_replays_step_200_to_400(tmp_path: Path) -> None:
-    result = rebuild(EXAMPLE, RebuildOptions(steps=200, workdir=tmp_path / "wd"))
+    result = rebuild(EXAMPLE, RebuildOptions(steps=200, workdir=tmp_path / "wd", **ENV))
     assert result.result == "identical", result.reason
     assert result.mode == "segment"
     assert result.segment == {
@@ -103,7 +123,7 @@ def test_segment_rebuild_replays_step_200_to_400(tmp_path: Path) -> None:
 
 
 def test_segment_with_no_matching_checkpoints_says_which_steps_exist(tmp_path: Path) -> None:
-    result = rebuild(EXAMPLE, RebuildOptions(steps=123, workdir=tmp_path / "wd"))
+    result = rebuild(EXAMPLE, RebuildOptions(steps=123, workdir=tmp_path / "wd", **ENV))
     assert result.result == "failed"
     assert "no pair of released checkpoints 123 steps apart" in result.reason
     assert "released steps: [200, 400]" in result.reason and "possible --steps: [200]" in result.reason
@@ -113,7 +133,7 @@ def test_changed_data_file_diverges_naming_the_input(tmp_path: Path) -> None:
     release = copy_example(tmp_path)
     with (release / "data" / "corpus.txt").open("a") as fh:
         fh.write("One more line that the released weights never saw.\n")
-    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
+    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd", **ENV))
     assert result.result == "diverged"
     assert result.cause["kind"] == "input-changed"
     assert [i["path"] for i in result.cause["inputs"]] == ["data/corpus.txt"]
@@ -126,7 +146,7 @@ def test_changed_seed_diverges_naming_the_first_tensors(tmp_path: Path) -> None:
     cfg = release / "train_config.yaml"
     cfg.write_text(cfg.read_text().replace("seed: 1234", "seed: 4321"))
     set_recipe_hash(release, "train_config.yaml")
-    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
+    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd", **ENV))
 
     assert result.result == "diverged", result.reason
     assert result.cause["kind"] == "outputs-differ"
@@ -144,7 +164,7 @@ def test_changed_seed_without_updating_the_recipe_is_an_input_change(tmp_path: P
     release = copy_example(tmp_path)
     cfg = release / "train_config.yaml"
     cfg.write_text(cfg.read_text().replace("seed: 1234", "seed: 4321"))
-    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
+    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd", **ENV))
     assert result.result == "diverged"
     assert [i["path"] for i in result.cause["inputs"]] == ["train_config.yaml"]
 
@@ -162,7 +182,7 @@ def test_tampered_released_weights_diverge_against_the_file_users_download(tmp_p
     tensors = load_file(str(weights))
     tensors["out.bias"] = tensors["out.bias"] + np.float32(0.5)
     save_file(tensors, str(weights), metadata=meta)
-    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
+    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd", **ENV))
     assert result.result == "diverged"
     model = next(o for o in result.outputs if o.path == "model.safetensors")
     bad = [t for t in model.tensors if t.status == "diverged"]
@@ -186,7 +206,7 @@ def test_cli_rebuild_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureF
 
     release = copy_example(tmp_path)
     (release / "data" / "corpus.txt").write_text("changed\n")
-    code = main(["rebuild", str(release), "--workdir", str(tmp_path / "b")])
+    code = main(["rebuild", str(release), "--workdir", str(tmp_path / "b"), *CLI_ENV])
     out = capsys.readouterr().out
     assert code == 1
     assert "diverged" in out and "data/corpus.txt" in out
@@ -200,7 +220,8 @@ def test_cli_rebuild_json_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureF
 def test_attestation_path_option_and_keep_workdir(tmp_path: Path) -> None:
     target = tmp_path / "out" / "att.intoto.json"
     result = rebuild(
-        EXAMPLE, RebuildOptions(steps=200, workdir=tmp_path / "wd", attestation=target, keep_workdir=True)
+        EXAMPLE,
+        RebuildOptions(steps=200, workdir=tmp_path / "wd", attestation=target, keep_workdir=True, **ENV),
     )
     assert result.attestation == str(target) and target.is_file()
     assert (tmp_path / "wd" / "build" / "openness-segment" / "step-400.safetensors").is_file()
@@ -224,7 +245,7 @@ def test_declared_tolerance_accepts_last_bit_differences(tmp_path: Path) -> None
     recipe = release / "openness-rebuild.toml"
     recipe.write_text(recipe.read_text().replace('mode = "exact"', 'mode = "close"\natol = 1e-6'))
 
-    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
+    result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd", **ENV))
     assert result.result == "within-tolerance", result.reason
     model = next(o for o in result.outputs if o.path == "model.safetensors")
     hidden = next(t for t in model.tensors if t.name == "hidden.weight")
@@ -233,7 +254,7 @@ def test_declared_tolerance_accepts_last_bit_differences(tmp_path: Path) -> None
 
 
 def test_segment_from_a_step_without_a_next_checkpoint(tmp_path: Path) -> None:
-    result = rebuild(EXAMPLE, RebuildOptions(steps=200, from_step=400, workdir=tmp_path / "wd"))
+    result = rebuild(EXAMPLE, RebuildOptions(steps=200, from_step=400, workdir=tmp_path / "wd", **ENV))
     assert result.result == "failed"
     assert "no pair of released checkpoints 200 steps apart from step 400" in result.reason
 
