@@ -173,3 +173,14 @@ def test_corpus_open_washing_qwen(corpus_dir: Path) -> None:
     found = _corpus_findings(corpus_dir, "QwenLM__Qwen2.5")
     wash = [f for f in found if f.kind == "open-washing"]
     assert wash and wash[0].locations[0].path == "README.md" and wash[0].locations[0].lines
+
+
+def test_card_and_file_name_different_free_licences(tmp_path: Path) -> None:
+    card = "---\nlicense: apache-2.0\n---\n# M\n"
+    ev = evidence_of(tmp_path, {"README.md": card, "LICENSE": MIT_TEXT, "generate.py": GENERATE_PY})
+    found = [f for f in findings_of(ev) if f.kind == "license-conflict"]
+    if ev.licenses[0].matches and ev.licenses[0].matches[0].id == "MIT":  # the engine read the MIT text
+        assert [f.severity for f in found] == ["low"]
+        assert found[0].locations[0].key == "card:license"
+    else:
+        assert not found

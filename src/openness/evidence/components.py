@@ -493,9 +493,7 @@ def _data(s: _Scan) -> None:
     )
     if Component.DATA_CARD not in out:
         info = out[Component.DATA_INFORMATION]
-        in_card = [
-            loc for loc in info.locations if loc.lines and loc.path and any(k.path == loc.path for k in cards)
-        ]
+        in_card = [card.location(sec) for card in cards for sec in card.sections_of("data")][:4]
         if in_card:
             status = Status.PRESENT if info.status is Status.PRESENT else Status.PARTIAL
             out[Component.DATA_CARD] = _ev(

@@ -15,6 +15,7 @@ from openness.model import (
     Component,
     Evidence,
     Finding,
+    LicenseKind,
     LicenseResult,
     Location,
     Outcome,
@@ -105,6 +106,24 @@ def _license_conflicts(evidence: Evidence) -> list[Finding]:
             if not (_ids(r) & _ids(card))
             and (restrictive(r) != restrictive(card) or free_terms(r) != free_terms(card))
         ]
+        differing = [  # both free, yet not the licence the card names: worth a look, no more
+            r
+            for r in root_files
+            if r.kind is LicenseKind.LICENSE
+            and r not in clashing
+            and r.matches
+            and not (_ids(r) & _ids(card))
+        ]
+        if differing and not clashing:
+            others = "; ".join(f"{license_id(r)} in {r.location}" for r in differing[:3])
+            out.append(
+                Finding(
+                    "license-conflict",
+                    "low",
+                    f"the card declares {cid} ({card.location}) but the licence file is {others}",
+                    (card.location, *(r.location for r in differing[:3])),
+                )
+            )
         if clashing:
             others = "; ".join(f"{license_id(r)} in {r.location}" for r in clashing[:3])
             sev = "high" if any(restrictive(r) for r in clashing) and not restrictive(card) else "medium"
