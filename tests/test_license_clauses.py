@@ -335,3 +335,48 @@ def test_osi_approved_scancode_texts_are_almost_all_clean() -> None:
                 flagged.append(meta["key"])
     assert checked > 100
     assert len(flagged) <= 0.03 * checked, flagged
+
+
+# ------------------------------------------------------------------ reference texts shipped with the package
+
+# Curated AI licences whose original wording ships in the licence data (``knowledge``): the kinds each
+# must yield, read from the texts (Gemma ToU, Qwen, Falcon 2, FLUX.1 [dev], NVIDIA Open Model, Stability
+# Community, EXAONE, Kimi K2's modified MIT, OpenMDW).
+REFERENCE_KINDS = {
+    "LicenseRef-scancode-gemma-tou-2024-04-01": {"field-of-use", "revocable"},
+    "LicenseRef-scancode-qwen-2024": {"user-threshold", "branding"},
+    "LicenseRef-scancode-falcon-2-11b-1.0": {"field-of-use", "revocable", "branding"},
+    "LicenseRef-scancode-flux-1-nc": {"non-commercial", "revocable", "registration", "output-use"},
+    "LicenseRef-scancode-nvidia-open-model-2025-04-28": {"revocable", "branding"},
+    "LicenseRef-scancode-stability-ai-community-2024": {
+        "user-threshold",
+        "revocable",
+        "field-of-use",
+        "output-use",
+        "branding",
+    },
+    "LicenseRef-scancode-exaone-ai-model-1.1-nc": {
+        "branding",
+        "field-of-use",
+        "non-commercial",
+        "output-use",
+        "research-only",
+        "revocable",
+    },
+    "LicenseRef-scancode-moonshot-ai-modified-mit-2025": {"user-threshold", "branding"},
+    "LicenseRef-scancode-tongyi-qianwen-2023": {"user-threshold", "output-use"},
+    "LicenseRef-openness-llama-4-aup": {"field-of-use", "territory"},
+    "OpenMDW-1.0": set(),
+}
+
+
+@pytest.mark.parametrize(("license_id", "expected"), sorted(REFERENCE_KINDS.items()))
+def test_shipped_reference_texts(license_id: str, expected: set[str]) -> None:
+    from openness.licenses.knowledge import knowledge
+
+    kb = knowledge()
+    ref = kb.reference_for(license_id)
+    text = kb.text(ref) if ref is not None else None
+    if text is None:
+        pytest.skip(f"{license_id}: original wording not shipped in this data build")
+    assert kinds(text) == expected

@@ -154,7 +154,8 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         K.NON_COMMERCIAL,
         "commercial",
         r"\b(?:only|solely|exclusively|strictly|limited to)\b[^.;]{0,40}?\bnon-?\s?commercial\b"
-        r"|\bnon-?\s?commercial\b[^.;]{0,40}?\b(?:only|solely|exclusively)\b",
+        r"|\bnon-?\s?commercial\b[^.;]{0,40}?\b(?:only|solely|exclusively)\b"
+        r"|\bfor (?:your )?non-?\s?commercial (?:and|&) non-?\s?production\b",
         _NC_ONLY,
         r"\bcommercial (?:and|or|&) non-?\s?commercial\b|\bnon-?\s?commercial (?:and|or|&) commercial\b|this alternative",
     ),
@@ -168,7 +169,8 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         K.NON_COMMERCIAL,
         "commercial",
         r"\b(?:not|no)\b[^.;]{0,30}?\b(?:for|in|with)\b[^.;]{0,20}?\bcommercial\s+(?:or\s+production\s+)?"
-        r"(?:purposes?|use|uses|exploitation|gain|advantage|activit)",
+        r"(?:purposes?|use|uses|exploitation|gain|advantage|activit)"
+        r"|\b(?:prohibited|forbidden|not permitted)\b[^.;]{0,80}?\bcommercial (?:purposes?|use|exploitation|applications?)",
         _NC_BAN,
         r"non-?\s?commercial|damages|losses|not be considered|directed toward",
     ),
@@ -366,8 +368,10 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     # ---------------------------------------------------------------- branding
     _r(
         K.BRANDING,
-        "with|powered|using",
-        r"\b(?:display|show|state|include|indicate|label|mark)\b[^.;]{0,80}?\"?(?:built with|powered by|made with|improved using)\b",
+        "built|powered|made with|using|prominently",
+        r"\b(?:display|show|state|include|indicate|label|mark)\b[^.;]{0,80}?\"(?:built with|built on|built using|powered by|made with|improved using)\b"
+        r"|\binclude prominently\b[^.;]{0,60}?\bstatement\b"
+        r"|\bprominently (?:display|show)\s+\"[^\"]{1,40}\"[^.;]{0,40}?\b(?:user interface|website|product|page)",
         _BUILT_WITH,
     ),
     _r(
@@ -403,9 +407,11 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     ),
     _r(
         K.REVOCABLE,
-        "updat|amend|modif|revis|chang",
+        "updat|amend|modif|revis|chang|latest",
         r"\bas (?:it )?may be (?:updated|amended|modified|revised|changed)(?: by [\w ]{1,30}?)? from time to time\b"
-        r"|\b(?:may|can|reserves? the right to)\s+(?:change|update|modify|amend|revise)\s+(?:these|this|the|its|our)\s+"
+        r"|\b(?:policy|terms|agreement|license|licence)\b[^.]{0,40}?\bmay be (?:updated|amended|modified|revised|changed)\b[^.]{0,30}?\bfrom time to time\b"
+        r"|\blatest version\b[^.]{0,30}?\bfrom time to time\b"
+        r"|\b(?:may|can|reserves? the right to)\s+(?:change|update|modify|amend|revise)(?:\s+or\s+\w+)?\s+(?:these|this|the|its|our)\s+"
         r"(?:terms|agreement|license|licence|policy|policies)\b"
         r"|\b(?:license|licence|agreement|terms|policy)\b[^.]{0,20}?\bsubject to (?:change|update|revision|modification)s?\b",
         "The licensor may change the terms (or an incorporated policy) unilaterally",

@@ -16,6 +16,7 @@ every transformation, tolerance of broken Markdown and plain text alike, and no 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -44,6 +45,8 @@ _LIST_MARKER = re.compile(
     )""",
     re.VERBOSE,
 )
+# A lead-in that forgot its colon: "You will not, and will not permit any third party to" + a list.
+_OPEN_LEAD = re.compile(r"\b(?:to|following|below)$|(?:如下|以下)$")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_EDGE = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 
@@ -106,10 +109,11 @@ class Clause:
     list_item: bool = False  # its block starts with a bullet or enumerator
     lead: int | None = None  # index of the clause that introduces the list it belongs to
     extent: int = 0  # last line of the list a lead-in introduces (== end otherwise)
+    introduces: bool = False  # a lead-in: "... agree not to use the Model:" (or "... to" + a list)
 
     @property
     def is_lead(self) -> bool:
-        return self.text.endswith((":", "："))
+        return self.introduces
 
 
 @dataclass
@@ -262,11 +266,14 @@ def segment(text: str) -> list[Clause]:
     text = text[:MAX_CHARS].replace("\r\n", "\n").replace("\r", "\n")
     clauses: list[Clause] = []
     lead_index: int | None = None  # current lead-in clause, while its list goes on
-    for b, block in enumerate(_blocks(text)):
+    blocks = _blocks(text)
+    for b, block in enumerate(blocks):
         joined, starts, numbers = _join(block)
         if lead_index is not None and not (block.list_item and not block.heading):
             lead_index = None  # a paragraph or heading ends the list
-        for s, e in _split_sentences(joined):
+        list_follows = b + 1 < len(blocks) and blocks[b + 1].list_item and not blocks[b + 1].heading
+        spans = _split_sentences(joined)
+        for k, (s, e) in enumerate(spans):
             while s < e and joined[s].isspace():
                 s += 1
             while e > s and joined[e - 1].isspace():
@@ -275,8 +282,12 @@ def segment(text: str) -> list[Clause]:
                 continue
             first = numbers[bisect.bisect_right(starts, s) - 1]
             last = numbers[bisect.bisect_right(starts, e - 1) - 1]
+            sentence = joined[s:e]
+            introduces = sentence.endswith((":", "：")) or (
+                k == len(spans) - 1 and list_follows and bool(_OPEN_LEAD.search(sentence))
+            )
             clause = Clause(
-                text=joined[s:e],
+                text=sentence,
                 start=first,
                 end=last,
                 block=b,
@@ -284,6 +295,7 @@ def segment(text: str) -> list[Clause]:
                 list_item=block.list_item,
                 lead=lead_index,
                 extent=last,
+                introduces=introduces,
             )
             clauses.append(clause)
             if clause.is_lead and lead_index is None and not block.heading:
@@ -302,5 +314,5 @@ def _with_extents(clauses: list[Clause]) -> list[Clause]:
     out = list(clauses)
     for i, end in last_line.items():
         c = out[i]
-        out[i] = Clause(c.text, c.start, c.end, c.block, c.heading, c.list_item, c.lead, max(c.extent, end))
+        out[i] = dataclasses.replace(c, extent=max(c.extent, end))
     return out
