@@ -203,8 +203,8 @@ def build(wheel: Path) -> dict[str, Any]:
     for meta in scancode:
         key = meta["key"]
         spdx_key = str(meta.get("spdx_license_key") or f"LicenseRef-scancode-{key}")
-        spdx_id = spdx_lower.get(spdx_key.lower())
         cur = curated_by_key.get(key)
+        spdx_id = spdx_lower.get(spdx_key.lower()) or (spdx_lower.get(cur.id.lower()) if cur else None)
         lid = cur.id if cur else (spdx_id or spdx_key)
         if lid in index_of:  # two keys claim one SPDX id (e.g. a deprecated alias): keep the first
             lid = spdx_key if spdx_key not in index_of else f"LicenseRef-scancode-{key}"

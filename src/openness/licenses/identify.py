@@ -253,6 +253,8 @@ def _trim(blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, 
 
 
 def _significant(tokens: Sequence[str]) -> bool:
+    if len(tokens) <= 16 and ("copyright" in tokens or "reserved" in tokens):
+        return False  # a copyright statement moved into or out of a sentence
     return len(tokens) >= MIN_CHANGE or any(t in SENSITIVE for t in tokens)
 
 
@@ -266,6 +268,8 @@ def _changes(
     if blocks[0][0] > 0 and _significant(rtoks[: blocks[0][0]]):
         out.append(("removed", blocks[0][2], blocks[0][2]))
     for (_r0, r1, _q0, q1), (nr0, _nr1, nq0, _nq1) in pairwise(blocks):
+        if r1 >= end_terms:
+            break  # past "END OF TERMS AND CONDITIONS": how-to-apply boilerplate, often edited
         removed = rtoks[r1:nr0]
         added = qtoks[q1:nq0]
         if removed and added and (_significant(removed) or _significant(added)):
@@ -301,6 +305,16 @@ def _occurrences(joined: str, phrase: str, limit: int = 5) -> list[int]:
         out.append(pos)
         pos = joined.find(phrase, pos + 1)
     return out
+
+
+def _is_title(query: Normalized, at: int, length: int) -> bool:
+    """The phrase opens its line, the line is little more than the phrase, and terms follow it."""
+    lines = query.lines
+    line = lines[at]
+    if at > 0 and lines[at - 1] == line:
+        return False
+    rest = sum(1 for i in range(at, min(len(lines), at + length + 12)) if lines[i] == line)
+    return rest <= length + 8 and len(lines) - at >= 150
 
 
 def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> list[_Aligned]:
@@ -349,7 +363,7 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
                     "curated",
                 )
                 break
-            if host is None:
+            if host is None and _is_title(query, at, title_len):
                 following = [a.start for a in result if a.start > at]
                 end = min(following) if following else len(query.tokens)
                 result.append(_Aligned(kb.references[0], info, at, end, 0, 0.9, 0.0, 0, [], "curated"))
@@ -366,11 +380,12 @@ def _outside(query: Normalized, chosen: list[_Aligned], ignored: list[_Aligned])
         toks = query.tokens[gs:ge]
         if len(toks) < 12 or len({t for t in toks if t in OPERATIVE}) < 2:
             continue
-        # The nearest match owns it: the one just before (appended terms), else the one after.
-        before = [a for a in chosen if a.end <= gs and a.source != "curated"]
-        after = [a for a in chosen if a.start >= ge and a.source != "curated"]
+        # The adjacent full-text match owns it: the one just before (appended terms), else the
+        # one just after. Standard notices (headers quoted in a README) own nothing.
+        before = [a for a in chosen if a.end == gs and a.source != "curated" and a.ref.kind == "text"]
+        after = [a for a in chosen if a.start == ge and a.source != "curated" and a.ref.kind == "text"]
         owner = before[-1] if before else (after[0] if after else None)
-        if owner is not None:
+        if owner is not None and ge - gs <= 2 * (owner.end - owner.start):
             owner.changes.append(("added", gs, ge))
 
 

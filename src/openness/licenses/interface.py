@@ -98,7 +98,8 @@ def _kind(text: str, path: str | None, ident: Identification) -> LicenseKind:
             return LicenseKind.NOTICE
         return LicenseKind.LICENSE
     head = text[:4000].lower()
-    if re.search(r"acceptable use policy|prohibited use|use policy", head):
+    title = " ".join(line for line in head.splitlines() if line.strip())[:200]
+    if re.search(r"acceptable use policy|prohibited use|use policy|使用政策", title):
         return LicenseKind.POLICY
     if len(text) < 3000 and re.search(r"this (product|software) includes|licensed under|is based on", head):
         return LicenseKind.NOTICE

@@ -24,8 +24,13 @@ _URL = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)\S+|\b[\w.-]+\.(?:com|org|net|io|ai|dev|edu|gov|cn|ae)(?:/\S*)?",
     re.IGNORECASE,
 )
-_COPYRIGHT = re.compile(r"^\W*(?:copyright\b|\(c\)\s*\d|©|all rights reserved)", re.IGNORECASE)
-_ENUM = re.compile(r"^\s*(?:[-*+•·▪●◦>#|]+|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,5})[.)])\s+")
+# A copyright line names a year, a placeholder or a symbol; "copyright license" is not one.
+_COPYRIGHT = re.compile(
+    r"^\W*(?:copyright\W*(?:\(c\)|c\)|©|\d{4}|\[|\{|<|by\b|holder:?\W*$)|\(c\)\s*\d|©|all rights reserved)",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*[-*+•·▪●◦>#|]+\s+")
+_NUMBER = re.compile(r"^\s*[*_]*\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,5})[.)][*_]*\s+")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]")
 _QUOTES = str.maketrans({"’": "", "'": "", "‘": "", "`": "", "\\": ""})
 
@@ -70,8 +75,8 @@ def _clean_line(line: str) -> str:
     line = _MD_LINK.sub(r"\1", line)
     line = _URL.sub(" ", line)
     # Bullets and list numbering, possibly nested ("1. (a) ...").
-    for _ in range(3):
-        new = _ENUM.sub("", line)
+    for _ in range(4):
+        new = _NUMBER.sub("", _BULLET.sub("", line))
         if new == line:
             break
         line = new
@@ -85,8 +90,8 @@ def normalize(text: str) -> Normalized:
     lines: list[int] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = _clean_line(raw)
-        if _COPYRIGHT.match(line):
-            continue
+        if _COPYRIGHT.match(line) and len(line.split()) <= 16:
+            continue  # a longer line goes on after the statement (re-wrapped text): keep it
         for tok in _TOKEN.findall(line.lower().translate(_QUOTES)):
             tokens.append(_EQUIVALENT.get(tok, tok))
             lines.append(number)
