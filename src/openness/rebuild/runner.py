@@ -232,6 +232,9 @@ def _run_commands(
                     f"`{text}` timed out after {timeout:g} s (its process group was killed)",
                     {"kind": "timeout", "command": list(original), "timeout": timeout},
                 ) from None
+            except BaseException:  # Ctrl-C and the like: never leave the build running behind us
+                _kill_group(proc)
+                raise
         if code != 0:
             last = _tail(log)
             raise _Stop(
