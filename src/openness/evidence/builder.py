@@ -22,6 +22,7 @@ from openness.evidence.reading import CARD_LIMIT, LICENSE_LIMIT, ReadContext
 from openness.evidence.terms import osi_license, restrictive
 from openness.model import (
     Claim,
+    Classified,
     Component,
     ComponentEvidence,
     Evidence,
@@ -183,62 +184,18 @@ def _listed(snap: Any, path: str) -> bool:
 def _license_sources(
     ctx: ReadContext, front: Mapping[str, Any], card_source: str | None, claims: list[Claim]
 ) -> tuple[list[LicenseSource], list[LicenseResult]]:
-    from openness.licenses import analyze_id, analyze_text
+    """Every licence-like text, the card's licence field and per-component statements."""
+    from openness.licenses import analyze_id
 
-    inv = ctx.inventory
     sources: list[LicenseSource] = []
     results: list[LicenseResult] = []
-    for it in inv.by_role(Role.LICENSE, Role.NOTICE, Role.USE_POLICY):
-        path = it.entry.path
-        folder = it.scope or (posixpath.dirname(path) if _depth(path) else "")
-        if folder and _LICENSE_DIR.search(posixpath.basename(folder)):
-            # "LICENSES/", "model_licenses/": a collection of licences speaks for the folder above it
-            folder = posixpath.dirname(folder)
-            if folder and posixpath.basename(folder).lower() in ("assets", "docs", "legal"):
-                folder = posixpath.dirname(folder)
-        text = ctx.read(path, LICENSE_LIMIT)
-        if text is None:
-            result = LicenseResult(
-                Location(path), LicenseKind.LICENSE, notes=("unreadable: its terms are unknown",)
-            )
-            ctx.notes.append(
-                Note(
-                    "warning",
-                    f"{path}: licence file unreadable; components it may cover are unknown",
-                    Location(path),
-                )
-            )
-            sources.append(
-                LicenseSource(result, path, name_groups(path), frozenset(), folder, unreadable=True)
-            )
-            results.append(result)
-            continue
-        n_lines = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
-        result = analyze_text(text, Location(path, (1, n_lines)))
+    for it in ctx.inventory.by_role(Role.LICENSE, Role.NOTICE, Role.USE_POLICY):
+        result, source = _file_source(ctx, it)
         results.append(result)
-        if it.role is Role.NOTICE and not result.matches:
-            continue  # an attribution notice that names no licence covers nothing by itself
-        tg = frozenset() if osi_license(result) else text_groups(text)
-        policy = it.role is Role.USE_POLICY or result.kind is LicenseKind.POLICY
-        sources.append(LicenseSource(result, path, name_groups(path), tg, folder, policy=policy))
-    # the card's licence field
-    lic_values = card_list(front, "license")
-    if lic_values and card_source is not None:
-        name = front.get("license_name") if isinstance(front.get("license_name"), str) else None
-        link = front.get("license_link") if isinstance(front.get("license_link"), str) else None
-        for value in lic_values:
-            loc = Location(
-                card_source if "/" in card_source or "." in card_source else None,
-                key="card:license",
-                origin=card_source if card_source.startswith("hf:") else None,
-            )
-            if card_source.startswith("hf:"):
-                loc = Location(key="card:license", origin=card_source)
-            query = name if value.lower() == "other" and name else value
-            result = analyze_id(query, loc, name=name, link=link)
-            results.append(result)
-            sources.append(LicenseSource(result, via="card"))
-    # per-component statements in prose
+        if source is not None:
+            sources.append(source)
+    if card_source is not None:
+        sources.extend(_card_sources(front, card_source, results))
     for cl in claims:
         if cl.kind != "component-license":
             continue
@@ -250,6 +207,68 @@ def _license_sources(
             found = same or stated
         sources.append(LicenseSource(found, via="statement", groups=frozenset({group})))
     return sources, results
+
+
+def _file_source(ctx: ReadContext, it: Classified) -> tuple[LicenseResult, LicenseSource | None]:
+    from openness.licenses import analyze_text
+
+    path = it.entry.path
+    folder = it.scope or (posixpath.dirname(path) if _depth(path) else "")
+    if folder and _LICENSE_DIR.search(posixpath.basename(folder)):
+        # "LICENSES/", "model_licenses/": a collection of licences speaks for the folder above it
+        folder = posixpath.dirname(folder)
+        if folder and posixpath.basename(folder).lower() in ("assets", "docs", "legal"):
+            folder = posixpath.dirname(folder)
+    text = ctx.read(path, LICENSE_LIMIT)
+    if text is None:
+        result = LicenseResult(
+            Location(path), LicenseKind.LICENSE, notes=("unreadable: its terms are unknown",)
+        )
+        ctx.notes.append(
+            Note(
+                "warning",
+                f"{path}: licence file unreadable; components it may cover are unknown",
+                Location(path),
+            )
+        )
+        return result, LicenseSource(result, path, name_groups(path), frozenset(), folder, unreadable=True)
+    n_lines = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+    result = analyze_text(text, Location(path, (1, n_lines)))
+    if it.role is Role.NOTICE and not result.matches:
+        return result, None  # an attribution notice that names no licence covers nothing by itself
+    scope_in_text = frozenset() if osi_license(result) else text_groups(text)
+    policy = it.role is Role.USE_POLICY or result.kind is LicenseKind.POLICY
+    return result, LicenseSource(result, path, name_groups(path), scope_in_text, folder, policy=policy)
+
+
+def _card_sources(
+    front: Mapping[str, Any], card_source: str, results: list[LicenseResult]
+) -> list[LicenseSource]:
+    """The card's ``license`` (with ``license_name``/``license_link``); a link to a licence file
+    of the release means that file's analysis."""
+    from openness.licenses import analyze_id
+
+    name = front.get("license_name") if isinstance(front.get("license_name"), str) else None
+    link = front.get("license_link") if isinstance(front.get("license_link"), str) else None
+    if card_source.startswith("hf:"):
+        loc = Location(key="card:license", origin=card_source)
+    else:
+        loc = Location(card_source, key="card:license")
+    out: list[LicenseSource] = []
+    for value in card_list(front, "license"):
+        linked = _linked_file(link, results) if value.lower() == "other" else None
+        query = name if value.lower() == "other" and name else value
+        result = analyze_id(query, loc, name=name, link=link)
+        results.append(result)
+        out.append(LicenseSource(linked or result, via="card"))
+    return out
+
+
+def _linked_file(link: str | None, results: list[LicenseResult]) -> LicenseResult | None:
+    if not link or "://" in link:
+        return None
+    target = posixpath.normpath(link.lstrip("./"))
+    return next((r for r in results if r.location.path == target and r.location.key is None), None)
 
 
 def _same_as_file(ident: str, results: list[LicenseResult]) -> LicenseResult | None:
