@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-MAX_READ = 1024 * 1024  # bytes read per file: licences are tens of KB, a 50 MB text is not one
+MAX_READ = 1_000_000  # bytes read per file: licences are tens of KB, a 50 MB text is not one
 SNIFF = 8192  # bytes inspected for NULs
 ENCODINGS = ("utf-8", "gb18030", "cp1252", "latin-1")  # tried in order; latin-1 never fails
 
@@ -90,7 +90,7 @@ def load(path: str) -> Loaded:
     if size > MAX_READ:
         cut = text.rfind("\n")
         text = text[:cut] if cut > 0 else text
-        notes.append(f"only the first {MAX_READ // 1024} KB of {size / 1e6:.1f} MB were read")
+        notes.append(f"only the first {MAX_READ / 1e6:.1f} MB of {size / 1e6:.1f} MB were read")
     return Loaded(text, tuple(notes))
 
 
