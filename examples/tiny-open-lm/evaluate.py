@@ -14,10 +14,9 @@ import math
 from pathlib import Path
 
 import numpy as np
-from safetensors.numpy import load_file
-
 from model import Config, cross_entropy, forward
 from preprocess import load_corpus, windows
+from safetensors.numpy import load_file
 from train import read_metadata
 
 
@@ -44,15 +43,21 @@ def evaluate(weights: str, corpus: str) -> dict:
     base = unigram_nll(train, val, cfg.vocab_size)
 
     def row(nll: float) -> dict:
-        return {"nll_nats": round(nll, 4), "bits_per_char": round(nll / math.log(2), 4),
-                "perplexity": round(math.exp(nll), 3)}
+        return {
+            "nll_nats": round(nll, 4),
+            "bits_per_char": round(nll / math.log(2), 4),
+            "perplexity": round(math.exp(nll), 3),
+        }
 
     return {
         "model": "tiny-open-lm",
         "weights": weights,
         "step": meta["step"],
-        "dataset": {"name": "tiny-open-lm corpus", "path": corpus,
-                    "split": "validation = last 10% of characters"},
+        "dataset": {
+            "name": "tiny-open-lm corpus",
+            "path": corpus,
+            "split": "validation = last 10% of characters",
+        },
         "results": {
             "validation": row(val_nll),
             "train": row(train_nll),
@@ -62,7 +67,9 @@ def evaluate(weights: str, corpus: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--weights", default="model.safetensors")
     parser.add_argument("--corpus", default="data/corpus.txt")
     parser.add_argument("--out", default="eval_results.json")

@@ -1,6 +1,6 @@
 """Inference for tiny-open-lm: sample text from the trained weights.
 
-    python generate.py --prompt "the keeper " --length 200 --seed 0
+python generate.py --prompt "the keeper " --length 200 --seed 0
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ import argparse
 import json
 
 import numpy as np
-from safetensors.numpy import load_file
-
 from model import Config, forward
+from safetensors.numpy import load_file
 from train import read_metadata
 
 
@@ -33,7 +32,9 @@ def generate(weights: str, prompt: str, length: int, temperature: float = 0.8, s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--weights", default="model.safetensors")
     parser.add_argument("--prompt", default="the keeper ")
     parser.add_argument("--length", type=int, default=200)

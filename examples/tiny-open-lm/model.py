@@ -30,7 +30,9 @@ def init_params(cfg: Config, rng: np.random.Generator) -> dict[str, np.ndarray]:
     fan_in = cfg.context * cfg.embed_dim
     return {
         "embed.weight": rng.normal(0.0, 1.0, (cfg.vocab_size, cfg.embed_dim)).astype(np.float32),
-        "hidden.weight": (rng.normal(0.0, 1.0, (fan_in, cfg.hidden_dim)) / np.sqrt(fan_in)).astype(np.float32),
+        "hidden.weight": (rng.normal(0.0, 1.0, (fan_in, cfg.hidden_dim)) / np.sqrt(fan_in)).astype(
+            np.float32
+        ),
         "hidden.bias": np.zeros(cfg.hidden_dim, dtype=np.float32),
         "out.weight": (rng.normal(0.0, 1.0, (cfg.hidden_dim, cfg.vocab_size)) * 0.1).astype(np.float32),
         "out.bias": np.zeros(cfg.vocab_size, dtype=np.float32),

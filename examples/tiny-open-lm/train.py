@@ -17,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from safetensors.numpy import load_file, save_file
-
 from model import PARAM_NAMES, Config, init_params, loss_and_grads
 from preprocess import load_corpus, windows
+from safetensors.numpy import load_file, save_file
 
 
 def batch_indices(seed: int, step: int, n: int, batch_size: int) -> np.ndarray:
@@ -59,7 +58,9 @@ def load_checkpoint(path: Path) -> tuple[dict, dict, dict, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--config", default="config.json")
     parser.add_argument("--train-config", default="train_config.yaml")
     parser.add_argument("--corpus", default="data/corpus.txt")
@@ -71,7 +72,13 @@ def main() -> None:
 
     cfg = Config.from_dict(json.loads(Path(args.config).read_text(encoding="utf-8")))
     hp = yaml.safe_load(Path(args.train_config).read_text(encoding="utf-8"))
-    seed, lr, b1, b2, eps = int(hp["seed"]), float(hp["lr"]), float(hp["beta1"]), float(hp["beta2"]), float(hp["eps"])
+    seed, lr, b1, b2, eps = (
+        int(hp["seed"]),
+        float(hp["lr"]),
+        float(hp["beta1"]),
+        float(hp["beta2"]),
+        float(hp["eps"]),
+    )
     vocab, train_ids, _ = load_corpus(args.corpus)
     if len(vocab) != cfg.vocab_size:
         raise SystemExit(f"corpus has {len(vocab)} characters, config.json says {cfg.vocab_size}")
