@@ -14,6 +14,7 @@ import yaml
 from corpus_release import rebuild, release_ids
 from openness.evidence import build_evidence
 from openness.frameworks import osaid
+from openness.frameworks.findings import find
 from openness.inventory import build_inventory
 from openness.model import Component, Evidence, Status
 from openness.sources import SourceOptions, open_target
@@ -53,6 +54,9 @@ def _attached(ev: Evidence, component: Component, path: str) -> list[bool]:
 def test_listed_licence_files_are_analysed_and_attached(corpus_dir: Path, release: str) -> None:
     ev, elapsed = _evidence(release)
     assert elapsed < 2.0, elapsed
+    assessment = osaid.assess(ev)  # every release gets a verdict and findings, each citing evidence
+    for f in find(ev, {"osaid": assessment}):
+        assert f.locations, f
     analysed = {r.location.path for r in ev.licenses}
     entry = _manifest().get(release, {})
     for lf in entry.get("license_files") or []:  # type: ignore[attr-defined]
