@@ -20,6 +20,10 @@ def inventory(root: Path) -> Inventory:
     return build_inventory(snapshot_directory(str(root), SourceOptions()))
 
 
+def rebuild_facts(root: Path) -> list[Fact]:
+    return [x for x in attestation_facts(inventory(root)) if isinstance(x, Fact) and x.key == "rebuild"]
+
+
 def copy_example(tmp_path: Path) -> Path:
     dst = tmp_path / "release"
     shutil.copytree(EXAMPLE, dst, ignore=shutil.ignore_patterns("__pycache__"))
@@ -27,8 +31,8 @@ def copy_example(tmp_path: Path) -> Path:
 
 
 def test_the_examples_attestation_is_a_verified_identical_rebuild() -> None:
-    (fact,) = attestation_facts(inventory(EXAMPLE))
-    assert isinstance(fact, Fact) and fact.key == "rebuild"
+    got = attestation_facts(inventory(EXAMPLE))
+    (fact,) = [x for x in got if isinstance(x, Fact) and x.key == "rebuild"]
     assert fact.value["result"] == "identical" and fact.value["mode"] == "full"
     subjects = {s["name"]: s for s in fact.value["subjects"]}
     assert subjects["model.safetensors"]["matches"] is True
@@ -36,6 +40,9 @@ def test_the_examples_attestation_is_a_verified_identical_rebuild() -> None:
     assert fact.location.path == "rebuild-attestation.json" and fact.location.key == "predicate.result"
     assert fact.location.lines is not None
     assert fact.value["environment"]["python"].startswith("3.11")
+    # The verified rebuild ties the weights to the exact bytes of the training script it ran.
+    (version,) = [x for x in got if isinstance(x, Fact) and x.key == "training_script_version"]
+    assert version.value.startswith("train.py@sha256:") and version.location == fact.location
 
 
 def test_attestation_about_other_weights_is_unverified(tmp_path: Path) -> None:
@@ -43,8 +50,8 @@ def test_attestation_about_other_weights_is_unverified(tmp_path: Path) -> None:
     data = bytearray((release / "model.safetensors").read_bytes())
     data[-1] ^= 0xFF
     (release / "model.safetensors").write_bytes(bytes(data))
-    (fact,) = attestation_facts(inventory(release))
-    assert isinstance(fact, Fact)
+    got = attestation_facts(inventory(release))
+    (fact,) = [x for x in got if isinstance(x, Fact)]  # no script version from an unverified rebuild
     assert fact.value["result"] == "unverified" and fact.value["attested_result"] == "identical"
     bad = [s["name"] for s in fact.value["subjects"] if s["matches"] is False]
     assert bad == ["model.safetensors"]
@@ -53,8 +60,8 @@ def test_attestation_about_other_weights_is_unverified(tmp_path: Path) -> None:
 def test_missing_subject_is_unverified(tmp_path: Path) -> None:
     release = copy_example(tmp_path)
     (release / "checkpoints" / "step-200.safetensors").unlink()
-    (fact,) = attestation_facts(inventory(release))
-    assert isinstance(fact, Fact) and fact.value["result"] == "unverified"
+    (fact,) = rebuild_facts(release)
+    assert fact.value["result"] == "unverified"
 
 
 def test_malformed_and_foreign_attestations_become_notes(tmp_path: Path) -> None:
@@ -84,8 +91,8 @@ def test_dsse_envelope_is_unwrapped(tmp_path: Path) -> None:
     }
     (release / "rebuild-attestation.json").unlink()
     (release / "rebuild.intoto.json").write_text(json.dumps(envelope))
-    (fact,) = attestation_facts(inventory(release))
-    assert isinstance(fact, Fact) and fact.value["result"] == "identical" and fact.value["signed"] is True
+    (fact,) = rebuild_facts(release)
+    assert fact.value["result"] == "identical" and fact.value["signed"] is True
 
 
 def test_audit_evidence_carries_the_rebuild_fact() -> None:

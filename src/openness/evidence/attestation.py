@@ -1,5 +1,8 @@
 """Rebuild attestations as evidence: ``rebuild`` facts read from in-toto statements in a release.
 
+A verified rebuild also yields ``training_script_version`` facts: the sha256 of each training-code file
+the rebuild ran, which ties the released weights to those exact bytes.
+
 An attestation counts only for the files it names: each subject's sha256 is checked against the
 release's file when the digest is known or cheap to compute; when a subject is missing or differs, the
 fact's ``result`` is ``unverified`` (the attested result is kept as ``attested_result``). Reads are
@@ -16,7 +19,7 @@ import posixpath
 from typing import Any
 
 from openness.errors import OpennessError
-from openness.model import Fact, FileEntry, Inventory, Location, Note, Role
+from openness.model import CodeRole, Fact, FileEntry, Inventory, Location, Note, Role
 
 PREDICATE_TYPE = "https://openness.dev/rebuild/v1"  # the one openness rebuild writes
 STATEMENT_PREFIX = "https://in-toto.io/Statement/"
@@ -137,6 +140,21 @@ def _fact(inventory: Inventory, path: str, text: str, st: dict[str, Any]) -> Fac
     return Fact("rebuild", value, loc)
 
 
+def _script_versions(inventory: Inventory, rebuild: Fact, st: dict[str, Any]) -> list[Fact]:
+    """A verified rebuild ties the released weights to the exact bytes of the training code it ran."""
+    if rebuild.value["result"] not in ("identical", "within-tolerance"):
+        return []
+    training = {i.entry.path for i in inventory.code(CodeRole.TRAINING)}
+    inputs = _table(st, "predicate").get("inputs")
+    out: list[Fact] = []
+    for item in inputs if isinstance(inputs, list) else []:
+        if not isinstance(item, dict) or item.get("path") not in training or not item.get("ok"):
+            continue
+        digest = str(item.get("actual_sha256", ""))[:12]
+        out.append(Fact("training_script_version", f"{item['path']}@sha256:{digest}", rebuild.location))
+    return out
+
+
 def attestation_facts(inventory: Inventory) -> tuple[Fact | Note, ...]:
     """One ``rebuild`` fact per rebuild statement found (Notes for files that cannot be used)."""
     out: list[Fact | Note] = []
@@ -167,7 +185,10 @@ def attestation_facts(inventory: Inventory) -> tuple[Fact | Note, ...]:
                     )
                 )
                 continue
-            out.append(_fact(inventory, entry.path, text, st))
+            got = _fact(inventory, entry.path, text, st)
+            out.append(got)
+            if isinstance(got, Fact):
+                out.extend(_script_versions(inventory, got, st))
     return tuple(out)
 
 
