@@ -277,6 +277,7 @@ def test_hub_lineage_and_datasets() -> None:
     assert data.status is Status.PRESENT
     assert any(a.license.match and a.license.match.id == "CC-BY-4.0" for a in data.licenses)
     assert _status(ev, Component.PARAMETERS_FINAL) is Status.UNKNOWN  # gated, files not listed
+    assert _status(ev, Component.TRAINING_CODE) is Status.UNKNOWN  # unlisted is not absent
     assert any(c.kind == "license-field" and c.value == "apache-2.0" for c in ev.claims)
 
 

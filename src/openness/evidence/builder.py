@@ -72,8 +72,19 @@ def build_evidence(inventory: Inventory) -> Evidence:
     considered = [c for c, ev in comps.items() if ev.status is not Status.ABSENT and not ev.declared]
     attached = attach(sources, considered, paths_of)
     final: dict[Component, ComponentEvidence] = {}
+    # A hub repository whose files could not be listed shows nothing absent: it shows nothing.
+    unlisted = not snap.files and hub is not None
     for c in Component:
-        ev = comps.get(c) or ComponentEvidence(c, Status.ABSENT, detail="nothing found")
+        ev = comps.get(c) or (
+            ComponentEvidence(
+                c,
+                Status.UNKNOWN,
+                (Location(key="hub:files", origin=f"hf:{hub.repo_id}"),),
+                detail="the repository's files could not be listed",
+            )
+            if unlisted and hub is not None
+            else ComponentEvidence(c, Status.ABSENT, detail="nothing found")
+        )
         extra = attached.get(c, [])
         if extra:
             ev = ComponentEvidence(
