@@ -110,6 +110,18 @@ def test_dependency_manifests_found(
 
 
 @pytest.mark.parametrize("rid", IDS)
+def test_readmes_and_citations_found(
+    rid: str, manifest: dict[str, Any], inventories: dict[str, Inventory]
+) -> None:
+    items = _roles(inventories[rid])
+    for path in manifest[rid]["readme_files"]:
+        expected = {Role.DOCS} if _in_tests(path) else {Role.README, Role.MODEL_CARD, Role.DATA_CARD}
+        assert items[path].role in expected, (path, items[path].role)
+    for path in manifest[rid]["citation_files"]:
+        assert items[path].role is Role.CITATION, path
+
+
+@pytest.mark.parametrize("rid", IDS)
 def test_training_code_found(rid: str, manifest: dict[str, Any], inventories: dict[str, Inventory]) -> None:
     """The manifest's training-code examples are code with the training role (tests excepted)."""
     items = _roles(inventories[rid])

@@ -570,3 +570,37 @@ def test_ten_thousand_files_inventory_fast(tmp_path: Path) -> None:
         elapsed = time.perf_counter() - start
     assert len(inv.items) == 10_000
     assert elapsed < 2.0, elapsed
+
+
+def test_hostile_release_audits_with_notes_not_tracebacks(tmp_path: Path) -> None:
+    """Everything hostile at once, through the whole pipeline: a report with notes comes back."""
+    from openness.pipeline import audit
+
+    outside = _write(tmp_path, "outside/secret.txt", "not part of the release")
+    root = tmp_path / "release"
+    marker = tmp_path / "PWNED"
+    _write(root, "README.md", b"---\nlicense: apache-2.0\n---\n\xff\xfe not utf-8 \xc3")
+    _write(root, "LICENSE", "Apache License\nVersion 2.0, January 2004\n")
+    _write(root, "pytorch_model.bin", pickle.dumps(_Payload(marker), protocol=4))
+    _write(root, "broken.safetensors", struct.pack("<Q", 99_000_000) + b"{")
+    big = _sparse(root, "big.safetensors", 10 * 1024**3)
+    with open(big, "r+b") as fh:
+        fh.write(struct.pack("<Q", 50_000_000) + b'{"')
+    os.symlink("loop_b", root / "loop_a")
+    os.symlink("loop_a", root / "loop_b")
+    os.symlink(outside, root / "escape.txt")
+    os.mkfifo(root / "fifo")
+    start = time.perf_counter()
+    report = audit(str(root))
+    assert time.perf_counter() - start < 10
+    assert not marker.exists()
+    messages = " | ".join(n.message for n in report.notes)
+    for expected in (
+        "symlink loop",
+        "outside the release",
+        "not a regular file",
+        "pickle-based",
+        "malformed",
+    ):
+        assert expected in messages, expected
+    assert "not part of the release" not in json.dumps(report.evidence.to_dict())

@@ -11,6 +11,7 @@ import pytest
 
 from corpus_release import scratch_dir
 from openness.errors import SourceError
+from openness.inventory import build_inventory
 from openness.model import Snapshot
 from openness.sources.interface import SourceOptions, detect_kind
 from openness.sources.local import open_snapshot, snapshot_directory
@@ -271,5 +272,9 @@ def test_hundred_thousand_files_in_bounded_time(tmp_path: Path) -> None:
         elapsed = time.perf_counter() - start
         assert len(snap.files) == 100_000
         assert elapsed < 10, elapsed
+        start = time.perf_counter()
+        inventory = build_inventory(snap)
+        assert len(inventory.items) == 100_000
+        assert time.perf_counter() - start < 20
         capped = open_snapshot(str(root), SourceOptions(max_files=5000))
         assert len(capped.files) == 5000 and any("truncated" in n.message for n in capped.notes)

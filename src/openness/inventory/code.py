@@ -259,6 +259,8 @@ def _first_match(text: str, role: CodeRole, pattern: re.Pattern[str]) -> re.Matc
                 break
             pos = text.find(anchor, end)
     return best
+
+
 _FROM_PRETRAINED = "from_pretrained"
 _WORD = re.compile(r"[a-z]+")
 MAX_LOCATIONS = 8
