@@ -507,6 +507,15 @@ def rules() -> tuple[Rule, ...]:
 
 
 @lru_cache(maxsize=1)
+def kind_screens() -> dict[RestrictionKind, re.Pattern[str]]:
+    """One screen per kind (the union of its rules' screens): most clauses fail most kinds."""
+    literals: dict[RestrictionKind, list[str]] = {}
+    for kind, screen, *_ in _RULES:
+        literals.setdefault(kind, []).extend(screen.split("|"))
+    return {kind: _compile("|".join(dict.fromkeys(words))) for kind, words in literals.items()}
+
+
+@lru_cache(maxsize=1)
 def negation() -> re.Pattern[str]:
     return _compile(NEGATION)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from openness.licenses.clause_patterns import KINDS, USE_LIST, negation, rules, threshold
+from openness.licenses.clause_patterns import KINDS, USE_LIST, kind_screens, negation, rules, threshold
 from openness.licenses.clause_segments import _LIST_MARKER, Clause, segment
 from openness.model import Location, Restriction, RestrictionKind
 
@@ -87,8 +87,9 @@ def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
     prohibited = _prohibits(lead)
     definition = bool(_DEFINITION.match(_LIST_MARKER.sub("", clause.text, count=1)))
     found: dict[RestrictionKind, str] = {}
+    screened = {kind for kind, screen in kind_screens().items() if screen.search(text)}
     for rule in rules():
-        if rule.kind in found or (rule.in_list_only and not prohibited):
+        if rule.kind not in screened or rule.kind in found or (rule.in_list_only and not prohibited):
             continue
         if definition and (rule.kind not in _DEFINITION_KINDS or not _POLICY_WORDS.search(text)):
             continue
