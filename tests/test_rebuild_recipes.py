@@ -327,3 +327,20 @@ def test_output_symlink_leaving_the_build_is_not_read(tmp_path: Path) -> None:
     result = rebuild(release, RebuildOptions(workdir=tmp_path / "wd"))
     assert result.result == "failed"
     assert result.cause["kind"] == "output-missing"
+
+
+def test_cli_env_modes_match_the_runner() -> None:
+    """The CLI keeps its own copy of the modes so start-up does not import NumPy."""
+    from openness.commands.rebuild import ENV_MODES as cli_modes
+    from openness.rebuild.environment import ENV_MODES
+
+    assert cli_modes == ENV_MODES
+
+
+def test_cli_start_does_not_import_numpy() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, openness.cli; openness.cli.build_parser(); print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
