@@ -223,6 +223,13 @@ def test_training_configs_from_hyperparameters(tmp_path: Path) -> None:
     _write(tmp_path, "config/train_gpt2.py", "wandb_log = True\nbatch_size = 12\nlearning_rate = 6e-4\n")
     _write(tmp_path, "configs/paths.yaml", "root: /data\n")
     _write(tmp_path, "mkdocs-theme.yaml", "theme: x\n")
+    _write(
+        tmp_path,
+        "t5/small.gin",
+        "include 'base.gin'\nadafactor.decay_rate = 0.8\ntrain.learning_rate = 1e-3\n"
+        "utils.run.batch_size = 128\n",
+    )
+    _write(tmp_path, "configs/model/small.json", json.dumps({"n_layer": 4, "n_head": 4, "n_embd": 128}))
     inv = _inventory(tmp_path)
     yaml_item = _item(inv, "configs/pretrain.yaml")
     assert yaml_item.role is Role.TRAINING_CONFIG
@@ -230,8 +237,11 @@ def test_training_configs_from_hyperparameters(tmp_path: Path) -> None:
     assert _item(inv, "ds_zero2.json").role is Role.TRAINING_CONFIG
     py_config = _item(inv, "config/train_gpt2.py")
     assert py_config.role is Role.TRAINING_CONFIG and CodeRole.TRAINING in py_config.code_roles
-    assert _item(inv, "configs/paths.yaml").role is Role.CONFIG
+    assert _item(inv, "t5/small.gin").role is Role.TRAINING_CONFIG
+    assert _item(inv, "configs/paths.yaml").role is Role.OTHER
     assert _item(inv, "mkdocs-theme.yaml").role is Role.OTHER
+    model = _item(inv, "configs/model/small.json")
+    assert model.role is Role.CONFIG and model.locations[0].lines == (1, 1)
 
 
 # --------------------------------------------------------------------------- code roles
@@ -393,7 +403,7 @@ def test_sharded_index_counts_shards_present(tmp_path: Path) -> None:
     save_file({"a": np.zeros((2,), np.float32)}, str(tmp_path / "model-00001-of-00002.safetensors"))
     inv = _inventory(tmp_path)
     item = _item(inv, "model.safetensors.index.json")
-    assert item.role is Role.CONFIG
+    assert item.role is Role.OTHER
     assert item.weights is not None and item.weights.tensor_count == 2
     assert "2 shard(s) named, 1 present here" in item.reasons
     assert _item(inv, "model-00001-of-00002.safetensors").weights.parameters == 2  # type: ignore[union-attr]

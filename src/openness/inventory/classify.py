@@ -60,14 +60,23 @@ HYPERPARAMETER_KEYS = frozenset({
     "dropout", "seed", "eval_interval", "save_interval", "block_size", "seq_length", "max_seq_len",
     "train_steps", "total_steps", "lr_schedule", "scheduler",
 })
+# Architecture settings; a config with two or more of them (and not a training config) is a
+# model configuration.
+ARCHITECTURE_KEYS = frozenset({
+    "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "vocab_size",
+    "n_layer", "n_head", "n_embd", "d_model", "num_layers", "n_layers", "n_heads", "hidden_dim",
+    "ffn_dim", "ffn_hidden_size", "num_key_value_heads", "max_position_embeddings", "model_type",
+    "architectures", "rope_theta", "n_positions", "embed_dim", "num_heads", "d_ff", "d_kv",
+    "head_dim", "n_kv_heads", "norm_eps", "layer_norm_eps", "rms_norm_eps", "multiple_of",
+})
 # fmt: on
 # ``key:`` / ``key =`` at a line start (YAML, TOML, Python) and ``"key":`` anywhere (JSON, even
 # minified); names are then looked up in the set above. Both patterns start with a literal so
 # the regex engine skips ahead quickly; one alternation of every name would be ~20x slower.
-_LINE_KEY = re.compile(r"""\n[ \t\-]*["']?([A-Za-z_][\w-]*+)["']?[ \t]*[:=]""")
+_LINE_KEY = re.compile(r"""\n[ \t\-]*["']?([A-Za-z_][\w.-]*+)["']?[ \t]*[:=]""")
 _JSON_KEY = re.compile(r'"([A-Za-z_][\w-]*+)"\s*:')
 _IN_TOTO = "https://in-toto.io/Statement"
-_CONFIG_PLACES = frozenset(
+_CONFIG_PLACES = frozenset(  # folders whose Python files may be configs (nanoGPT's config/)
     {
         "config",
         "configs",
@@ -252,32 +261,43 @@ def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> 
 
 
 def _config(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
+    """A structured file: training config (hyperparameters), model config (architecture) or other.
+
+    Only the content decides: a YAML file under ``configs/`` may as well set paths or logging.
+    """
     text = ctx.read_text(entry, CONFIG_READ)
-    if text is not None and _IN_TOTO in text:
+    if text is None:
+        return Classified(entry, Role.OTHER, reasons=("configuration file (content not inspected)",))
+    if _IN_TOTO in text:
         return Classified(entry, Role.ATTESTATION, reasons=("in-toto statement",))
-    if text is not None:
-        keys, first = _hyperparameters(text)
+    for keys_of, role, what in (
+        (HYPERPARAMETER_KEYS, Role.TRAINING_CONFIG, "hyperparameters"),
+        (ARCHITECTURE_KEYS, Role.CONFIG, "model architecture settings"),
+    ):
+        keys, first = _keys(text, keys_of)
         if len(keys) >= 2:
             return Classified(
                 entry,
-                Role.TRAINING_CONFIG,
-                reasons=("hyperparameters: " + ", ".join(sorted(keys)[:6]),),
+                role,
+                reasons=(f"{what}: " + ", ".join(sorted(keys)[:6]),),
                 locations=(Location(path=entry.path, lines=(first, first)),),
             )
-    if _CONFIG_PLACES.intersection(parts.dirs) or "config" in parts.stem or parts.suffix in (".gin", ".cfg"):
-        return Classified(entry, Role.CONFIG, reasons=(g.reason,))
-    return Classified(entry, Role.OTHER, reasons=("structured file without hyperparameters",))
+    return Classified(entry, Role.OTHER, reasons=("configuration file without model or training settings",))
 
 
 def _hyperparameters(text: str) -> tuple[set[str], int]:
-    """Hyperparameter names set in ``text``, and the line of the first one."""
+    return _keys(text, HYPERPARAMETER_KEYS)
+
+
+def _keys(text: str, wanted: frozenset[str]) -> tuple[set[str], int]:
+    """Names from ``wanted`` set in ``text``, and the line of the first one."""
     keys: set[str] = set()
     first = 0
     text = "\n" + text  # so that the first line starts with a newline too
     for pattern in (_LINE_KEY, _JSON_KEY):
         for m in pattern.finditer(text):
-            key = m.group(1).lower()
-            if key in HYPERPARAMETER_KEYS:
+            key = m.group(1).rpartition(".")[2].lower()  # gin: train.learning_rate = ...
+            if key in wanted:
                 line = text.count("\n", 0, m.start(1))
                 first = line if not keys else min(first, line)
                 keys.add(key)

@@ -354,7 +354,8 @@ def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
     name, suffix, dirs = parts.name, parts.suffix, parts.dirs
     if _SHARD_INDEX.search(name):
         index_fmt = WeightFormat.SAFETENSORS if ".safetensors." in name else WeightFormat.PYTORCH_PICKLE
-        return PathGuess(Role.CONFIG, "sharded weights index", index_fmt, NEEDS_INDEX)
+        # Not weights (the shards are) and not a model configuration: listed with what it names.
+        return PathGuess(Role.OTHER, "sharded weights index", index_fmt, NEEDS_INDEX)
     fmt: WeightFormat | None = WEIGHT_SUFFIXES.get(suffix)
     if _TF_SHARD.search(name) or (suffix == ".index" and "ckpt" in name) or name == "saved_model.pb":
         fmt = WeightFormat.TENSORFLOW
