@@ -117,7 +117,7 @@ class Rule:
 # Negations that make a lead-in a prohibition ("You agree not to use the Model:").
 NEGATION = r"(?:\b(?:will|shall|must|may|can|should|agrees?)\s*(?:not|n't)\b|\bcannot\b|\bnot\s+to\b|\bprohibited\b|\bforbidden\b|不得|禁止|不要|不可|不能|严禁)"
 
-_NOT_USE_CONTEXT = r"\bwe (?:do|will|shall) not use\b|advertising|publicity|endorse|to promote|construe|technical measures|cryptographic|permissions given|use (?:any of )?the (?:rights|permissions)|both them|contradiction|do not agree|not accept|failure|fault tolerant|endanger|high[- ]risk|transacting|except as|to (?:increase|reduce)|scope of|\bthe term\b|trade ?marks?|trade names?|\bnames?\b|\bmarks?\b|\blogos?\b|this file except|except in compliance|export|sanction|embargo"
+_NOT_USE_CONTEXT = r"\bwe (?:do|will|shall) not use\b|advertising|publicity|endorse|to promote|construe|technical measures|cryptographic|permissions given|use (?:any of )?the (?:rights|permissions)|both them|contradiction|do not agree|not accept|unless you (?:accept|agree)|failure|fault tolerant|endanger|high[- ]risk|transacting|except as|to (?:increase|reduce)|scope of|\bthe term\b|trade ?marks?|trade names?|\bnames?\b|\bmarks?\b|\blogos?\b|this file except|except in compliance|export|sanction|embargo"
 _TRADEMARKS = r"trade ?marks?|trade names?|\blogos?\b"
 _EXPORT = r"export|sanction|embargo|restricted part(?:y|ies)"
 
