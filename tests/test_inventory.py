@@ -553,7 +553,8 @@ def test_unreadable_entries_are_not_read(tmp_path: Path) -> None:
     inv = build_inventory(Snapshot(target="hf:x/y", kind="hf", files=files, reader=never))
     item = inv.items[0]
     assert item.role is Role.WEIGHTS and item.weights is not None
-    assert item.weights.error == "content not readable" and inv.notes == ()
+    assert item.weights.error is None and inv.notes == ()
+    assert "content not available from hf:x/y: header not read" in item.reasons
 
 
 def test_text_budget_bounds_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

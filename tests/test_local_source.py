@@ -223,7 +223,10 @@ def test_depth_and_file_count_are_bounded(tmp_path: Path) -> None:
         _write(tmp_path, f"many/{i:02}.txt")
     snap = open_snapshot(str(tmp_path), SourceOptions(max_files=10))
     assert len(snap.files) == 10
-    assert any("listing truncated at 10 files" in n for n in _notes(snap))
+    assert any("listing truncated (limit 10 files)" in n for n in _notes(snap))
+    # Folders are walked in name order, each folder's files before its sub-folders.
+    expected = ["d0/d1/d2/d3/d4/d5/leaf.txt", *(f"many/{i:02}.txt" for i in range(8)), "top.txt"]
+    assert [f.path for f in snap.files] == expected
 
 
 def test_very_deep_tree_needs_no_recursion(tmp_path: Path) -> None:

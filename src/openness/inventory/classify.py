@@ -119,10 +119,14 @@ class _Context:
         if n <= MAX_NOTES_PER_KIND:
             self.notes.append(Note(level, message, Location(path=path) if path else None))
 
+    def note_once(self, kind: str, level: str, message: str, path: str | None = None) -> None:
+        if kind not in self.note_counts:
+            self.note(kind, level, message, path)
+
     def read_text(self, entry: FileEntry, limit: int) -> str | None:
         """The head of a text file, decoded leniently; None if binary, unreadable or out of budget."""
         if self.text_left <= 0:
-            self.note(
+            self.note_once(
                 "text-budget",
                 "info",
                 f"read budget of {TEXT_BUDGET >> 20} MB spent: later files classified by name only",
@@ -313,6 +317,9 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
     if entry.lfs:
         info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="Git LFS pointer: content not fetched")
         return _weights_item(ctx, entry, role, info, reasons)
+    if not entry.readable:
+        reasons.append(f"content not available from {entry.origin}: header not read")
+        return _weights_item(ctx, entry, role, WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS), reasons)
     try:
         if g.content == NEEDS_INDEX:
             info, shards = headers.index_info(ctx.reader(entry), fmt)
@@ -331,7 +338,7 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
         else:
             info = WeightsInfo(fmt)
     except _BudgetSpent:
-        ctx.note(
+        ctx.note_once(
             "header-budget",
             "info",
             f"weight-header budget of {HEADER_BUDGET >> 20} MB spent: later weight files not inspected",

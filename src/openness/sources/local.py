@@ -14,6 +14,7 @@ A git working tree is a directory like any other (``.git`` is skipped); the git 
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import re
 import stat
@@ -64,6 +65,7 @@ _LFS_POINTER = re.compile(
     rb"^version https://git-lfs\.github\.com/spec/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n"
     rb"(?:.*\n)*?size (\d+)",
 )
+_EXTRA_ENTRIES = 10_000  # sub-folders and skipped entries read beyond the remaining file budget
 _MAX_NOTES_PER_KIND = 50  # keep a hostile tree from flooding the report with notes
 
 
@@ -138,12 +140,18 @@ def _walk(walk: _Walk) -> None:
     stack: list[tuple[str, str, int]] = [(walk.root, "", 0)]
     while stack:
         abs_dir, rel_dir, depth = stack.pop()
+        # Bounded even for one huge folder: never more entries than could still be listed.
+        cap = max(0, walk.max_files - len(walk.files)) + _EXTRA_ENTRIES
         try:
             with os.scandir(abs_dir) as it:
-                entries = list(it)
+                entries = list(itertools.islice(it, cap + 1))
         except OSError as exc:
             walk.note("unreadable-dir", "warning", f"directory not listed: {_reason(exc)}", rel_dir or ".")
             continue
+        if len(entries) > cap:
+            walk.truncated = True
+            entries = entries[:cap]
+        entries.sort(key=lambda e: e.name)  # scandir order is the file system's: make it stable
         subdirs: list[tuple[str, str, int]] = []
         for entry in entries:
             rel = _rel_name(walk, rel_dir, entry.name)
@@ -177,16 +185,17 @@ def _walk(walk: _Walk) -> None:
                 continue
             if len(walk.files) >= walk.max_files:
                 walk.truncated = True
-                stack.clear()
                 break
             walk.files.append(_file_entry(walk, rel, entry.path, st))
+        if walk.truncated and len(walk.files) >= walk.max_files:
+            break
         # Reverse so that popping visits sub-directories in name order (stable output).
-        stack.extend(sorted(subdirs, key=lambda s: s[1], reverse=True))
+        stack.extend(reversed(subdirs))
     if walk.truncated:
         walk.note(
             "truncated",
             "warning",
-            f"listing truncated at {walk.max_files} files: the rest of the release was not inspected",
+            f"listing truncated (limit {walk.max_files} files): the rest of the release was not inspected",
         )
 
 
