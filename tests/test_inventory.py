@@ -21,6 +21,7 @@ from openness.model import (
     Classified,
     CodeRole,
     FileEntry,
+    HubMetadata,
     Inventory,
     Location,
     Role,
@@ -555,6 +556,16 @@ def test_unreadable_entries_are_not_read(tmp_path: Path) -> None:
     assert item.role is Role.WEIGHTS and item.weights is not None
     assert item.weights.error is None and inv.notes == ()
     assert "content not available from hf:x/y: header not read" in item.reasons
+
+
+def test_remote_safetensors_use_the_header_the_hub_source_read() -> None:
+    files = (FileEntry("model.safetensors", 10**9, readable=False, origin="hf:x/y"),)
+    summary = {"parameters": 1234, "dtypes": {"BF16": 1234}, "tensor_count": 3, "metadata": {"format": "pt"}}
+    hub = HubMetadata(repo_id="x/y", extra={"safetensors": {"model.safetensors": summary}})
+    inv = build_inventory(Snapshot(target="hf:x/y", kind="hf", files=files, hub=hub))
+    info = inv.items[0].weights
+    assert info is not None and info.parameters == 1234 and dict(info.dtypes) == {"BF16": 1234}
+    assert info.tensor_count == 3 and info.metadata == {"format": "pt"}
 
 
 def test_text_budget_bounds_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

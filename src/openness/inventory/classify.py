@@ -318,6 +318,10 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
         info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="Git LFS pointer: content not fetched")
         return _weights_item(ctx, entry, role, info, reasons)
     if not entry.readable:
+        hub_info = _hub_header(ctx.snapshot, entry.path, fmt)
+        if hub_info is not None:
+            reasons.append("header read by the hub source (ranged request)")
+            return _weights_item(ctx, entry, role, hub_info, reasons)
         reasons.append(f"content not available from {entry.origin}: header not read")
         return _weights_item(ctx, entry, role, WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS), reasons)
     try:
@@ -348,6 +352,25 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
     except _Unreadable:
         info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="content not readable")
     return _weights_item(ctx, entry, role, info, reasons)
+
+
+def _hub_header(snapshot: Snapshot, path: str, fmt: WeightFormat) -> WeightsInfo | None:
+    """A header the hub source already read (``HubMetadata.extra["safetensors"][path]``)."""
+    summaries = snapshot.hub.extra.get("safetensors") if snapshot.hub is not None else None
+    summary = summaries.get(path) if isinstance(summaries, dict) else None
+    if fmt is not WeightFormat.SAFETENSORS or not isinstance(summary, dict):
+        return None
+    params, dtypes = summary.get("parameters"), summary.get("dtypes")
+    count, meta = summary.get("tensor_count"), summary.get("metadata")
+    return WeightsInfo(
+        fmt,
+        parameters=params if isinstance(params, int) else None,
+        dtypes={str(k): v for k, v in dtypes.items() if isinstance(v, int)}
+        if isinstance(dtypes, dict)
+        else {},
+        tensor_count=count if isinstance(count, int) else None,
+        metadata={str(k): str(v)[:200] for k, v in list(meta.items())[:64]} if isinstance(meta, dict) else {},
+    )
 
 
 def _sniffed(
