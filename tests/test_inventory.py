@@ -65,7 +65,7 @@ ROLE_BY_NAME = [
     ("LICENSE-CODE", Role.LICENSE),
     ("MODEL_LICENSE", Role.LICENSE),
     ("WEIGHTS_LICENSE.md", Role.LICENSE),
-    ("licenses/Apache-2.0.txt", Role.DOCS),  # a folder of texts named by id: not a licence *name*
+    ("LICENSES/Apache-2.0.txt", Role.LICENSE),  # REUSE layout: texts named by SPDX id
     ("third_party/LICENSE-APACHE", Role.LICENSE),
     ("Skywork Community License.pdf", Role.LICENSE),
     ("NOTICE", Role.NOTICE),

@@ -175,7 +175,10 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
     ctx = _Context(snapshot, text_left=TEXT_BUDGET, header_left=HEADER_BUDGET)
     hub = snapshot.kind == "hf"
     listed = {f.path for f in snapshot.files}
-    items = [_classify(ctx, entry, split(entry.path), hub, listed) for entry in snapshot.files]
+    items = [
+        _classify(ctx, entry, split(entry.path), hub or entry.origin.startswith("hf:"), listed)
+        for entry in snapshot.files
+    ]
     items = _with_scopes(items)
     if ctx.unsafe:
         shown = ", ".join(ctx.unsafe[:5]) + (

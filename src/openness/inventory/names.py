@@ -183,6 +183,7 @@ PAPER_DIRS = frozenset({"paper", "papers", "report", "reports", "technical-repor
 _PAPER_SOURCE_DIRS = frozenset({"paper", "papers"})
 FIGURE_DIRS = frozenset({"assets", "images", "figures", "figs", "img", "imgs", "plots", "static", "media"})
 PAPER_WORDS = frozenset({"paper", "report", "technical", "techreport", "arxiv", "preprint", "whitepaper"})
+_LICENSE_DIRS = frozenset({"licenses", "licences", "license", "licence"})
 CARD_DIRS = frozenset({"model_cards", "model-cards", "modelcards", "model_card", "model-card"})
 
 _LICENSE_WORD = re.compile(r"(?:^|[^a-z])(?:licen[cs]e|licen[cs]es|copying|unlicense|eula)(?:[^a-z]|$)")
@@ -236,6 +237,8 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
         lic = _license_role(name, stem)
         if lic is not None:
             return lic
+        if dirs and dirs[-1] in _LICENSE_DIRS and (suffix in DOC_SUFFIXES or suffix == ""):
+            return PathGuess(Role.LICENSE, "licence text in a licences folder (REUSE layout)")
     if name.startswith("citation") or suffix == ".bib":
         return PathGuess(Role.CITATION, "citation file")
 
