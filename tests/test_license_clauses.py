@@ -92,6 +92,20 @@ def test_restriction_carries_kind_mapping_and_json_shape() -> None:
         ("You may not modify or create derivative works of the Model.", "no-derivatives"),
         ("You must register and obtain approval before downloading the weights.", "registration"),
         ("Access is subject to approval by the licensor.", "registration"),
+        # Tencent Hunyuan 3D 2.0 community licence: territory by definition, grant and prohibition
+        (
+            '"Territory" shall mean the worldwide territory, excluding the territory of the European Union, '
+            "United Kingdom and South Korea.",
+            "territory",
+        ),
+        ("We grant You, for the Territory only, a non-exclusive, royalty-free limited license.", "territory"),
+        ("You must not use, reproduce, modify, or distribute the Works outside the Territory.", "territory"),
+        (
+            "You must not use the Tencent Hunyuan 3D 2.0 Works or any Output or results of the Tencent Hunyuan "
+            "3D 2.0 Works to improve any other AI model.",
+            "output-use",
+        ),
+        ("Tencent reserves the right to update this Acceptable Use Policy from time to time.", "revocable"),
     ],
 )
 def test_english_phrasings(text: str, kind: str) -> None:
@@ -196,6 +210,12 @@ def test_chinese_non_restrictions(text: str) -> None:
         '"Personal Use" means use of Covered Code by an individual solely for non-commercial purposes.',
         # commercial use allowed
         "You may use the Model for commercial and non-commercial purposes.",
+        # GPL-2.0 section 8 lets the *licensor* add a geographic limitation; OSL lets you modify the licence text
+        "If the distribution and/or use of the Program is restricted in certain countries either by patents or by "
+        "copyrighted interfaces, the original copyright holder may add an explicit geographical distribution "
+        "limitation excluding those countries.",
+        'However, You may modify the text of this License and copy, distribute or communicate your modified version (the "Modified License").',
+        "This License is governed by the laws of the State of Washington, excluding the jurisdiction's conflict-of-law provisions.",
     ],
 )
 def test_permissive_clauses_are_not_restrictions(text: str) -> None:

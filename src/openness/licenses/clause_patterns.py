@@ -341,18 +341,20 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     # ---------------------------------------------------------------- territory
     _r(
         K.TERRITORY,
-        "not|exclud",
-        r"\b(?:not\s+(?:being\s+|be\s+)?granted|(?:does|shall|will)\s+not\s+apply|not\s+(?:licensed|valid|permitted)|excluded)\b"
+        "not|exclud|except",
+        r"\b(?:not\s+(?:being\s+|be\s+)?granted|(?:does|shall|will)\s+not\s+apply|not\s+(?:licensed|valid|permitted)|excluded|excluding|except for)\b"
         r"[^.]{0,200}?\b(?:domiciled|located|resident|residing|principal place of business|territor(?:y|ies)|countr(?:y|ies)|regions?|jurisdictions?)\b"
         r"|\b(?:domiciled|resident|principal place of business)\b[^.]{0,200}?\b(?:not\s+(?:being\s+)?granted|(?:does|shall)\s+not\s+apply|excluded)\b",
         "The grant does not apply in some regions (e.g. to people or companies in the EU)",
-        _EXPORT + r"|copyright|dedication|waiver|public domain",
+        _EXPORT
+        + r"|copyright|dedication|waiver|public domain|governed|courts?|conflict|suit\b|government|may add an explicit",
     ),
     _r(
         K.TERRITORY,
         "not|no ",
         r"\b(?:not|no)\b[^.]{0,120}?\b(?:in|within|from)\s+(?:the\s+)?(?:european union|eu|eea|european economic area|"
-        r"united states|usa|u\.s\.|china|prc|mainland china|russia|united kingdom|uk)\b",
+        r"united states|usa|u_s\.|china|prc|mainland china|russia|united kingdom|uk)\b"
+        r"|\b(?:not|no)\b[^.]{0,120}?\boutside (?:of )?the (?:territory|permitted (?:region|territory))\b",
         _REGIONS,
         _EXPORT
         + r"|governed|jurisdiction of|courts?|does not apply to end users|\blaws?\b|copyright|dedication|waiver|public domain",
@@ -365,6 +367,13 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         _REGIONS,
         r"出口|制裁",
     ),
+    _r(
+        K.TERRITORY,
+        "territory",
+        r"\b(?:for|in|within) the territory only\b|\bexclusively (?:in|within) the territory\b",
+        _REGIONS,
+    ),
+    _r(K.TERRITORY, "outside", r"^(?:[^ ]{1,6} )?outside (?:of )?the territory\b", _REGIONS, None, True),
     # ---------------------------------------------------------------- branding
     _r(
         K.BRANDING,
@@ -412,10 +421,10 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"|\b(?:policy|terms|agreement|license|licence)\b[^.]{0,40}?\bmay be (?:updated|amended|modified|revised|changed)\b[^.]{0,30}?\bfrom time to time\b"
         r"|\blatest version\b[^.]{0,30}?\bfrom time to time\b"
         r"|\b(?:may|can|reserves? the right to)\s+(?:change|update|modify|amend|revise)(?:\s+or\s+\w+)?\s+(?:these|this|the|its|our)\s+"
-        r"(?:terms|agreement|license|licence|policy|policies)\b"
+        r"(?:[\w-]+\s+){0,3}?(?:terms|agreement|license|licence|policy|policies)\b"
         r"|\b(?:license|licence|agreement|terms|policy)\b[^.]{0,20}?\bsubject to (?:change|update|revision|modification)s?\b",
         "The licensor may change the terms (or an incorporated policy) unilaterally",
-        r"foundation|creative commons|steward|\bonly\b[^.]{0,40}?\b(?:may|can)\b|new versions? of th|subsequent version|versions? of (?:the|this) licen|downloaded after",
+        r"\byou (?:may|can)\b|foundation|creative commons|steward|\bonly\b[^.]{0,40}?\b(?:may|can)\b|new versions? of th|subsequent version|versions? of (?:the|this) licen|downloaded after",
     ),
     _r(
         K.REVOCABLE,

@@ -62,8 +62,15 @@ def _summary(kind: RestrictionKind, template: str, text: str) -> str:
 # nothing until an operative clause uses it. Only policy/terms definitions can carry a change
 # clause ("AUP" means the policy at ..., as may be updated from time to time).
 _DEFINITION = re.compile(r'^\W{0,3}"[^"]{1,80}"[^.]{0,80}?\b(?:means|shall mean|refers to|is defined as)\b')
-_DEFINITION_KINDS = frozenset({RestrictionKind.REVOCABLE})
 _POLICY_WORDS = re.compile(r"polic|terms|agreement|\baup\b|licen[cs]e")
+# ... and a "Territory" defined as the world minus some regions is the territorial restriction.
+_DEFINITION_KINDS = {
+    RestrictionKind.REVOCABLE: _POLICY_WORDS,
+    RestrictionKind.TERRITORY: re.compile(r"exclud|except"),
+}
+# Dots inside words and figures ("Hunyuan 3D 2.0", "FLUX.1", "llama.meta.com", "U.S.") must not look
+# like sentence ends to the patterns' "[^.]" spans.
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
 # A lead-in lends its prohibition to a list only when it binds the licensee.
 _LEAD_SUBJECT = re.compile(r"\b(?:you|licensee|licensees|user|users|recipient)\b|您|你|用户|使用者")
 _LEAD_NOT_BINDING = re.compile(r"liab|warrant|damages|claims?\b")
@@ -83,7 +90,7 @@ def _prohibits(lead: Clause | None) -> bool:
 
 
 def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
-    text = clause.text.lower()
+    text = _INNER_DOT.sub("_", clause.text.lower())
     prohibited = _prohibits(lead)
     definition = bool(_DEFINITION.match(_LIST_MARKER.sub("", clause.text, count=1)))
     found: dict[RestrictionKind, str] = {}
@@ -91,7 +98,9 @@ def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
     for rule in rules():
         if rule.kind not in screened or rule.kind in found or (rule.in_list_only and not prohibited):
             continue
-        if definition and (rule.kind not in _DEFINITION_KINDS or not _POLICY_WORDS.search(text)):
+        if definition and (
+            rule.kind not in _DEFINITION_KINDS or not _DEFINITION_KINDS[rule.kind].search(text)
+        ):
             continue
         if rule.screen is not None and not rule.screen.search(text):
             continue
