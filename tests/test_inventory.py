@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import pickle
@@ -497,6 +498,22 @@ def test_pickles_are_flagged_and_never_loaded(tmp_path: Path) -> None:
         assert info is not None and info.unsafe and info.format is fmt, path
     flagged = [n for n in inv.notes if "pickle-based" in n.message]
     assert len(flagged) == 1 and "4 pickle-based weight file(s)" in flagged[0].message
+    # The opcodes were read (never run): the import that loading would perform is named.
+    info = _item(inv, "consolidated.pth").weights
+    assert info is not None and "pathlib.Path.touch" in info.metadata["pickle.unexpected"]
+    warned = {n.location.path for n in inv.notes if n.location and "loading it would run" in n.message}
+    assert warned == {"pytorch_model.bin", "model.pt", "extra/data.pkl", "consolidated.pth"}
+
+
+def test_state_dict_pickle_imports_nothing_unexpected(tmp_path: Path) -> None:
+    state = collections.OrderedDict(weight=[0.0, 1.0])
+    _write(tmp_path, "pytorch_model.bin", pickle.dumps(state, protocol=2))
+    inv = _inventory(tmp_path)
+    info = _item(inv, "pytorch_model.bin").weights
+    assert info is not None and info.unsafe
+    assert info.metadata["pickle.globals"] == "collections.OrderedDict"
+    assert "pickle.unexpected" not in info.metadata
+    assert not [n for n in inv.notes if "loading it would run" in n.message]
 
 
 def test_lfs_pointer_weights_are_listed_not_inspected(tmp_path: Path) -> None:

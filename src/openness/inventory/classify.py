@@ -390,7 +390,9 @@ def _sniffed(
             # torch.save wrote raw pickles before its zip container: both are PyTorch files
             seen = WeightFormat.PYTORCH_PICKLE
         reasons.append(f"magic bytes say {seen}")
-        return WeightsInfo(seen, unsafe=seen in PICKLE_FORMATS), role
+        if seen in PICKLE_FORMATS:
+            return _scanned_pickle(ctx, entry, seen, reasons), role
+        return WeightsInfo(seen), role
     if fmt is WeightFormat.OTHER:
         if "pytorch_model" in parts.name:
             return WeightsInfo(WeightFormat.PYTORCH_PICKLE, unsafe=True), role
@@ -401,6 +403,25 @@ def _sniffed(
             reasons.append("binary file of unknown format")
             return WeightsInfo(WeightFormat.OTHER), Role.OTHER
     return WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS), role
+
+
+def _scanned_pickle(ctx: _Context, entry: FileEntry, fmt: WeightFormat, reasons: list[str]) -> WeightsInfo:
+    """Flag a pickle, and name the globals it would import (opcodes read, nothing executed)."""
+    payload = headers.pickle_payload(ctx.reader(entry)(min(entry.size, headers.PICKLE_SCAN_LIMIT)))
+    if payload is None:
+        return WeightsInfo(fmt, unsafe=True)
+    scan = headers.scan_pickle(payload)
+    metadata = {"pickle.globals": ", ".join(scan.globals)}
+    if not scan.complete:
+        metadata["pickle.scan"] = f"partial (first {headers.PICKLE_SCAN_LIMIT >> 10} KB)"
+    if scan.unexpected:
+        shown = ", ".join(scan.unexpected[:5])
+        metadata["pickle.unexpected"] = ", ".join(scan.unexpected)
+        reasons.append(f"pickle imports {shown}: loading it would run that code")
+        ctx.note(
+            "pickle-imports", "warning", f"pickle imports {shown}: loading it would run that code", entry.path
+        )
+    return WeightsInfo(fmt, metadata=metadata, unsafe=True)
 
 
 def _weights_item(

@@ -14,6 +14,7 @@ import json
 import math
 import struct
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from openness.model import WeightFormat, WeightsInfo
@@ -386,3 +387,115 @@ def _bounded_metadata(value: Any) -> dict[str, str]:
 def _short(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+# --------------------------------------------------------------------------- pickles (scanned, never loaded)
+
+PICKLE_SCAN_LIMIT = 256 * 1024  # the globals a pickle imports come first: tensors are rebuilt later
+MAX_GLOBALS = 32
+# What PyTorch, NumPy and plain containers need to rebuild a state dict; anything else a pickle
+# imports is code it would run on loading.
+_SAFE_MODULES = ("torch", "collections", "numpy", "_codecs", "copyreg")
+_SAFE_BUILTINS = frozenset(
+    {
+        "set",
+        "frozenset",
+        "dict",
+        "list",
+        "tuple",
+        "int",
+        "float",
+        "complex",
+        "bytes",
+        "bytearray",
+        "str",
+        "slice",
+        "range",
+        "bool",
+    }
+)
+_STRING_OPS = frozenset(
+    {"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE", "SHORT_BINSTRING", "BINSTRING", "STRING"}
+)
+_ZIP_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+
+
+@dataclass(frozen=True)
+class PickleScan:
+    globals: tuple[str, ...]  # module.name imported by the pickle, in order, bounded
+    unexpected: tuple[str, ...]  # those outside what a state dict needs
+    complete: bool  # False: the scan stopped at the read limit or at a malformed opcode
+
+
+def pickle_payload(head: bytes) -> bytes | None:
+    """The pickle inside ``head``: the file itself, or torch.save's first zip member (data.pkl)."""
+    if head[:1] == b"\x80":
+        return head
+    if not head.startswith(_ZIP):
+        return None
+    if len(head) < _ZIP_LOCAL_HEADER.size:
+        return None
+    fields = _ZIP_LOCAL_HEADER.unpack_from(head)
+    method, csize, name_len, extra_len = fields[3], fields[7], fields[9], fields[10]
+    name = head[30 : 30 + name_len]
+    if method != 0 or not name.endswith(b"data.pkl"):  # torch stores data.pkl first, uncompressed
+        return None
+    start = 30 + name_len + extra_len
+    return head[start : start + csize] if csize else head[start:]
+
+
+def scan_pickle(data: bytes) -> PickleScan:
+    """The globals a pickle imports, from its opcodes alone (``pickletools.genops`` never executes).
+
+    The same idea as picklescan / Hugging Face's pickle scanning: GLOBAL and STACK_GLOBAL name
+    the callables that loading would import and call.
+    """
+    import pickletools  # only for pickle files: keeps the module out of every audit's start-up
+
+    found: list[str] = []
+    strings: list[str] = []
+    memo: dict[int, object] = {}
+    last: object = None
+    complete = True
+    try:
+        for op, arg, _pos in pickletools.genops(data):
+            name = op.name
+            if name in _STRING_OPS:
+                last = (
+                    arg
+                    if isinstance(arg, str)
+                    else (arg.decode("latin-1") if isinstance(arg, bytes) else arg)
+                )
+                if isinstance(last, str):
+                    strings.append(last)
+                continue
+            if name == "MEMOIZE":
+                memo[len(memo)] = last
+            elif name in ("BINPUT", "LONG_BINPUT", "PUT"):
+                memo[int(arg)] = last  # type: ignore[arg-type]
+            elif name in ("BINGET", "LONG_BINGET", "GET"):
+                last = memo.get(int(arg))  # type: ignore[arg-type]
+                if isinstance(last, str):
+                    strings.append(last)
+                continue
+            elif name in ("GLOBAL", "INST") and isinstance(arg, str):
+                found.append(arg.replace(" ", "."))
+            elif name == "STACK_GLOBAL" and len(strings) >= 2:
+                found.append(f"{strings[-2]}.{strings[-1]}")
+            elif name == "STOP":
+                break
+            last = None
+            if len(found) >= 4 * MAX_GLOBALS:
+                break
+    except (ValueError, EOFError, IndexError, UnicodeDecodeError):
+        complete = False  # truncated at the read limit, or not a pickle after all
+    unique = list(dict.fromkeys(found))
+    unexpected = [g for g in unique if not _safe_global(g)]
+    return PickleScan(tuple(unique[:MAX_GLOBALS]), tuple(unexpected[:MAX_GLOBALS]), complete)
+
+
+def _safe_global(qualified: str) -> bool:
+    module, _, name = qualified.rpartition(".")
+    if module in ("builtins", "__builtin__"):
+        return name in _SAFE_BUILTINS
+    return module.split(".")[0] in _SAFE_MODULES
