@@ -338,7 +338,7 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
             info = headers.safetensors_info(ctx.reader(entry), entry.size)
         elif fmt is WeightFormat.GGUF:
             info = headers.gguf_info(ctx.reader(entry))
-        elif fmt is WeightFormat.NUMPY and parts.suffix == ".npy":
+        elif fmt is WeightFormat.NUMPY and parts.suffix == ".npy" and g.content == NEEDS_WEIGHTS:
             info = headers.numpy_info(ctx.reader(entry))
         elif fmt in PICKLE_FORMATS or fmt is WeightFormat.OTHER:
             info, role = _sniffed(ctx, entry, parts, fmt, role, reasons)
