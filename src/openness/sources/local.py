@@ -77,6 +77,7 @@ class _Walk:
     allowed: tuple[str, ...]
     max_files: int
     max_depth: int
+    origin: str = "local"
     files: list[FileEntry] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     note_counts: dict[str, int] = field(default_factory=dict)
@@ -115,7 +116,9 @@ def snapshot_directory(
     if not os.path.isdir(root):
         raise SourceError(f"{target}: not a directory")
     allowed = (root, *(os.path.realpath(r) for r in trusted_roots))
-    walk = _Walk(root=root, allowed=allowed, max_files=max(0, options.max_files), max_depth=max_depth)
+    walk = _Walk(
+        root=root, allowed=allowed, max_files=max(0, options.max_files), max_depth=max_depth, origin=origin
+    )
     try:
         os.scandir(root).close()
     except OSError as exc:
@@ -239,8 +242,8 @@ def _file_entry(walk: _Walk, rel: str, abs_path: str, st: os.stat_result) -> Fil
         if pointer is not None:
             sha, size = pointer
             walk.note("lfs", "info", "Git LFS pointer: content not fetched", rel)
-            return FileEntry(path=rel, size=size, sha256=sha, readable=False, lfs=True)
-    return FileEntry(path=rel, size=st.st_size, readable=readable)
+            return FileEntry(path=rel, size=size, sha256=sha, origin=walk.origin, readable=False, lfs=True)
+    return FileEntry(path=rel, size=st.st_size, origin=walk.origin, readable=readable)
 
 
 def _lfs_pointer(abs_path: str) -> tuple[str, int] | None:
