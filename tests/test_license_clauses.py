@@ -400,3 +400,17 @@ def test_shipped_reference_texts(license_id: str, expected: set[str]) -> None:
     if text is None:
         pytest.skip(f"{license_id}: original wording not shipped in this data build")
     assert kinds(text) == expected
+
+
+def test_field_of_use_summaries_name_the_purpose_or_the_list() -> None:
+    (r,) = find_restrictions(
+        "You will not use, copy, modify, or create derivative works of the Software, in whole or in part, "
+        "for any military, or illegal purposes."
+    )
+    assert r.summary == "Prohibited use: any military, or illegal purposes"
+    (r,) = find_restrictions("您不得出于任何军事或非法目的使用、复制、修改本软件。")
+    assert r.summary == "Prohibited use: 任何军事或非法目的"
+    (r,) = find_restrictions(
+        "You agree not to use the Model:\n- to harm minors;\n- for military use;\n- to defame others."
+    )
+    assert r.summary == "Uses in the list that follows are prohibited (3 items)"

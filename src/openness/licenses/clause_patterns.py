@@ -286,7 +286,14 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"\bimpose\b|\bterms\b",
         True,
     ),
-    _r(K.FIELD_OF_USE, "use", r"^(?:[^ ]{1,6} )?use\b", USE_LIST, _TRADEMARKS + r"|\bimpose\b", True),
+    _r(
+        K.FIELD_OF_USE,
+        "use",
+        r"^(?:[^ ]{1,6} )?use\b[^.;]{0,400}?\b(?:for|to|in|as)\b",
+        USE_LIST,
+        _TRADEMARKS + r"|\bimpose\b",
+        True,
+    ),
     _r(
         K.FIELD_OF_USE,
         "provider|提供商",

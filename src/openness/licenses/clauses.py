@@ -14,6 +14,7 @@ termination or export-control compliance.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from openness.licenses.clause_patterns import KINDS, USE_LIST, kind_screens, negation, rules, threshold
@@ -89,7 +90,39 @@ def _prohibits(lead: Clause | None) -> bool:
     return bool(negation().search(text) and _LEAD_SUBJECT.search(text) and not _LEAD_NOT_BINDING.search(text))
 
 
-def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
+_USE_VERB = re.compile(
+    r"\b(?:use|used|deploy|deployed|utili[sz]e|utili[sz]ed|exploit)\b|用于|利用|从事|使用|部署", re.IGNORECASE
+)
+_PURPOSE_START = re.compile(r"\b(?:for|to|as)\s+|\bin\s+(?!whole\b|part\b)|用于|从事|进行", re.IGNORECASE)
+_CN_PURPOSE = re.compile(r"出于(.{1,40}?)(?:目的|用途)")
+
+
+def _purpose(text: str) -> str | None:
+    """The purpose a prohibition names: "You will not use X for <purpose>" -> "<purpose>"."""
+    body = _LIST_MARKER.sub("", text, count=1).strip()
+    cn = _CN_PURPOSE.search(body)
+    if cn:
+        return cn.group(1) + "目的"
+    verb = _USE_VERB.search(body)
+    if verb is None:
+        return None
+    start = _PURPOSE_START.search(body, verb.end())
+    if start is None:
+        return None
+    purpose = body[start.end() :].strip().rstrip(".;:。；：")
+    if len(purpose) < 3:
+        return None
+    return purpose if len(purpose) <= 90 else purpose[:87].rsplit(" ", 1)[0] + "…"
+
+
+def _use_summary(clause: Clause, items: int) -> str:
+    if clause.is_lead and items:
+        return f"Uses in the list that follows are prohibited ({items} items)"
+    purpose = _purpose(clause.text)
+    return f"Prohibited use: {purpose}" if purpose else USE_LIST
+
+
+def _clause_hits(clause: Clause, lead: Clause | None, items: int = 0) -> list[_Hit]:
     text = _INNER_DOT.sub("_", clause.text.lower())
     prohibited = _prohibits(lead)
     definition = bool(_DEFINITION.match(_LIST_MARKER.sub("", clause.text, count=1)))
@@ -122,6 +155,8 @@ def _clause_hits(clause: Clause, lead: Clause | None) -> list[_Hit]:
         or (RestrictionKind.NON_COMMERCIAL in found and not _OTHER_PURPOSES.search(text))
     ):
         found.pop(RestrictionKind.FIELD_OF_USE)
+    if found.get(RestrictionKind.FIELD_OF_USE) == USE_LIST:
+        found[RestrictionKind.FIELD_OF_USE] = _use_summary(clause, items)
     end = clause.extent if clause.is_lead else clause.end
     return [
         _Hit(kind, clause.start, end, clause.text, _summary(kind, template, clause.text), clause.block)
@@ -163,12 +198,13 @@ def find_restrictions(text: str, path: str | None = None) -> tuple[Restriction, 
     if not text or not _HAS_WORD.search(text[:4096] + text[-4096:]):
         return ()
     clauses = segment(text)
+    items = Counter(c.lead for c in clauses if c.lead is not None)
     hits: list[_Hit] = []
-    for clause in clauses:
+    for index, clause in enumerate(clauses):
         if clause.heading:
             continue
         lead = clauses[clause.lead] if clause.lead is not None else None
-        hits.extend(_clause_hits(clause, lead))
+        hits.extend(_clause_hits(clause, lead, items.get(index, 0)))
     out: list[Restriction] = []
     for hit in _merge(hits):
         info = KINDS[hit.kind]
