@@ -414,3 +414,17 @@ def test_field_of_use_summaries_name_the_purpose_or_the_list() -> None:
         "You agree not to use the Model:\n- to harm minors;\n- for military use;\n- to defame others."
     )
     assert r.summary == "Uses in the list that follows are prohibited (3 items)"
+
+
+def test_territory_and_branding_summaries_name_places_and_brands() -> None:
+    (r,) = find_restrictions(
+        "With respect to any multimodal models, the rights granted under Section 1(a) are not being granted to "
+        "you if you are an individual domiciled in, or a company with a principal place of business in, the "
+        "European Union."
+    )
+    assert r.summary == "The grant does not apply to people or companies in: European Union"
+    (r,) = find_restrictions(
+        'You shall (A) provide a copy of this Agreement with any "Notice"; and (B) prominently display '
+        '"Built with Llama" on a related website.'
+    )
+    assert r.summary == 'Products must prominently display "Built with Llama"'

@@ -48,7 +48,26 @@ def _trim(text: str) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+_REGIONS = re.compile(
+    r"\b(?:the )?(European Union|European Economic Area|EEA|United Kingdom|South Korea|United States|"
+    r"mainland China|China|Russia|Switzerland)\b|(欧盟|英国|韩国|中国大陆|香港|澳门|台湾)"
+)
+_QUOTED = re.compile(r'"([^"]{2,40})"|“([^”]{2,40})”')
+_BRAND_PHRASE = re.compile(r"(?i)built|powered|made with|improved")
+
+
 def _summary(kind: RestrictionKind, template: str, text: str) -> str:
+    if kind is RestrictionKind.TERRITORY:
+        places = list(dict.fromkeys(m.group(1) or m.group(2) for m in _REGIONS.finditer(text)))
+        if places:
+            return f"The grant does not apply to people or companies in: {', '.join(places)}"
+    if kind is RestrictionKind.BRANDING:
+        quoted = [m.group(1) or m.group(2) for m in _QUOTED.finditer(text)]
+        brand = next((q for q in quoted if _BRAND_PHRASE.match(q)), quoted[0] if quoted else None)
+        if brand and template.startswith("Derived models"):
+            return f'Derived models must carry "{brand}" at the start of their name'
+        if brand:
+            return f'Products must prominently display "{brand}"'
     if "{n}" not in template:
         return template
     figure = threshold(text)
