@@ -53,7 +53,7 @@ MIN_TOKENS = 8  # shorter texts (keys with no real text) are not indexed
 SAMPLE_MOD = 8  # keep shingles whose hash is 0 mod this...
 SAMPLE_MIN = 24  # ...plus this many smallest hashes, so short texts stay findable
 KEEP_ALL_BELOW = 48  # texts with fewer distinct shingles keep them all
-MAX_POSTINGS = 400  # shingles shared by more references than this say nothing: dropped
+MAX_POSTINGS = 150  # shingles shared by more references than this say nothing: dropped
 
 # Standard notices (the "how to apply" boilerplate) cut out of the licences' own texts, so a
 # file holding only a header such as "Licensed under the Apache License, Version 2.0..." is named.

@@ -29,8 +29,10 @@ from openness.licenses.normalize import Normalized, normalize, shingle_hashes
 from openness.model import LicenseMatch, Location
 
 MIN_CONTAINMENT = 0.35  # share of a reference's sampled shingles that must occur in the input
+MAX_CANDIDATES = 300  # candidates kept from retrieval (aligned over several rounds)
 MAX_ALIGN = 10  # candidates aligned per retrieval round
 ROUNDS = 5  # alignment rounds (each for text no good match covers yet)
+PERFECT = 0.995  # an alignment this close leaves nothing for weaker candidates in its span
 GOOD = 0.985  # a match this good needs no second opinion over its span
 MIN_DICE = 0.78  # alignment score needed to name a licence
 MIN_RECALL = 0.65  # share of the reference that must be present
@@ -138,7 +140,7 @@ def _candidates(kb: Knowledge, query: Iterable[int]) -> list[tuple[Reference, li
             # Shared shingles weighted by containment: long, well-covered references first.
             scored.append((count * containment, containment, ref, shared))
     scored.sort(key=lambda x: (-x[0], -x[1], x[2].number))
-    return [(ref, shared) for _, _, ref, shared in scored]
+    return [(ref, shared) for _, _, ref, shared in scored[:MAX_CANDIDATES]]
 
 
 def _densest(positions: list[int], width: int) -> tuple[int, int]:
@@ -389,6 +391,18 @@ def _outside(query: Normalized, chosen: list[_Aligned], ignored: list[_Aligned])
             owner.changes.append(("added", gs, ge))
 
 
+def _cannot_improve(
+    ref: Reference, shared: list[int], qpos: dict[int, list[int]], perfect: bytearray
+) -> bool:
+    """A reference whose shingles fall inside an exact match, and which is not wholly present
+    itself, cannot read that region better: skip its alignment (the common case of variants)."""
+    if len(shared) >= 0.98 * ref.sample:
+        return False
+    positions = [p for h in shared for p in qpos[h]]
+    inside = sum(1 for p in positions if perfect[p])
+    return inside >= 0.9 * len(positions)
+
+
 def _uncovered(n: int, chosen: list[_Aligned]) -> list[tuple[int, int]]:
     gaps: list[tuple[int, int]] = []
     cursor = 0
@@ -427,9 +441,16 @@ def identify(text: str, path: str | None = None) -> Identification:
     pending = candidates[MAX_ALIGN:]
     batch = candidates[:MAX_ALIGN]
     selected: list[_Aligned] = []
+    perfect = bytearray(len(query.tokens))  # tokens inside a (near) exact match
     for _ in range(ROUNDS):
         for ref, shared in batch:
-            aligned.extend(_align(kb, ref, shared, query, qpos, ids, qids))
+            if _cannot_improve(ref, shared, qpos, perfect):
+                continue
+            found = _align(kb, ref, shared, query, qpos, ids, qids)
+            for a in found:
+                if a.dice >= PERFECT:
+                    perfect[a.start : a.end] = b"\x01" * (a.end - a.start)
+            aligned.extend(found)
         selected = _select(aligned)
         # Next round: the candidates that share most with text no good match covers yet
         # (another licence in the same file, or a better reading of a weakly matched part).

@@ -14,11 +14,11 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, overload
 
 from openness.errors import LicenseError
 
@@ -106,9 +106,12 @@ class ShingleIndex:
         return found
 
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
 def _data(name: str) -> bytes:
     try:
-        return resources.files("openness.licenses").joinpath("data", name).read_bytes()
+        return (DATA_DIR / name).read_bytes()
     except OSError as exc:  # pragma: no cover - a broken install
         raise LicenseError(f"licence data {name} missing: run scripts/build_license_data.py") from exc
 
@@ -121,21 +124,23 @@ def lookup_key(value: str) -> str:
     return _KEY.sub("", value.strip().lower())
 
 
-class Knowledge:
-    """Everything known about licences; one instance per process (``knowledge()``)."""
+class _Infos(Mapping[str, LicenseInfo]):
+    """Licence facts by id, each built on first access (most runs look at a handful)."""
 
-    def __init__(self) -> None:
-        raw = json.loads(gzip.decompress(_data("licenses.json.gz")))
-        self.meta: dict[str, Any] = raw["meta"]
-        curated = {c["id"]: c for c in raw["curated"]}
-        self._curated_raw = raw["curated"]
-        refs = raw["references"]
-        with_text = {r["id"] for r in refs}
-        self.infos: dict[str, LicenseInfo] = {}
-        for e in raw["licenses"]:
-            c = curated.get(e["id"], {})
-            kind = c.get("kind") or ("exception" if e["exception"] else "license")
-            self.infos[e["id"]] = LicenseInfo(
+    def __init__(
+        self, licenses: list[dict[str, Any]], curated: dict[str, dict[str, Any]], with_text: set[str]
+    ):
+        self._raw = {e["id"]: e for e in licenses}
+        self._curated = curated
+        self._with_text = with_text
+        self._built: dict[str, LicenseInfo] = {}
+
+    def __getitem__(self, lid: str) -> LicenseInfo:
+        info = self._built.get(lid)
+        if info is None:
+            e = self._raw[lid]
+            c = self._curated.get(lid, {})
+            info = LicenseInfo(
                 id=e["id"],
                 name=e["name"],
                 osi_approved=e["osi"],
@@ -145,14 +150,40 @@ class Knowledge:
                 scancode=e["scancode"],
                 family=c.get("family"),
                 version=c.get("version"),
-                kind=kind,
+                kind=c.get("kind") or ("exception" if e["exception"] else "license"),
                 restrictive=bool(c.get("restrictive", False)),
                 hf_ids=tuple(c.get("hf_ids") or ()),
                 policy=c.get("policy"),
-                has_text=e["id"] in with_text,
+                has_text=lid in self._with_text,
             )
-        self.references = tuple(
-            Reference(
+            self._built[lid] = info
+        return info
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class _References(Sequence[Reference]):
+    """Indexed reference texts by number, each built on first access."""
+
+    def __init__(self, raw: list[dict[str, Any]]):
+        self._raw = raw
+        self._built: dict[int, Reference] = {}
+
+    @overload
+    def __getitem__(self, i: int) -> Reference: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Reference]: ...
+    def __getitem__(self, i: int | slice) -> Reference | Sequence[Reference]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self._raw)))]
+        ref = self._built.get(i)
+        if ref is None:
+            r = self._raw[i]
+            ref = Reference(
                 i,
                 r["id"],
                 r["kind"],
@@ -163,10 +194,32 @@ class Knowledge:
                 r.get("raw_offset", -1),
                 r.get("raw_size", 0),
             )
-            for i, r in enumerate(refs)
+            self._built[i] = ref
+        return ref
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class Knowledge:
+    """Everything known about licences; one instance per process (``knowledge()``)."""
+
+    def __init__(self) -> None:
+        raw = json.loads(gzip.decompress(_data("licenses.json.gz")))
+        self.meta: dict[str, Any] = raw["meta"]
+        self._licenses_raw: list[dict[str, Any]] = raw["licenses"]
+        self._curated_raw: list[dict[str, Any]] = raw["curated"]
+        refs = raw["references"]
+        curated = {c["id"]: c for c in self._curated_raw}
+        self.infos: Mapping[str, LicenseInfo] = _Infos(raw["licenses"], curated, {r["id"] for r in refs})
+        self.references: Sequence[Reference] = _References(refs)
+        self._links = tuple(
+            (link.lower(), c["id"]) for c in self._curated_raw for link in c.get("links") or ()
         )
-        self._aliases = self._build_aliases(raw["licenses"], raw["curated"])
-        self._links = tuple((link.lower(), c["id"]) for c in raw["curated"] for link in c.get("links") or ())
+
+    @cached_property
+    def _aliases(self) -> dict[str, str]:
+        return self._build_aliases(self._licenses_raw, self._curated_raw)
 
     @staticmethod
     def _build_aliases(licenses: list[dict[str, Any]], curated: list[dict[str, Any]]) -> dict[str, str]:
