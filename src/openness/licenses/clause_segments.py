@@ -20,7 +20,8 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-MAX_CHARS = 1_000_000  # analyse at most the first 1 MB of a text
+MAX_CHARS = 1_000_000  # analyse at most the first 1 MB of a text ...
+MAX_LINES = 50_000  # ... and its first 50,000 lines (licences have hundreds; this bounds junk input)
 
 _HTML_TAG = re.compile(r"<[^<>\n]{0,300}>")
 _MD_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)")
@@ -174,7 +175,7 @@ def _looks_like_heading(text: str) -> bool:
 def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     current: _Block | None = None
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(text.split("\n", MAX_LINES)[:MAX_LINES], start=1):
         cleaned, md_heading = clean_line(raw)
         if md_heading and len(cleaned.split()) > 15:
             md_heading = False  # a "heading" that runs on is a paragraph behind a stray '#'
