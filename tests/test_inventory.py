@@ -6,6 +6,7 @@ import collections
 import json
 import os
 import pickle
+import re
 import struct
 import time
 import zipfile
@@ -294,7 +295,13 @@ def test_code_role_from_content_with_line(
     item = _item(_inventory(tmp_path), path)
     assert item.role is Role.CODE
     assert role in item.code_roles, item.reasons
-    assert Location(path=path, lines=(line, line)) in item.locations
+    # The reason quotes what was matched and where; that line holds it, and it is a cited location.
+    reason = next(r for r in item.reasons if r.startswith(f"{role}: "))
+    found = re.search(r": '(.+)' \(line (\d+)\)$", reason)
+    assert found is not None, reason
+    snippet, n = found.group(1), int(found.group(2))
+    assert n >= line and snippet in text.splitlines()[n - 1]
+    assert Location(path=path, lines=(n, n)) in item.locations
 
 
 def test_code_roles_from_paths(tmp_path: Path) -> None:

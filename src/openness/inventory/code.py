@@ -242,23 +242,20 @@ _MAX_TRIES = 64  # anchor occurrences checked per role and file (a file of 1,000
 
 
 def _first_match(text: str, role: CodeRole, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    """The earliest match of ``pattern`` on a line holding one of the role's anchors."""
-    best: re.Match[str] | None = None
+    """A match of ``pattern`` on a line holding one of the role's anchors (anchors in order)."""
     tries = 0
     for anchor in _ANCHORS[role]:
         pos = text.find(anchor)
-        while pos != -1 and (best is None or pos < best.start()) and tries < _MAX_TRIES:
+        while pos != -1 and tries < _MAX_TRIES:
             tries += 1
             start = text.rfind("\n", 0, pos) + 1
             end = text.find("\n", pos)
             end = len(text) if end == -1 else end
             m = pattern.search(text, start, end)
             if m is not None:
-                if best is None or m.start() < best.start():
-                    best = m
-                break
+                return m
             pos = text.find(anchor, end)
-    return best
+    return None
 
 
 _FROM_PRETRAINED = "from_pretrained"
