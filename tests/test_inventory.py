@@ -195,6 +195,14 @@ def test_readme_with_front_matter_is_a_model_card(tmp_path: Path) -> None:
     assert _item(inv, "sub/README.md").role is Role.MODEL_CARD
 
 
+def test_front_matter_of_space_and_dataset_cards(tmp_path: Path) -> None:
+    _write(tmp_path, "demo/README.md", "---\ntitle: Demo\nsdk: gradio\napp_file: app.py\n---\n# Demo\n")
+    _write(tmp_path, "wikitext-card/README.md", "---\nlicense: cc0-1.0\ntask_categories:\n- text-generation\n---\n")
+    inv = _inventory(tmp_path)
+    assert _item(inv, "demo/README.md").role is Role.README
+    assert _item(inv, "wikitext-card/README.md").role is Role.DATA_CARD
+
+
 def test_plain_readme_is_a_readme_and_card_sections_make_a_card(tmp_path: Path) -> None:
     _write(tmp_path, "README.md", "# nanoGPT\n\nThe simplest repository.\n\n## install\n")
     _write(

@@ -94,8 +94,12 @@ _CONFIG_PLACES = frozenset(  # folders whose Python files may be configs (nanoGP
 _CARD_SECTIONS = re.compile(
     r"^#{1,6}\s*(model[ _-]?card|model (?:details|description|summary|information|overview|architecture)"
     r"|intended uses?|uses|training (?:data|details|procedure)|evaluation(?: results)?|limitations"
-    r"|bias(?:,| and)|ethical considerations|how to use|citation)\b",
+    r"|bias(?:,| and)|ethical considerations)\b",
     re.IGNORECASE | re.MULTILINE,
+)
+_SPACE_KEYS = re.compile(r"^(?:sdk|app_file|sdk_version):", re.MULTILINE)
+_DATASET_KEYS = re.compile(
+    r"^(?:dataset_info|task_categories|size_categories|source_datasets):", re.MULTILINE
 )
 _WEIGHTS_FETCH = re.compile(
     r"\.safetensors|\.bin\b|\.pth?\b|\.ckpt\b|\.gguf|checkpoint|weights|snapshot_download|hf_hub_download"
@@ -244,10 +248,21 @@ def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> 
     if text is None:
         return Classified(entry, g.role, reasons=(g.reason,))
     if text.lstrip("\ufeff \t\r\n").startswith("---"):
+        # Hugging Face cards share the format: Space and dataset cards have their own keys.
+        front = text[: text.find("\n---", 3) + 1] if "\n---" in text[3:] else text
+        if _SPACE_KEYS.search(front):
+            return Classified(
+                entry, Role.README, reasons=("README of a Hugging Face Space (sdk in front matter)",)
+            )
+        role, what = (
+            (Role.DATA_CARD, "dataset card")
+            if _DATASET_KEYS.search(front)
+            else (Role.MODEL_CARD, "model card")
+        )
         return Classified(
             entry,
-            Role.MODEL_CARD,
-            reasons=("README with YAML front matter (a model card)",),
+            role,
+            reasons=(f"README with YAML front matter (a {what})",),
             locations=(Location(path=entry.path, lines=(1, 1)),),
         )
     sections = {m.group(1).lower() for m in _CARD_SECTIONS.finditer(text)}
