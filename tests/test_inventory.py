@@ -197,7 +197,11 @@ def test_readme_with_front_matter_is_a_model_card(tmp_path: Path) -> None:
 
 def test_front_matter_of_space_and_dataset_cards(tmp_path: Path) -> None:
     _write(tmp_path, "demo/README.md", "---\ntitle: Demo\nsdk: gradio\napp_file: app.py\n---\n# Demo\n")
-    _write(tmp_path, "wikitext-card/README.md", "---\nlicense: cc0-1.0\ntask_categories:\n- text-generation\n---\n")
+    _write(
+        tmp_path,
+        "wikitext-card/README.md",
+        "---\nlicense: cc0-1.0\ntask_categories:\n- text-generation\n---\n",
+    )
     inv = _inventory(tmp_path)
     assert _item(inv, "demo/README.md").role is Role.README
     assert _item(inv, "wikitext-card/README.md").role is Role.DATA_CARD
@@ -221,6 +225,9 @@ def test_hub_readme_is_the_model_card(tmp_path: Path) -> None:
     snap = open_snapshot(str(tmp_path), SourceOptions())
     hub = Snapshot(target="hf:x/y", kind="hf", files=snap.files, reader=snap.reader)
     assert build_inventory(hub).items[0].role is Role.MODEL_CARD
+    meta = HubMetadata(repo_id="x/y", repo_type="dataset")
+    dataset = Snapshot(target="hf:x/y", kind="hf", files=snap.files, reader=snap.reader, hub=meta)
+    assert build_inventory(dataset).items[0].role is Role.DATA_CARD
 
 
 def test_readme_of_a_data_folder_is_a_data_card(tmp_path: Path) -> None:

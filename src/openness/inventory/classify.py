@@ -206,6 +206,8 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
 
 def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, listed: set[str]) -> Classified:
     g = guess(parts, hub=hub)
+    if hub and g.role is Role.MODEL_CARD and ctx.snapshot.hub and ctx.snapshot.hub.repo_type == "dataset":
+        g = PathGuess(Role.DATA_CARD, "README of a hub dataset repository (its dataset card)")
     if g.content is None:
         if g.weight_format is not None:
             return _weights(ctx, entry, parts, g, listed)
