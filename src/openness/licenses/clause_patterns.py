@@ -468,7 +468,8 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     _r(
         K.REGISTRATION,
         "must|need|required|shall|have to|has to",
-        r"\b(?:must|need to|needs to|required to|shall|have to|has to)\s+(?:first\s+)?(?:register|apply for|request|obtain|fill|submit|sign up|contact)\b"
+        r"\b(?:must|need to|needs to|required to|shall|have to|has to)\s+(?:first\s+|only\s+)?(?:[\w-]+\s+(?:via|by)\s+[\w-]+\s+and\s+)?"
+        r"(?:register|apply (?:for|via|by|through|online|in writing)|request|obtain|fill|submit|sign up|contact)\b"
         r"[^.]{0,120}?\b(?:licen[cs]es?|approval|permission|authori[sz]ation|access|form|application|account)\b",
         _SIGN_UP,
         r"\bno need\b|\bnot (?:required|necessary)\b|\bnot need\b|\bneed not\b|\bwe need\b",
