@@ -33,7 +33,8 @@ def test_open_example_is_open_source_ai(capsys: pytest.CaptureFixture[str]) -> N
     ]
     # every passing criterion names what it rests on
     for c in osaid["criteria"]:
-        assert c["evidence"], c
+        if c["outcome"] == "pass":
+            assert c["evidence"], c
     assert not [f for f in doc["findings"] if f["kind"] == "open-washing"]
 
 
