@@ -129,18 +129,21 @@ def _end_of_terms(number: int) -> int:
 
 def _candidates(kb: Knowledge, query: Iterable[int]) -> list[tuple[Reference, list[int]]]:
     """References sharing enough sampled shingles with the query, best first, with those shingles."""
-    scored: list[tuple[float, float, Reference, list[int]]] = []
-    for number, shared in kb.index.hits(query).items():
-        ref = kb.references[number]
-        if ref.sample <= 0:
+    counts, found = kb.index.hits(query)
+    samples = kb.samples
+    scored: list[tuple[float, float, int]] = []
+    for number, count in counts.items():
+        sample = samples[number]
+        if sample <= 0:
             continue
-        count = len(shared)
-        containment = count / ref.sample
-        if containment >= MIN_CONTAINMENT and count >= min(3, ref.sample):
+        containment = count / sample
+        if containment >= MIN_CONTAINMENT and count >= min(3, sample):
             # Shared shingles weighted by containment: long, well-covered references first.
-            scored.append((count * containment, containment, ref, shared))
-    scored.sort(key=lambda x: (-x[0], -x[1], x[2].number))
-    return [(ref, shared) for _, _, ref, shared in scored[:MAX_CANDIDATES]]
+            scored.append((count * containment, containment, number))
+    scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
+    kept = [number for _, _, number in scored[:MAX_CANDIDATES]]
+    shared = kb.index.shared(found, set(kept))
+    return [(kb.references[number], shared[number]) for number in kept]
 
 
 def _densest(positions: list[int], width: int) -> tuple[int, int]:

@@ -14,6 +14,7 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -89,21 +90,29 @@ class ShingleIndex:
             for arr in (self.hashes, self.starts, self.postings):
                 arr.byteswap()
 
-    def hits(self, query: Iterable[int]) -> dict[int, list[int]]:
-        """For each reference, which of its sampled shingles occur in ``query``."""
-        found: dict[int, list[int]] = {}
+    def hits(self, query: Iterable[int]) -> tuple[Counter[int], list[tuple[int, array[int]]]]:
+        """How many sampled shingles of each reference occur in ``query``, and the shingles found
+        (each with the references it belongs to)."""
         hashes, starts, postings = self.hashes, self.starts, self.postings
         n = len(hashes)
+        found: list[tuple[int, array[int]]] = []
+        flat = array("H")
         for h in query:
             i = bisect_left(hashes, h)
             if i < n and hashes[i] == h:
-                for ref in postings[starts[i] : starts[i + 1]]:
-                    got = found.get(ref)
-                    if got is None:
-                        found[ref] = [h]
-                    else:
-                        got.append(h)
-        return found
+                refs = postings[starts[i] : starts[i + 1]]
+                found.append((h, refs))
+                flat.extend(refs)
+        return Counter(flat), found  # Counter counts an array in C: no Python loop per posting
+
+    @staticmethod
+    def shared(found: list[tuple[int, array[int]]], wanted: set[int]) -> dict[int, list[int]]:
+        """For the ``wanted`` references, which found shingles they own."""
+        out: dict[int, list[int]] = {ref: [] for ref in wanted}
+        for h, refs in found:
+            for ref in wanted.intersection(refs):
+                out[ref].append(h)
+        return out
 
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -213,6 +222,7 @@ class Knowledge:
         curated = {c["id"]: c for c in self._curated_raw}
         self.infos: Mapping[str, LicenseInfo] = _Infos(raw["licenses"], curated, {r["id"] for r in refs})
         self.references: Sequence[Reference] = _References(refs)
+        self.samples: list[int] = [r["sample"] for r in refs]  # hot in candidate scoring
         self._links = tuple(
             (link.lower(), c["id"]) for c in self._curated_raw for link in c.get("links") or ()
         )
