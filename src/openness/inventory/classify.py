@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from openness.errors import SourceError
 from openness.inventory import headers
@@ -46,6 +47,7 @@ CONFIG_READ = 8 * 1024
 TEXT_BUDGET = 16 * 1024 * 1024  # text bytes read per audit
 HEADER_BUDGET = 256 * 1024 * 1024  # weight-header bytes read per audit (GGUF vocabularies are MBs)
 MAX_NOTES_PER_KIND = 20
+_T = TypeVar("_T")
 
 # Training hyperparameter names; a config with two or more of them is a training config.
 # fmt: off
@@ -116,12 +118,17 @@ class _Context:
     notes: list[Note] = field(default_factory=list)
     note_counts: dict[str, int] = field(default_factory=dict)
     unsafe: list[str] = field(default_factory=list)
+    shared: dict[object, object] = field(default_factory=dict)
 
     def note(self, kind: str, level: str, message: str, path: str | None = None) -> None:
         n = self.note_counts.get(kind, 0) + 1
         self.note_counts[kind] = n
         if n <= MAX_NOTES_PER_KIND:
             self.notes.append(Note(level, message, Location(path=path) if path else None))
+
+    def share(self, value: _T) -> _T:
+        """One object for equal values: 100k files share a few reason tuples and role sets."""
+        return self.shared.setdefault(value, value)  # type: ignore[return-value]
 
     def note_once(self, kind: str, level: str, message: str, path: str | None = None) -> None:
         if kind not in self.note_counts:
@@ -211,7 +218,7 @@ def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, list
     if g.content is None:
         if g.weight_format is not None:
             return _weights(ctx, entry, parts, g, listed)
-        return Classified(entry, g.role, reasons=(g.reason,))
+        return Classified(entry, g.role, reasons=ctx.share((g.reason,)))
     if g.content in (NEEDS_CODE, NEEDS_DOWNLOAD):
         return _code(ctx, entry, parts, g)
     if g.content == NEEDS_README:
@@ -220,7 +227,7 @@ def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, list
         return _config(ctx, entry, parts, g)
     if g.content in (NEEDS_WEIGHTS, NEEDS_INDEX):
         return _weights(ctx, entry, parts, g, listed)
-    return Classified(entry, g.role, reasons=(g.reason,))
+    return Classified(entry, g.role, reasons=ctx.share((g.reason,)))
 
 
 # --------------------------------------------------------------------------- code and text
@@ -241,14 +248,18 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
             reasons.append("Python config with hyperparameters: " + ", ".join(sorted(keys)[:6]))
             locations.insert(0, Location(path=entry.path, lines=(first, first)))
     return Classified(
-        entry, role, code_roles=analysis.roles, reasons=tuple(reasons), locations=tuple(locations)
+        entry,
+        role,
+        code_roles=ctx.share(analysis.roles),
+        reasons=ctx.share(tuple(reasons)),
+        locations=tuple(locations),
     )
 
 
 def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
     text = ctx.read_text(entry, CARD_READ)
     if text is None:
-        return Classified(entry, g.role, reasons=(g.reason,))
+        return Classified(entry, g.role, reasons=ctx.share((g.reason,)))
     if text.lstrip("\ufeff \t\r\n").startswith("---"):
         # Hugging Face cards share the format: Space and dataset cards have their own keys.
         front = text[: text.find("\n---", 3) + 1] if "\n---" in text[3:] else text
@@ -281,7 +292,7 @@ def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> 
             reasons=("README with model-card sections: " + ", ".join(sorted(sections)[:5]),),
             locations=(Location(path=entry.path, lines=(line, line)),),
         )
-    return Classified(entry, g.role, reasons=(g.reason,))
+    return Classified(entry, g.role, reasons=ctx.share((g.reason,)))
 
 
 def _config(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
@@ -451,7 +462,7 @@ def _weights_item(
         reasons.append(f"{info.parameters:,} parameters in {info.tensor_count} tensors")
     if info.error and not entry.lfs and info.error != "content not readable":
         ctx.note("weights-header", "warning", info.error, entry.path)
-    return Classified(entry, role, weights=info, reasons=tuple(reasons))
+    return Classified(entry, role, weights=info, reasons=ctx.share(tuple(reasons)))
 
 
 # --------------------------------------------------------------------------- scopes
