@@ -184,6 +184,27 @@ def test_unknown_binary_is_not_weights(tmp_path: Path) -> None:
     assert _item(_inventory(tmp_path), "assets/blob.bin").role is Role.OTHER
 
 
+def test_scopes_are_per_model_folders(tmp_path: Path) -> None:
+    for model in ("llama3", "llama4"):
+        _write(tmp_path, f"models/{model}/LICENSE", "terms")
+        _write(tmp_path, f"models/{model}/MODEL_CARD.md", "# card")
+        _write(tmp_path, f"models/{model}/generation.py", "x = 1\n")
+    _write(tmp_path, "vendor/lib/COPYING", "GPL")
+    _write(tmp_path, "vendor/lib/src/a.c", "int x;")
+    _write(tmp_path, "docs/license_header.txt", "# SPDX header")
+    _write(tmp_path, "docs/conf.py", "project = 'x'\n")
+    _write(tmp_path, "licenses/llama_license.txt", "terms")
+    _write(tmp_path, "LICENSE", "MIT")
+    _write(tmp_path, "train.py", "pass\n")
+    inv = _inventory(tmp_path)
+    assert _item(inv, "models/llama3/LICENSE").scope == "models/llama3"
+    assert _item(inv, "models/llama4/generation.py").scope == "models/llama4"
+    assert _item(inv, "vendor/lib/src/a.c").scope == "vendor/lib"
+    assert _item(inv, "docs/conf.py").scope is None  # a licence header template is no folder licence
+    assert _item(inv, "licenses/llama_license.txt").scope is None  # only licence texts: scope unknown
+    assert _item(inv, "LICENSE").scope is None and _item(inv, "train.py").scope is None
+
+
 # --------------------------------------------------------------------------- cards and configs
 
 

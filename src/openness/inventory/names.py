@@ -187,8 +187,10 @@ _LICENSE_DIRS = frozenset({"licenses", "licences", "license", "licence"})
 CARD_DIRS = frozenset({"model_cards", "model-cards", "modelcards", "model_card", "model-card"})
 
 _LICENSE_WORD = re.compile(r"(?:^|[^a-z])(?:licen[cs]e|licen[cs]es|copying|unlicense|eula)(?:[^a-z]|$)")
-_CANONICAL_LICENSE = re.compile(
-    r"^(?:licen[cs]e|copying|unlicense)(?:[-_.].*)?$|^[a-z0-9]+(?:[-_][a-z0-9]+)*[-_]licen[cs]e(?:\.[a-z]+)?$"
+# Licence-named files that are not the licence of their folder (templates, lists, checkers).
+_NOT_A_FOLDER_LICENSE = frozenset(
+    {"header", "headers", "template", "check", "checker", "list", "summary", "report", "faq", "third",
+     "party"}
 )
 _TERMS = re.compile(r"^(?:terms[-_]of[-_](?:use|service)|terms)(?:\.[a-z]+)?$")
 _USE_POLICY = re.compile(
@@ -315,8 +317,14 @@ def _license_role(name: str, stem: str) -> PathGuess | None:
 
 
 def is_canonical_license(name: str) -> bool:
-    """LICENSE, COPYING, LICENSE-MODEL, MODEL_LICENSE, LICENSE.txt...: a licence for its folder."""
-    return bool(_CANONICAL_LICENSE.match(name.lower()))
+    """LICENSE, COPYING, LICENSE-MODEL, MODEL_LICENSE_AGREEMENT.txt...: a licence for its folder.
+
+    Not: ``license_header.txt``, ``THIRD_PARTY_LICENSES.txt``, ``license_check.md``.
+    """
+    lower = name.lower()
+    if not (_LICENSE_WORD.search(lower) or _TERMS.match(lower)):
+        return False
+    return _NOT_A_FOLDER_LICENSE.isdisjoint(_WORD.findall(lower))
 
 
 def _document_role(parts: PathParts, in_tests: bool, hub: bool) -> PathGuess | None:
