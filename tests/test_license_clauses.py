@@ -357,6 +357,44 @@ def test_osi_approved_scancode_texts_are_almost_all_clean() -> None:
     assert len(flagged) <= 0.03 * checked, flagged
 
 
+@pytest.mark.slow
+def test_scancode_non_commercial_and_no_derivatives_texts_are_recognised() -> None:
+    """ScanCode's English texts whose names say NonCommercial / NoDerivatives (CC 1.0-4.0 and ports,
+    PolyForm Noncommercial, HP, Sun, ...): their restriction is found in at least 90% of them."""
+    wheels = sorted(WHEEL.glob("scancode_toolkit_mini-*.whl")) if WHEEL.is_dir() else []
+    if not wheels:
+        pytest.skip(
+            "no scancode-toolkit-mini wheel in .cache/license-build (run scripts/build_license_data.py)"
+        )
+    scores = {"non-commercial": [0, 0], "no-derivatives": [0, 0]}
+    with zipfile.ZipFile(wheels[-1]) as z:
+        for name in z.namelist():
+            if not (name.startswith("licensedcode/data/licenses/") and name.endswith(".LICENSE")):
+                continue
+            raw = z.read(name).decode("utf-8", "replace")
+            front = re.match(r"---\n(.*?)\n---\n", raw, re.S)
+            meta = (yaml.safe_load(front.group(1)) if front else None) or {}
+            key = str(meta.get("key", ""))
+            if not key or meta.get("is_deprecated") or re.search(r"-(?:de|at|fr|igo)$|-de-|exception", key):
+                continue  # other languages; exceptions to other licences
+            title = f"{meta.get('name', '')} {key}"
+            wanted = {
+                "non-commercial": bool(re.search(r"(?i)non-?commercial|-nc-|-nc$", title)),
+                "no-derivatives": bool(re.search(r"(?i)no-?deriv|-nd-|-nd$", title)),
+            }
+            if not any(wanted.values()):
+                continue
+            found = kinds(raw[front.end() :] if front else raw)
+            for kind, want in wanted.items():
+                if want:
+                    scores[kind][1] += 1
+                    scores[kind][0] += kind in found or (
+                        kind == "non-commercial" and "research-only" in found
+                    )
+    for kind, (hit, total) in scores.items():
+        assert total >= 10 and hit >= 0.9 * total, (kind, hit, total)
+
+
 # ------------------------------------------------------------------ reference texts shipped with the package
 
 # Curated AI licences whose original wording ships in the licence data (``knowledge``): the kinds each

@@ -161,6 +161,18 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     ),
     _r(
         K.NON_COMMERCIAL,
+        "commercial",
+        # CC 1.0-3.0 NC, Sun/HP/dl-de/PolyForm-style grants limited to non-commercial purposes
+        r"\bmay not exercise\b[^.]{0,120}?\bintended for or directed toward commercial advantage"
+        r"|\b(?:granted|permitted|permissible)\b[^.]{0,30}?\bfor non-?\s?commercial (?:purposes?|use)\b"
+        r"|\bfor non-?\s?commercial (?:purposes?|use)\b[^.]{0,80}?\b(?:is|are) (?:hereby )?(?:granted|permitted|permissible)\b"
+        r"|\bmay use\b[^.]{0,40}?\bfor non-?\s?commercial (?:purposes?|use)\b"
+        r"|\bany non-?\s?commercial purpose is a permitted purpose\b|\blicen[cs]e for non-?\s?commercial (?:use|purposes)\b",
+        _NC_ONLY,
+        r"\bcommercial (?:and|or|&) non-?\s?commercial\b|\bnon-?\s?commercial (?:and|or|&) commercial\b|not be considered",
+    ),
+    _r(
+        K.NON_COMMERCIAL,
         "other than",
         r"\b(?:for|to) purposes other than commercial\b",
         _NC_ONLY,
@@ -450,8 +462,9 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     # ---------------------------------------------------------------- no derivatives
     _r(
         K.NO_DERIVATIVES,
-        "deriv|adapted material|not",
+        "deriv|adapted material|not|no right",
         r"\bno-?\s?derivatives\b|\bbut not share,? adapted material\b|\bnoderivs\b"
+        r"|\bno rights? to make (?:adaptations|derivative works)\b"
         r"|\b(?:may|shall|must|will)\s+not\s+(?:modify|alter|transform|adapt|remix|build upon|create derivative works|make derivative works"
         r"|prepare derivative works|distribute (?:any )?(?:modified|derivative))\b",
         _NO_DERIV,
