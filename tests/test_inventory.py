@@ -350,6 +350,8 @@ def test_code_roles_from_paths(tmp_path: Path) -> None:
         "model.py": CodeRole.ARCHITECTURE,
         "tokenizer/bpe.py": CodeRole.TOKENIZATION,
         "utils/logging.py": CodeRole.SUPPORT,
+        "megatron/data/helpers.cpp": CodeRole.PREPROCESSING,
+        "csrc/attention_kernel.cu": CodeRole.ARCHITECTURE,
     }
     for path in paths:
         _write(tmp_path, path, "pass\n")

@@ -23,6 +23,7 @@ from openness.inventory.names import (
     NEEDS_README,
     NEEDS_WEIGHTS,
     PICKLE_FORMATS,
+    SCANNED_CODE,
     PathGuess,
     PathParts,
     guess,
@@ -234,7 +235,9 @@ def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, list
 
 
 def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
-    text = None if is_test_path(parts) else ctx.read_text(entry, CODE_READ)  # tests: support, unread
+    # Tests are support code whatever they call; other languages are judged by path alone.
+    scanned = parts.suffix in SCANNED_CODE and not is_test_path(parts)
+    text = ctx.read_text(entry, CODE_READ) if scanned else None
     analysis = analyse(parts, text)
     role, reasons = g.role, [g.reason, *analysis.reasons]
     locations = list(analysis.locations)

@@ -228,7 +228,7 @@ _TF_SHARD = re.compile(r"\.data-\d{5}-of-\d{5}$")
 
 def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
     """The role a path suggests, and what content would settle it."""
-    name, suffix, dirs, stem = parts.name, parts.suffix, parts.dirs, parts.stem
+    name, suffix, dirs = parts.name, parts.suffix, parts.dirs
     in_tests = not TEST_DIRS.isdisjoint(parts.dirs)
 
     if name == "openness-rebuild.toml":
@@ -236,7 +236,7 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
     if _ATTESTATION.search(name):
         return PathGuess(Role.ATTESTATION, "attestation (in-toto / sigstore)")
     if suffix not in CODE_SUFFIXES and suffix not in (".json", ".yaml", ".yml", ".ipynb"):
-        lic = _license_role(name, stem)
+        lic = _license_role(name)
         if lic is not None:
             return lic
         if dirs and dirs[-1] in _LICENSE_DIRS and (suffix in DOC_SUFFIXES or suffix == ""):
@@ -289,7 +289,7 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
     if suffix in CODE_SUFFIXES:
         if _DOWNLOAD.match(name):
             return PathGuess(Role.DOWNLOAD_SCRIPT, "download script", content=NEEDS_DOWNLOAD)
-        return PathGuess(Role.CODE, "source code", content=NEEDS_CODE if suffix in SCANNED_CODE else None)
+        return PathGuess(Role.CODE, "source code", content=NEEDS_CODE)
 
     data = _data_role(parts, in_tests)
     if data is not None:
@@ -306,7 +306,7 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
     return PathGuess(Role.OTHER, "no rule matched")
 
 
-def _license_role(name: str, stem: str) -> PathGuess | None:
+def _license_role(name: str) -> PathGuess | None:
     if _USE_POLICY.search(name):
         return PathGuess(Role.USE_POLICY, "use policy")
     if _NOTICE.match(name):
