@@ -328,4 +328,9 @@ def test_hub_model_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert datasets.status is Status.UNKNOWN  # named on the card; their own cards are not cached
     assert not any(a.scope_certain for a in datasets.licenses)  # the model's licence is not theirs
     assert ev.facts_for("parameters")[0].value == 22_713_728
-    assert osaid.assess(ev).status == "not-open-source-ai"  # weights and card only: no training code
+    # Offline, only the cached files were seen: what they do not show is unknown, never absent.
+    training = ev.get(Component.TRAINING_CODE)
+    assert training.status is Status.UNKNOWN and "local Hugging Face cache" in training.detail
+    assert any(loc.key == "hub:cache" for loc in training.locations)
+    assert not [c for c, e in ev.components.items() if e.status is Status.ABSENT]
+    assert osaid.assess(ev).status == "insufficient-evidence"

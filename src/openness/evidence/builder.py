@@ -15,7 +15,8 @@ from typing import Any
 from openness.errors import OpennessError
 from openness.evidence import facts as factmod
 from openness.evidence.card import ModelCard, card_list, parse_card
-from openness.evidence.components import component_statuses, fact_components, files_of
+from openness.evidence.completeness import unknown_if_unseen, unseen
+from openness.evidence.components import UserMaterial, component_statuses, fact_components, files_of
 from openness.evidence.declared import declared_components
 from openness.evidence.licensing import LicenseSource, attach, name_groups, text_groups
 from openness.evidence.reading import CARD_LIMIT, LICENSE_LIMIT, ReadContext
@@ -63,28 +64,22 @@ def build_evidence(inventory: Inventory) -> Evidence:
     lineage = _lineage(front, card_source, hub)
 
     # components ---------------------------------------------------------------
-    comps = component_statuses(ctx, cards, front, card_source, datasets)
+    for_users = UserMaterial(ctx, cards)
+    comps = component_statuses(ctx, cards, front, card_source, datasets, for_users)
     if snap.declared:
         for c, ev in declared_components(snap.declared, snap.target).items():
             if comps.get(c) is None or comps[c].status in (Status.ABSENT, Status.UNKNOWN):
                 comps[c] = ev
-    paths_of = files_of(inventory)
+    # A hub snapshot that did not see everything shows nothing absent that the unseen part may hold.
+    gap = unseen(snap)
+    if gap is not None:
+        comps = unknown_if_unseen(comps, gap)
+    paths_of = files_of(inventory, for_users)
     considered = [c for c, ev in comps.items() if ev.status is not Status.ABSENT and not ev.declared]
-    attached = attach(sources, considered, paths_of)
+    attached = attach(sources, considered, paths_of, elsewhere=_weights_elsewhere(comps, paths_of))
     final: dict[Component, ComponentEvidence] = {}
-    # A hub repository whose files could not be listed shows nothing absent: it shows nothing.
-    unlisted = not snap.files and hub is not None
     for c in Component:
-        ev = comps.get(c) or (
-            ComponentEvidence(
-                c,
-                Status.UNKNOWN,
-                (Location(key="hub:files", origin=f"hf:{hub.repo_id}"),),
-                detail="the repository's files could not be listed",
-            )
-            if unlisted and hub is not None
-            else ComponentEvidence(c, Status.ABSENT, detail="nothing found")
-        )
+        ev = comps.get(c) or ComponentEvidence(c, Status.ABSENT, detail="nothing found")
         extra = attached.get(c, [])
         if extra:
             ev = ComponentEvidence(
@@ -113,6 +108,17 @@ def build_evidence(inventory: Inventory) -> Evidence:
         lineage=tuple(lineage),
         datasets=tuple(datasets),
     )
+
+
+def _weights_elsewhere(
+    comps: Mapping[Component, ComponentEvidence], paths_of: Mapping[Component, frozenset[str]]
+) -> frozenset[Component]:
+    """Weights that are unknown because they are published elsewhere (no weight files here)."""
+    c = Component.PARAMETERS_FINAL
+    ev = comps.get(c)
+    if ev is not None and ev.status is Status.UNKNOWN and not ev.declared and not paths_of.get(c):
+        return frozenset({c})
+    return frozenset()
 
 
 # --------------------------------------------------------------------------- cards

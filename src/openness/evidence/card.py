@@ -24,7 +24,10 @@ MAX_CARD_LINES = 20_000
 
 # Section kinds by heading words. A heading may carry several kinds.
 _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("data", re.compile(r"\b(data(sets?)?|corpus|corpora|provenance|pre-?training mix)\b", re.I)),
+    (
+        "data",
+        re.compile(r"\b(data(sets?|[- ]?mix(ture)?)?|corpus|corpora|provenance|pre-?training mix)\b", re.I),
+    ),
     (
         "training",
         re.compile(
@@ -34,7 +37,10 @@ _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("evaluation", re.compile(r"\b(evaluations?|benchmarks?|results|performance)\b", re.I)),
     ("limitations", re.compile(r"\b(limitations?|bias(es)?|risks?|ethical|safety)\b", re.I)),
     ("license", re.compile(r"\blicen[cs](e|es|ing)\b", re.I)),
-    ("architecture", re.compile(r"\b(architecture|model details|model description)\b", re.I)),
+    (
+        "architecture",
+        re.compile(r"\b(architecture|model details|model description|model specifications?)\b", re.I),
+    ),
     ("hardware", re.compile(r"\b(hardware|compute|infrastructure|carbon|software)\b", re.I)),
     ("intended-use", re.compile(r"\b(intended use|uses|use cases?|out-of-scope)\b", re.I)),
     ("citation", re.compile(r"\b(citation|cite|bibtex)\b", re.I)),

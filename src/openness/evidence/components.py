@@ -4,7 +4,7 @@ absent / unknown, each with the locations that show it and a one-line detail."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,7 +50,39 @@ _ROLE_COMPONENT = {
 }
 
 
-_EVAL_PATH = re.compile(r"(?:^|/)(?:eval\w*|test(?:s|_data|set)?|benchmarks?|valid\w*)(?:/|$)", re.I)
+# Evaluation material by path tokens (folders and file stem): "eval/", "oe_eval_tasks/", "dev.json",
+# "ARC-Challenge/validation/", "mmlu_no_train/": benchmark data is evaluation data, never training data.
+_EVAL_TOKENS = frozenset(
+    {
+        "eval", "evals", "evaluation", "evaluations", "test", "tests", "testset", "testsets", "testing",
+        "benchmark", "benchmarks", "bench", "validation", "valid", "val", "dev", "devset", "heldout",
+        "mmlu", "hellaswag", "gsm8k", "humaneval", "mbpp", "winogrande", "piqa", "arc", "boolq",
+        "truthfulqa", "triviaqa", "lambada", "bbh", "csqa", "openbookqa", "sciq", "socialiqa",
+    }
+)  # fmt: skip
+# Tokenizer vocabularies kept as JSON under "tokenizers/" are not data.
+_TOKENIZER_DIR = re.compile(r"(?:^|/)tokeni[sz]ers?/", re.I)
+_TOKEN_SPLIT = re.compile(r"[-_./\s]+")
+
+# Folders of material for users of the model: fine-tuning recipes, examples, demos, tutorials,
+# quantisation calibration sets. Their code and sample data are not what trained the base model.
+_AUXILIARY_DIR = re.compile(
+    r"(?:^|[-_.])(?:fine[-_]?tun(?:e|es|ed|ing)|sft|examples?|demos?|cookbooks?|tutorials?|quanti[sz]\w*|"
+    r"calibration)(?:[-_.]|$)",
+    re.I,
+)
+# A folder README presenting a model of the release made with the folder's code.
+_RELEASED_FROM = re.compile(
+    r"\b(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:fine-?tuned|trained)\s+(?:from|on)\b",
+    re.I,
+)
+MAX_FOLDER_READMES = 8
+# A card line saying the model was trained with a given folder's material.
+_TRAINED_WITH = re.compile(
+    r"\b(?:(?:pre-?)?trained|fine-?tuned)\s+(?:\w+\s+){0,3}?(?:on|with|using|from)\b"
+    r"|\btraining (?:data|set|code)\b",
+    re.I,
+)
 
 
 _REPORT_NAME = re.compile(r"report|technical|tech[-_]?rep", re.I)
@@ -59,6 +91,9 @@ _REPORT_NAME = re.compile(r"report|technical|tech[-_]?rep", re.I)
 _ARXIV = re.compile(
     r"arxiv\.org/(?:abs|pdf)/\d{4}\.\d{4,5}|\barXiv:\s?\d{4}\.\d{4,5}|doi\.org/10\.\d+/\S+", re.I
 )
+
+
+_EPRINT = re.compile(r"\beprint\s*=\s*[{\"]?(\d{4}\.\d{4,5})\b", re.I)
 
 
 _ARXIV_HINTS = ("arxiv", "doi.org")
@@ -81,6 +116,9 @@ _HF_MODEL_LINK = re.compile(
 _HF_DATASET_LINK = re.compile(r"huggingface\.co/datasets/([\w.-]+/[\w.-]+)")
 
 
+_TRAIN_WORD = re.compile(r"\b(?:pre-?)?train(?:ed|ing|s)?\b", re.I)
+
+
 _DOWNLOAD_WEIGHTS = re.compile(
     r"\bdownload\w*\b[^\n]{0,80}\b(?:weights|checkpoints?|models?)\b"
     r"|\b(?:weights|checkpoints?)\b[^\n]{0,60}\b(?:download|request access|available (?:at|on|from))",
@@ -95,12 +133,50 @@ _HYPER = re.compile(
 )
 
 
+_WEIGHTS_WORD = re.compile(r"\b(?:model weights|weights|checkpoints?)\b", re.I)
+_WEIGHTS_HINTS = ("weights", "checkpoint")
+# The model's size or how to run it.
+_MODEL_USE = re.compile(
+    r"\b\d+(?:\.\d+)?\s?[BM]\s+param\w*|\(\d+(?:\.\d+)?[BM]\s*param\w*|\bparameters\b|from_pretrained|"
+    r"\binference\b|\bpython3?\s+\S+\.py\b|\bgenerat(?:e|ion)\b",
+    re.I,
+)
+_MODEL_USE_HINTS = ("param", "from_pretrained", "inference", "python", "generat")
+
+
+_HYPER_TITLE = re.compile(r"\bhyper-?param", re.I)
+
+
 _STEP_REF = re.compile(r"(?:^|/)(?:step|ckpt|checkpoint|iter|revision|stage)[-_]?\d+", re.I)
 
 
-def files_of(inv: Inventory) -> dict[Component, frozenset[str]]:
+def is_eval_path(path: str) -> bool:
+    """Evaluation or benchmark material, judged by the tokens of its folders and file stem."""
+    stem = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
+    return any(t in _EVAL_TOKENS or t.startswith("eval") for t in _TOKEN_SPLIT.split(stem.lower()))
+
+
+def auxiliary_dir(path: str) -> str | None:
+    """The fine-tuning/example/demo folder a file sits in ("finetune", "examples/peft"), or None."""
+    parts = path.split("/")[:-1]
+    for n, part in enumerate(parts):
+        if _AUXILIARY_DIR.search(part):
+            return "/".join(parts[: n + 1])
+    return None
+
+
+def files_of(
+    inv: Inventory, for_users: Callable[[Classified], bool] | None = None
+) -> dict[Component, frozenset[str]]:
+    """The files behind each component. Sample training data for users (``for_users``) and tokenizer
+    vocabularies are no component's: a licence covering them says nothing of the training data."""
     acc: dict[Component, set[str]] = {}
     for it in inv.items:
+        if it.role is Role.DATASET and (
+            _TOKENIZER_DIR.search(it.entry.path)
+            or (for_users is not None and not is_eval_path(it.entry.path) and for_users(it))
+        ):
+            continue
         for c in _item_components(it):
             acc.setdefault(c, set()).add(it.entry.path)
     return {c: frozenset(v) for c, v in acc.items()}
@@ -116,7 +192,7 @@ def _item_components(it: Classified) -> set[Component]:
     if it.role is Role.CONFIG:
         out |= {Component.MODEL_METADATA, Component.MODEL_ARCHITECTURE}
     if it.role is Role.DATASET:
-        out.add(Component.EVALUATION_DATA if _EVAL_PATH.search(it.entry.path) else Component.DATASETS)
+        out.add(Component.EVALUATION_DATA if is_eval_path(it.entry.path) else Component.DATASETS)
     if it.role is Role.PAPER:
         out.add(
             Component.TECHNICAL_REPORT if _REPORT_NAME.search(it.entry.path) else Component.RESEARCH_PAPER
@@ -156,6 +232,24 @@ def _card_lines(
     return out
 
 
+class UserMaterial:
+    """Tells fine-tuning/example/demo material (for the model's users) from the model's own training
+    material: a file in such a folder is the model's own only when the release says so."""
+
+    def __init__(self, ctx: ReadContext, cards: list[ModelCard]) -> None:
+        self._ctx = ctx
+        self._cards = cards
+        self._named: frozenset[str] | None = None  # read lazily: most releases have no such folders
+
+    def __call__(self, item: Classified) -> bool:
+        if auxiliary_dir(item.entry.path) is None:
+            return False
+        if self._named is None:
+            self._named = _folders_named_for_training(self._ctx, self._cards)
+        parent = item.entry.path.rsplit("/", 1)[0] + "/"
+        return not any(parent.startswith(d) for d in self._named)
+
+
 @dataclass
 class _Scan:
     """What the component decisions read, and the statuses decided so far."""
@@ -176,10 +270,47 @@ class _Scan:
         return self.ctx.inventory.snapshot.hub
 
     @property
+    def auxiliary(self) -> UserMaterial:
+        found: UserMaterial | None = self.__dict__.get("_aux")
+        if found is None:
+            found = UserMaterial(self.ctx, self.cards)
+            self.__dict__["_aux"] = found
+        return found
+
+    @property
     def unreadable_cards(self) -> list[Classified]:
         return [
             i for i in self.inv.by_role(Role.MODEL_CARD, Role.README) if i.entry.path in self.ctx.unreadable
         ]
+
+
+def _folders_named_for_training(ctx: ReadContext, cards: list[ModelCard]) -> frozenset[str]:
+    """Fine-tuning/example folders the release says trained one of its models (bounded): a card line
+    naming the folder with "trained on/with", or the folder's own README presenting a model
+    "fine-tuned from" the base ("AmberChat is an instruction following model finetuned from Amber")."""
+    inv = ctx.inventory
+    out: set[str] = set()
+    readmes = [
+        it
+        for it in inv.by_role(Role.README, Role.MODEL_CARD, Role.DOCS)
+        if it.entry.path.lower().endswith(".md") and auxiliary_dir(it.entry.path)
+    ]
+    for it in readmes[:MAX_FOLDER_READMES]:
+        text = ctx.read(it.entry.path, 64 * 1024)
+        if text and _RELEASED_FROM.search(text):
+            out.add(it.entry.path.rsplit("/", 1)[0] + "/")
+    folders: set[str] = set()
+    for it in inv.items:
+        top = auxiliary_dir(it.entry.path) if it.role in (Role.DATASET, Role.CODE, Role.NOTEBOOK) else None
+        if top is not None:
+            folders |= {top + "/", it.entry.path.rsplit("/", 1)[0] + "/"}
+            if len(folders) >= 64:
+                break
+    for folder in folders:
+        hints = (folder.lower(),)  # as a path ("finetune/"), not a word ("finetuned")
+        if any(find_lines(c.lines, _TRAINED_WITH, hints, c.body_start, c.index) for c in cards):
+            out.add(folder)
+    return frozenset(out)
 
 
 def component_statuses(
@@ -188,9 +319,12 @@ def component_statuses(
     front: Mapping[str, Any],
     card_source: str | None,
     datasets: list[dict[str, Any]],
+    for_users: UserMaterial | None = None,
 ) -> dict[Component, ComponentEvidence]:
     """Each component's status from artifacts; later steps only fill what earlier ones left open."""
     scan = _Scan(ctx, cards, front, card_source, datasets)
+    if for_users is not None:
+        scan.__dict__["_aux"] = for_users
     for step in (
         _code,
         _parameters,
@@ -208,11 +342,16 @@ def component_statuses(
 
 
 def _code(s: _Scan) -> None:
-    """Code by role."""
+    """Code by role. Training and preprocessing code found only in fine-tuning/example folders is
+    ``partial``: it shows how to adapt the model, not how the model itself was trained."""
     inv = s.inv
     out = s.out
     for code_role, comp in _CODE_COMPONENT.items():
         items = inv.code(code_role)
+        aux: tuple[Classified, ...] = ()
+        if code_role in (CodeRole.TRAINING, CodeRole.PREPROCESSING):
+            aux = tuple(i for i in items if s.auxiliary(i))
+            items = tuple(i for i in items if i not in aux)
         if items and comp not in out:
             out[comp] = _ev(comp, Status.PRESENT, _locs(items), _files_detail(items, f"{code_role} code"))
         elif items:
@@ -222,6 +361,14 @@ def _code(s: _Scan) -> None:
                 Status.PRESENT,
                 prev.locations + _locs(items, 4),
                 prev.detail + "; " + _files_detail(items, f"{code_role} code"),
+            )
+        elif aux and comp not in out:
+            out[comp] = _ev(
+                comp,
+                Status.PARTIAL,
+                _locs(aux),
+                _files_detail(aux, f"only fine-tuning/example {code_role} code")
+                + "; not the code that trained the model itself",
             )
     deps = inv.by_role(Role.DEPENDENCIES)
     if Component.SUPPORTING_LIBRARIES not in out and deps:
@@ -298,14 +445,17 @@ def _simple_roles(s: _Scan) -> None:
 
 
 def _datasets(s: _Scan) -> None:
-    """Datasets."""
+    """Datasets: the model's training data. Benchmark/eval files are evaluation data; sample data in
+    fine-tuning/example folders is not the model's training data (unless the card says it is)."""
     inv = s.inv
     out = s.out
     card_source = s.card_source
     datasets = s.datasets
-    data_items = [i for i in inv.by_role(Role.DATASET)]
-    train_data = tuple(i for i in data_items if not _EVAL_PATH.search(i.entry.path))
-    eval_data = tuple(i for i in data_items if _EVAL_PATH.search(i.entry.path))
+    data_items = [i for i in inv.by_role(Role.DATASET) if not _TOKENIZER_DIR.search(i.entry.path)]
+    eval_data = tuple(i for i in data_items if is_eval_path(i.entry.path))
+    rest = [i for i in data_items if i not in eval_data]
+    aux_data = tuple(i for i in rest if s.auxiliary(i))
+    train_data = tuple(i for i in rest if i not in aux_data)
     if train_data:
         out[Component.DATASETS] = _ev(
             Component.DATASETS, Status.PRESENT, _locs(train_data), _files_detail(train_data, "dataset files")
@@ -329,6 +479,23 @@ def _datasets(s: _Scan) -> None:
                 [loc],
                 f"named, hosted elsewhere and not inspected: {names}",
             )
+    elif linked := _training_data_links(s.cards):
+        names = ", ".join(dict.fromkeys(name for _, name in linked[:4]))
+        out[Component.DATASETS] = _ev(
+            Component.DATASETS,
+            Status.UNKNOWN,
+            [loc for loc, _ in linked[:4]],
+            f"named in the card as training data, hosted elsewhere and not inspected: {names}",
+        )
+    elif aux_data:
+        # Absent, but say what was seen so the reader knows why it was not counted.
+        out[Component.DATASETS] = _ev(
+            Component.DATASETS,
+            Status.ABSENT,
+            _locs(aux_data, 4),
+            _files_detail(aux_data, "only fine-tuning/example data")
+            + "; not the data the model was trained on",
+        )
     if eval_data:
         out[Component.EVALUATION_DATA] = _ev(
             Component.EVALUATION_DATA,
@@ -336,6 +503,33 @@ def _datasets(s: _Scan) -> None:
             _locs(eval_data),
             _files_detail(eval_data, "evaluation data"),
         )
+
+
+def _bibtex_eprints(cards: list[ModelCard]) -> list[tuple[Location, str]]:
+    """arXiv ids in the card's citation sections (``eprint={2312.06550}``), fenced BibTeX included:
+    the line scans above skip fenced code, where citations live."""
+    out: list[tuple[Location, str]] = []
+    for card in cards:
+        for sec in card.sections_of("citation"):
+            a, b = sec.lines
+            for n in range(a - 1, min(b, len(card.lines))):
+                m = _EPRINT.search(card.lines[n])
+                if m:
+                    out.append((Location(card.path, (n + 1, n + 1)), f"arXiv:{m.group(1)}"))
+    return list(dict.fromkeys(out))[:3]  # nested citation sections see the same line twice
+
+
+def _training_data_links(cards: list[ModelCard]) -> list[tuple[Location, str]]:
+    """Hub dataset links on card lines about training ("we train on [mix](hf.co/datasets/...)")
+    or inside the card's data/training sections."""
+    out: list[tuple[Location, str]] = []
+    for card in cards:
+        spans = [sec.lines for sec in card.sections if sec.kinds & {"data", "training"}]
+        for i, m in find_lines(card.lines, _HF_DATASET_LINK, _HF_HINTS, card.body_start, card.index):
+            in_section = any(a <= i + 1 <= b for a, b in spans)
+            if in_section or _TRAIN_WORD.search(card.lines[i]):
+                out.append((Location(card.path, (i + 1, i + 1)), m.group(1)))
+    return out
 
 
 def _documents(s: _Scan) -> None:
@@ -346,7 +540,7 @@ def _documents(s: _Scan) -> None:
     papers = inv.by_role(Role.PAPER)
     reports = tuple(p for p in papers if _REPORT_NAME.search(p.entry.path))
     research = tuple(p for p in papers if p not in reports)
-    links = _card_lines(cards, _ARXIV, _ARXIV_HINTS)
+    links = _card_lines(cards, _ARXIV, _ARXIV_HINTS) or _bibtex_eprints(cards)
     report_links = [(loc, v) for loc, v in links if _line_matches(cards, loc, _TECH_REPORT_LINE)]
     if reports:
         out[Component.TECHNICAL_REPORT] = _ev(
@@ -413,10 +607,32 @@ def _model_card(s: _Scan) -> None:
                 [Location(card_like[0].path)],
                 f"README carries model-card sections but no card metadata: {card_like[0].path}",
             )
+        elif describing := _describing_readme(cards):
+            card, weights_line = describing
+            out[Component.MODEL_CARD] = _ev(
+                Component.MODEL_CARD,
+                Status.PARTIAL,
+                [Location(card.path), weights_line],
+                f"{card.path} is the release's main description (the model, its weights, how to run it) "
+                "but has no card metadata or model-card sections",
+            )
         elif unreadable_cards:
             out[Component.MODEL_CARD] = _ev(
                 Component.MODEL_CARD, Status.UNKNOWN, _locs(unreadable_cards), "model card/README unreadable"
             )
+
+
+def _describing_readme(cards: list[ModelCard]) -> tuple[ModelCard, Location] | None:
+    """A root README that describes the model (its weights or checkpoints, and its size or how to
+    run it): with no separate model card, it is the card."""
+    for card in cards:
+        if "/" in card.path or not card.path.lower().startswith("readme"):
+            continue
+        weights = find_lines(card.lines, _WEIGHTS_WORD, _WEIGHTS_HINTS, card.body_start, card.index)
+        if weights and find_lines(card.lines, _MODEL_USE, _MODEL_USE_HINTS, card.body_start, card.index):
+            i = weights[0][0]
+            return card, Location(card.path, (i + 1, i + 1))
+    return None
 
 
 def _metadata(s: _Scan) -> None:
@@ -477,6 +693,24 @@ def _hyperparameters(s: _Scan) -> None:
                 status,
                 [loc for loc, _ in hits[:3]],
                 "stated in the card: " + ", ".join(sorted(kinds)[:6]),
+            )
+            return
+        # A "Hyperparameters" section with values but no optimisation settings (sizes, lengths):
+        # some of the configuration, not how the model was trained.
+        titled = [
+            (card, sec)
+            for card in cards
+            for sec in card.sections_of("training")
+            if _HYPER_TITLE.search(sec.title) and re.search(r"\d", card.text_of(sec))
+        ]
+        if titled:
+            card0, sec0 = titled[0]
+            out[Component.HYPERPARAMETERS] = _ev(
+                Component.HYPERPARAMETERS,
+                Status.PARTIAL,
+                [card.location(sec) for card, sec in titled[:3]],
+                f"section '{sec0.title}' in {card0.path} gives values but no optimiser settings "
+                "(learning rate, batch size, schedule)",
             )
 
 

@@ -9,6 +9,8 @@ Precedence, most specific first:
    "weights", "Software") and every component with files in the release;
 4. the card ``license`` field covers the model (weights) and, failing anything else,
    the rest of the repository.
+Weights published elsewhere (on a hub, behind a download script) get the repository's own
+licence with ``scope_certain=False`` when nothing more specific names their terms.
 A restrictive (or unreadable) licence whose scope cannot be pinned down is attached with
 ``scope_certain=False`` to every component it may cover, so it counts against them.
 """
@@ -131,8 +133,12 @@ def attach(
     sources: Iterable[LicenseSource],
     considered: Iterable[Component],
     files_of: Mapping[Component, frozenset[str]],
+    elsewhere: Iterable[Component] = (),
 ) -> dict[Component, list[AppliedLicense]]:
-    """Attach every licence to the components it covers (see the module docstring)."""
+    """Attach every licence to the components it covers (see the module docstring).
+
+    ``elsewhere``: components published outside the release (weights on a hub): the repository's
+    own licence is attached to them as a possible scope, so its terms can be judged."""
     srcs = list(sources)
     comps = list(dict.fromkeys(considered))
     out: dict[Component, list[AppliedLicense]] = {c: [] for c in comps}
@@ -202,6 +208,21 @@ def attach(
                     src,
                     False,
                     f"{src.path} may cover it: its scope cannot be pinned down, so it counts against it",
+                )
+    # 3b. components kept elsewhere: the repository licence may be theirs, nothing says it is
+    for c in elsewhere:
+        group = GROUP_OF.get(c, "docs")
+        if c not in out or group in pinned:
+            continue
+        for src in srcs:
+            unscoped = src.via == "file" and not src.folder and not src.name_groups
+            if unscoped and not src.policy and src.result.matches:
+                add(
+                    c,
+                    src,
+                    False,
+                    f"repository licence {src.path}: the {group} are published elsewhere and "
+                    "nothing states it covers them",
                 )
     # 4. the card's licence field: the model's licence; the repository's when nothing else says
     have_files = any(s.via == "file" for s in srcs)

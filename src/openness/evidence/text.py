@@ -227,10 +227,29 @@ def claims_in_lines(
         if target and "://" not in target and _LICENSE_FILE_LINK.search(target):
             found.append((i, m.start(), Claim("license-link", target.lstrip("./"), loc(i))))
     for i in t.candidates(_LICENSE_HINTS):
-        for n, claim in enumerate(_component_statements(lines[i], loc(i))):
+        stated = list(_component_statements(lines[i], loc(i)))
+        if not any(c.kind == "component-license" for c in stated) and _wrapped(lines, i, t.first):
+            # A statement wrapped over two lines: "... weights in this release are licensed under the"
+            # / "Apache 2.0 license." Read the pair as one sentence.
+            pair = list(_component_statements(lines[i - 1] + " " + lines[i], Location(path, (i, i + 1))))
+            if any(c.kind == "component-license" for c in pair):
+                stated = pair
+        for n, claim in enumerate(stated):
             found.append((i, 10_000 + n, claim))
     found.sort(key=lambda x: (x[0], x[1]))
     return [c for _, _, c in found]
+
+
+def _wrapped(lines: Sequence[str], i: int, first: int) -> bool:
+    """Line ``i`` continues the prose of line ``i - 1`` (neither blank, a heading, a list item or a table)."""
+    if i - 1 < first:
+        return False
+    prev, cur = lines[i - 1].strip(), lines[i].strip()
+    if not prev or not cur or prev.startswith(("#", "|", "```")):
+        return False
+    if cur.startswith(("#", "|", "-", "*", "```")):
+        return False
+    return not prev.endswith((".", ":", "!", "?"))
 
 
 def _component_statements(line: str, loc: Location) -> Iterable[Claim]:
