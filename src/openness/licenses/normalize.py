@@ -70,11 +70,8 @@ class Normalized:
         return " " + " ".join(self.tokens) + " "
 
 
-def _clean_line(line: str) -> str:
-    line = _TAG.sub(" ", line)
-    line = _MD_LINK.sub(r"\1", line)
-    line = _URL.sub(" ", line)
-    # Bullets and list numbering, possibly nested ("1. (a) ...").
+def _strip_markers(line: str) -> str:
+    """Bullets and list numbering at the start of a line, possibly nested ("1. (a) ...")."""
     for _ in range(4):
         new = _NUMBER.sub("", _BULLET.sub("", line))
         if new == line:
@@ -86,15 +83,19 @@ def _clean_line(line: str) -> str:
 def normalize(text: str) -> Normalized:
     """Tokenise ``text`` for matching, keeping each token's line number."""
     text = html.unescape(text) if "&" in text else text
+    # Tags, links and URLs never span lines (the patterns exclude newlines): one pass each.
+    text = _URL.sub(" ", _MD_LINK.sub(r"\1", _TAG.sub(" ", text)))
     tokens: list[str] = []
     lines: list[int] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = _clean_line(raw)
+    equivalent = _EQUIVALENT
+    for number, raw in enumerate(text.lower().translate(_QUOTES).splitlines(), start=1):
+        line = _strip_markers(raw)
         if _COPYRIGHT.match(line) and len(line.split()) <= 16:
             continue  # a longer line goes on after the statement (re-wrapped text): keep it
-        for tok in _TOKEN.findall(line.lower().translate(_QUOTES)):
-            tokens.append(_EQUIVALENT.get(tok, tok))
-            lines.append(number)
+        found = _TOKEN.findall(line)
+        if found:
+            tokens.extend([equivalent.get(tok, tok) for tok in found])
+            lines.extend([number] * len(found))
     return Normalized(tuple(tokens), tuple(lines))
 
 
