@@ -94,6 +94,9 @@ def test_everything_present_under_osi_terms_passes() -> None:
     assert {"data.datasets", "data.research-paper", "data.technical-report", "data.data-card"} <= set(ids)
     assert all(c.outcome in (Outcome.PASS, Outcome.NOT_APPLICABLE) for c in a.criteria)
     assert crit(a, "model.parameters").evidence  # every verdict names its evidence
+    for f in Freedom:  # a freedom passes on the licences that were read: they are cited
+        c = crit(a, f"freedom.{f}")
+        assert c.outcome is Outcome.PASS and c.evidence and "licences read:" in c.detail
 
 
 @pytest.mark.parametrize("component", REQUIRED)
@@ -282,6 +285,8 @@ def test_fully_open_example_does_not_fail() -> None:
     for c in a.criteria:
         if c.outcome is Outcome.UNKNOWN:
             assert "licence" in c.detail or "modified" in c.detail or "identified" in c.detail, c
+        if c.outcome is Outcome.PASS:
+            assert c.evidence, c  # every passing criterion names what it rests on
 
 
 def test_small_release_with_card_licence(tmp_path: Path) -> None:

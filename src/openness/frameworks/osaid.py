@@ -334,7 +334,17 @@ def _freedom(f: Freedom, evidence: Evidence) -> Criterion:
             (),
             "license the release under OSI-approved terms",
         )
-    return Criterion(cid, title, Outcome.PASS, f"{_FREEDOM_TEXT[f]}: no licence clause restricts it", ())
+    # A pass rests on the licences that were read: cite them.
+    read = [a for c in required for a in evidence.get(c).licenses]
+    cited_locs = tuple(dict.fromkeys(a.license.location for a in read))
+    labels = ", ".join(dict.fromkeys(_lic_label(a) for a in read))
+    return Criterion(
+        cid,
+        title,
+        Outcome.PASS,
+        f"{_FREEDOM_TEXT[f]}: no licence clause restricts it (licences read: {labels})",
+        cited_locs,
+    )
 
 
 def _required_components() -> tuple[Component, ...]:
