@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from openness.licenses import curated as curated_module  # noqa: E402
 from openness.licenses import normalize as normalize_module  # noqa: E402
 from openness.licenses.curated import CURATED  # noqa: E402
-from openness.licenses.normalize import normalize, shingle_hashes  # noqa: E402
+from openness.licenses.normalize import normalize, phrase_tokens, shingle_hashes  # noqa: E402
 
 SCANCODE_DIST = "scancode-toolkit-mini"
 SCANCODE_VERSION = "32.5.0"
@@ -319,6 +319,8 @@ def build(wheel: Path) -> dict[str, Any]:
         ref["sample"] = size
 
     curated = [asdict(c) for c in CURATED]
+    for entry in curated:  # normalised once here, not at every start
+        entry["phrases"] = [phrase_tokens(p) for p in entry["fingerprints"]]
     return {
         "meta": {
             "format": FORMAT,

@@ -298,12 +298,10 @@ class Knowledge:
 
     @cached_property
     def fingerprints(self) -> tuple[Fingerprint, ...]:
-        from openness.licenses.normalize import phrase_tokens
-
         return tuple(
-            Fingerprint(c["id"], c["family"], tuple(phrase_tokens(p) for p in c["fingerprints"]))
+            Fingerprint(c["id"], c["family"], tuple(c["phrases"]))
             for c in self._curated_raw
-            if c.get("fingerprints")
+            if c.get("phrases")
         )
 
 
