@@ -26,7 +26,7 @@ OUT = ROOT / "benchmarks" / "results" / "clauses.md"
 sys.path.insert(0, str(ROOT / "tests"))
 
 from openness.licenses.clauses import find_restrictions  # noqa: E402
-from test_license_clauses_labels import load, total  # noqa: E402
+from test_license_clauses_labels import load, permissive_texts, total  # noqa: E402
 from test_license_clauses_perturbed import PERTURBATIONS  # noqa: E402
 
 
@@ -52,11 +52,16 @@ def main() -> int:
     if not CORPUS.is_dir():
         print(f"no corpus at {CORPUS}", file=sys.stderr)
         return 2
-    items, permissive = load()
+    items, _ = load()
     labelled = [(item, item.text(CORPUS)) for item in items]
-    texts = {item.path: text for item, text in labelled}
-    for path in permissive:
-        texts[path] = (CORPUS / path).read_text(encoding="utf-8", errors="replace")
+    texts = {
+        item.path + (f":{item.excerpt[0]}-{item.excerpt[1]}" if item.excerpt else ""): text
+        for item, text in labelled
+    }
+    permissive = []
+    for name, text in permissive_texts(CORPUS):
+        texts[name] = text
+        permissive.append(name)
     find_restrictions("warm up")
 
     timings = {path: best_of(text) for path, text in texts.items()}

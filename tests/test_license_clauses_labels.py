@@ -69,6 +69,20 @@ def load() -> tuple[list[LabelledFile], list[str]]:
     return labelled, [_path(p) for p in data["permissive"]]
 
 
+def permissive_texts(corpus: Path) -> list[tuple[str, str]]:
+    """(name, text) of every permissive file and permissive README excerpt of the labelled set."""
+    data = yaml.safe_load(EXPECTED.read_text(encoding="utf-8"))
+    out = [
+        (_path(p), (corpus / _path(p)).read_text(encoding="utf-8", errors="replace"))
+        for p in data["permissive"]
+    ]
+    for e in data.get("permissive_excerpts", []):
+        a, b = e["excerpt"]
+        lines = (corpus / e["path"]).read_text(encoding="utf-8").split("\n")
+        out.append((f"{e['path']}:{a}-{b}", "\n".join(lines[a - 1 : b])))
+    return out
+
+
 @dataclass
 class Score:
     found: int = 0
@@ -152,11 +166,13 @@ def test_no_kind_a_file_does_not_have(labelled: list[tuple[LabelledFile, str]]) 
     assert not result.extra_kinds, result.extra_kinds
 
 
-@pytest.mark.parametrize("path", load()[1])
-def test_permissive_texts_have_no_restrictions(corpus_dir: Path, path: str) -> None:
-    text = (corpus_dir / path).read_text(encoding="utf-8", errors="replace")
-    found = find_restrictions(text, path)
-    assert found == (), [(r.location.lines, str(r.kind), r.text) for r in found]
+def test_permissive_texts_have_no_restrictions(corpus_dir: Path) -> None:
+    flagged = {
+        name: [(r.location.lines, str(r.kind), r.text) for r in find_restrictions(text, name)]
+        for name, text in permissive_texts(corpus_dir)
+    }
+    assert len(flagged) >= 70
+    assert {k: v for k, v in flagged.items() if v} == {}
 
 
 def test_each_restriction_names_its_evidence(labelled: list[tuple[LabelledFile, str]]) -> None:

@@ -20,6 +20,7 @@ from test_license_clauses_labels import (
     LineMap,
     Perturbation,
     load,
+    permissive_texts,
     total,
 )
 
@@ -152,9 +153,7 @@ def test_restrictions_survive_perturbation(labelled: list[tuple[LabelledFile, st
 
 @pytest.mark.parametrize("name", sorted(PERTURBATIONS))
 def test_permissive_texts_stay_clean_when_perturbed(corpus_dir: Path, name: str) -> None:
-    _, permissive = load()
-    for path in permissive:
-        text = (corpus_dir / path).read_text(encoding="utf-8", errors="replace")
+    for path, text in permissive_texts(corpus_dir):
         new_text, _ = PERTURBATIONS[name](text)
         found = find_restrictions(new_text, path)
         assert found == (), (name, path, [(r.location.lines, str(r.kind), r.text) for r in found])

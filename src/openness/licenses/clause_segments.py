@@ -31,7 +31,7 @@ _MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|`+")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _QUOTE = re.compile(r"^\s*(?:>\s*)+")
 _SPACES = re.compile(r"\s+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " ", "\u3000": " "})
+_QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " "), ("\u3000", " "))
 
 # A list item starts with a bullet, an enumerator (1. / a) / iv. / (ii) / 1.2.3) or a
 # Chinese enumerator (一、 / （二）). Requiring whitespace after "a." keeps "e.g." out.
@@ -149,7 +149,10 @@ def clean_line(raw: str) -> tuple[str, bool]:
             s = marker.group(0) + _MD_EMPHASIS.sub("", s[marker.end() :])
         else:
             s = _MD_EMPHASIS.sub("", s)
-    s = s.translate(_QUOTES)
+    if not s.isascii():
+        for curly, plain in _QUOTE_PAIRS:  # str.replace is far faster than translate here
+            if curly in s:
+                s = s.replace(curly, plain)
     if "  " in s or "\t" in s:
         s = _SPACES.sub(" ", s)
     return s.strip(), heading
@@ -247,13 +250,14 @@ def _split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         cut = m.start()
-        piece = text[start:cut].strip()
-        if not piece:
+        if cut - start < 3 or not text[start:cut].strip():
             continue
-        last = piece.split()[-1].lstrip("\"'([") if piece.split() else ""
-        if text[cut - 1 : cut] == "." and (last.lower() in _ABBREVIATIONS or _ENUMERATOR.match(last)):
-            continue  # "e.g. API", "2. Additional", "Section 1.b.i. You"
-        if len(piece) < 3:
+        if text[cut - 1] == ".":
+            # the word before the full stop: only a short tail of the text needs looking at
+            last = text[max(start, cut - 24) : cut].rsplit(None, 1)[-1].lstrip("\"'([")
+            if last.lower() in _ABBREVIATIONS or _ENUMERATOR.match(last):
+                continue  # "e.g. API", "2. Additional", "Section 1.b.i. You"
+        if len(text[start:cut].strip()) < 3:
             continue
         spans.append((start, cut))
         start = m.end()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from openness.licenses.clause_patterns import KINDS, USE_LIST, kind_screens, negation, rules, threshold
 from openness.licenses.clause_segments import _LIST_MARKER, Clause, segment
@@ -82,6 +83,7 @@ def _summary(kind: RestrictionKind, template: str, text: str) -> str:
 # nothing until an operative clause uses it. Only policy/terms definitions can carry a change
 # clause ("AUP" means the policy at ..., as may be updated from time to time).
 _DEFINITION = re.compile(r'^\W{0,3}"[^"]{1,80}"[^.]{0,80}?\b(?:means|shall mean|refers to|is defined as)\b')
+_MEANS = re.compile(r"mean|refers to|defined as")
 _POLICY_WORDS = re.compile(r"polic|terms|agreement|\baup\b|licen[cs]e")
 # ... and a "Territory" defined as the world minus some regions is the territorial restriction.
 _DEFINITION_KINDS = {
@@ -102,6 +104,7 @@ _OTHER_PURPOSES = re.compile(
 )
 
 
+@lru_cache(maxsize=256)
 def _prohibits(lead: Clause | None) -> bool:
     if lead is None:
         return False
@@ -144,7 +147,7 @@ def _use_summary(clause: Clause, items: int) -> str:
 def _clause_hits(clause: Clause, lead: Clause | None, items: int = 0) -> list[_Hit]:
     text = _INNER_DOT.sub("_", clause.text.lower())
     prohibited = _prohibits(lead)
-    definition = bool(_DEFINITION.match(_LIST_MARKER.sub("", clause.text, count=1)))
+    definition = bool(_MEANS.search(text) and _DEFINITION.match(_LIST_MARKER.sub("", clause.text, count=1)))
     found: dict[RestrictionKind, str] = {}
     screened = {kind for kind, screen in kind_screens().items() if screen.search(text)}
     for rule in rules():
