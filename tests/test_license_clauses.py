@@ -92,6 +92,9 @@ def test_restriction_carries_kind_mapping_and_json_shape() -> None:
         ("You may not modify or create derivative works of the Model.", "no-derivatives"),
         ("You must register and obtain approval before downloading the weights.", "registration"),
         ("Access is subject to approval by the licensor.", "registration"),
+        ("You need to agree to share your contact information to access this model.", "registration"),
+        ("You may use the Mistral Models solely for Non-Production Purposes.", "non-commercial"),
+        ("Use for academic purposes only.", "research-only"),
         # Tencent Hunyuan 3D 2.0 community licence: territory by definition, grant and prohibition
         (
             '"Territory" shall mean the worldwide territory, excluding the territory of the European Union, '

@@ -152,9 +152,10 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     # ---------------------------------------------------------------- non-commercial
     _r(
         K.NON_COMMERCIAL,
-        "commercial",
+        "commercial|production",
         r"\b(?:only|solely|exclusively|strictly|limited to)\b[^.;]{0,40}?\bnon-?\s?commercial\b"
         r"|\bnon-?\s?commercial\b[^.;]{0,40}?\b(?:only|solely|exclusively)\b"
+        r"|\b(?:only|solely|exclusively)\b[^.;]{0,40}?\bnon-?\s?production (?:purposes?|use)\b"
         r"|\bfor (?:your )?non-?\s?commercial (?:and|&) non-?\s?production\b",
         _NC_ONLY,
         r"\bcommercial (?:and|or|&) non-?\s?commercial\b|\bnon-?\s?commercial (?:and|or|&) commercial\b|this alternative",
@@ -205,10 +206,11 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     # ---------------------------------------------------------------- research only
     _r(
         K.RESEARCH_ONLY,
-        "research",
+        "research|academic",
         r"\b(?:only|solely|exclusively|strictly)\s+(?:for\s+)?(?:your\s+|the\s+)?(?:own\s+)?(?:non-?\s?commercial\s+)?"
         r"(?:academic\s+|scientific\s+)?research\b"
-        r"|\bresearch(?:\s+and\s+(?:education|evaluation|development)(?:al)?)?\s+(?:purposes?\s+|use\s+)?only\b",
+        r"|\bresearch(?:\s+and\s+(?:education|evaluation|development)(?:al)?)?\s+(?:purposes?\s+|use\s+)?only\b"
+        r"|\bacademic (?:research |use |purposes )?only\b|\b(?:only|solely|exclusively) for academic\b",
         _RESEARCH,
         r"(?:designed|developed) for research|food and drug|does not warrant",
     ),
@@ -489,9 +491,10 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     ),
     _r(
         K.REGISTRATION,
-        "regist|access|approv",
+        "regist|access|approv|contact information|form",
         r"\bregister (?:for )?an account\b|\b(?:request|apply for) access\b|\bsubject to (?:our |the licensor's |prior )?approval\b"
-        r"|\b(?:once|upon|after)\s+(?:being\s+)?approved\b",
+        r"|\b(?:once|upon|after)\s+(?:being\s+)?approved\b"
+        r"|\b(?:share your contact information|fill (?:in|out) (?:the|a|this) form|accept the conditions)\b[^.]{0,60}?\baccess\b",
         _SIGN_UP,
         r"\bno need\b|\bnot (?:required|necessary)\b",
     ),
