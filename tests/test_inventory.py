@@ -376,9 +376,16 @@ def test_from_pretrained_alone_does_not_make_training_code_inference(tmp_path: P
 
 def test_download_script_says_what_it_fetches(tmp_path: Path) -> None:
     _write(tmp_path, "download.sh", 'wget "$URL/consolidated.00.pth"\n')
-    item = _item(_inventory(tmp_path), "download.sh")
+    _write(tmp_path, "scripts/fetch_corpus.py", "from datasets import load_dataset\nload_dataset('x/y')\n")
+    _write(tmp_path, "scripts/download_wiki_data.sh", b"\0" * 10)  # unreadable as text: the name decides
+    inv = _inventory(tmp_path)
+    item = _item(inv, "download.sh")
     assert item.role is Role.DOWNLOAD_SCRIPT
     assert "fetches weights from elsewhere" in item.reasons
+    for path in ("scripts/fetch_corpus.py", "scripts/download_wiki_data.sh"):
+        data = _item(inv, path)
+        assert data.role is Role.CODE and CodeRole.PREPROCESSING in data.code_roles, path
+        assert "fetches data, not weights" in data.reasons
 
 
 # --------------------------------------------------------------------------- weight headers

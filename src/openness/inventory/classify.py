@@ -100,6 +100,10 @@ _CARD_SECTIONS = re.compile(
     r"|bias(?:,| and)|ethical considerations)\b",
     re.IGNORECASE | re.MULTILINE,
 )
+_DATASET_REPO = re.compile(r"repo[-_]type[ =]+[\"']?dataset|huggingface\.co/datasets/|load_dataset\(")
+_DATA_WORDS = frozenset(
+    {"data", "dataset", "datasets", "corpus", "corpora", "domains", "urls", "shards", "warc"}
+)
 _SPACE_KEYS = re.compile(r"^(?:sdk|app_file|sdk_version):", re.MULTILINE)
 _DATASET_KEYS = re.compile(
     r"^(?:dataset_info|task_categories|size_categories|source_datasets):", re.MULTILINE
@@ -241,9 +245,14 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
     analysis = analyse(parts, text)
     role, reasons = g.role, [g.reason, *analysis.reasons]
     locations = list(analysis.locations)
-    if g.content == NEEDS_DOWNLOAD and text is not None:
-        what = "weights" if _WEIGHTS_FETCH.search(text) else "data or other files"
-        reasons.append(f"fetches {what} from elsewhere")
+    if g.content == NEEDS_DOWNLOAD:
+        # Later stages read a download script as "the weights live elsewhere": a script that
+        # fetches data is preprocessing code instead.
+        if _fetches_weights(parts, text):
+            reasons.append("fetches weights from elsewhere")
+        else:
+            role = Role.CODE
+            reasons.append("fetches data, not weights")
     elif text is not None and parts.suffix == ".py" and _CONFIG_PLACES.intersection(parts.dirs):
         keys, first = _hyperparameters(text)
         if len(keys) >= 2:
@@ -257,6 +266,12 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
         reasons=ctx.share(tuple(reasons)),
         locations=tuple(locations),
     )
+
+
+def _fetches_weights(parts: PathParts, text: str | None) -> bool:
+    if text and text.strip():
+        return bool(_WEIGHTS_FETCH.search(text)) and not _DATASET_REPO.search(text)
+    return not _DATA_WORDS & parts.tokens  # content unknown: the name decides
 
 
 def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
