@@ -35,7 +35,7 @@ _QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", 
 
 # A list item starts with a bullet, an enumerator (1. / a) / iv. / (ii) / 1.2.3) or a
 # Chinese enumerator (一、 / （二）). Requiring whitespace after "a." keeps "e.g." out.
-_LIST_MARKER = re.compile(
+LIST_MARKER = re.compile(
     r"""^\s*(?:
         [-*•+·▪◦]\s+
       | \(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)](?:\s+|(?=[\u4e00-\u9fff]))
@@ -143,7 +143,7 @@ def clean_line(raw: str) -> tuple[str, bool]:
     if "\\" in s:
         s = _MD_ESCAPE.sub(r"\1", s)
     if "*" in s or "_" in s or "`" in s:
-        marker = _LIST_MARKER.match(s)
+        marker = LIST_MARKER.match(s)
         if marker and marker.group(0).strip() in {"*", "-", "+"}:
             # keep the bullet (it marks a list item); strip emphasis from the rest only
             s = marker.group(0) + _MD_EMPHASIS.sub("", s[marker.end() :])
@@ -160,7 +160,7 @@ def clean_line(raw: str) -> tuple[str, bool]:
 
 def _looks_like_heading(text: str) -> bool:
     """A short title line: 'Prohibited Uses', '2. RESTRICTIONS', 'Attachment A', '3.限制'."""
-    body = _LIST_MARKER.sub("", text, count=1).strip().rstrip(".:：")
+    body = LIST_MARKER.sub("", text, count=1).strip().rstrip(".:：")
     if not body:
         return True
     if _CJK.search(body):
@@ -185,7 +185,7 @@ def _blocks(text: str) -> list[_Block]:
         if not cleaned:
             current = None
             continue
-        starts_item = bool(_LIST_MARKER.match(cleaned))
+        starts_item = bool(LIST_MARKER.match(cleaned))
         if md_heading or starts_item or current is None or current.heading:
             current = _Block([(number, cleaned)], starts_item, md_heading)
             blocks.append(current)

@@ -2,7 +2,7 @@
 
 ``find_restrictions(text, path)`` works on any text, known licence or not: it cuts the text
 into clauses (``clause_segments``), runs the rule table (``clause_patterns``) on each, and
-merges hits of one kind whose spans overlap. A lead-in that prohibits ("You agree not to use
+merges hits of one kind whose spans overlap or touch. A lead-in that prohibits ("You agree not to use
 the Model:") lends its negation to the list items below it, and a hit on the lead-in spans the
 whole list. Headings and titles are never restrictions on their own.
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from openness.licenses.clause_patterns import KINDS, USE_LIST, kind_screens, negation, rules, threshold
-from openness.licenses.clause_segments import _LIST_MARKER, Clause, segment
+from openness.licenses.clause_segments import LIST_MARKER, Clause, segment
 from openness.model import Location, Restriction, RestrictionKind
 
 __all__ = ["KINDS", "find_restrictions"]
@@ -39,7 +39,7 @@ class _Hit:
 
 
 def _trim(text: str) -> str:
-    text = _LIST_MARKER.sub("", text, count=1).strip()
+    text = LIST_MARKER.sub("", text, count=1).strip()
     if len(text) <= MAX_TEXT:
         return text
     cut = text[: MAX_TEXT - 1]
@@ -121,7 +121,7 @@ _CN_PURPOSE = re.compile(r"出于(.{1,40}?)(?:目的|用途)")
 
 def _purpose(text: str) -> str | None:
     """The purpose a prohibition names: "You will not use X for <purpose>" -> "<purpose>"."""
-    body = _LIST_MARKER.sub("", text, count=1).strip()
+    body = LIST_MARKER.sub("", text, count=1).strip()
     cn = _CN_PURPOSE.search(body)
     if cn:
         return cn.group(1) + "目的"
@@ -147,7 +147,7 @@ def _use_summary(clause: Clause, items: int) -> str:
 def _clause_hits(clause: Clause, lead: Clause | None, items: int = 0) -> list[_Hit]:
     text = _INNER_DOT.sub("_", clause.text.lower())
     prohibited = _prohibits(lead)
-    definition = bool(_MEANS.search(text) and _DEFINITION.match(_LIST_MARKER.sub("", clause.text, count=1)))
+    definition = bool(_MEANS.search(text) and _DEFINITION.match(LIST_MARKER.sub("", clause.text, count=1)))
     found: dict[RestrictionKind, str] = {}
     screened = {kind for kind, screen in kind_screens().items() if screen.search(text)}
     for rule in rules():
