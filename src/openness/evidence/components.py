@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from openness.evidence.card import ModelCard
@@ -145,6 +146,7 @@ _MODEL_USE_HINTS = ("param", "from_pretrained", "inference", "python", "generat"
 
 
 _HYPER_TITLE = re.compile(r"\bhyper-?param", re.I)
+_HYPER_VALUES = re.compile(r"^\s*\|.*\d|[:=]\s*\d", re.M)  # a table row or "name: value" with a number
 
 
 _STEP_REF = re.compile(r"(?:^|/)(?:step|ckpt|checkpoint|iter|revision|stage)[-_]?\d+", re.I)
@@ -158,7 +160,12 @@ def is_eval_path(path: str) -> bool:
 
 def auxiliary_dir(path: str) -> str | None:
     """The fine-tuning/example/demo folder a file sits in ("finetune", "examples/peft"), or None."""
-    parts = path.split("/")[:-1]
+    return _auxiliary_folder(path.rsplit("/", 1)[0]) if "/" in path else None
+
+
+@lru_cache(maxsize=4096)  # files share folders: one regex pass per folder, not per file
+def _auxiliary_folder(folder: str) -> str | None:
+    parts = folder.split("/")
     for n, part in enumerate(parts):
         if _AUXILIARY_DIR.search(part):
             return "/".join(parts[: n + 1])
@@ -350,8 +357,9 @@ def _code(s: _Scan) -> None:
         items = inv.code(code_role)
         aux: tuple[Classified, ...] = ()
         if code_role in (CodeRole.TRAINING, CodeRole.PREPROCESSING):
-            aux = tuple(i for i in items if s.auxiliary(i))
-            items = tuple(i for i in items if i not in aux)
+            flags = [s.auxiliary(i) for i in items]
+            aux = tuple(i for i, f in zip(items, flags, strict=True) if f)
+            items = tuple(i for i, f in zip(items, flags, strict=True) if not f)
         if items and comp not in out:
             out[comp] = _ev(comp, Status.PRESENT, _locs(items), _files_detail(items, f"{code_role} code"))
         elif items:
@@ -453,9 +461,10 @@ def _datasets(s: _Scan) -> None:
     datasets = s.datasets
     data_items = [i for i in inv.by_role(Role.DATASET) if not _TOKENIZER_DIR.search(i.entry.path)]
     eval_data = tuple(i for i in data_items if is_eval_path(i.entry.path))
-    rest = [i for i in data_items if i not in eval_data]
-    aux_data = tuple(i for i in rest if s.auxiliary(i))
-    train_data = tuple(i for i in rest if i not in aux_data)
+    rest = [i for i in data_items if not is_eval_path(i.entry.path)]
+    flags = [s.auxiliary(i) for i in rest]
+    aux_data = tuple(i for i, f in zip(rest, flags, strict=True) if f)
+    train_data = tuple(i for i, f in zip(rest, flags, strict=True) if not f)
     if train_data:
         out[Component.DATASETS] = _ev(
             Component.DATASETS, Status.PRESENT, _locs(train_data), _files_detail(train_data, "dataset files")
@@ -539,7 +548,7 @@ def _documents(s: _Scan) -> None:
     cards = s.cards
     papers = inv.by_role(Role.PAPER)
     reports = tuple(p for p in papers if _REPORT_NAME.search(p.entry.path))
-    research = tuple(p for p in papers if p not in reports)
+    research = tuple(p for p in papers if not _REPORT_NAME.search(p.entry.path))
     links = _card_lines(cards, _ARXIV, _ARXIV_HINTS) or _bibtex_eprints(cards)
     report_links = [(loc, v) for loc, v in links if _line_matches(cards, loc, _TECH_REPORT_LINE)]
     if reports:
@@ -701,7 +710,7 @@ def _hyperparameters(s: _Scan) -> None:
             (card, sec)
             for card in cards
             for sec in card.sections_of("training")
-            if _HYPER_TITLE.search(sec.title) and re.search(r"\d", card.text_of(sec))
+            if _HYPER_TITLE.search(sec.title) and _HYPER_VALUES.search(card.text_of(sec))
         ]
         if titled:
             card0, sec0 = titled[0]
@@ -785,12 +794,12 @@ def _data_information(
         text = ctx.read(it.entry.path, DOC_LIMIT)
         if text is None:
             continue
-        cov = cov.merged(coverage(text))
+        cov = cov.merged(coverage(text, skip=cov.covered))
         locs.append(Location(it.entry.path))
         sources.append(it.entry.path)
     for card in cards:
         for sec in card.sections_of("data"):
-            cov = cov.merged(coverage(card.text_of(sec)))
+            cov = cov.merged(coverage(card.text_of(sec), skip=cov.covered))
             locs.append(card.location(sec))
             sources.append(f"{card.path} '{sec.title}'")
     listed = bool(datasets) or bool(_card_lines(cards, _HF_DATASET_LINK, _HF_HINTS))
@@ -806,7 +815,7 @@ def _data_information(
         if it.entry.path.lower().endswith((".md", ".txt", ".tex", ".rst", ".html")):
             text = ctx.read(it.entry.path, DOC_LIMIT)
             if text is not None:
-                cov = cov.merged(coverage(text))
+                cov = cov.merged(coverage(text, skip=cov.covered))
                 locs.append(Location(it.entry.path))
                 sources.append(it.entry.path)
                 continue
