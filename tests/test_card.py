@@ -194,3 +194,32 @@ def test_llama2_model_card(corpus_dir: Path) -> None:
     assert data and data[0].title == "Training Data"
     assert any(f.key == "training_tokens" and f.value == 2_000_000_000_000 for f in card.facts)
     assert not [c for c in card.claims if c.kind == "open-source"]  # "outperform open-source chat models"
+
+
+def test_licence_statement_wrapped_over_two_lines() -> None:
+    lines = [
+        "# License",
+        "",
+        "The code and associated weights in this release are licensed under the",
+        "Apache 2.0 license. The license only applies to the files in this repository.",
+        "",
+        "## Weights",
+        "Apache 2.0 applies elsewhere.",
+    ]
+    claims = [c for c in claims_in_lines(lines, "README.md") if c.kind == "component-license"]
+    assert {c.value for c in claims} == {"weights=Apache-2.0", "code=Apache-2.0"}
+    assert {c.location.lines for c in claims} == {(3, 4)}
+    # A heading or a finished sentence never joins the next line.
+    after_heading = claims_in_lines(["## Weights", "Apache 2.0 license."], "R.md")
+    assert not [c for c in after_heading if c.kind == "component-license"]
+    assert not [
+        c
+        for c in claims_in_lines(["The weights are ours.", "Released under Apache 2.0."], "R.md")
+        if c.kind == "component-license" and c.location.lines == (1, 2)
+    ]
+
+
+def test_section_kinds_for_data_mix_and_specifications() -> None:
+    card = parse_card("# M\n## DataMix\n| a | 1 |\n## Model Specifications\n- Layers: 64\n", "README.md")
+    kinds = {s.title: s.kinds for s in card.sections}
+    assert "data" in kinds["DataMix"] and "architecture" in kinds["Model Specifications"]

