@@ -101,8 +101,9 @@ _CARD_SECTIONS = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _DATASET_REPO = re.compile(r"repo[-_]type[ =]+[\"']?dataset|huggingface\.co/datasets/|load_dataset\(")
-_DATA_WORDS = frozenset(
-    {"data", "dataset", "datasets", "corpus", "corpora", "domains", "urls", "shards", "warc"}
+_NAME_WORD = re.compile(r"[a-z]+")
+_WEIGHT_WORDS = frozenset(
+    {"model", "models", "weights", "weight", "ckpt", "ckpts", "checkpoint", "checkpoints", "stages", "params"}
 )
 _SPACE_KEYS = re.compile(r"^(?:sdk|app_file|sdk_version):", re.MULTILINE)
 _DATASET_KEYS = re.compile(
@@ -271,7 +272,10 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
 def _fetches_weights(parts: PathParts, text: str | None) -> bool:
     if text and text.strip():
         return bool(_WEIGHTS_FETCH.search(text)) and not _DATASET_REPO.search(text)
-    return not _DATA_WORDS & parts.tokens  # content unknown: the name decides
+    # Content unknown: the name decides ("download.sh" alone is the usual weights fetcher).
+    if not _WEIGHT_WORDS.isdisjoint(_NAME_WORD.findall(parts.stem)):
+        return True
+    return parts.stem in ("download", "fetch") and {"data", "dataset", "datasets"}.isdisjoint(parts.tokens)
 
 
 def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
