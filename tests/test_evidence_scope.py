@@ -90,6 +90,25 @@ def test_complete_listing_with_unread_files_keeps_name_only_absences() -> None:
     assert ev.get(Component.PARAMETERS_INTERMEDIATE).status is Status.ABSENT  # refs were listed
 
 
+def test_unlisted_refs_hide_only_intermediate_checkpoints() -> None:
+    snap = _hub_snapshot(
+        {"README.md": CARD, "model.safetensors": None}, source="hub", complete=False, branches=[]
+    )
+    ev = build_evidence(build_inventory(snap))
+    inter = ev.get(Component.PARAMETERS_INTERMEDIATE)
+    assert inter.status is Status.UNKNOWN and "branches and tags could not be listed" in inter.detail
+    assert ev.get(Component.TRAINING_CODE).status is Status.ABSENT  # every small file was read
+
+
+def test_unreadable_headers_alone_hide_nothing() -> None:
+    snap = _hub_snapshot(
+        {"README.md": CARD, "model.safetensors": None}, source="hub", complete=False, branches=["main"]
+    )
+    ev = build_evidence(build_inventory(snap))
+    assert ev.get(Component.TRAINING_CODE).status is Status.ABSENT
+    assert ev.get(Component.PARAMETERS_INTERMEDIATE).status is Status.ABSENT
+
+
 def test_complete_hub_snapshot_keeps_absent() -> None:
     snap = _hub_snapshot({"README.md": CARD, "model.safetensors": safetensors_bytes()}, complete=True)
     ev = build_evidence(build_inventory(snap))

@@ -39,13 +39,14 @@ class Unseen:
     location: Location
     listing_partial: bool  # files may exist that the snapshot does not list
     refs_unknown: bool  # branches/tags (intermediate checkpoints) were not listed
+    content_unread: bool = True  # listed files whose content could show a component were not read
 
     def hides(self, component: Component) -> bool:
         if self.listing_partial:
             return True
         if component is Component.PARAMETERS_INTERMEDIATE:
             return self.refs_unknown
-        return component not in _BY_NAME
+        return self.content_unread and component not in _BY_NAME
 
 
 def unseen(snapshot: Snapshot) -> Unseen | None:
@@ -76,12 +77,10 @@ def unseen(snapshot: Snapshot) -> Unseen | None:
     refs_unknown = source.startswith("hub") and not hub.extra.get("branches")
     if refs_unknown:
         parts.append("its branches and tags could not be listed")
-    return Unseen(
-        "the Hub snapshot is incomplete: " + ("; ".join(parts) or "the source could not see everything"),
-        where,
-        False,
-        refs_unknown,
-    )
+    if not parts:  # e.g. only safetensors headers unreadable: parameter counts, not components
+        return None
+    reason = "the Hub snapshot is incomplete: " + "; ".join(parts)
+    return Unseen(reason, where, False, refs_unknown, bool(unread))
 
 
 def unknown_if_unseen(
