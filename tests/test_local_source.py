@@ -52,6 +52,21 @@ def test_lists_files_sorted_with_sizes_and_skips_vcs(tmp_path: Path) -> None:
     assert snap.notes == ()
 
 
+def test_caches_and_environments_are_not_the_release(tmp_path: Path) -> None:
+    _write(tmp_path, "train.py", "optimizer.step()\n")
+    _write(tmp_path, "__pycache__/train.cpython-311.pyc", b"\0")
+    _write(tmp_path, ".pytest_cache/v/cache/lastfailed", "{}")
+    _write(tmp_path, "env/pyvenv.cfg", "home = /usr/bin\n")
+    _write(tmp_path, "env/lib/python3.11/site-packages/torch/optim/adam.py", "class Adam: ...\n")
+    _write(tmp_path, "web/node_modules/left-pad/index.js", "module.exports = 1\n")
+    snap = open_snapshot(str(tmp_path), OPTIONS)
+    assert _paths(snap) == ["train.py"]
+    assert _notes(snap) == [
+        "env: environment folder (virtualenv, node_modules) skipped",
+        "web/node_modules: environment folder (virtualenv, node_modules) skipped",
+    ]
+
+
 def test_empty_directory_is_an_empty_snapshot(tmp_path: Path) -> None:
     snap = open_snapshot(str(tmp_path), OPTIONS)
     assert snap.files == () and snap.notes == ()

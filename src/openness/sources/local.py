@@ -29,6 +29,13 @@ from openness.sources.interface import MAX_DEPTH, SourceOptions
 # Version-control metadata is not part of a release.
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj", ".pijul", ".fossil"})
 
+# Caches that tools write next to code: never part of a release, skipped silently.
+CACHE_DIRS = frozenset(
+    {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints", ".tox", ".nox"}
+)
+# Installed environments: skipped with a note (so is any folder holding a pyvenv.cfg).
+TOOL_DIRS = frozenset({"node_modules", ".venv"})
+
 # Tiny files with these suffixes are checked for Git LFS pointers (a clone without `git lfs pull`):
 # the pointer names the real size and sha256, while the content itself is absent.
 _LFS_CANDIDATE_SUFFIXES = frozenset(
@@ -176,8 +183,14 @@ def _walk(walk: _Walk) -> None:
                 if is_link:
                     # Following in-root directory links would list files twice (or forever).
                     walk.note("symlink", "info", "symlinked directory not followed", rel)
-                elif entry.name in VCS_DIRS:
+                elif entry.name in VCS_DIRS or entry.name in CACHE_DIRS:
                     continue
+                elif entry.name in TOOL_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+                    # A virtualenv or node_modules beside the release would flood it with library
+                    # code (PyTorch's own optimizers read as "training code").
+                    walk.note(
+                        "tool-dir", "info", "environment folder (virtualenv, node_modules) skipped", rel
+                    )
                 elif depth + 1 > walk.max_depth:
                     walk.note("depth", "warning", f"deeper than {walk.max_depth} levels: not listed", rel)
                 else:
