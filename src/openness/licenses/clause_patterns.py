@@ -539,12 +539,14 @@ def rules() -> tuple[Rule, ...]:
     )
 
 
-@lru_cache(maxsize=1)
-def kind_screens() -> dict[RestrictionKind, re.Pattern[str]]:
-    """One screen per kind (the union of its rules' screens): most clauses fail most kinds."""
+@lru_cache(maxsize=2)
+def kind_screens(in_list: bool = False) -> dict[RestrictionKind, re.Pattern[str]]:
+    """One screen per kind (the union of its rules' screens): most clauses fail most kinds.
+    ``in_list``: include the rules that apply only to items of a prohibiting list."""
     literals: dict[RestrictionKind, list[str]] = {}
-    for kind, screen, *_ in _RULES:
-        literals.setdefault(kind, []).extend(screen.split("|"))
+    for kind, screen, _p, _s, _v, list_only, _r in _RULES:
+        if in_list or not list_only:
+            literals.setdefault(kind, []).extend(screen.split("|"))
     return {kind: _compile("|".join(dict.fromkeys(words))) for kind, words in literals.items()}
 
 

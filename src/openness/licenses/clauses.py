@@ -149,7 +149,7 @@ def _clause_hits(clause: Clause, lead: Clause | None, items: int = 0) -> list[_H
     prohibited = _prohibits(lead)
     definition = bool(_MEANS.search(text) and _DEFINITION.match(LIST_MARKER.sub("", clause.text, count=1)))
     found: dict[RestrictionKind, str] = {}
-    screened = {kind for kind, screen in kind_screens().items() if screen.search(text)}
+    screened = {kind for kind, screen in kind_screens(prohibited).items() if screen.search(text)}
     for rule in rules():
         if rule.kind not in screened or rule.kind in found or (rule.in_list_only and not prohibited):
             continue
