@@ -165,6 +165,8 @@ WEIGHTS_BY_NAME = [
     ),
     ("optimizer.pt", Role.OPTIMIZER_STATE, WeightFormat.PYTORCH_PICKLE),
     ("rng_state.pth", Role.CHECKPOINT, WeightFormat.PYTORCH_PICKLE),
+    ("model.onnx_data", Role.WEIGHTS, WeightFormat.ONNX),
+    ("adapter_model.safetensors", Role.WEIGHTS, WeightFormat.SAFETENSORS),
 ]
 
 

@@ -370,6 +370,8 @@ def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
     fmt: WeightFormat | None = WEIGHT_SUFFIXES.get(suffix)
     if _TF_SHARD.search(name) or (suffix == ".index" and "ckpt" in name) or name == "saved_model.pb":
         fmt = WeightFormat.TENSORFLOW
+    elif suffix == ".onnx_data" or name.endswith(".onnx.data"):
+        fmt = WeightFormat.ONNX  # external tensor data of a large ONNX model
     elif suffix == ".bin":
         if "openvino" in name:
             fmt = WeightFormat.OPENVINO
@@ -397,6 +399,8 @@ def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
     if in_tests:
         return PathGuess(Role.OTHER, "weights in a test-fixture folder", fmt, NEEDS_WEIGHTS)
     role, reason = Role.WEIGHTS, f"weights ({fmt})"
+    if "adapter" in name or "lora" in parts.tokens:
+        reason = f"adapter weights, e.g. LoRA ({fmt}): a delta on a base model"
     if name.startswith(("rng_state", "scheduler.")):
         role, reason = Role.CHECKPOINT, "training state for resuming (random-number or scheduler state)"
     elif _OPTIMIZER.search(name) and "model" not in name:
