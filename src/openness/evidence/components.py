@@ -266,6 +266,7 @@ class _Scan:
     front: Mapping[str, Any]
     card_source: str | None
     datasets: list[dict[str, Any]]
+    auxiliary: UserMaterial
     out: dict[Component, ComponentEvidence] = field(default_factory=dict)
 
     @property
@@ -275,14 +276,6 @@ class _Scan:
     @property
     def hub(self) -> Any:
         return self.ctx.inventory.snapshot.hub
-
-    @property
-    def auxiliary(self) -> UserMaterial:
-        found: UserMaterial | None = self.__dict__.get("_aux")
-        if found is None:
-            found = UserMaterial(self.ctx, self.cards)
-            self.__dict__["_aux"] = found
-        return found
 
     @property
     def unreadable_cards(self) -> list[Classified]:
@@ -329,9 +322,7 @@ def component_statuses(
     for_users: UserMaterial | None = None,
 ) -> dict[Component, ComponentEvidence]:
     """Each component's status from artifacts; later steps only fill what earlier ones left open."""
-    scan = _Scan(ctx, cards, front, card_source, datasets)
-    if for_users is not None:
-        scan.__dict__["_aux"] = for_users
+    scan = _Scan(ctx, cards, front, card_source, datasets, for_users or UserMaterial(ctx, cards))
     for step in (
         _code,
         _parameters,
