@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     rows = []
     score = {"ours": [0, 0], "scancode": [0, 0]}  # exact, covers-all
+    knowable = {"n": 0, "ours": 0, "scancode": 0}  # files whose licences all have a ScanCode key
     for name, rel in names.items():
         expected = to_scancode_keys(labels[rel])
         got_ours = to_scancode_keys(ours_by.get(name, []))
@@ -189,6 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         for tool, got in (("ours", got_ours), ("scancode", got_sc)):
             score[tool][0] += got == expected
             score[tool][1] += expected <= got and (bool(got) == bool(expected))
+        if not any(k.startswith("LicenseRef-openness-") for k in expected):
+            knowable["n"] += 1
+            knowable["ours"] += got_ours == expected
+            knowable["scancode"] += got_sc == expected
         rows.append((rel, sorted(expected), sorted(got_ours), sorted(got_sc)))
 
     def med(runs: list[tuple[float, float, Any]], i: int) -> float:
@@ -226,6 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         "| floor | measured | |",
         "|---|---|---|",
         *[f"| {what} | {value} | {'PASS' if ok else 'FAIL'} |" for what, value, ok in floors],
+        "",
+        f"On the {knowable['n']} files whose licences all have a ScanCode key: openness "
+        f"{knowable['ours']}/{knowable['n']}, ScanCode {knowable['scancode']}/{knowable['n']}. "
+        "Caveat: our thresholds and curated entries were calibrated on this corpus (the same hand labels "
+        "are the floor of our tests); ScanCode saw it for the first time.",
         "",
         "Labels are the hand labels of `tests/test_license_identify.py`, compared in ScanCode's key space "
         "(our curated ids for licences ScanCode has no key for, which ScanCode therefore cannot get right). "
