@@ -213,6 +213,9 @@ def test_olmo_benchmark_data_is_evaluation_data(corpus_dir: Path) -> None:
     assert not any(loc.path and loc.path.startswith("olmo_data/") for loc in data.locations)
     # The README names the pre-training mixes on the Hub: named, not inspected offline.
     assert data.status is Status.UNKNOWN and "allenai/olmo-mix-1124" in data.detail
+    assert [str(loc) for loc in data.locations] == ["README.md:47", "README.md:48"]
+    info = ev.get(Component.DATA_INFORMATION)  # the links are data information too (the public list)
+    assert "training data linked in README.md" in info.detail and "public" not in info.detail
     assert ev.get(Component.TRAINING_CODE).status is Status.PRESENT  # olmo/train.py, scripts/train.py
 
 

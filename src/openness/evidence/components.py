@@ -793,7 +793,8 @@ def _data_information(
             cov = cov.merged(coverage(card.text_of(sec), skip=cov.covered))
             locs.append(card.location(sec))
             sources.append(f"{card.path} '{sec.title}'")
-    listed = bool(datasets) or bool(_card_lines(cards, _HF_DATASET_LINK, _HF_HINTS))
+    links = _training_data_links(cards)  # "we train on [mix](huggingface.co/datasets/...)"
+    listed = bool(datasets) or bool(links) or bool(_card_lines(cards, _HF_DATASET_LINK, _HF_HINTS))
     if listed:
         cov = cov.merged(Coverage(frozenset({"public-list", "provenance"})))
         if datasets:
@@ -801,6 +802,9 @@ def _data_information(
                 Location(card_source, key="card:datasets") if card_source else Location(key="card:datasets")
             )
             sources.append("card datasets field")
+        elif links:
+            locs.extend(loc for loc, _ in links[:2])
+            sources.append(f"training data linked in {links[0][0].path}")
     unread_papers: list[Location] = []
     for it in inv.by_role(Role.PAPER):
         if it.entry.path.lower().endswith((".md", ".txt", ".tex", ".rst", ".html")):
