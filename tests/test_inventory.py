@@ -15,6 +15,7 @@ from pathlib import Path
 import gguf
 import numpy as np
 import pytest
+from corpus_release import scratch_dir
 from safetensors.numpy import save_file
 
 from openness.errors import SourceError
@@ -651,8 +652,6 @@ def test_text_budget_bounds_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_ten_thousand_files_inventory_fast(tmp_path: Path) -> None:
-    from corpus_release import scratch_dir
-
     with scratch_dir(tmp_path) as root:
         kinds = ["src/pkg{}/mod{}.py", "data/part{}/{}.jsonl", "docs/p{}/page{}.md", "configs/{}/c{}.yaml"]
         for n in range(10_000):
