@@ -15,9 +15,9 @@ from pathlib import Path
 import gguf
 import numpy as np
 import pytest
-from corpus_release import scratch_dir
 from safetensors.numpy import save_file
 
+from corpus_release import scratch_dir
 from openness.errors import SourceError
 from openness.inventory import build_inventory, classify
 from openness.model import (
