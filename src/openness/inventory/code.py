@@ -15,151 +15,44 @@ from dataclasses import dataclass
 from openness.inventory.names import TEST_DIRS, PathParts
 from openness.model import CodeRole, Location
 
+# Words of a path (folders and file name) that suggest a role.
+# fmt: off
 PATH_WORDS: dict[CodeRole, frozenset[str]] = {
-    CodeRole.TRAINING: frozenset(
-        {
-            "train",
-            "training",
-            "trainer",
-            "pretrain",
-            "pretraining",
-            "finetune",
-            "finetuning",
-            "sft",
-            "dpo",
-            "rlhf",
-            "ppo",
-            "grpo",
-            "orpo",
-            "kto",
-            "rl",
-            "lora",
-            "qlora",
-            "distill",
-            "distillation",
-            "reward",
-        }
-    ),
-    CodeRole.INFERENCE: frozenset(
-        {
-            "infer",
-            "inference",
-            "generate",
-            "generation",
-            "sample",
-            "sampling",
-            "chat",
-            "chatbot",
-            "demo",
-            "serve",
-            "server",
-            "serving",
-            "predict",
-            "prediction",
-            "deploy",
-            "api",
-            "quantize",
-            "webui",
-            "gradio",
-            "completion",
-            "completions",
-        }
-    ),
-    CodeRole.EVALUATION: frozenset(
-        {
-            "eval",
-            "evals",
-            "evaluate",
-            "evaluation",
-            "evaluator",
-            "benchmark",
-            "benchmarks",
-            "bench",
-            "harness",
-            "metric",
-            "metrics",
-            "perplexity",
-            "ppl",
-            "leaderboard",
-            "judge",
-        }
-    ),
-    CodeRole.PREPROCESSING: frozenset(
-        {
-            "data",
-            "dataset",
-            "datasets",
-            "preprocess",
-            "preprocessing",
-            "prepare",
-            "tokenize",
-            "pretokenize",
-            "dedup",
-            "deduplicate",
-            "deduplication",
-            "dedupe",
-            "filter",
-            "filters",
-            "filtering",
-            "mix",
-            "mixer",
-            "shard",
-            "sharding",
-            "clean",
-            "cleaning",
-            "crawl",
-            "crawler",
-            "minhash",
-            "decontam",
-            "decontaminate",
-            "decontamination",
-            "tagger",
-            "taggers",
-            "pii",
-            "dataloader",
-            "collate",
-            "collator",
-            "packing",
-            "datamodule",
-            "download",
-        }
-    ),
-    CodeRole.TOKENIZATION: frozenset(
-        {"tokenizer", "tokenizers", "tokenization", "bpe", "sentencepiece", "tiktoken"}
-    ),
-    CodeRole.ARCHITECTURE: frozenset(
-        {
-            "model",
-            "models",
-            "modeling",
-            "modelling",
-            "architecture",
-            "arch",
-            "layers",
-            "layer",
-            "attention",
-            "transformer",
-            "moe",
-            "mamba",
-            "network",
-            "networks",
-            "backbone",
-            "unet",
-            "vae",
-            "encoder",
-            "decoder",
-            "rwkv",
-            "mlp",
-            "embedding",
-            "embeddings",
-            "blocks",
-        }
-    ),
+    CodeRole.TRAINING: frozenset({
+        "train", "training", "trainer", "pretrain", "pretraining", "finetune", "finetuning", "sft",
+        "dpo", "rlhf", "ppo", "grpo", "orpo", "kto", "rl", "lora", "qlora", "distill",
+        "distillation", "reward",
+    }),
+    CodeRole.INFERENCE: frozenset({
+        "infer", "inference", "generate", "generation", "sample", "sampling", "chat", "chatbot",
+        "demo", "serve", "server", "serving", "predict", "prediction", "deploy", "api", "quantize",
+        "webui", "gradio", "completion", "completions",
+    }),
+    CodeRole.EVALUATION: frozenset({
+        "eval", "evals", "evaluate", "evaluation", "evaluator", "benchmark", "benchmarks", "bench",
+        "harness", "metric", "metrics", "perplexity", "ppl", "leaderboard", "judge",
+    }),
+    CodeRole.PREPROCESSING: frozenset({
+        "data", "dataset", "datasets", "preprocess", "preprocessing", "prepare", "tokenize",
+        "pretokenize", "dedup", "deduplicate", "deduplication", "dedupe", "filter", "filters",
+        "filtering", "mix", "mixer", "shard", "sharding", "clean", "cleaning", "crawl", "crawler",
+        "minhash", "decontam", "decontaminate", "decontamination", "tagger", "taggers", "pii",
+        "dataloader", "collate", "collator", "packing", "datamodule", "download",
+    }),
+    CodeRole.TOKENIZATION: frozenset({
+        "tokenizer", "tokenizers", "tokenization", "bpe", "sentencepiece", "tiktoken",
+    }),
+    CodeRole.ARCHITECTURE: frozenset({
+        "model", "models", "modeling", "modelling", "architecture", "arch", "layers", "layer",
+        "attention", "transformer", "moe", "mamba", "network", "networks", "backbone", "unet",
+        "vae", "encoder", "decoder", "rwkv", "mlp", "embedding", "embeddings", "blocks",
+    }),
 }
+# fmt: on
 
-# Signals in content, one pattern per role. Every alternative starts with a literal (no leading
-# ``\b`` or ``\w*``): the regex engine then skips to candidate characters, while a leading word
-# boundary or ``\w+`` makes it try each alternative at every position (100x slower on 4 KB).
+# Signals in content, one pattern per role. A pattern is only tried on a line that holds one of
+# its role's literal anchors (``_ANCHORS`` below, found with str.find): a wide alternation run
+# over a whole 4 KB head tries every alternative at every position and costs 10-100x more.
 _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
     (
         CodeRole.TRAINING,
