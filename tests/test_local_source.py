@@ -226,6 +226,18 @@ def test_undecodable_file_name_is_noted(tmp_path: Path) -> None:
     assert "bad\\xffname.txt: file name is not valid UTF-8: skipped" in _notes(snap)
 
 
+def test_control_characters_in_names_are_noted(tmp_path: Path) -> None:
+    _write(tmp_path, "LICENSE\nMIT License.txt", "forged")
+    _write(tmp_path, "\x1b[31mred.md", "ansi")
+    _write(tmp_path, "good.txt")
+    snap = open_snapshot(str(tmp_path), OPTIONS)
+    assert _paths(snap) == ["good.txt"]
+    assert sorted(_notes(snap)) == [
+        "LICENSE\\nMIT License.txt: file name holds control characters: skipped",
+        "\\x1b[31mred.md: file name holds control characters: skipped",
+    ]
+
+
 def test_depth_and_file_count_are_bounded(tmp_path: Path) -> None:
     deep = tmp_path / "/".join(f"d{i}" for i in range(6))
     _write(deep, "leaf.txt")

@@ -72,6 +72,7 @@ _LFS_POINTER = re.compile(
     rb"^version https://git-lfs\.github\.com/spec/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n"
     rb"(?:.*\n)*?size (\d+)",
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EXTRA_ENTRIES = 10_000  # sub-folders and skipped entries read beyond the remaining file budget
 _MAX_NOTES_PER_KIND = 50  # keep a hostile tree from flooding the report with notes
 
@@ -225,6 +226,12 @@ def _rel_name(walk: _Walk, rel_dir: str, name: str) -> str | None:
         shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
         walk.note("bad-name", "warning", "file name is not valid UTF-8: skipped", shown_rel)
+        return None
+    if _CONTROL.search(name):
+        # A newline or escape sequence in a name could forge lines of a terminal report.
+        shown = name.encode("unicode_escape").decode("ascii")
+        shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
+        walk.note("bad-name", "warning", "file name holds control characters: skipped", shown_rel)
         return None
     return f"{rel_dir}/{name}" if rel_dir else name
 
