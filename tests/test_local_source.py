@@ -238,6 +238,26 @@ def test_control_characters_in_names_are_noted(tmp_path: Path) -> None:
     ]
 
 
+def test_other_file_systems_are_not_crossed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, "README.md", "hi")
+    _write(tmp_path, "mnt/proc/self/mem", "x")
+    root = os.path.realpath(tmp_path)
+    real_stat = os.stat
+
+    def stat(path: str, *args: object, **kwargs: object) -> os.stat_result:
+        st = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        if os.fspath(path) == root:  # pretend the root lives on another device than its folders
+            fields = list(st[:10])
+            fields[2] += 1
+            return os.stat_result(fields)
+        return st
+
+    monkeypatch.setattr(os, "stat", stat)
+    snap = open_snapshot(str(tmp_path), OPTIONS)
+    assert _paths(snap) == ["README.md"]
+    assert _notes(snap) == ["mnt: another file system is mounted here: not listed"]
+
+
 def test_depth_and_file_count_are_bounded(tmp_path: Path) -> None:
     deep = tmp_path / "/".join(f"d{i}" for i in range(6))
     _write(deep, "leaf.txt")

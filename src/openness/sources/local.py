@@ -86,6 +86,7 @@ class _Walk:
     max_files: int
     max_depth: int
     origin: str = "local"
+    device: int = 0  # st_dev of the root
     files: list[FileEntry] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     note_counts: dict[str, int] = field(default_factory=dict)
@@ -125,7 +126,12 @@ def snapshot_directory(
         raise SourceError(f"{target}: not a directory")
     allowed = (root, *(os.path.realpath(r) for r in trusted_roots))
     walk = _Walk(
-        root=root, allowed=allowed, max_files=max(0, options.max_files), max_depth=max_depth, origin=origin
+        root=root,
+        allowed=allowed,
+        max_files=max(0, options.max_files),
+        max_depth=max_depth,
+        origin=origin,
+        device=os.stat(root).st_dev,
     )
     try:
         os.scandir(root).close()
@@ -192,6 +198,9 @@ def _walk(walk: _Walk) -> None:
                     walk.note(
                         "tool-dir", "info", "environment folder (virtualenv, node_modules) skipped", rel
                     )
+                elif st.st_dev != walk.device:
+                    # Like find -xdev: a mount inside the release (/proc, a network share) is not it.
+                    walk.note("mount", "warning", "another file system is mounted here: not listed", rel)
                 elif depth + 1 > walk.max_depth:
                     walk.note("depth", "warning", f"deeper than {walk.max_depth} levels: not listed", rel)
                 else:
