@@ -230,6 +230,19 @@ def test_uncertain_scope_counts_against_and_says_so() -> None:
     assert "may cover it" in j.reason
 
 
+def test_a_free_licence_that_only_may_cover_a_component_leaves_it_unknown() -> None:
+    """Weights hosted elsewhere under a repository-wide MIT LICENSE: the terms are a guess."""
+    uncertain = AppliedLicense(spdx("MIT"), False, "repository LICENSE; weights hosted elsewhere")
+    ce = ComponentEvidence(Component.PARAMETERS_FINAL, Status.UNKNOWN, (), (uncertain,))
+    j = common.judge_component(ce)
+    assert j.state is common.LicenseState.UNKNOWN
+    assert "nothing ties it to this component" in j.reason
+    # one licence pinned to the component is enough; an uncertain free one beside it does no harm
+    certain = AppliedLicense(spdx("Apache-2.0"), True, "card license field")
+    both = ComponentEvidence(Component.PARAMETERS_FINAL, Status.PRESENT, (), (certain, uncertain))
+    assert common.judge_component(both).state is common.LicenseState.OPEN
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

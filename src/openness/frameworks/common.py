@@ -173,7 +173,13 @@ def combine(judgements: Sequence[LicenseJudgement]) -> LicenseJudgement:
 
 
 def judge_applied(applied: Iterable[AppliedLicense]) -> LicenseJudgement:
-    """Judge the licences attached to a component; uncertain attachments count against it when not free."""
+    """Judge the licences attached to a component.
+
+    Uncertain attachments count against it when not free, but never for it: a free licence that
+    only *may* cover a component (weights hosted elsewhere under a repository-wide LICENSE, say)
+    leaves the component's terms unknown, so no verdict passes on a guess.
+    """
+    applied = list(applied)
     judgements: list[LicenseJudgement] = []
     for a in applied:
         j = judge_license(a.license)
@@ -187,7 +193,19 @@ def judge_applied(applied: Iterable[AppliedLicense]) -> LicenseJudgement:
                 j.restrictions,
             )
         judgements.append(j)
-    return combine(judgements)
+    result = combine(judgements)
+    if result.state is LicenseState.OPEN and not any(a.scope_certain for a in applied):
+        return LicenseJudgement(
+            LicenseState.UNKNOWN,
+            tuple(
+                f"{r} — but nothing ties it to this component ({_uncertain(a.reason)})"
+                for a, j in zip(applied, judgements, strict=True)
+                for r in j.reasons
+            ),
+            result.locations,
+            result.ids,
+        )
+    return result
 
 
 def _uncertain(reason: str) -> str:
