@@ -233,3 +233,17 @@ def test_unknown_texts_get_no_name(texts: dict[str, str]) -> None:
     }
     for name, text in samples.items():
         assert identify(text).matches == (), name
+
+
+def test_filling_in_a_party_name_is_not_a_modification(corpus_dir: Path) -> None:
+    """Template slots ("the copyright holder", "[name of copyright owner]") take real names."""
+    bsd = corpus_dir / "Stability-AI__generative-models/files/sgm/modules/autoencoding/lpips/model/LICENSE"
+    text = bsd.read_text(encoding="utf-8").split("-----")[0]  # the first (BSD-2-Clause) licence
+    named = text.replace("THE COPYRIGHT HOLDER OR CONTRIBUTORS", "JUN-YAN ZHU")
+    match = identify(named).matches[0]
+    assert match.id == "BSD-2-Clause" and not match.modified
+    restricted = text.replace(
+        "THE COPYRIGHT HOLDER OR CONTRIBUTORS", "ANYONE USING IT FOR NON-COMMERCIAL RESEARCH ONLY"
+    )
+    match = identify(restricted).matches[0]
+    assert match.id == "BSD-2-Clause" and match.modified

@@ -86,6 +86,48 @@ SENSITIVE = frozenset(
     }
 )
 DISCLAIMER = "LicenseRef-scancode-warranty-disclaimer"
+# Words of the generic party names licence templates use where a real name goes.
+SLOT_WORDS = frozenset(
+    {
+        "the",
+        "a",
+        "of",
+        "or",
+        "and",
+        "its",
+        "their",
+        "by",
+        "copyright",
+        "holder",
+        "holders",
+        "owner",
+        "owners",
+        "author",
+        "authors",
+        "contributor",
+        "contributors",
+        "regents",
+        "university",
+        "california",
+        "berkeley",
+        "organization",
+        "name",
+        "names",
+        "company",
+        "licensor",
+        "project",
+        "x",
+        "year",
+        "yyyy",
+        "fullname",
+        "inc",
+        "foundation",
+        "software",
+        "developers",
+        "team",
+        "others",
+    }
+)
 END_OF_TERMS = ("end", "of", "terms", "and", "conditions")
 
 
@@ -263,6 +305,17 @@ def _significant(tokens: Sequence[str]) -> bool:
     return len(tokens) >= MIN_CHANGE or any(t in SENSITIVE for t in tokens)
 
 
+def _name_slot(removed: Sequence[str], added: Sequence[str]) -> bool:
+    """A party's name put where the reference names a generic party ("the copyright holder",
+    "the authors", "[name of copyright owner]"): filling in a template, not modifying the terms."""
+    return (
+        0 < len(removed) <= 8
+        and all(t in SLOT_WORDS for t in removed)
+        and len(added) <= 10
+        and not any(t in SENSITIVE or t in OPERATIVE for t in added)
+    )
+
+
 def _changes(
     blocks: list[tuple[int, int, int, int]], ref: Reference, rtoks: tuple[str, ...], query: Normalized
 ) -> list[tuple[str, int, int]]:
@@ -277,6 +330,8 @@ def _changes(
             break  # past "END OF TERMS AND CONDITIONS": how-to-apply boilerplate, often edited
         removed = rtoks[r1:nr0]
         added = qtoks[q1:nq0]
+        if removed and added and _name_slot(removed, added):
+            continue
         if removed and added and (_significant(removed) or _significant(added)):
             out.append(("changed", q1, nq0))
         elif added and _significant(added):
