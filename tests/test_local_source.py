@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import time
@@ -65,6 +66,19 @@ def test_caches_and_environments_are_not_the_release(tmp_path: Path) -> None:
         "env: environment folder (virtualenv, node_modules) skipped",
         "web/node_modules: environment folder (virtualenv, node_modules) skipped",
     ]
+
+
+def test_small_weight_files_are_hashed(tmp_path: Path) -> None:
+    _write(tmp_path, "model.safetensors", b"weights")
+    _write(tmp_path, "README.md", "card")
+    big = tmp_path / "big.safetensors"
+    with open(big, "wb"):
+        pass
+    os.truncate(big, 1024**3)  # sparse: above the per-file limit, never read
+    snap = open_snapshot(str(tmp_path), OPTIONS)
+    by_path = {f.path: f for f in snap.files}
+    assert by_path["model.safetensors"].sha256 == hashlib.sha256(b"weights").hexdigest()
+    assert by_path["README.md"].sha256 is None and by_path["big.safetensors"].sha256 is None
 
 
 def test_empty_directory_is_an_empty_snapshot(tmp_path: Path) -> None:

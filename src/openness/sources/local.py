@@ -14,6 +14,7 @@ A git working tree is a directory like any other (``.git`` is skipped); the git 
 from __future__ import annotations
 
 import errno
+import hashlib
 import itertools
 import os
 import re
@@ -72,6 +73,29 @@ _LFS_POINTER = re.compile(
     rb"^version https://git-lfs\.github\.com/spec/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n"
     rb"(?:.*\n)*?size (\d+)",
 )
+# Weight files small enough are hashed while listing (bills of materials name them by SHA-256);
+# large ones are not: hashing 140 GB takes minutes (hub sources know LFS hashes anyway).
+HASH_FILE_LIMIT = 64 * 1024 * 1024
+HASH_BUDGET = 256 * 1024 * 1024
+_HASHED_SUFFIXES = frozenset(
+    {
+        ".safetensors",
+        ".gguf",
+        ".bin",
+        ".pt",
+        ".pth",
+        ".ckpt",
+        ".onnx",
+        ".h5",
+        ".msgpack",
+        ".npy",
+        ".npz",
+        ".tflite",
+        ".pkl",
+        ".ggml",
+        ".nemo",
+    }
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EXTRA_ENTRIES = 10_000  # sub-folders and skipped entries read beyond the remaining file budget
 _MAX_NOTES_PER_KIND = 50  # keep a hostile tree from flooding the report with notes
@@ -87,6 +111,7 @@ class _Walk:
     max_depth: int
     origin: str = "local"
     device: int = 0  # st_dev of the root
+    hash_left: int = HASH_BUDGET
     files: list[FileEntry] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     note_counts: dict[str, int] = field(default_factory=dict)
@@ -266,13 +291,30 @@ def _file_entry(walk: _Walk, rel: str, abs_path: str, st: os.stat_result) -> Fil
     if not st.st_mode & 0o444 and not os.access(abs_path, os.R_OK):
         readable = False
         walk.note("unreadable-file", "warning", "permission denied: listed, content not inspected", rel)
-    if readable and st.st_size <= _LFS_MAX_POINTER and Path(rel).suffix.lower() in _LFS_CANDIDATE_SUFFIXES:
+    suffix = Path(rel).suffix.lower()
+    if readable and st.st_size <= _LFS_MAX_POINTER and suffix in _LFS_CANDIDATE_SUFFIXES:
         pointer = _lfs_pointer(abs_path)
         if pointer is not None:
             sha, size = pointer
             walk.note("lfs", "info", "Git LFS pointer: content not fetched", rel)
             return FileEntry(path=rel, size=size, sha256=sha, origin=walk.origin, readable=False, lfs=True)
-    return FileEntry(path=rel, size=st.st_size, origin=walk.origin, readable=readable)
+    digest = None
+    if readable and suffix in _HASHED_SUFFIXES and st.st_size <= min(HASH_FILE_LIMIT, walk.hash_left):
+        digest = _sha256(abs_path)
+        walk.hash_left -= st.st_size
+    return FileEntry(path=rel, size=st.st_size, sha256=digest, origin=walk.origin, readable=readable)
+
+
+def _sha256(abs_path: str) -> str | None:
+    """SHA-256 of a small weight file (for bills of materials); None if it cannot be read."""
+    h = hashlib.sha256()
+    try:
+        with open(abs_path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
 
 
 def _lfs_pointer(abs_path: str) -> tuple[str, int] | None:
