@@ -1,11 +1,13 @@
 """The local-directory source: list a release on disk safely, read it with a size cap.
 
 A release is hostile input. The walk is iterative (``os.scandir`` with an explicit stack, so
-deep trees cannot exhaust Python's recursion limit), skips version-control folders, never
-follows a symlink that leaves the root (or loops), bounds depth and file count, and lists files
-of any size from ``stat`` alone: a 10 GB sparse file costs one system call. Content is read
-only through the snapshot's reader, which re-checks containment, refuses anything but a
-regular file and returns at most ``limit`` bytes.
+deep trees cannot exhaust Python's recursion limit), skips version-control folders, tool caches
+and installed environments, never follows a symlink that leaves the root (or loops), does not
+cross into other mounted file systems, bounds depth and file count, and lists files of any size
+from ``stat`` alone: a 10 GB sparse file costs one system call (only small weight files are
+hashed). Names that cannot be shown faithfully (invalid UTF-8, control characters) are skipped
+with a note. Content is read only through the snapshot's reader, which re-checks containment,
+refuses anything but a regular file and returns at most ``limit`` bytes.
 
 A git working tree is a directory like any other (``.git`` is skipped); the git source reuses
 ``snapshot_directory`` for its checkout.
