@@ -99,6 +99,9 @@ def test_curated_entries_resolve() -> None:
         ("deepseek", "LicenseRef-scancode-deepseek-la-1.0"),
         ("apple-ascl", "LicenseRef-openness-apple-ascl"),
         ("OpenMDW-1.0", "OpenMDW-1.0"),
+        ("c-uda", "C-UDA-1.0"),
+        ("odc-by", "ODC-By-1.0"),
+        ("fair-noncommercial-research-license", "LicenseRef-openness-fair-noncommercial-research"),
     ],
 )
 def test_hugging_face_ids(value: str, expected: str) -> None:

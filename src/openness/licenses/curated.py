@@ -218,7 +218,7 @@ CURATED: tuple[Curated, ...] = (
         "qwen",
         "research",
         fingerprints=("Tongyi Qianwen RESEARCH LICENSE AGREEMENT",),
-        aliases=("tongyi-qianwen-research", "qwen-research", "qwen research license"),
+        aliases=("tongyi-qianwen-research", "tongyi qianwen research license"),
     ),
     Curated(
         _sc("qwen-2024"),
@@ -545,6 +545,23 @@ CURATED: tuple[Curated, ...] = (
         aliases=("apple-amlr",),
     ),
     Curated(
+        "LicenseRef-openness-fair-noncommercial-research",
+        "FAIR Noncommercial Research License",
+        "fair",
+        None,
+        fingerprints=("FAIR Noncommercial Research License",),
+        hf_ids=("fair-noncommercial-research-license",),
+        aliases=("fair noncommercial research license",),
+    ),
+    Curated(
+        "LicenseRef-openness-qwen-research",
+        "Qwen Research License Agreement",
+        "qwen",
+        "research-2024",
+        fingerprints=("Qwen RESEARCH LICENSE AGREEMENT",),
+        aliases=("qwen-research", "qwen research license", "qwen research license agreement"),
+    ),
+    Curated(
         _sc("openai-tou-20230314"),
         "OpenAI Terms of Use (2023-03-14)",
         "openai-tou",
@@ -553,3 +570,13 @@ CURATED: tuple[Curated, ...] = (
         scancode="openai-tou-20230314",
     ),
 )
+
+
+# Hugging Face `license:` values that name a licence without its version; SPDX has one version.
+HF_ALIASES: dict[str, str] = {
+    "c-uda": "C-UDA-1.0",
+    "odc-by": "ODC-By-1.0",
+    "odbl": "ODbL-1.0",
+    "pddl": "PDDL-1.0",
+    "cdla-sharing": "CDLA-Sharing-1.0",
+}

@@ -245,6 +245,10 @@ class Knowledge:
             if e["spdx"]:
                 aliases[lookup_key(e["spdx"])] = e["id"]
             aliases[lookup_key(e["id"])] = e["id"]
+        from openness.licenses.curated import HF_ALIASES
+
+        for alias, target in HF_ALIASES.items():
+            aliases[lookup_key(alias)] = aliases.get(lookup_key(target), target)
         for c in curated:
             for alias in c.get("aliases") or ():
                 aliases[lookup_key(alias)] = c["id"]
