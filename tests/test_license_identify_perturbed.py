@@ -247,3 +247,23 @@ def test_filling_in_a_party_name_is_not_a_modification(corpus_dir: Path) -> None
     )
     match = identify(restricted).matches[0]
     assert match.id == "BSD-2-Clause" and match.modified
+
+
+def test_mit_with_an_appended_policy(corpus_dir: Path) -> None:
+    mit = (corpus_dir / "karpathy__nanoGPT/files/LICENSE").read_text(encoding="utf-8")
+    aup = (corpus_dir / "meta-llama__llama-models/files/models/llama3_1/USE_POLICY.md").read_text(
+        encoding="utf-8"
+    )
+    known = identify(mit + "\n\n" + aup).matches
+    assert [(m.id, m.modified) for m in known] == [
+        ("MIT", False),
+        ("LicenseRef-openness-llama-3.1-aup", False),
+    ]
+    assert known[1].lines is not None and known[1].lines[0] == len(mit.splitlines()) + 3
+    policy = (
+        "ACCEPTABLE USE\n\nYou may not use the Software to build weapons, to surveil people, or for any\n"
+        "commercial purpose without our prior written permission, and you must not remove this notice.\n"
+    )
+    appended = identify(mit + "\n\n" + policy).matches
+    assert [(m.id, m.modified) for m in appended] == [("MIT", True)]
+    assert appended[0].changes[-1].lines == (len(mit.splitlines()) + 3, len(mit.splitlines()) + 6)
