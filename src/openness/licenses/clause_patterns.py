@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from openness.model import Freedom, RestrictionKind
 
@@ -105,13 +105,33 @@ KINDS: dict[RestrictionKind, KindInfo] = {
 
 @dataclass(frozen=True)
 class Rule:
+    """One phrasing of one kind. Patterns are kept as source and compiled on first use: most
+    rules never run for a given text (their kind's screen fails), and compiling all ~120 of them
+    up front cost more than analysing a whole licence."""
+
     kind: RestrictionKind
-    pattern: re.Pattern[str]
+    pattern_source: str
     summary: str
-    veto: re.Pattern[str] | None = None
+    veto_source: str | None = None
     in_list_only: bool = False  # only for list items under a prohibiting lead-in
-    screen: re.Pattern[str] | None = None  # cheap literal test that must pass first
-    requires: re.Pattern[str] | None = None  # context that must also be present
+    screen_source: str | None = None  # cheap literal test that must pass first
+    requires_source: str | None = None  # context that must also be present
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compile(self.pattern_source)
+
+    @property
+    def veto(self) -> re.Pattern[str] | None:
+        return _compile(self.veto_source) if self.veto_source else None
+
+    @property
+    def screen(self) -> re.Pattern[str] | None:
+        return _compile(self.screen_source) if self.screen_source else None
+
+    @property
+    def requires(self) -> re.Pattern[str] | None:
+        return _compile(self.requires_source) if self.requires_source else None
 
 
 # Negations that make a lead-in a prohibition ("You agree not to use the Model:").
@@ -514,6 +534,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
 _BAD_ESCAPE = re.compile(r"\\[A-Z]")
 
 
+@cache
 def _compile(pattern: str) -> re.Pattern[str]:
     # Clauses are lower-cased once, so patterns are matched case-sensitively: IGNORECASE makes
     # Python's engine several times slower on these alternations.
@@ -524,17 +545,13 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
-    """Compile the rule table once, on first use."""
+    """The rule table; each rule's patterns compile on first use."""
+    for _kind, _screen, p, _summary, v, _in_list, r in _RULES:
+        for src in (p, v, r):
+            if src and _BAD_ESCAPE.search(src):  # checked up front, not only when a rule first runs
+                raise ValueError(f"upper-case escape in clause pattern: {src}")
     return tuple(
-        Rule(
-            kind,
-            _compile(p),
-            summary,
-            _compile(v) if v else None,
-            in_list,
-            _compile(screen),
-            _compile(r) if r else None,
-        )
+        Rule(kind, p, summary, v or None, in_list, screen, r or None)
         for kind, screen, p, summary, v, in_list, r in _RULES
     )
 
