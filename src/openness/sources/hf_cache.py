@@ -13,20 +13,15 @@ Blob names of LFS files are their SHA-256, so hashes come for free. Written by h
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-MAX_HEADER = 100 * 1024 * 1024  # safetensors headers larger than this are refused (the format caps it too)
 MAX_CARD = 512 * 1024  # bytes of a card read for its front matter
 
 
@@ -107,60 +102,33 @@ def card_front_matter(local: Path) -> dict[str, Any]:
 
 
 def parse_front_matter(text: str) -> dict[str, Any]:
+    """Front matter through the evidence stage's bounded YAML loader (size, depth, alias
+    expansion): a cached card is as hostile as any other file."""
+    from openness.evidence.card import load_front_matter
+
     text = text.lstrip("\ufeff")
     if not text.startswith("---"):
         return {}
     end = re.search(r"^---\s*$", text[3:], flags=re.MULTILINE)
     if end is None:
         return {}
-    try:
-        data = yaml.safe_load(text[3 : 3 + end.start()])
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    data, _problem = load_front_matter(text[3 : 3 + end.start()])
+    return dict(data)
 
 
 def safetensors_summary(local: Path) -> dict[str, Any]:
-    """Parameter count and dtypes from a safetensors header: 8-byte little-endian length, then JSON.
+    """{parameters, dtypes, tensor_count, metadata} from a cached safetensors file's header,
+    parsed by the inventory's header reader (the one parser of the format in the package)."""
+    from openness.inventory.headers import safetensors_info
 
-    Hand-written because it is 20 lines and needs no framework (``safetensors.safe_open`` wants one,
-    and the hub's parser is behind the HTTP stack's import time).
-    """
+    size = local.stat().st_size
     with open(local, "rb") as fh:
-        head = fh.read(8)
-        if len(head) != 8:
-            raise ValueError("shorter than a safetensors header")
-        (length,) = struct.unpack("<Q", head)
-        if length > MAX_HEADER:
-            raise ValueError(f"header of {length} bytes is too large")
-        raw = fh.read(length)
-    if len(raw) != length:
-        raise ValueError("truncated safetensors header")
-    header = json.loads(raw)
-    if not isinstance(header, dict):
-        raise ValueError("safetensors header is not a JSON object")
-    return summarize_header(header)
-
-
-def summarize_header(header: dict[str, Any]) -> dict[str, Any]:
-    """{parameters, dtypes: {dtype: count}, tensor_count, metadata} from a parsed header."""
-    dtypes: dict[str, int] = {}
-    tensors = 0
-    for name, info in header.items():
-        if name == "__metadata__" or not isinstance(info, dict):
-            continue
-        shape = info.get("shape") or []
-        count = 1
-        for dim in shape:
-            count *= int(dim)
-        dtype = str(info.get("dtype", "?"))
-        dtypes[dtype] = dtypes.get(dtype, 0) + count
-        tensors += 1
-    meta = header.get("__metadata__")
-    metadata = {str(k): str(v)[:200] for k, v in list(meta.items())[:32]} if isinstance(meta, dict) else {}
+        info = safetensors_info(lambda n: (fh.seek(0), fh.read(n))[1], size)
+    if info.error and info.parameters is None:
+        raise ValueError(info.error)
     return {
-        "parameters": sum(dtypes.values()),
-        "dtypes": dtypes,
-        "tensor_count": tensors,
-        "metadata": metadata,
+        "parameters": info.parameters,
+        "dtypes": dict(info.dtypes),
+        "tensor_count": info.tensor_count,
+        "metadata": dict(info.metadata),
     }
