@@ -469,3 +469,12 @@ def test_territory_and_branding_summaries_name_places_and_brands() -> None:
         '"Built with Llama" on a related website.'
     )
     assert r.summary == 'Products must prominently display "Built with Llama"'
+
+
+def test_no_rights_granted_to_people_domiciled_in_a_region_is_territorial() -> None:
+    text = (
+        "5. TERRITORY\n\nNo rights are granted under this Agreement to any person or entity that is\n"
+        "domiciled in, or that uses the Materials within, the Republic of Freedonia.\n"
+    )
+    found = find_restrictions(text, "LICENSE")
+    assert [(str(r.kind), r.location.lines) for r in found] == [("territory", (3, 4))]

@@ -382,8 +382,8 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     # ---------------------------------------------------------------- territory
     _r(
         K.TERRITORY,
-        "not|exclud|except",
-        r"\b(?:not\s+(?:being\s+|be\s+)?granted|(?:does|shall|will)\s+not\s+apply|not\s+(?:licensed|valid|permitted)|excluded|excluding|except for)\b"
+        "not|exclud|except|no rights|no licen",
+        r"\b(?:not\s+(?:being\s+|be\s+)?granted|no\s+(?:rights?|licen[cs]es?)\s+(?:is\s+|are\s+|shall\s+be\s+|will\s+be\s+)?granted|(?:does|shall|will)\s+not\s+apply|not\s+(?:licensed|valid|permitted)|excluded|excluding|except for)\b"
         r"[^.]{0,200}?\b(?:domiciled|located|resident|residing|principal place of business|territor(?:y|ies)|countr(?:y|ies)|regions?|jurisdictions?)\b"
         r"|\b(?:domiciled|resident|principal place of business)\b[^.]{0,200}?\b(?:not\s+(?:being\s+)?granted|(?:does|shall)\s+not\s+apply|excluded)\b",
         "The grant does not apply in some regions (e.g. to people or companies in the EU)",
