@@ -175,6 +175,19 @@ def test_facts_with_lines() -> None:
     assert ("random_seed", 1234, (4, 4)) in facts
 
 
+def test_a_stated_hardware_line_counts_even_without_an_accelerator() -> None:
+    lines = [
+        "## Training",
+        "Hardware: one core of an x86-64 CPU, no GPU or other accelerator.",
+        "**Compute infrastructure**: 8x A100 nodes",
+        "We compare with hardware-aware baselines: faster.",
+    ]
+    facts = [(f.value, f.location.lines) for f in facts_in_lines(lines, "README.md") if f.key == "hardware"]
+    assert ("one core of an x86-64 CPU, no GPU or other accelerator.", (2, 2)) in facts
+    assert ("A100", (3, 3)) in facts and len([ln for _, ln in facts if ln == (3, 3)]) == 1
+    assert not any(ln == (4, 4) for _, ln in facts)
+
+
 def test_corpus_model_cards_parse(corpus_dir: Path) -> None:
     """Every copied model card and README of the corpus parses without error, quickly."""
     paths = sorted(corpus_dir.glob("*/files/**/*.md"))

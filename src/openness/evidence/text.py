@@ -301,6 +301,13 @@ _HARDWARE = re.compile(
     r"\b(A100|H100|H200|H800|A800|V100|A6000|L40S?|B200|GB200|TPU\s?v\d\w*|MI250X?|MI300X?|"
     r"Gaudi ?\d?|RTX\s?\d{4})\b"
 )
+# A stated hardware line names what it names, CPU-only training included ("Hardware: one core of
+# an x86-64 CPU, no GPU"): accelerator names alone miss small and CPU-trained releases.
+_HARDWARE_LINE = re.compile(
+    r"^\W*(?:training\s+|compute\s+)?(?:hardware|compute infrastructure|accelerators?)\s*\**\s*[:：]\s*\**\s*"
+    r"(\S.{1,150}?)\s*$",
+    re.I,
+)
 _GPU_HOURS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(k|m|thousand|million)?\s*GPU[- ]hours\b", re.I)
 _SEED = re.compile(r"\b(?:random[_ ])?seed\b\s*(?:[:=]|of|is|was)\s*(\d{1,10})\b", re.I)
 
@@ -323,8 +330,13 @@ def facts_in_lines(
             line[max(0, col - 40) : col + len(m.group(0)) + 10]
         ):
             found.append((i, "training_tokens", _number(m.group(1), m.group(2))))
+    hardware_lines = set()
     for i, m in t.matches(_HARDWARE, _HW_HINTS):
         found.append((i, "hardware", m.group(1)))
+        hardware_lines.add(i)
+    for i, m in t.matches(_HARDWARE_LINE, ("hardware", "compute", "accelerator")):
+        if i not in hardware_lines:
+            found.append((i, "hardware", m.group(1)))
     for i, m in t.matches(_GPU_HOURS, ("gpu",)):
         found.append((i, "gpu_hours", _number(m.group(1), m.group(2))))
     for i, m in t.matches(_SEED, ("seed",)):
