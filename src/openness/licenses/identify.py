@@ -87,17 +87,8 @@ SENSITIVE = frozenset(
 )
 DISCLAIMER = "LicenseRef-scancode-warranty-disclaimer"
 # Words of the generic party names licence templates use where a real name goes.
-SLOT_WORDS = frozenset(
-    {
-        "the",
-        "a",
-        "of",
-        "or",
-        "and",
-        "its",
-        "their",
-        "by",
-        "copyright",
+SLOT_NAMES = frozenset(
+    [
         "holder",
         "holders",
         "owner",
@@ -108,25 +99,18 @@ SLOT_WORDS = frozenset(
         "contributors",
         "regents",
         "university",
-        "california",
-        "berkeley",
         "organization",
-        "name",
-        "names",
         "company",
         "licensor",
         "project",
         "x",
-        "year",
-        "yyyy",
         "fullname",
-        "inc",
-        "foundation",
-        "software",
-        "developers",
-        "team",
-        "others",
-    }
+        "name",
+        "yyyy",
+    ]
+)
+SLOT_WORDS = SLOT_NAMES | frozenset(
+    ["the", "a", "of", "or", "and", "its", "their", "copyright", "california", "berkeley", "inc", "year"]
 )
 END_OF_TERMS = ("end", "of", "terms", "and", "conditions")
 
@@ -311,6 +295,7 @@ def _name_slot(removed: Sequence[str], added: Sequence[str]) -> bool:
     return (
         0 < len(removed) <= 8
         and all(t in SLOT_WORDS for t in removed)
+        and any(t in SLOT_NAMES for t in removed)
         and len(added) <= 10
         and not any(t in SENSITIVE or t in OPERATIVE for t in added)
     )
