@@ -138,6 +138,49 @@ def to_scancode_keys(ids: tuple[str, ...] | list[str]) -> set[str]:
     return out
 
 
+def held_out() -> dict[str, int]:
+    """Our answers on ScanCode's own rule texts: licence-text variants it collected (not used to
+    calibrate us; ScanCode matches them by construction). One licence key each, a shipped reference,
+    at least 60 words, no template markers."""
+    import re
+
+    import yaml
+
+    from openness.licenses import license_info
+    from openness.licenses.identify import identify
+    from openness.licenses.knowledge import knowledge
+
+    kb = knowledge()
+    rules = next(VENV.glob("lib/python*/site-packages/licensedcode/data/rules"), None)
+    counts = {"texts": 0, "same": 0, "unknown": 0, "other": 0, "confident_other": 0}
+    if rules is None:
+        return counts
+    front = re.compile(r"\A---\n(.*?)\n---[ \t]*(?:\n(.*))?\Z", re.S)
+    for path in sorted(rules.glob("*.RULE")):
+        found = front.match(path.read_text(encoding="utf-8", errors="replace"))
+        if not found:
+            continue
+        meta = yaml.safe_load(found.group(1)) or {}
+        key = str(meta.get("license_expression", ""))
+        body = found.group(2) or ""
+        if not meta.get("is_license_text") or not re.fullmatch(r"[a-z0-9.+-]+", key):
+            continue
+        info = license_info(key)
+        if "{{" in body or len(body.split()) < 60 or info is None or kb.reference_for(info.id) is None:
+            continue
+        counts["texts"] += 1
+        matches = identify(body).matches
+        keys = [(license_info(m.id).scancode or m.id) for m in matches]  # type: ignore[union-attr]
+        if keys == [key]:
+            counts["same"] += 1
+        elif not matches:
+            counts["unknown"] += 1
+        else:
+            counts["other"] += 1
+            counts["confident_other"] += any(m.score >= 0.95 and not m.modified for m in matches)
+    return counts
+
+
 def index_ready_ms(runs: int = 7) -> float:
     code = (
         "import time; t = time.perf_counter();"
@@ -203,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     ours_wall, sc_wall = med(ours_runs, 0), med(sc_runs, 0)
     ours_rss, sc_rss = max(r[1] for r in ours_runs), max(r[1] for r in sc_runs)
     ready = index_ready_ms()
+    extra = held_out()
+    t = max(extra["texts"], 1)
     speedup = sc_wall / ours_wall
     floors = [
         (">= 20x faster than ScanCode (whole processes)", f"{speedup:.1f}x", speedup >= 20),
@@ -236,6 +281,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{knowable['ours']}/{knowable['n']}, ScanCode {knowable['scancode']}/{knowable['n']}. "
         "Caveat: our thresholds and curated entries were calibrated on this corpus (the same hand labels "
         "are the floor of our tests); ScanCode saw it for the first time.",
+        "",
+        f"Held out (not used for calibration): on {extra['texts']} licence-text variants from ScanCode's own "
+        f"rule set (one key each, ≥ 60 words) we name the same key for {extra['same']} "
+        f"({extra['same'] / t:.0%}), nothing for {extra['unknown']}, and another key for {extra['other']} "
+        f"({extra['confident_other']} of them unmodified with score ≥ 0.95: mostly near-identical "
+        "BSD/MIT/X11 variants that ScanCode tells apart by the rule's context, not its words).",
         "",
         "Labels are the hand labels of `tests/test_license_identify.py`, compared in ScanCode's key space "
         "(our curated ids for licences ScanCode has no key for, which ScanCode therefore cannot get right). "
