@@ -173,12 +173,21 @@ def test_restrictive_ids_carry_the_reference_clauses() -> None:
         ("01-ai__Yi/files/NOTICE", LicenseKind.NOTICE),
         ("QwenLM__Qwen-VL/files/NOTICE", LicenseKind.NOTICE),
         ("databrickslabs__dolly/files/NOTICE", LicenseKind.NOTICE),
-        ("meta-llama__llama-models/files/LICENSE", LicenseKind.OTHER),  # a bare URL
+        ("meta-llama__llama-models/files/LICENSE", LicenseKind.NOTICE),  # a bare URL: a pointer
+        ("meta-llama__codellama/files/LICENSE", LicenseKind.NOTICE),  # "Please refer to license: <url>"
+        ("SkyworkAI__Skywork/files/LICENSE", LicenseKind.LICENSE),
     ],
 )
 def test_kinds(corpus_dir: Path, rel: str, kind: LicenseKind) -> None:
     text = (corpus_dir / rel).read_text(encoding="utf-8")
     assert analyze_text(text, Location(path=rel.split("/files/")[1])).kind == kind
+
+
+def test_pointers_say_where_they_point(corpus_dir: Path) -> None:
+    text = (corpus_dir / "meta-llama__codellama/files/LICENSE").read_text(encoding="utf-8")
+    result = analyze_text(text, Location(path="LICENSE"))
+    assert result.matches == ()
+    assert "points to https://github.com/facebookresearch/llama/blob/main/LICENSE" in result.notes
 
 
 def test_text_results_cite_matches_changes_and_clauses(corpus_dir: Path) -> None:

@@ -27,6 +27,7 @@ __all__ = ["LicenseInfo", "analyze_id", "analyze_text", "data_version", "license
 MAX_TEXT_CHARS = 1_000_000  # texts beyond this are cut (licences are a few tens of KB)
 PLACEHOLDERS = frozenset({"other", "unknown", "custom", "see license", "see-license", "none", "noassertion"})
 _NOTICE_NAME = re.compile(r"(^|/)(notice|third[-_ ]?party|thirdpartynotices|attribution)[^/]*$", re.I)
+_URL = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:]")
 _POLICY_NAME = re.compile(r"(^|/)[^/]*(use[-_ ]?policy|aup|prohibited[-_ ]?use)[^/]*$", re.I)
 
 
@@ -98,6 +99,9 @@ def _kind(text: str, path: str | None, ident: Identification) -> LicenseKind:
             return LicenseKind.NOTICE
         return LicenseKind.LICENSE
     head = text[:4000].lower()
+    pointer = re.search(r"refer to|see |available at|can be found", head) or not ident.tokens
+    if len(head) < 400 and _URL.search(head) and pointer:
+        return LicenseKind.NOTICE  # a pointer to terms kept elsewhere
     title = " ".join(line for line in head.splitlines() if line.strip())[:200]
     if re.search(r"acceptable use policy|prohibited use|use policy|使用政策", title):
         return LicenseKind.POLICY
@@ -116,6 +120,24 @@ def _expression(matches: tuple[LicenseMatch, ...]) -> str | None:
     return " AND ".join(ids)
 
 
+def _outside_free_matches(text: str, matches: tuple[LicenseMatch, ...]) -> str:
+    """The text with the lines of unmodified OSI-approved or FSF-libre matches blanked.
+
+    Such a span is a free licence's own wording, in which clause analysis finds nothing by design
+    (its tests hold it to that on every permissive text of the SPDX and ScanCode data); skipping it
+    saves most of the work on the common LICENSE files. Lines are blanked, not removed, so the
+    spans of whatever else the file holds (appended terms, a policy) keep their line numbers.
+    """
+    spans = [m.lines for m in matches if m.lines and not m.modified and (m.osi_approved or m.fsf_libre)]
+    if not spans:
+        return text
+    lines = text.splitlines(keepends=True)
+    for first, last in spans:
+        for i in range(max(first, 1) - 1, min(last, len(lines))):
+            lines[i] = "\n"
+    return "".join(lines)
+
+
 def analyze_text(text: str, location: Location) -> LicenseResult:
     """Identify every licence in ``text`` and the clauses that restrict, with line spans."""
     from openness.licenses.identify import identify
@@ -132,10 +154,15 @@ def analyze_text(text: str, location: Location) -> LicenseResult:
         dataclasses.replace(m, changes=tuple(dataclasses.replace(location, lines=c.lines) for c in m.changes))
         for m in ident.matches
     )
-    restrictions, problems = _find_restrictions(text, location.path)
+    restrictions, problems = _find_restrictions(_outside_free_matches(text, matches), location.path)
     notes.extend(problems)
-    if not matches and text.strip():
+    if not matches and ident.tokens:
         notes.append("no known licence matches this text well enough (unknown)")
+        if ident.tokens < 80:
+            # A pointer ("Please refer to license: https://...") names where the terms are.
+            notes.extend(f"points to {url}" for url in dict.fromkeys(_URL.findall(text[:4000])))
+    elif not matches and text.strip():
+        notes.extend(f"points to {url}" for url in dict.fromkeys(_URL.findall(text[:4000])))
     elif not text.strip():
         notes.append("empty text")
     if restrictions and location.origin:
