@@ -162,3 +162,35 @@ def test_a_multibyte_character_cut_by_the_bounded_read(tmp_path: Path) -> None:
     loaded = load(str(f))
     assert loaded.text is not None and loaded.error is None
     assert not any(n.startswith("decoded as") for n in loaded.notes)
+
+
+def test_terms_appended_to_a_free_licence_are_still_read(tmp_path: Path) -> None:
+    """Clause analysis skips the lines of an unmodified free licence, not what follows it."""
+    from openness.licenses import analyze_text
+    from openness.model import Location
+
+    mit = (
+        "MIT License\n\nCopyright (c) 2024 Acme\n\n"
+        "Permission is hereby granted, free of charge, to any person obtaining a copy\n"
+        "of this software and associated documentation files (the \"Software\"), to deal\n"
+        "in the Software without restriction, including without limitation the rights\n"
+        "to use, copy, modify, merge, publish, distribute, sublicense, and/or sell\n"
+        "copies of the Software, and to permit persons to whom the Software is\n"
+        "furnished to do so, subject to the following conditions:\n\n"
+        "The above copyright notice and this permission notice shall be included in all\n"
+        "copies or substantial portions of the Software.\n\n"
+        "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR\n"
+        "IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,\n"
+        "FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE\n"
+        "AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER\n"
+        "LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,\n"
+        "OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE\n"
+        "SOFTWARE.\n"
+    )
+    extra = "\nADDITIONAL TERMS\n\nThe model weights may not be used for commercial purposes.\n"
+    plain = analyze_text(mit, Location("LICENSE"))
+    assert plain.match is not None and plain.match.id == "MIT" and not plain.restrictions
+    appended = analyze_text(mit + extra, Location("LICENSE"))
+    kinds = {(str(r.kind), r.location.lines) for r in appended.restrictions}
+    last = (mit + extra).count("\n")
+    assert ("non-commercial", (last, last)) in kinds, kinds
