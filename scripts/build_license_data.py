@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from openness.licenses import curated as curated_module  # noqa: E402
 from openness.licenses import normalize as normalize_module  # noqa: E402
 from openness.licenses.curated import CURATED  # noqa: E402
-from openness.licenses.normalize import normalize, phrase_tokens, shingle_hashes  # noqa: E402
+from openness.licenses.normalize import normalize, phrase_tokens, shingle_hashes, url_key  # noqa: E402
 
 SCANCODE_DIST = "scancode-toolkit-mini"
 SCANCODE_VERSION = "32.5.0"
@@ -222,6 +222,16 @@ def build(wheel: Path) -> dict[str, Any]:
                 "exception": bool(meta.get("is_exception")),
                 "deprecated": bool(meta.get("is_deprecated")),
                 "other_ids": [str(x) for x in meta.get("other_spdx_license_keys") or []],
+                "urls": sorted(
+                    {
+                        url_key(str(u))
+                        for field in ("homepage_url", "text_urls", "other_urls", "osi_url", "faq_url")
+                        for u in (
+                            [meta[field]] if isinstance(meta.get(field), str) else meta.get(field) or []
+                        )
+                        if u
+                    }
+                ),
                 "source": "spdx" if spdx_id else ("curated" if cur else "scancode"),
             }
         )
@@ -241,6 +251,7 @@ def build(wheel: Path) -> dict[str, Any]:
                     "exception": False,
                     "deprecated": bool(info.deprecated_id),
                     "other_ids": [],
+                    "urls": [],
                     "source": "spdx",
                 }
             )
@@ -259,6 +270,7 @@ def build(wheel: Path) -> dict[str, Any]:
                     "exception": False,
                     "deprecated": False,
                     "other_ids": [],
+                    "urls": [],
                     "source": "curated",
                 }
             )

@@ -131,6 +131,35 @@ def test_other_with_license_name_or_link(name: str | None, link: str | None, exp
     assert any("resolved through" in n for n in result.notes)
 
 
+@pytest.mark.parametrize(
+    "link, expected",
+    [
+        # URLs ScanCode records for a licence text, however the link is spelled
+        (
+            "https://github.com/meta-llama/llama-models/blob/main/models/llama3_1/LICENSE",
+            "LicenseRef-scancode-llama-3.1-license-2024",
+        ),
+        (
+            "https://raw.githubusercontent.com/meta-llama/llama-models/main/models/llama3_2/LICENSE",
+            "LicenseRef-scancode-llama-3.2-license-2024",
+        ),
+        ("http://www.apache.org/licenses/LICENSE-2.0/", "Apache-2.0"),
+        ("https://creativecommons.org/licenses/by-nc/4.0/", "CC-BY-NC-4.0"),
+        # curated fragments
+        (
+            "https://huggingface.co/deepseek-ai/DeepSeek-V3/blob/main/LICENSE-MODEL",
+            "LicenseRef-scancode-deepseek-la-1.0",
+        ),
+        ("https://huggingface.co/deepseek-ai/DeepSeek-R1/blob/main/LICENSE", None),
+        ("https://huggingface.co/acme/model/blob/main/LICENSE-MODEL", None),
+        ("https://example.com/LICENSE", None),
+    ],
+)
+def test_license_links(link: str, expected: str | None) -> None:
+    result = analyze_id("other", CARD, link=link)
+    assert (result.match.id if result.match else None) == expected
+
+
 def test_unresolvable_ids_are_unknown_never_guessed() -> None:
     for value, kw in (("other", {}), ("unknown", {}), ("my-own-license", {}), ("other", {"name": "acme"})):
         result = analyze_id(value, CARD, **kw)

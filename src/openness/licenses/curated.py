@@ -28,7 +28,7 @@ class Curated:
     fingerprints: tuple[str, ...] = ()  # phrases that must all occur (normalised) when no text is shipped
     hf_ids: tuple[str, ...] = ()  # Hugging Face `license:` values
     aliases: tuple[str, ...] = ()  # `license_name` values and common names
-    links: tuple[str, ...] = ()  # substrings of `license_link` URLs
+    links: tuple[str, ...] = ()  # substrings of `license_link` URLs ("a*b": a, then later b)
     osi_approved: bool = False
     restrictive: bool = True  # carries use restrictions worth clause analysis
     policy: str | None = None  # id of the acceptable-use policy incorporated by reference
@@ -238,7 +238,7 @@ CURATED: tuple[Curated, ...] = (
         category="Source-available",
         hf_ids=("deepseek",),
         aliases=("deepseek", "deepseek license", "deepseek license agreement"),
-        links=("DeepSeek-LLM/blob/main/LICENSE-MODEL", "LICENSE-MODEL"),
+        links=("deepseek*LICENSE-MODEL",),
     ),
     # ---------------------------------------------------------------- TII Falcon
     Curated(

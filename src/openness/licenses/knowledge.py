@@ -264,11 +264,34 @@ class Knowledge:
         return self.infos.get(lid) if lid else None
 
     def by_link(self, link: str) -> LicenseInfo | None:
+        """The licence a URL points at: a ScanCode-recorded URL of its text or home page (when
+        only one licence claims it), else a curated URL fragment."""
+        from openness.licenses.normalize import url_key
+
+        lid = self._urls.get(url_key(link))
+        if lid is not None:
+            return self.infos.get(lid)
         low = link.lower()
-        for fragment, lid in self._links:
-            if fragment in low:
-                return self.infos.get(lid)
+        for fragment, cid in self._links:
+            pos = 0
+            for part in fragment.split("*"):
+                pos = low.find(part, pos)
+                if pos < 0:
+                    break
+                pos += len(part)
+            else:
+                return self.infos.get(cid)
         return None
+
+    @cached_property
+    def _urls(self) -> dict[str, str]:
+        owners: dict[str, set[str]] = {}
+        for e in self._licenses_raw:
+            if e.get("deprecated"):
+                continue
+            for url in e.get("urls") or ():
+                owners.setdefault(url, set()).add(e["id"])
+        return {url: next(iter(ids)) for url, ids in owners.items() if len(ids) == 1}
 
     @cached_property
     def index(self) -> ShingleIndex:

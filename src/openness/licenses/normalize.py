@@ -111,3 +111,26 @@ def shingle_hashes(tokens: tuple[str, ...] | list[str]) -> list[int]:
         return [zlib.crc32(" ".join(tokens).encode())] if tokens else []
     crc = zlib.crc32
     return [crc(f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}".encode()) for i in range(n)]
+
+
+_GITHUB = re.compile(
+    r"^(?:raw\.githubusercontent\.com/([^/]+)/([^/]+)/[^/]+/|github\.com/([^/]+)/([^/]+)/(?:blob|raw)/[^/]+/)"
+)
+_HF = re.compile(r"^huggingface\.co/((?:datasets/|spaces/)?[^/]+/[^/]+)/(?:blob|raw|resolve)/[^/]+/")
+
+
+def url_key(url: str) -> str:
+    """A URL reduced to what identifies a document: no scheme, www, query, fragment, trailing
+    slash, or branch (GitHub blob/raw and Hugging Face blob/resolve links of one file agree)."""
+    key = url.strip().lower()
+    key = re.sub(r"^[a-z+]+://", "", key)
+    key = re.sub(r"^www\.", "", key)
+    key = re.split(r"[?#]", key, maxsplit=1)[0].rstrip("/")
+    found = _GITHUB.match(key)
+    if found:
+        owner, repo = (found.group(1), found.group(2)) if found.group(1) else (found.group(3), found.group(4))
+        key = f"github.com/{owner}/{repo}/" + key[found.end() :]
+    found = _HF.match(key)
+    if found:
+        key = f"huggingface.co/{found.group(1)}/" + key[found.end() :]
+    return key
