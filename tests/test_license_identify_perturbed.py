@@ -267,3 +267,30 @@ def test_mit_with_an_appended_policy(corpus_dir: Path) -> None:
     appended = identify(mit + "\n\n" + policy).matches
     assert [(m.id, m.modified) for m in appended] == [("MIT", True)]
     assert appended[0].changes[-1].lines == (len(mit.splitlines()) + 3, len(mit.splitlines()) + 6)
+
+
+def test_every_shipped_ai_licence_survives_dressing_and_flags_additions() -> None:
+    """Beyond the corpus: each curated AI licence whose wording is shipped (Gemma, Qwen, Falcon,
+    NVIDIA, FLUX, EXAONE, RAIL, Stability, OpenMDW...) is named through re-wrapping and Markdown,
+    and an appended clause makes it modified."""
+    from openness.licenses.curated import CURATED
+
+    kb = knowledge()
+    wrong = []
+    tried = 0
+    for c in CURATED:
+        ref = kb.reference_for(c.id) if c.scancode else None
+        raw = kb.text(ref) if ref is not None else None
+        if raw is None:
+            continue
+        for name, dress in DRESSINGS.items():
+            tried += 1
+            matches = identify(dress(raw, _seed(c.id, name))).matches
+            if [m.id for m in matches] != [c.id] or matches[0].modified:
+                wrong.append((c.id, name, [(m.id, m.score, m.modified) for m in matches]))
+        tried += 1
+        matches = identify(appended(raw, _seed(c.id))).matches
+        if not matches or matches[0].id != c.id or not matches[0].modified:
+            wrong.append((c.id, "appended", [(m.id, m.score, m.modified) for m in matches]))
+    assert tried >= 100
+    assert len(wrong) <= 0.02 * tried, wrong
