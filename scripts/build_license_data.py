@@ -227,6 +227,7 @@ def build(wheel: Path) -> dict[str, Any]:
                 "exception": bool(meta.get("is_exception")),
                 "deprecated": bool(meta.get("is_deprecated")),
                 "other_ids": [str(x) for x in meta.get("other_spdx_license_keys") or []],
+                "names": [info.name] if info else [],
                 "urls": sorted(
                     {
                         url_key(str(u))

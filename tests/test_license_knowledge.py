@@ -166,6 +166,20 @@ def test_license_links(link: str, expected: str | None) -> None:
     assert (result.match.id if result.match else None) == expected
 
 
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Apache License 2.0", "Apache-2.0"),
+        ("MIT License", "MIT"),
+        ("GNU General Public License v3.0 only", "GPL-3.0-only"),
+        ("Creative Commons Attribution Non Commercial 4.0 International", "CC-BY-NC-4.0"),
+        ("Llama 3.1 Community License", "LicenseRef-scancode-llama-3.1-license-2024"),
+    ],
+)
+def test_licence_names(name: str, expected: str) -> None:
+    assert analyze_id(name, CARD).expression == expected
+
+
 def test_unresolvable_ids_are_unknown_never_guessed() -> None:
     for value, kw in (("other", {}), ("unknown", {}), ("my-own-license", {}), ("other", {"name": "acme"})):
         result = analyze_id(value, CARD, **kw)

@@ -234,7 +234,12 @@ class Knowledge:
     @staticmethod
     def _build_aliases(licenses: list[dict[str, Any]], curated: list[dict[str, Any]]) -> dict[str, str]:
         aliases: dict[str, str] = {}
-        # Weakest first: later assignments win.
+        # Weakest first: later assignments win. Names ("MIT License", "Apache 2.0") are the weakest.
+        for e in licenses:
+            if not e.get("deprecated"):
+                for name in (e["name"], e.get("short"), *e.get("names", ())):
+                    if name:
+                        aliases.setdefault(lookup_key(name), e["id"])
         for e in licenses:
             for other in e["other_ids"]:
                 aliases.setdefault(lookup_key(other), e["id"])
