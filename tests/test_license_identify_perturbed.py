@@ -8,6 +8,7 @@ import hashlib
 import random
 import re
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -294,3 +295,14 @@ def test_every_shipped_ai_licence_survives_dressing_and_flags_additions() -> Non
             wrong.append((c.id, "appended", [(m.id, m.score, m.modified) for m in matches]))
     assert tried >= 100
     assert len(wrong) <= 0.02 * tried, wrong
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1." * 100_000, "[" * 200_000, "[a](" * 50_000, "<a" * 100_000, "x.y-z_" * 30_000, "a" * 200_000],
+    ids=["dotted", "brackets", "open-links", "tags", "domainish", "one-word"],
+)
+def test_hostile_texts_take_bounded_time(text: str) -> None:
+    start = time.perf_counter()
+    identify(text)
+    assert time.perf_counter() - start < 5  # linear patterns: ~0.1 s; quadratic ones took minutes

@@ -18,13 +18,15 @@ from dataclasses import dataclass
 
 SHINGLE = 3  # tokens per shingle in the candidate index
 
+# Every repetition is bounded: a hostile text (a 1 MB run of "1.1.1..." or "[[[[...") must not
+# make a pattern backtrack quadratically.
 _TAG = re.compile(r"<[^>\n]{0,200}>")
-_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)")
 _URL = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)\S+|\b[\w.-]+\.(?:com|org|net|io|ai|dev|edu|gov|cn|ae)(?:/\S*)?",
+    r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"
+    r"|\b(?:[\w-]{1,63}\.){1,6}(?:com|org|net|io|ai|dev|edu|gov|cn|ae)\b(?:/\S*)?",
     re.IGNORECASE,
 )
-# A copyright line names a year, a placeholder or a symbol; "copyright license" is not one.
 _COPYRIGHT = re.compile(
     r"^\W*(?:copyright\W*(?:\(c\)|c\)|©|\d{4}|\[|\{|<|by\b|holder:?\W*$)|\(c\)\s*\d|©|all rights reserved)",
     re.IGNORECASE,
