@@ -10,8 +10,9 @@
 4. Non-overlapping alignments are kept best-first. Clauses added inside or appended next to a
    match, and clauses of the reference missing from the input, become ``changes`` (line spans)
    and make the match ``modified``.
-5. Curated fingerprints name AI licences whose text is not shipped (Llama 3, the Llama acceptable
-   use policies...), replacing a same-family text match over the same span.
+5. Curated fingerprints (titles, version lines) name AI licences whose text is not shipped (Llama 3,
+   the Llama acceptable-use policies...): they rename a same-family match over their span or a match
+   they open (OPT-175B read as LLaMA 1), or head a match of their own.
 
 Below the thresholds a text is unknown: no nearest wrong name.
 """
@@ -124,7 +125,6 @@ class _Aligned:
     matched: int
     dice: float
     recall: float
-    net: int
     changes: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, q_start, q_end)
     source: str = "scancode"
 
@@ -257,7 +257,6 @@ def _align(
             matched,
             2 * matched / (size + span),
             matched / size,
-            2 * matched - size - span,
         )
         aligned.changes = _changes(best, ref, rtoks, query)
         out.append(aligned)
@@ -411,7 +410,6 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
                     host.matched,
                     host.dice,
                     host.recall,
-                    host.net,
                     [],
                     "curated",
                 )
@@ -419,7 +417,7 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
             if host is None and _is_title(query, at, title_len):
                 following = [a.start for a in result if a.start > at]
                 end = min(following) if following else len(query.tokens)
-                result.append(_Aligned(kb.references[0], info, at, end, 0, 0.9, 0.0, 0, [], "curated"))
+                result.append(_Aligned(kb.references[0], info, at, end, 0, 0.9, 0.0, [], "curated"))
                 break
     return sorted(result, key=lambda x: x.start)
 
