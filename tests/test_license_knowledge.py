@@ -286,14 +286,10 @@ def test_index_loads_fast() -> None:
 
 
 @pytest.mark.slow
-def test_rebuild_reproduces_the_shipped_data_byte_for_byte(tmp_path: Path) -> None:
-    """Regenerate from the cached ScanCode wheel (no download in tests) and compare."""
+def test_rebuild_reproduces_the_shipped_data_byte_for_byte(tmp_path: Path, scancode_wheel: Path) -> None:
+    """Regenerate from the ScanCode wheel (fetched once by the fixture) and compare."""
     build = _build_script()
-    wheels = sorted(
-        (ROOT / ".cache" / "license-build").glob(f"scancode_toolkit_mini-{build.SCANCODE_VERSION}-*.whl")
-    )
-    if not wheels:
-        pytest.skip("ScanCode wheel not cached: run scripts/build_license_data.py once")
+    wheels = [scancode_wheel]
     assert build.main(["--wheel", str(wheels[0]), "--out", str(tmp_path)]) == 0
     for name in ("licenses.json.gz", "texts.bin", "index.bin"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
