@@ -106,3 +106,13 @@ def test_readme_commands_are_the_ci_commands() -> None:
     test_cmd = "python3 -m pip install -q -e '.[test]' && python3 -m pytest -q"
     assert test_cmd in readme and test_cmd in ci
     assert "openness audit examples/openwashed-lm" in readme
+
+
+def test_building_the_parser_loads_no_pipeline() -> None:
+    """Every command builds the whole parser: it must not pay for the audit pipeline."""
+    code = (
+        "import sys, openness.cli; openness.cli.build_parser(); "
+        "print(sorted(m for m in ('openness.pipeline', 'openness.model', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

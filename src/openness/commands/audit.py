@@ -12,9 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from openness.errors import OpennessError, UsageError
 from openness.frameworks import known_ids
-from openness.pipeline import audit
 from openness.render import RENDERERS, render
-from openness.sources import SourceOptions
 
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Future
@@ -79,6 +77,10 @@ def run(args: argparse.Namespace) -> int:
         fw = args.fail_unless.rpartition("=")[0] or "osaid"
         if fw not in ids:
             ids.append(fw)
+    # The pipeline is imported here, not at module level: every command builds this parser.
+    from openness.pipeline import audit
+    from openness.sources import SourceOptions
+
     options = SourceOptions(offline=args.offline, revision=args.revision)
     report = audit(args.target, frameworks=ids, options=options, also=args.also)
     text = render(report, args.format)
@@ -172,6 +174,9 @@ def run_batch(args: argparse.Namespace) -> int:
     entries = read_batch(args.from_file)
     if not entries:
         raise UsageError(f"{args.from_file}: no release listed")
+    from openness.pipeline import audit
+    from openness.sources import SourceOptions
+
     options = SourceOptions(offline=args.offline, revision=args.revision)
     out: IO[str] | None = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
     failed = gated = 0

@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 from types import ModuleType
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from openness.errors import FrameworkError
-from openness.model import Assessment, Evidence
+
+if TYPE_CHECKING:  # the data model is imported by the frameworks themselves, when they run
+    from openness.model import Assessment, Evidence
 
 
 class Framework(Protocol):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from openness.errors import UsageError
-from openness.model import Report
+
+if TYPE_CHECKING:  # building the CLI parser should not load the data model
+    from openness.model import Report
 
 RENDERERS: dict[str, str] = {
     "text": "openness.render.text:render_text",
