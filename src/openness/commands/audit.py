@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +61,14 @@ def _frameworks(value: str) -> list[str] | None:
     return ids
 
 
+def _colour(args: argparse.Namespace) -> dict[str, Any]:
+    """Colour for the terminal report on a terminal only, and never when NO_COLOR is set."""
+    if args.format != "text" or args.output or not sys.stdout.isatty():
+        return {}
+    width = max(80, shutil.get_terminal_size().columns)
+    return {"width": width} if os.environ.get("NO_COLOR") else {"color": True, "width": width}
+
+
 def _gate(report_statuses: dict[str, str], spec: str) -> bool:
     framework, _, status = spec.rpartition("=")
     framework = framework or "osaid"
@@ -83,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
     options = SourceOptions(offline=args.offline, revision=args.revision)
     report = audit(args.target, frameworks=ids, options=options, also=args.also)
-    text = render(report, args.format)
+    text = render(report, args.format, **_colour(args))
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -35,6 +35,10 @@ def headline(a: Assessment) -> str:
 
 
 def score_text(a: Assessment) -> str:
+    if a.framework == "osaid":  # a verdict, not a score: show how far from passing instead
+        judged = [c for c in a.criteria if c.outcome is not Outcome.NOT_APPLICABLE]
+        met = sum(1 for c in judged if c.outcome is Outcome.PASS)
+        return f"{met}/{len(judged)} met" if judged else ""
     if a.framework == "mof":
         progress = a.extra.get("progress") or {}
         return " ".join(f"C{k}:{float(v):.0f}%" for k, v in sorted(progress.items(), reverse=True))
