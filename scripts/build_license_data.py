@@ -41,13 +41,19 @@ sys.path.insert(0, str(ROOT / "src"))
 from openness.licenses import curated as curated_module  # noqa: E402
 from openness.licenses import normalize as normalize_module  # noqa: E402
 from openness.licenses.curated import CURATED  # noqa: E402
-from openness.licenses.normalize import normalize, phrase_tokens, shingle_hashes, url_key  # noqa: E402
+from openness.licenses.normalize import (  # noqa: E402
+    lookup_key,
+    normalize,
+    phrase_tokens,
+    shingle_hashes,
+    url_key,
+)
 
 SCANCODE_DIST = "scancode-toolkit-mini"
 SCANCODE_VERSION = "32.5.0"
 DATA_DIR = ROOT / "src" / "openness" / "licenses" / "data"
 CACHE = ROOT / ".cache" / "license-build"
-FORMAT = 1
+FORMAT = 2  # 2: ships the alias table (lookup_key -> id)
 
 MIN_TOKENS = 8  # shorter texts (keys with no real text) are not indexed
 SAMPLE_MOD = 8  # keep shingles whose hash is 0 mod this...
@@ -103,6 +109,42 @@ NOTICE_EXTRACTS: tuple[tuple[str, str, str, str], ...] = (
         "warranty-disclaimer",
     ),
 )
+
+
+def build_aliases(licenses: list[dict[str, Any]], curated: list[dict[str, Any]]) -> dict[str, str]:
+    """``lookup_key(alias) -> id`` for every name, id, ScanCode key, HF id and curated alias.
+
+    Weakest first, later assignments win: names ("MIT License", "Apache 2.0") are the weakest,
+    then other ids and ScanCode keys, then SPDX ids and our own ids, then HF ids and curated
+    aliases. Computed here once rather than in every process that loads the data.
+    """
+    aliases: dict[str, str] = {}
+    for e in licenses:
+        if not e.get("deprecated"):
+            for name in (e["name"], e.get("short"), *e.get("names", ())):
+                if name:
+                    aliases.setdefault(lookup_key(name), e["id"])
+    for e in licenses:
+        for other in e["other_ids"]:
+            aliases.setdefault(lookup_key(other), e["id"])
+        if e["scancode"]:
+            aliases[lookup_key(e["scancode"])] = e["id"]
+            aliases.setdefault(lookup_key(f"LicenseRef-scancode-{e['scancode']}"), e["id"])
+    for e in licenses:
+        if e["spdx"]:
+            aliases[lookup_key(e["spdx"])] = e["id"]
+        aliases[lookup_key(e["id"])] = e["id"]
+    from openness.licenses.curated import HF_ALIASES
+
+    for alias, target in HF_ALIASES.items():
+        aliases[lookup_key(alias)] = aliases.get(lookup_key(target), target)
+    for c in curated:
+        for alias in c.get("aliases") or ():
+            aliases[lookup_key(alias)] = c["id"]
+        for hf in c.get("hf_ids") or ():
+            aliases[lookup_key(hf)] = c["id"]
+        aliases[lookup_key(c["id"])] = c["id"]
+    return dict(sorted(aliases.items()))
 
 
 def stamp_inputs() -> dict[str, str]:
@@ -351,6 +393,7 @@ def build(wheel: Path) -> dict[str, Any]:
         "licenses": licenses,
         "references": refs,
         "curated": curated,
+        "aliases": build_aliases(licenses, curated),
         "_blob": blob,
         "_index": index,
     }

@@ -136,3 +136,14 @@ def url_key(url: str) -> str:
     if found:
         key = f"huggingface.co/{found.group(1)}/" + key[found.end() :]
     return key
+
+
+_KEY = re.compile(r"[^a-z0-9+.]+")
+
+
+def lookup_key(value: str) -> str:
+    """A forgiving key for ids and names: case, spaces, dashes and underscores ignored.
+
+    Lives here because the data build keys its alias table with it: this module is part of the
+    data's staleness stamp, so the two cannot drift apart."""
+    return _KEY.sub("", value.strip().lower())
