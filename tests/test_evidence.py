@@ -334,3 +334,26 @@ def test_hub_model_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert any(loc.key == "hub:cache" for loc in training.locations)
     assert not [c for c, e in ev.components.items() if e.status is Status.ABSENT]
     assert osaid.assess(ev).status == "insufficient-evidence"
+
+
+@pytest.mark.parametrize(
+    ("line", "pinned"),
+    [
+        ("numpy==2.4.6", True),
+        ("numpy == 1.2", True),
+        ("torch===2.0", True),
+        ("numpy", False),
+        ("numpy>=1.2", False),
+        ("numpy==1.*", False),
+        ("foo ~= 1.0", False),
+        ("pkg=1.2", True),  # conda
+        ("requests[socks]==2.0", True),  # extras: PEP 508 parser
+        ("foo==1.0; python_version<'3.9'", True),  # markers: PEP 508 parser
+        ("foo>=1,<2", False),
+        ("not a requirement ==", False),
+    ],
+)
+def test_what_counts_as_a_pinned_requirement(line: str, pinned: bool) -> None:
+    from openness.evidence.facts import _pinned
+
+    assert _pinned(line) is pinned

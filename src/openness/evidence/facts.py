@@ -138,12 +138,23 @@ def _between(text: str, marker: str) -> str:
     return text[i : i + 4000] if i >= 0 else ""
 
 
-def _pinned(req: str) -> bool:
-    from packaging.requirements import InvalidRequirement, Requirement
+# The plain shapes of nearly every requirement line: a name, optionally one operator and a version.
+# Decided here because importing packaging.requirements costs ~20 ms (it pulls in platform,
+# subprocess and logging) on every audit with a manifest; anything else (extras, markers,
+# several specifiers, URLs) still goes to packaging's PEP 508 parser.
+_SIMPLE_REQ = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:(===?|~=|!=|[<>]=?)\s*([A-Za-z0-9.*+!\-_]+))?$")
 
+
+def _pinned(req: str) -> bool:
     conda = re.match(r"^[\w.\-]+=(?!=)[\w.]+", req)  # conda "pkg=1.2"
     if conda:
         return True
+    simple = _SIMPLE_REQ.match(req.strip())
+    if simple:
+        op, version = simple.groups()
+        return op in ("==", "===") and "*" not in (version or "*")
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         r = Requirement(req)
     except InvalidRequirement:
