@@ -140,16 +140,21 @@ def _lineage_status(ev: Evidence, keys: tuple[str, ...]) -> tuple[Status, str, t
     return Status.UNKNOWN, f"base model {name}: not established from this release", (entry_location(base),)
 
 
+def _same_as_end(end: _Dim) -> _Dim:
+    """Without a base model the base-model dimension is the end model's own."""
+    return _Dim(
+        end.level,
+        end.unknown,
+        f"no base model: same as the end model ({end.detail})",
+        end.evidence,
+        end.fix,  # the same release: the end-model dimension's fix, listed once
+    )
+
+
 def _datasources_base(ev: Evidence, end: _Dim) -> _Dim:
     fix = "publish the base model's training data, or list every source with where to get it"
     if not ev.lineage:
-        return _Dim(
-            end.level,
-            end.unknown,
-            f"no base model: same as the end model ({end.detail})",
-            end.evidence,
-            end.fix,  # the same release: the end-model dimension's fix, listed once
-        )
+        return _same_as_end(end)
     status, detail, locs = _lineage_status(ev, ("datasets", "data", "datasources"))
     return _from_status(status, detail, locs, fix)
 
@@ -162,13 +167,7 @@ def _weights_end(ev: Evidence) -> _Dim:
 def _weights_base(ev: Evidence, end: _Dim) -> _Dim:
     fix = "publish the base model's weights"
     if not ev.lineage:
-        return _Dim(
-            end.level,
-            end.unknown,
-            f"no base model: same as the end model ({end.detail})",
-            end.evidence,
-            end.fix,  # the same release: the end-model dimension's fix, listed once
-        )
+        return _same_as_end(end)
     status, detail, locs = _lineage_status(ev, ("weights", "parameters"))
     return _from_status(status, detail, locs, fix)
 
