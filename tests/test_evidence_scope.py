@@ -339,3 +339,44 @@ def test_evaluation_data_paths(path: str, evaluation: bool) -> None:
     from openness.evidence.components import is_eval_path
 
     assert is_eval_path(path) is evaluation
+
+
+USAGE_CARD = """# Tiny
+
+Trained with the code in this repository; run it with Hugging Face transformers:
+
+```python
+from transformers import AutoModelForCausalLM, AutoTokenizer
+tokenizer = AutoTokenizer.from_pretrained("acme/tiny")
+model = AutoModelForCausalLM.from_pretrained("acme/tiny")
+print(model.generate(**tokenizer("hi", return_tensors="pt")))
+```
+
+In prose, model.from_pretrained("x") is not code.
+"""
+
+
+def test_a_card_running_the_model_with_a_public_library_is_inference_code(tmp_path: Path) -> None:
+    ev = evidence_of(tmp_path, {"README.md": USAGE_CARD, "LICENSE": MIT_TEXT, "train.py": TRAIN_PY})
+    inference = ev.get(Component.INFERENCE_CODE)
+    assert inference.status is Status.PRESENT
+    assert "transformers" in inference.detail
+    assert [str(loc) for loc in inference.locations] == ["README.md:5-7"]  # fence to first load
+    (lib,) = inference.licenses
+    assert lib.license.match is not None and lib.license.match.id == "Apache-2.0"
+    assert lib.scope_certain and lib.license.location.key == "library:transformers"
+
+
+def test_library_calls_outside_code_blocks_or_without_an_import_are_not_inference(tmp_path: Path) -> None:
+    card = USAGE_CARD.replace("from transformers import AutoModelForCausalLM, AutoTokenizer\n", "")
+    ev = evidence_of(tmp_path, {"README.md": card, "LICENSE": MIT_TEXT, "train.py": TRAIN_PY})
+    assert ev.get(Component.INFERENCE_CODE).status is Status.ABSENT
+
+
+def test_amber_runs_through_transformers_and_is_not_rejected_for_it(corpus_dir: Path) -> None:
+    """OSI validated Amber; its training repository runs the model through transformers."""
+    from openness.frameworks import osaid
+
+    ev = _corpus("LLM360__amber-train")
+    assert ev.get(Component.INFERENCE_CODE).status is Status.PRESENT
+    assert osaid.assess(ev).status != "not-open-source-ai"

@@ -14,6 +14,7 @@ from openness.evidence.data_info import ITEM_TITLES, Coverage, coverage
 from openness.evidence.reading import DOC_LIMIT, ReadContext
 from openness.evidence.text import find_lines
 from openness.model import (
+    AppliedLicense,
     Classified,
     CodeRole,
     Component,
@@ -149,6 +150,38 @@ _HYPER_TITLE = re.compile(r"\bhyper-?param", re.I)
 _HYPER_VALUES = re.compile(r"^\s*\|.*\d|[:=]\s*\d", re.M)  # a table row or "name: value" with a number
 
 
+# A card's code block that loads the released model with a public inference library and runs it.
+# Such a release ships no inference script because the library is its inference code (the way
+# "architecture specified by configuration, implemented in a library" is its architecture).
+_LIBRARY_IMPORT = re.compile(
+    r"^\s*(?:from|import)\s+(transformers|diffusers|sentence_transformers|vllm|llama_cpp|mlx_lm|"
+    r"open_clip|timm|peft|optimum|ctransformers|gguf|whisper|keras_nlp|keras_hub|sglang)\b"
+)  # the keys of LIBRARY_LICENSES
+_LIBRARY_RUN = re.compile(
+    r"\.from_pretrained\(|\bpipeline\(|\bSentenceTransformer\(|\bLLM\(|\bLlama\(|\bload_model\(|"
+    r"\bcreate_model(?:_and_transforms)?\(|\bload\(\s*[\"']"
+)
+_FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
+# The licence each of those libraries is published under (its PyPI metadata and repository
+# LICENSE): the inference code is the library's, so its licence is the one that covers it.
+LIBRARY_LICENSES = {
+    "transformers": "Apache-2.0",
+    "diffusers": "Apache-2.0",
+    "sentence_transformers": "Apache-2.0",
+    "vllm": "Apache-2.0",
+    "llama_cpp": "MIT",
+    "mlx_lm": "MIT",
+    "open_clip": "MIT",
+    "timm": "Apache-2.0",
+    "peft": "Apache-2.0",
+    "optimum": "Apache-2.0",
+    "ctransformers": "MIT",
+    "gguf": "MIT",
+    "whisper": "MIT",
+    "keras_nlp": "Apache-2.0",
+    "keras_hub": "Apache-2.0",
+    "sglang": "Apache-2.0",
+}
 _STEP_REF = re.compile(r"(?:^|/)(?:step|ckpt|checkpoint|iter|revision|stage)[-_]?\d+", re.I)
 
 
@@ -369,6 +402,25 @@ def _code(s: _Scan) -> None:
                 _files_detail(aux, f"only fine-tuning/example {code_role} code")
                 + "; not the code that trained the model itself",
             )
+    if Component.INFERENCE_CODE not in out:
+        usage = _library_inference(s.cards)
+        if usage:
+            (loc, lib), *_ = usage
+            from openness.licenses import analyze_id
+
+            library_licence = AppliedLicense(
+                analyze_id(LIBRARY_LICENSES[lib], Location(key=f"library:{lib}")),
+                True,
+                f"the {lib} library's own licence: the library is the inference code",
+            )
+            out[Component.INFERENCE_CODE] = ComponentEvidence(
+                Component.INFERENCE_CODE,
+                Status.PRESENT,
+                tuple(u for u, _ in usage[:3]),
+                (library_licence,),
+                f"no inference script in the release; the card runs the model with the public "
+                f"{lib} library ({loc})",
+            )
     deps = inv.by_role(Role.DEPENDENCIES)
     if Component.SUPPORTING_LIBRARIES not in out and deps:
         out[Component.SUPPORTING_LIBRARIES] = _ev(
@@ -385,6 +437,27 @@ def _code(s: _Scan) -> None:
             _locs(configs),
             _files_detail(configs, "architecture specified by configuration, implemented in a library"),
         )
+
+
+def _library_inference(cards: Iterable[ModelCard]) -> list[tuple[Location, str]]:
+    """(location, library) for each fenced code block of a card that imports a public inference
+    library and loads or runs a model with it."""
+    found: list[tuple[Location, str]] = []
+    for card in cards:
+        in_fence, lib, start, done = False, "", 0, False
+        for n, line in enumerate(card.lines, 1):
+            if _FENCE_LINE.match(line):
+                in_fence, lib, start, done = not in_fence, "", n, False
+                continue
+            if not in_fence or done:
+                continue
+            m = _LIBRARY_IMPORT.match(line)
+            if m:
+                lib = lib or m.group(1)
+            elif lib and _LIBRARY_RUN.search(line):
+                found.append((Location(card.path, (start, n)), lib))
+                done = True  # one hit per block
+    return found
 
 
 def _parameters(s: _Scan) -> None:
