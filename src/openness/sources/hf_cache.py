@@ -13,16 +13,30 @@ Blob names of LFS files are their SHA-256, so hashes come for free. Written by h
 
 from __future__ import annotations
 
+import errno
+import itertools
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openness.sources.interface import MAX_DEPTH
+
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_CARD = 512 * 1024  # bytes of a card read for its front matter
+# A cache is hostile input like a release: a planted FIFO, a sparse 10 GB ref, a symlink loop or a
+# directory 1,500 levels deep must cost a bounded amount of time and memory.
+MAX_REF = 100  # bytes read from refs/<name>: a ref holds one 40-hex commit id (and a newline)
+MAX_REFS = 256  # ref names listed from refs/
+MAX_REF_DEPTH = 8  # folder depth under refs/ (branch names like "feature/x/y")
+# Snapshot walks share the local source's depth bound (``sources.interface.MAX_DEPTH``).
+_EXTRA_ENTRIES = 10_000  # folders and skipped entries looked at beyond the file budget
+# O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; fstat then refuses it.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass(frozen=True)
@@ -32,64 +46,179 @@ class CachedFile:
     size: int
     sha256: str | None
     lfs: bool
+    # False: the entry is there but is no regular file (a FIFO, socket or device planted in the
+    # cache); it is listed so that evidence resting on it is unknown, and any read of it fails.
+    readable: bool = True
 
 
 def repo_folder(cache: Path, repo_id: str, repo_type: str = "model") -> Path:
     return cache / f"{repo_type}s--{repo_id.replace('/', '--')}"
 
 
+def open_regular(local: Path | str) -> int:
+    """A read-only descriptor of ``local`` if it is a regular file; OSError otherwise.
+
+    Symlinks are followed (snapshot entries link into ``blobs/``; callers check containment).
+    Opening never blocks: a FIFO opened with O_NONBLOCK returns at once and is refused here,
+    like sockets and devices, before anything is read.
+    """
+    fd = os.open(local, _OPEN_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (fifo, socket or device)", str(local))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _read_fd(fd: int, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    remaining = max(0, limit)
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_bounded(local: Path | str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; OSError for anything else (never blocks)."""
+    fd = open_regular(local)
+    try:
+        return _read_fd(fd, limit)
+    finally:
+        os.close(fd)
+
+
 def resolve_commit(folder: Path, revision: str | None) -> str | None:
     """The commit a revision names in this cache, or None when the cache does not know it."""
     rev = revision or "main"
-    if _COMMIT.match(rev) and (folder / "snapshots" / rev).is_dir():
+    snapshots = folder / "snapshots"
+    if _COMMIT.match(rev) and _is_real_dir(snapshots / rev):
         return rev
+    if not rev or rev.startswith("/") or any(p in ("", ".", "..") for p in rev.split("/")):
+        return None  # a revision is a ref name, never a path out of refs/
     ref = folder / "refs" / rev
     try:
-        if ref.resolve().is_relative_to((folder / "refs").resolve()) and ref.is_file():
-            commit = ref.read_text(encoding="ascii", errors="replace").strip()
-            if _COMMIT.match(commit) and (folder / "snapshots" / commit).is_dir():
-                return commit
-    except OSError:
+        if not _inside(os.path.realpath(ref), os.path.realpath(folder / "refs")):
+            return None
+        # Bounded: a ref is one commit id; a sparse multi-gigabyte "ref" costs MAX_REF bytes.
+        raw = read_bounded(ref, MAX_REF)
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop on older Pythons
         return None
+    commit = raw.decode("ascii", errors="replace").strip()
+    if _COMMIT.match(commit) and _is_real_dir(snapshots / commit):
+        return commit
     return None
 
 
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
 def cached_refs(folder: Path) -> tuple[str, ...]:
-    """Branch and tag names this cache has resolved (a subset of the repo's refs)."""
+    """Branch and tag names this cache has resolved (a subset of the repo's refs).
+
+    Iterative and bounded (depth ``MAX_REF_DEPTH``, ``MAX_REFS`` names); links are not followed,
+    so a loop or a deep tree under refs/ costs nothing; only regular files are refs.
+    """
     refs = folder / "refs"
-    if not refs.is_dir():
-        return ()
-    names = [p.relative_to(refs).as_posix() for p in refs.rglob("*") if p.is_file()]
-    return tuple(sorted(names))
-
-
-def list_snapshot(folder: Path, commit: str, max_files: int) -> Iterator[CachedFile]:
-    """Files of one cached snapshot. Entries whose target leaves the repo folder are skipped."""
-    root = folder / "snapshots" / commit
-    repo_root = folder.resolve()
-    count = 0
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if count >= max_files:
-                return
-            local = Path(dirpath) / name
+    names: list[str] = []
+    stack: list[tuple[str, str, int]] = [(str(refs), "", 0)]
+    while stack and len(names) < MAX_REFS:
+        abs_dir, rel_dir, depth = stack.pop()
+        try:
+            with os.scandir(abs_dir) as it:
+                entries = list(itertools.islice(it, MAX_REFS + _EXTRA_ENTRIES))
+        except OSError:
+            continue
+        for entry in sorted(entries, key=lambda e: e.name):
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             try:
-                target = local.resolve()
-                if not target.is_relative_to(repo_root):
-                    continue  # hostile or foreign symlink: never followed out of the cache entry
-                size = target.stat().st_size
+                mode = entry.stat(follow_symlinks=False).st_mode
             except OSError:
                 continue
-            blob = target.name if target.parent.name == "blobs" else ""
-            lfs = bool(_SHA256.match(blob))
+            if stat.S_ISDIR(mode) and depth + 1 < MAX_REF_DEPTH:
+                stack.append((entry.path, rel, depth + 1))
+            elif stat.S_ISREG(mode) and _printable(rel):
+                names.append(rel)
+    return tuple(sorted(names)[:MAX_REFS])
+
+
+def _printable(name: str) -> bool:
+    """A name that can go into a report as is (valid UTF-8, no control characters)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name)
+
+
+def list_snapshot(
+    folder: Path, commit: str, max_files: int, max_depth: int = MAX_DEPTH
+) -> Iterator[CachedFile]:
+    """Files of one cached snapshot, in path order.
+
+    The walk is iterative (an explicit stack: a 1,500-deep tree cannot exhaust the recursion
+    limit), bounded in depth and in entries, and never follows a directory link (so it cannot
+    loop). File entries may link into the repo folder (``blobs/``); links that leave it, loop or
+    dangle are skipped. Entries that are no regular file are listed unreadable.
+    """
+    root = folder / "snapshots" / commit
+    try:
+        repo_root = os.path.realpath(folder, strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return
+    count = 0
+    stack: list[tuple[str, str, int]] = [(str(root), "", 0)]
+    while stack:
+        abs_dir, rel_dir, depth = stack.pop()
+        cap = max(0, max_files - count) + _EXTRA_ENTRIES
+        try:
+            with os.scandir(abs_dir) as it:
+                entries = list(itertools.islice(it, cap))
+        except OSError:
+            continue
+        subdirs: list[tuple[str, str, int]] = []
+        for entry in sorted(entries, key=lambda e: e.name):
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if not _printable(entry.name):
+                continue  # a name that would forge report lines or cannot be shown
+            try:
+                lmode = entry.stat(follow_symlinks=False).st_mode
+                if stat.S_ISDIR(lmode):
+                    if depth + 1 <= max_depth:
+                        subdirs.append((entry.path, rel, depth + 1))
+                    continue
+                target = os.path.realpath(entry.path, strict=True)
+                if not _inside(target, repo_root):
+                    continue  # hostile or foreign symlink: never followed out of the cache entry
+                st = os.stat(target)
+            except (OSError, RuntimeError, ValueError):
+                continue  # broken link, symlink loop (ELOOP / RuntimeError), vanished entry
+            if stat.S_ISDIR(st.st_mode):
+                continue  # a link to a directory: following it could list files twice or loop
+            if count >= max_files:
+                return
             count += 1
-            yield CachedFile(local.relative_to(root).as_posix(), local, size, blob if lfs else None, lfs)
-
-
-def read_bounded(local: Path, limit: int) -> bytes:
-    with open(local, "rb") as fh:
-        return fh.read(max(0, limit))
+            local = Path(entry.path)
+            if not stat.S_ISREG(st.st_mode):
+                yield CachedFile(rel, local, 0, None, False, readable=False)
+                continue
+            blob = os.path.basename(target) if os.path.basename(os.path.dirname(target)) == "blobs" else ""
+            lfs = bool(_SHA256.match(blob))
+            yield CachedFile(rel, local, st.st_size, blob if lfs else None, lfs)
+        stack.extend(reversed(subdirs))
 
 
 def card_front_matter(local: Path) -> dict[str, Any]:
@@ -121,9 +250,17 @@ def safetensors_summary(local: Path) -> dict[str, Any]:
     parsed by the inventory's header reader (the one parser of the format in the package)."""
     from openness.inventory.headers import safetensors_info
 
-    size = local.stat().st_size
-    with open(local, "rb") as fh:
-        info = safetensors_info(lambda n: (fh.seek(0), fh.read(n))[1], size)
+    fd = open_regular(local)  # never blocks on a FIFO planted as a weights blob
+    try:
+        size = os.fstat(fd).st_size
+
+        def read_head(n: int) -> bytes:
+            os.lseek(fd, 0, os.SEEK_SET)
+            return _read_fd(fd, n)
+
+        info = safetensors_info(read_head, size)
+    finally:
+        os.close(fd)
     if info.error and info.parameters is None:
         raise ValueError(info.error)
     return {

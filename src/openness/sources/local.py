@@ -233,13 +233,17 @@ def _walk(walk: _Walk) -> None:
                 else:
                     subdirs.append((entry.path, rel, depth + 1))
                 continue
-            if not stat.S_ISREG(st.st_mode):
-                walk.note("special", "info", "not a regular file (fifo, socket or device): skipped", rel)
-                continue
             if len(walk.files) >= walk.max_files:
                 walk.truncated = True
                 break
-            walk.files.append(_file_entry(walk, rel, entry.path, st))
+            if not stat.S_ISREG(st.st_mode):
+                # Listed, never opened: a FIFO named README.md is a README whose content could not
+                # be read, so what it would show is unknown (skipping it would make it "absent").
+                walk.note("special", "warning", "not a regular file (fifo, socket or device): not read", rel)
+                walk.files.append(FileEntry(path=rel, size=0, origin=walk.origin, readable=False))
+                continue
+            real = target if is_link and target is not None else entry.path
+            walk.files.append(_file_entry(walk, rel, real, st))
         if walk.truncated and len(walk.files) >= walk.max_files:
             break
         # Reverse so that popping visits sub-directories in name order (stable output).
@@ -302,18 +306,40 @@ def _file_entry(walk: _Walk, rel: str, abs_path: str, st: os.stat_result) -> Fil
             return FileEntry(path=rel, size=size, sha256=sha, origin=walk.origin, readable=False, lfs=True)
     digest = None
     if readable and suffix in _HASHED_SUFFIXES and st.st_size <= min(HASH_FILE_LIMIT, walk.hash_left):
-        digest = _sha256(abs_path)
+        digest = _sha256(abs_path, st.st_size)
         walk.hash_left -= st.st_size
     return FileEntry(path=rel, size=st.st_size, sha256=digest, origin=walk.origin, readable=readable)
 
 
-def _sha256(abs_path: str) -> str | None:
-    """SHA-256 of a small weight file (for bills of materials); None if it cannot be read."""
+def _open_listed(abs_path: str) -> int:
+    """A descriptor of a file listed as regular, re-checked: it may have been swapped for a FIFO
+    (opening would block without O_NONBLOCK) or a symlink since ``stat``."""
+    fd = os.open(abs_path, _FILE_FLAGS)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _sha256(abs_path: str, size: int) -> str | None:
+    """SHA-256 of a small weight file (for bills of materials); None if it cannot be read.
+    At most ``size`` bytes (the listed size) are read: a file growing meanwhile is not followed."""
     h = hashlib.sha256()
     try:
-        with open(abs_path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
+        fd = _open_listed(abs_path)
+        try:
+            remaining = size
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
                 h.update(chunk)
+                remaining -= len(chunk)
+        finally:
+            os.close(fd)
     except OSError:
         return None
     return h.hexdigest()
@@ -321,8 +347,11 @@ def _sha256(abs_path: str) -> str | None:
 
 def _lfs_pointer(abs_path: str) -> tuple[str, int] | None:
     try:
-        with open(abs_path, "rb") as fh:
-            head = fh.read(_LFS_MAX_POINTER)
+        fd = _open_listed(abs_path)
+        try:
+            head = os.read(fd, _LFS_MAX_POINTER)
+        finally:
+            os.close(fd)
     except OSError:
         return None
     m = _LFS_POINTER.match(head)
