@@ -15,13 +15,14 @@ from typing import Any
 from openness.errors import OpennessError
 from openness.evidence import facts as factmod
 from openness.evidence.card import ModelCard, card_list, parse_card
-from openness.evidence.completeness import unknown_if_unseen, unseen
+from openness.evidence.completeness import unknown_if_unread, unknown_if_unseen, unread, unseen
 from openness.evidence.components import UserMaterial, component_statuses, fact_components, files_of
 from openness.evidence.declared import declared_components
 from openness.evidence.licensing import LicenseSource, attach, name_groups, text_groups
 from openness.evidence.reading import CARD_LIMIT, LICENSE_LIMIT, ReadContext
 from openness.evidence.terms import osi_license, restrictive
 from openness.model import (
+    AppliedLicense,
     Claim,
     Classified,
     Component,
@@ -77,6 +78,8 @@ def build_evidence(inventory: Inventory) -> Evidence:
     paths_of = files_of(inventory, for_users)
     considered = [c for c, ev in comps.items() if ev.status is not Status.ABSENT and not ev.declared]
     attached = attach(sources, considered, paths_of, elsewhere=_weights_elsewhere(comps, paths_of))
+    gaps = unread(inventory, ctx.unreadable)
+    _licence_unknown_if_card_unread(attached, considered, gaps.get(Component.MODEL_CARD, ()))
     final: dict[Component, ComponentEvidence] = {}
     for c in Component:
         ev = comps.get(c) or ComponentEvidence(c, Status.ABSENT, detail="nothing found")
@@ -96,6 +99,9 @@ def build_evidence(inventory: Inventory) -> Evidence:
     # facts --------------------------------------------------------------------
     facts = _facts(ctx, cards, hub)
     final = fact_components(final, facts)
+    # Last, once every reader has run: what an unreadable file could have shown is unknown,
+    # never absent or partial (a verdict must not fail on evidence it could not read).
+    final = unknown_if_unread(final, gaps)
     return Evidence(
         target=snap.target,
         components=final,
@@ -108,6 +114,25 @@ def build_evidence(inventory: Inventory) -> Evidence:
         lineage=tuple(lineage),
         datasets=tuple(datasets),
     )
+
+
+def _licence_unknown_if_card_unread(
+    attached: dict[Component, list[AppliedLicense]], considered: list[Component], cards: tuple[str, ...]
+) -> None:
+    """A component no licence was found for, while a card could not be read: its licence is
+    unknown, not "none". Cards state licences (a ``license`` field, "the code is released under
+    ...") that cover components with no licence file of their own; an unread card would otherwise
+    leave them "all rights reserved", a failing verdict on evidence that could not be read."""
+    if not cards:
+        return
+    where = Location(cards[0], key="card:license")
+    why = f"{cards[0]} could not be read: the licence it may state is unknown"
+    result = LicenseResult(where, LicenseKind.OTHER, notes=(why,))
+    for c in considered:
+        if not attached.get(c):
+            attached[c] = [
+                AppliedLicense(result, False, f"{cards[0]} could not be read; it may state this licence")
+            ]
 
 
 def _weights_elsewhere(

@@ -1,4 +1,9 @@
-"""What a hub snapshot could not show, and what that makes unknown.
+"""What a snapshot could not show, and what that makes unknown.
+
+Two gaps, one rule (a component nothing shows is ``unknown`` where the gap may hide it, never
+``absent``): the part of a hub repository that was not seen (``unseen``), and files of any
+release whose content could not be read (``unread``: a FIFO or unreadable README, a data card
+that failed to download, a card that is not UTF-8 text).
 
 The Hugging Face source sets ``hub.extra["complete"] = False`` when it did not see the whole
 repository: an offline audit from the local cache (only the cached files are listed), a gated
@@ -9,10 +14,10 @@ of is then ``unknown`` — the unseen part may hold it — never ``absent``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from openness.model import Component, ComponentEvidence, Location, Snapshot, Status
+from openness.model import Component, ComponentEvidence, Inventory, Location, Role, Snapshot, Status
 
 # Shown by a file's name alone: with a complete listing their absence is known even when
 # some contents could not be read.
@@ -107,4 +112,82 @@ def unknown_if_unseen(
     return out
 
 
-__all__ = ["Unseen", "unknown_if_unseen", "unseen"]
+# What a file's content can show, by the file's role. A model card or root README is where a
+# release describes itself: its metadata, data, training settings, results, papers, how to run the
+# model, its seeds. What file names alone show (``_BY_NAME``: weights, datasets...) is never
+# made unknown by an unread file, as for a hub listing that is complete.
+_CARD_SHOWS = frozenset(
+    {
+        Component.MODEL_CARD,
+        Component.MODEL_METADATA,
+        Component.DATA_INFORMATION,
+        Component.DATA_CARD,
+        Component.EVALUATION_RESULTS,
+        Component.HYPERPARAMETERS,
+        Component.TECHNICAL_REPORT,
+        Component.RESEARCH_PAPER,
+        Component.INFERENCE_CODE,
+        Component.RANDOM_SEEDS,
+    }
+)
+_CONTENT_SHOWS: dict[Role, frozenset[Component]] = {
+    Role.MODEL_CARD: _CARD_SHOWS,
+    Role.README: _CARD_SHOWS,  # the root README only (sub-folder READMEs describe their folder)
+    Role.DATA_CARD: frozenset({Component.DATA_INFORMATION, Component.DATA_CARD}),
+    Role.PAPER: frozenset({Component.DATA_INFORMATION, Component.HYPERPARAMETERS}),
+    Role.TRAINING_CONFIG: frozenset({Component.HYPERPARAMETERS, Component.RANDOM_SEEDS}),
+    Role.DEPENDENCIES: frozenset({Component.ENVIRONMENT}),
+    Role.EVAL_RESULTS: frozenset({Component.EVALUATION_RESULTS}),
+}
+MAX_UNREAD_NAMED = 3  # unreadable files named per component (locations and detail)
+
+
+def unread(inventory: Inventory, unreadable: Collection[str]) -> dict[Component, tuple[str, ...]]:
+    """For each component, the files whose content could have shown it but could not be read.
+
+    ``unreadable`` holds the paths the evidence stage failed to read (``ReadContext.unreadable``);
+    files listed without content (a FIFO, a file not downloaded) count too, Git LFS pointers not
+    (their content is weights, shown by name).
+    """
+    out: dict[Component, list[str]] = {}
+    for it in inventory.items:
+        shows = _CONTENT_SHOWS.get(it.role)
+        if shows is None or (it.role is Role.README and "/" in it.entry.path):
+            continue
+        path = it.entry.path
+        if path in unreadable or (not it.entry.readable and not it.entry.lfs):
+            for c in shows - _BY_NAME:
+                out.setdefault(c, []).append(path)
+    return {c: tuple(paths) for c, paths in out.items()}
+
+
+def unknown_if_unread(
+    comps: Mapping[Component, ComponentEvidence], gaps: Mapping[Component, tuple[str, ...]]
+) -> dict[Component, ComponentEvidence]:
+    """Components an unreadable file could have shown -> unknown, with that file as location.
+
+    ``absent`` and ``partial`` both give way: an unread card may hold what is missing, so a
+    verdict must not fail on it. ``present`` stays (other evidence shows it), and so do
+    declared answers (a questionnaire does not rest on files).
+    """
+    out = dict(comps)
+    for c, paths in gaps.items():
+        ev = out.get(c)
+        if ev is not None and (ev.status in (Status.PRESENT, Status.UNKNOWN) or ev.declared):
+            continue
+        shown = paths[:MAX_UNREAD_NAMED]
+        more = f" (+{len(paths) - len(shown)} more)" if len(paths) > len(shown) else ""
+        told = ev.detail if ev is not None and ev.detail != "nothing found" else ""
+        seen = f" (seen: {ev.status.value}, {told})" if told and ev is not None else ""
+        out[c] = ComponentEvidence(
+            c,
+            Status.UNKNOWN,
+            tuple(Location(p) for p in shown) + (ev.locations if ev is not None else ()),
+            ev.licenses if ev is not None else (),
+            f"could not be read: {', '.join(shown)}{more}; what it would show is unknown{seen}",
+            False,
+        )
+    return out
+
+
+__all__ = ["Unseen", "unknown_if_unread", "unknown_if_unseen", "unread", "unseen"]
