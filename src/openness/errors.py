@@ -31,6 +31,10 @@ class FrameworkError(OpennessError):
     """A framework id is unknown or a framework failed."""
 
 
+class OutputError(OpennessError):
+    """The report cannot be written where asked (exit 2, checked before the audit runs)."""
+
+
 class RenderError(OpennessError):
     """A report could not be rendered in the requested format."""
 

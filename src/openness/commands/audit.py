@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import re
 import shutil
+import stat
 import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO, TYPE_CHECKING, Any
 
-from openness.errors import OpennessError, UsageError
+from openness.errors import OpennessError, OutputError, UsageError
 from openness.frameworks import known_ids
 from openness.render import RENDERERS, render
+from openness.render.safe import clean
 
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Future
@@ -92,17 +96,105 @@ def run(args: argparse.Namespace) -> int:
     from openness.sources import SourceOptions
 
     options = SourceOptions(offline=args.offline, revision=args.revision)
-    report = audit(args.target, frameworks=ids, options=options, also=args.also)
-    text = render(report, args.format, **_colour(args))
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    out = ReportFile(args.output) if args.output else None  # checked before the audit runs
+    try:
+        report = audit(args.target, frameworks=ids, options=options, also=args.also)
+        text = render(report, args.format, **_colour(args))
+        if out is not None:
+            out.write(text)
+            out.commit()
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    finally:
+        if out is not None:
+            out.discard()
     if args.fail_unless:
         statuses = {k: a.status for k, a in report.assessments.items()}
         return 0 if _gate(statuses, args.fail_unless) else 1
     return 0
+
+
+# --------------------------------------------------------------------------- the report file (-o)
+
+
+class ReportFile:
+    """Where ``-o`` writes, checked before the audit runs and written whole or not at all.
+
+    A missing folder, a folder given as the file, or a place that cannot be written is one
+    error line (exit 2) before any work. The report goes to a temporary file beside the target
+    and replaces it only once complete (``commit``): an interrupted or failed audit leaves the
+    old file, never half a report. A device or FIFO (``/dev/stdout``, a named pipe) is written
+    directly: it cannot be replaced, and what it receives is a stream anyway.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._tmp: str | None = None
+        shown = clean(path)
+        target = os.path.realpath(path)  # a symlink is written through, not replaced
+        try:
+            st: os.stat_result | None = os.stat(target)
+        except FileNotFoundError:
+            st = None
+        except OSError as exc:
+            raise OutputError(f"{shown}: cannot write the report ({_strerror(exc)})") from exc
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise OutputError(f"{shown}: is a directory (give a file name for the report)")
+        try:
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                self.stream: IO[str] = open(target, "w", encoding="utf-8")  # noqa: SIM115
+                self._target = target
+                return
+            folder = os.path.dirname(target) or "."
+            if not os.path.isdir(folder):
+                raise OutputError(f"{shown}: folder {clean(folder)} does not exist")
+            if st is not None and not os.access(target, os.W_OK):
+                raise OutputError(f"{shown}: cannot write the report (permission denied)")
+            prefix = f".{os.path.basename(target)}."
+            fd, self._tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise OutputError(f"{shown}: cannot write the report ({_strerror(exc)})") from exc
+        self._target = target
+        self._mode = stat.S_IMODE(st.st_mode) if st is not None else 0o666 & ~_umask()
+        self.stream = os.fdopen(fd, "w", encoding="utf-8")
+
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(text if text.endswith("\n") else text + "\n")
+            self.stream.flush()
+        except OSError as exc:
+            raise OutputError(f"{clean(self.path)}: cannot write the report ({_strerror(exc)})") from exc
+
+    def commit(self) -> None:
+        """The report is complete: put it in place."""
+        try:
+            self.stream.close()
+            if self._tmp is not None:
+                os.chmod(self._tmp, self._mode)
+                os.replace(self._tmp, self._target)
+                self._tmp = None
+        except OSError as exc:
+            raise OutputError(f"{clean(self.path)}: cannot write the report ({_strerror(exc)})") from exc
+
+    def discard(self) -> None:
+        """Drop an unfinished report (no-op after ``commit``)."""
+        if not self.stream.closed:
+            with suppress(OSError):
+                self.stream.close()
+        if self._tmp is not None:
+            with suppress(OSError):
+                os.unlink(self._tmp)
+            self._tmp = None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _strerror(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
 
 
 # --------------------------------------------------------------------------- batch (--from-file)
@@ -115,25 +207,68 @@ def run(args: argparse.Namespace) -> int:
 
 
 _COMMENT = re.compile(r"(?:^|\s)#")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab, newline and CR are line structure
+MAX_BATCH_BYTES = 8 * 1024 * 1024  # a batch file: ~100,000 lines of targets
+MAX_BATCH_ENTRIES = 100_000  # releases listed in one batch file
 
 
 def read_batch(source: str) -> list[tuple[str, list[str]]]:
-    """Lines of a batch file as (target, also-places); blank lines and '#' comments are skipped."""
+    """Lines of a batch file as (target, also-places); blank lines and '#' comments are skipped.
+
+    The file is input like any other: a FIFO, a device, a folder, a binary or a huge file is one
+    error line, never a hang or a traceback (stdin, '-', may be a pipe: it is read bounded).
+    """
+    shown = clean(source)
     try:
         if source == "-":
-            text = sys.stdin.read()
+            stream: Any = getattr(sys.stdin, "buffer", sys.stdin)  # a StringIO in tests has no buffer
+            raw = stream.read(MAX_BATCH_BYTES + 1)
+            data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
         else:
-            with open(source, encoding="utf-8") as fh:
-                text = fh.read()
+            data = _read_regular(source, MAX_BATCH_BYTES + 1)
     except OSError as exc:
-        raise UsageError(f"{source}: cannot read the batch file ({exc.strerror or exc})") from exc
+        raise UsageError(f"{shown}: cannot read the batch file ({_strerror(exc)})") from exc
+    if len(data) > MAX_BATCH_BYTES:
+        raise UsageError(f"{shown}: batch file larger than {MAX_BATCH_BYTES >> 20} MB")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{shown}: not a text batch file (not UTF-8 at byte {exc.start})") from exc
     out: list[tuple[str, list[str]]] = []
-    for raw in text.splitlines():
-        line = _COMMENT.split(raw, maxsplit=1)[0].strip()  # '#' after a space: URLs may hold '#'
-        if line:
-            first, *rest = line.split()
-            out.append((first, rest))
+    for number, raw_line in enumerate(text.splitlines(), 1):
+        line = _COMMENT.split(raw_line, maxsplit=1)[0].strip()  # '#' after a space: URLs may hold '#'
+        if not line:
+            continue
+        if _CONTROL.search(line):
+            raise UsageError(f"{shown}: line {number} holds control characters (a binary file?)")
+        if len(out) >= MAX_BATCH_ENTRIES:
+            raise UsageError(f"{shown}: more than {MAX_BATCH_ENTRIES} releases listed")
+        first, *rest = line.split()
+        out.append((first, rest))
     return out
+
+
+def _read_regular(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; OSError for a folder, FIFO, socket or device
+    (opened without blocking, then refused)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise OSError(errno.EISDIR, "is a directory")
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        chunks: list[bytes] = []
+        remaining = limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _batch_record(report: Any, fmt: str) -> str:
@@ -183,12 +318,13 @@ def run_batch(args: argparse.Namespace) -> int:
             ids.append(fw)
     entries = read_batch(args.from_file)
     if not entries:
-        raise UsageError(f"{args.from_file}: no release listed")
+        raise UsageError(f"{clean(args.from_file)}: no release listed")
     from openness.pipeline import audit
     from openness.sources import SourceOptions
 
     options = SourceOptions(offline=args.offline, revision=args.revision)
-    out: IO[str] | None = open(args.output, "w", encoding="utf-8") if args.output else None  # noqa: SIM115
+    report_file = ReportFile(args.output) if args.output else None  # checked before any audit
+    out: IO[str] | None = report_file.stream if report_file is not None else None
     failed = gated = 0
 
     def one(target: str, also: list[str]) -> tuple[str, str | None, bool]:
@@ -229,9 +365,11 @@ def run_batch(args: argparse.Namespace) -> int:
                     stream.flush()
                     if bar is not None:
                         bar.update(bar.task_ids[0], advance=1, description=target[-60:])
+        if report_file is not None:
+            report_file.commit()
     finally:
-        if out is not None:
-            out.close()
+        if report_file is not None:
+            report_file.discard()
     if failed or len(entries) > 1:
         print(f"openness: {len(entries)} release(s) audited, {failed} failed", file=sys.stderr)
     if failed:
