@@ -1,0 +1,141 @@
+"""What release content may look like in an output: the one answer every renderer asks.
+
+A release is hostile input, and its text reaches every report: file names, card fields
+(datasets, tags, ``license_name``, base model), licence names, clause quotes and notes. Left
+raw, an ``ESC[2J`` clears the reviewer's terminal, an OSC-8 sequence plants a hyperlink, a
+U+2028 or newline in a file name forges a report line, a U+202E (RLO) reverses what follows
+(Trojan Source), and ``<script>`` in a card field runs in a Markdown viewer that allows HTML.
+
+The data model keeps the true text; escaping happens here, at the render boundary, one
+function per kind of output:
+
+- ``clean`` for human text (terminal, Markdown, comments, error lines): every unsafe code
+  point becomes a visible escape (``\\x1b``, ``\\u202e``), so a reviewer sees something was
+  there instead of it silently vanishing.
+- ``markdown`` for Markdown: ``clean``, then the characters that could open HTML or break
+  Markdown structure (table pipes, code spans, links, emphasis, headings) are escaped.
+- ``json_document`` / ``dumps`` for JSON: still valid JSON that parses back to the true
+  text, with unsafe code points (and ``< > &``, as Go's encoder does, so the document can
+  sit inside HTML) written as ``\\uXXXX`` escapes instead of raw.
+- ``yaml_dump`` for YAML: a string holding unsafe code points is written double-quoted with
+  escapes, so it still loads back to the true text.
+
+Backslashes in the input are left alone: ``\\x1b`` typed literally in a name reads the same
+as an escaped ESC, which is ambiguous to the eye but cannot act on the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# Code points that act on a terminal, a layout or a parser instead of showing as a glyph:
+# C0 controls, DEL and C1 controls (U+009B is a one-byte CSI); line and paragraph separators;
+# bidi marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A-E, U+2066-9);
+# invisible format characters that hide or join text (zero-width space, word joiner and the
+# invisible operators, deprecated format controls U+206A-F, BOM / zero-width no-break space,
+# Mongolian vowel separator, interlinear annotations, soft hyphen, the prepended-number signs
+# and the Tags block used for "ASCII smuggling"); and lone surrogates (a surrogate-escaped
+# byte of an undecodable name, which no UTF-8 stream can even carry).
+# This is Unicode's Cc, Cf, Cs, Zl and Zp categories but for U+200C/U+200D (ZWNJ, ZWJ): Persian,
+# the Indic scripts and emoji need them to be written correctly, and they reorder nothing.
+# tests/test_hostile_output.py checks the list against the running Python's Unicode database.
+_UNSAFE_BEYOND_C0 = (
+    "\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b\u200e\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
+)
+UNSAFE = re.compile(f"[\x00-\x1f{_UNSAFE_BEYOND_C0}]")
+# In a JSON document a raw tab, newline or carriage return can only be layout between tokens
+# (every serialiser escapes them inside strings), so they stay.
+_JSON_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_UNSAFE_BEYOND_C0}<>&]")
+_SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+# Markdown: characters that open emphasis, code spans, links/images, tables, headings or
+# strikethrough, plus the backslash itself; CommonMark lets any ASCII punctuation be escaped.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML_SPECIAL = re.compile("[&<>]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in _SHORT:
+        return _SHORT[ch]
+    cp = ord(ch)
+    if cp <= 0xFF:
+        return f"\\x{cp:02x}"
+    if cp <= 0xFFFF:
+        return f"\\u{cp:04x}"
+    return f"\\U{cp:08x}"
+
+
+def clean(text: str) -> str:
+    """``text`` with every unsafe code point shown as a visible escape (``\\x1b``, ``\\u202e``)."""
+    return UNSAFE.sub(_visible, text)
+
+
+def markdown(text: str) -> str:
+    """``text`` safe to place anywhere inline in Markdown, table cells included.
+
+    It can open no HTML tag or entity, no code span, link, image, emphasis or table cell, and
+    (``clean`` escapes every line break) cannot start a line of its own.
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", clean(text))
+    return _HTML_SPECIAL.sub(lambda m: _HTML[m.group()], escaped)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    cp = ord(match.group())
+    if cp <= 0xFFFF:
+        return f"\\u{cp:04x}"
+    cp -= 0x10000  # a surrogate pair, the only way JSON spells an astral code point
+    return f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}"
+
+
+def json_document(document: str) -> str:
+    """A serialised JSON document with unsafe code points escaped as ``\\uXXXX``.
+
+    Outside strings JSON holds only ASCII punctuation, literals and whitespace, so every code
+    point replaced here sits inside a string literal, where the escape parses back to it.
+    """
+    return _JSON_UNSAFE.sub(_json_escape, document)
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """``json.dumps`` (readable non-ASCII kept as is) with ``json_document``'s escaping."""
+    return json_document(json.dumps(value, ensure_ascii=False, **options))
+
+
+def yaml_dump(document: Any, **options: Any) -> str:
+    """``yaml.safe_dump`` where a string holding an unsafe code point is double-quoted and escaped.
+
+    PyYAML with ``allow_unicode`` writes bidi controls, U+0085 and zero-width characters raw
+    (its notion of printable is wider); such a string is instead forced to the double-quoted
+    style and emitted as if Unicode were not allowed, which escapes every non-ASCII character
+    in it. Other strings keep their readable form. It loads back to the true text.
+    """
+    import yaml
+
+    class _Dumper(yaml.SafeDumper):
+        def analyze_scalar(self, scalar: str) -> Any:
+            analysis = super().analyze_scalar(scalar)
+            if UNSAFE.search(scalar):
+                analysis.allow_flow_plain = analysis.allow_block_plain = False
+                analysis.allow_single_quoted = analysis.allow_block = False
+            return analysis
+
+        def write_double_quoted(self, text: str, split: bool = True) -> None:
+            if not UNSAFE.search(text):
+                super().write_double_quoted(text, split)
+                return
+            saved, self.allow_unicode = self.allow_unicode, False
+            try:
+                super().write_double_quoted(text, split)
+            finally:
+                self.allow_unicode = saved
+
+    out: str = yaml.dump(document, Dumper=_Dumper, **options)
+    return out
