@@ -415,15 +415,28 @@ def _hub_header(snapshot: Snapshot, path: str, fmt: WeightFormat) -> WeightsInfo
         return None
     params, dtypes = summary.get("parameters"), summary.get("dtypes")
     count, meta = summary.get("tensor_count"), summary.get("metadata")
+    dtypes = dtypes if isinstance(dtypes, dict) else {}
+    # The summary's numbers come from a header on the hub: the same plausibility bounds as a
+    # header read here, so no consumer formats or float()s an unbounded number.
+    numbers = [params, count, *dtypes.values()]
+    if len(dtypes) > headers.MAX_DTYPES or not all(
+        _plausible(n) for n in numbers if n is not None
+    ):
+        return WeightsInfo(fmt, error="implausible safetensors summary from the hub: parameters not counted")
+    text = headers.clean_text
     return WeightsInfo(
         fmt,
         parameters=params if isinstance(params, int) else None,
-        dtypes={str(k): v for k, v in dtypes.items() if isinstance(v, int)}
-        if isinstance(dtypes, dict)
-        else {},
+        dtypes={text(str(k), 32): v for k, v in dtypes.items() if isinstance(v, int)},
         tensor_count=count if isinstance(count, int) else None,
-        metadata={str(k): str(v)[:200] for k, v in list(meta.items())[:64]} if isinstance(meta, dict) else {},
+        metadata={text(str(k), 200): text(str(v), 200) for k, v in list(meta.items())[:64]}
+        if isinstance(meta, dict)
+        else {},
     )
+
+
+def _plausible(n: object) -> bool:
+    return isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= headers.MAX_PARAMETERS
 
 
 def _sniffed(

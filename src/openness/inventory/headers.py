@@ -10,7 +10,7 @@ Pickle-based formats are recognised by magic bytes and flagged; they are never u
 from __future__ import annotations
 
 import json
-import math
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,12 +25,35 @@ SAFETENSORS_MAX_HEADER = 100_000_000
 SAFETENSORS_INSPECT_LIMIT = 8 * 1024 * 1024
 # GGUF headers hold the whole vocabulary; 150k-token vocabularies take 3-5 MB.
 GGUF_READ_STEPS = (1 << 20, 8 << 20, 24 << 20)
-GGUF_MAX_TENSORS = 1_000_000
+# Real GGUF files hold a few hundred to ~1,200 tensors and ~40 keys. The bounds also bound the
+# time one header can cost: each tensor info is a few Python operations.
+GGUF_MAX_TENSORS = 100_000
 GGUF_MAX_KV = 100_000
+GGUF_MAX_NESTED = 65_536  # arrays inside arrays, in all: each is a Python-level step
+GGUF_MAX_DIMS = 8  # ggml's GGML_MAX_DIMS is 4; twice that leaves room for the format to grow
+GGUF_MAX_NESTING = 8  # arrays of arrays: the spec allows them, real files hardly nest at all
 INDEX_READ_LIMIT = 16 * 1024 * 1024
+INDEX_MAX_SHARDS = 10_000  # the largest real releases have a few hundred shards
+INDEX_MAX_SHARD_NAME = 1024  # a file name, not a document
 MAX_TENSOR_NAMES = 16
 MAX_METADATA = 64
 MAX_METADATA_VALUE = 200
+MAX_NAME = 200  # tensor names and metadata keys kept in a WeightsInfo
+
+# Plausibility bounds on shapes. A header is a few bytes of hostile input that turns into numbers
+# every later stage multiplies, sums, formats with "{:,}" and converts to float: unbounded, a
+# 200,000-dimension shape takes minutes to multiply, [2**1030] overflows float() and 3000-digit
+# dimensions exceed Python's int-string limit. A shape beyond these bounds makes the header
+# malformed (WeightsInfo.error -> a Note), so no consumer ever sees an unbounded number.
+MAX_TENSOR_DIMS = 64  # NumPy's NPY_MAXDIMS (2.x); PyTorch and ggml stay far below it
+MAX_TENSOR_ELEMENTS = 2**48  # one dimension and one tensor (~2.8e14; the largest real ~1e10)
+MAX_PARAMETERS = 2**53  # one file's running total (~9e15, exact as a float): sums stay finite
+MAX_DTYPES = 64  # distinct dtypes in one file (real files have one to four)
+MAX_OFFSET = 2**64  # safetensors data_offsets are u64 in the reference implementation
+_DTYPE_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")  # BF16, F8_E4M3, ...: nothing to escape, short
+# Characters that must not reach a report from a header: C0/C1 controls and lone surrogates
+# (json.loads yields those for "\ud800"; they cannot be encoded to UTF-8 on output).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 ReadFn = Callable[[int], bytes]  # read the first N bytes of the file
 
@@ -68,6 +91,75 @@ def unsafe_pickle(fmt: WeightFormat) -> WeightsInfo:
     return WeightsInfo(format=fmt, unsafe=True)
 
 
+class HeaderError(ValueError):
+    """A header that breaks the format or a plausibility bound; becomes WeightsInfo.error."""
+
+
+def tensor_elements(shape: Any, max_dims: int = MAX_TENSOR_DIMS) -> int:
+    """Elements of a tensor of ``shape``; HeaderError when the shape is implausible.
+
+    Every dimension and every partial product is checked before the next multiplication, so
+    the numbers handled never exceed MAX_TENSOR_ELEMENTS squared whatever the input holds.
+    """
+    if not isinstance(shape, list | tuple):
+        raise HeaderError("shape is not a list")
+    if len(shape) > max_dims:
+        raise HeaderError(f"{len(shape)} dimensions (limit {max_dims})")
+    count = 1
+    for dim in shape:
+        if not isinstance(dim, int) or isinstance(dim, bool) or dim < 0:
+            raise HeaderError("a dimension is not a non-negative integer")
+        if dim > MAX_TENSOR_ELEMENTS:  # never printed: it may be beyond the int-string limit
+            raise HeaderError(f"dimension beyond {MAX_TENSOR_ELEMENTS:,}")
+        count *= dim
+        if count > MAX_TENSOR_ELEMENTS:
+            raise HeaderError(f"more than {MAX_TENSOR_ELEMENTS:,} elements in one tensor")
+    return count
+
+
+class _Tally:
+    """Parameters per dtype and in all, within MAX_PARAMETERS and MAX_DTYPES."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.dtypes: dict[str, int] = {}
+
+    def add(self, dtype: str, count: int) -> None:
+        self.total += count
+        if self.total > MAX_PARAMETERS:
+            raise HeaderError(f"more than {MAX_PARAMETERS:,} parameters in all")
+        if dtype not in self.dtypes and len(self.dtypes) >= MAX_DTYPES:
+            raise HeaderError(f"more than {MAX_DTYPES} distinct dtypes")
+        self.dtypes[dtype] = self.dtypes.get(dtype, 0) + count
+
+
+def reader_of(data: bytes) -> ReadFn:
+    """A ReadFn over bytes in memory: what the readers below need besides a file."""
+    return lambda n: data[:n]
+
+
+def safetensors_from_bytes(data: bytes) -> WeightsInfo:
+    """safetensors_info over a whole file held in memory (tests, fuzzing)."""
+    return safetensors_info(reader_of(data), len(data))
+
+
+def gguf_from_bytes(data: bytes) -> WeightsInfo:
+    """gguf_info over a whole file held in memory (tests, fuzzing)."""
+    return gguf_info(reader_of(data))
+
+
+def numpy_from_bytes(data: bytes) -> WeightsInfo:
+    """numpy_info over a whole .npy file held in memory (tests, fuzzing)."""
+    return numpy_info(reader_of(data))
+
+
+def index_from_bytes(
+    data: bytes, fmt: WeightFormat = WeightFormat.SAFETENSORS
+) -> tuple[WeightsInfo, tuple[str, ...]]:
+    """index_info over a whole index file held in memory (tests, fuzzing)."""
+    return index_info(reader_of(data), fmt)
+
+
 # --------------------------------------------------------------------------- safetensors
 
 
@@ -98,34 +190,46 @@ def safetensors_info(read: ReadFn, size: int) -> WeightsInfo:
     if not isinstance(header, dict):
         return WeightsInfo(fmt, error="malformed safetensors: header is not a JSON object")
     metadata = _bounded_metadata(header.pop("__metadata__", None))
-    dtypes: dict[str, int] = {}
+    tally = _Tally()
     names: list[str] = []
-    total = 0
     end = 0
     for name, spec in header.items():
-        shape = spec.get("shape") if isinstance(spec, dict) else None
-        dtype = spec.get("dtype") if isinstance(spec, dict) else None
-        offsets = spec.get("data_offsets") if isinstance(spec, dict) else None
-        if not _int_list(shape) or not isinstance(dtype, str) or not _int_list(offsets, 2):
-            return WeightsInfo(fmt, error=f"malformed safetensors: bad entry for tensor {name[:80]!r}")
-        count = math.prod(shape) if shape else 1
-        total += count
-        dtypes[dtype] = dtypes.get(dtype, 0) + count
-        end = max(end, offsets[1])  # type: ignore[index]  # _int_list checked it
+        try:
+            end = max(end, _safetensors_entry(spec, tally))
+        except HeaderError as exc:
+            return WeightsInfo(
+                fmt, error=f"malformed safetensors: bad entry for tensor {clean_text(name, 80)!r}: {exc}"
+            )
         if len(names) < MAX_TENSOR_NAMES:
-            names.append(str(name)[:200])
+            names.append(clean_text(name, MAX_NAME))
     error = None
     if end > size - 8 - n:
         error = f"truncated safetensors: tensors end at byte {8 + n + end}, file has {size}"
     return WeightsInfo(
         fmt,
-        parameters=total,
-        dtypes=dtypes,
+        parameters=tally.total,
+        dtypes=tally.dtypes,
         tensor_count=len(header),
         tensor_names=tuple(names),
         metadata=metadata,
         error=error,
     )
+
+
+def _safetensors_entry(spec: Any, tally: _Tally) -> int:
+    """Count one tensor entry into ``tally``; the end of its data (HeaderError when implausible)."""
+    if not isinstance(spec, dict):
+        raise HeaderError("not a JSON object")
+    dtype, offsets = spec.get("dtype"), spec.get("data_offsets")
+    if not isinstance(dtype, str) or not _DTYPE_NAME.fullmatch(dtype):
+        raise HeaderError("dtype is not a short alphanumeric name")
+    if not _int_list(offsets, 2):
+        raise HeaderError("data_offsets are not two non-negative integers")
+    begin, end = offsets  # type: ignore[misc]  # _int_list checked it
+    if not begin <= end <= MAX_OFFSET:
+        raise HeaderError("data_offsets are not ordered within 2**64")
+    tally.add(dtype, tensor_elements(spec.get("shape")))
+    return int(end)
 
 
 def index_info(read: ReadFn, fmt: WeightFormat) -> tuple[WeightsInfo, tuple[str, ...]]:
@@ -140,11 +244,19 @@ def index_info(read: ReadFn, fmt: WeightFormat) -> tuple[WeightsInfo, tuple[str,
     weight_map = data.get("weight_map") if isinstance(data, dict) else None
     if not isinstance(weight_map, dict):
         return WeightsInfo(fmt, error="malformed weights index: no weight_map"), ()
-    shards = tuple(sorted({str(v) for v in weight_map.values()}))
-    meta = data.get("metadata")
-    metadata = _bounded_metadata(meta)
-    names = tuple(str(k)[:200] for k in list(weight_map)[:MAX_TENSOR_NAMES])
-    return WeightsInfo(fmt, tensor_count=len(weight_map), tensor_names=names, metadata=metadata), shards
+    found: set[str] = set()
+    for name, shard in weight_map.items():
+        if not isinstance(shard, str) or not 0 < len(shard) <= INDEX_MAX_SHARD_NAME:
+            problem = f"weight_map entry for {clean_text(name, 80)!r} is not a file name"
+            return WeightsInfo(fmt, error=f"malformed weights index: {problem}"), ()
+        found.add(shard)
+        if len(found) > INDEX_MAX_SHARDS:
+            problem = f"more than {INDEX_MAX_SHARDS} shard files"
+            return WeightsInfo(fmt, error=f"malformed weights index: {problem}"), ()
+    metadata = _bounded_metadata(data.get("metadata"))
+    names = tuple(clean_text(k, MAX_NAME) for k in list(weight_map)[:MAX_TENSOR_NAMES])
+    info = WeightsInfo(fmt, tensor_count=len(weight_map), tensor_names=names, metadata=metadata)
+    return info, tuple(sorted(found))
 
 
 # --------------------------------------------------------------------------- GGUF
@@ -201,37 +313,51 @@ class _Truncated(Exception):
     """The header runs past the bytes read."""
 
 
-class _Malformed(Exception):
-    pass
-
-
 class _Cursor:
-    def __init__(self, buf: bytes, wide: bool) -> None:
+    """Reads GGUF fields from ``buf``; no length, count or nesting can outgrow the read limit.
+
+    A length that would end beyond ``limit`` (the largest read gguf_info ever makes) can never
+    be satisfied: HeaderError at once, instead of retrying ever larger reads. One that ends
+    beyond ``buf`` only is _Truncated: a larger read may hold it.
+    """
+
+    def __init__(self, buf: bytes, wide: bool, limit: int) -> None:
         self.buf = buf
         self.pos = 0
         self.wide = wide  # GGUF v1 used 32-bit counts and lengths
+        self.width = 8 if wide else 4
+        self.limit = max(limit, len(buf))
+        self.nested = 0  # arrays inside arrays skipped so far
+        self._count = struct.Struct("<Q" if wide else "<I")
 
-    def take(self, n: int) -> bytes:
+    def need(self, n: int, what: str) -> int:
+        """The end of ``n`` more bytes, checked against the read limit and the buffer."""
         if n < 0:
-            raise _Malformed("negative length")
+            raise HeaderError(f"negative {what}")
         end = self.pos + n
+        if end > self.limit:
+            raise HeaderError(f"{what} beyond the {self.limit >> 20} MB header limit")
         if end > len(self.buf):
             raise _Truncated
+        return end
+
+    def take(self, n: int, what: str = "length") -> bytes:
+        end = self.need(n, what)
         out = self.buf[self.pos : end]
         self.pos = end
         return out
 
     def unpack(self, fmt: str, size: int) -> Any:
-        return struct.unpack(fmt, self.take(size))[0]
+        return struct.unpack(fmt, self.take(size, "field"))[0]
 
     def count(self) -> int:
-        return int(self.unpack("<Q", 8) if self.wide else self.unpack("<I", 4))
+        self.need(self.width, "field")
+        (n,) = self._count.unpack_from(self.buf, self.pos)
+        self.pos += self.width
+        return int(n)
 
     def string(self) -> str:
-        n = self.count()
-        if n > len(self.buf):
-            raise _Malformed(f"string length {n} beyond the header")
-        return self.take(n).decode("utf-8", "replace")
+        return self.take(self.count(), "string").decode("utf-8", "replace")
 
     def value(self, vtype: int, keep: bool) -> Any:
         if vtype in _GGUF_SCALARS:
@@ -240,20 +366,47 @@ class _Cursor:
         if vtype == _GGUF_STRING:
             return self.string()
         if vtype == _GGUF_ARRAY:
-            etype = self.unpack("<I", 4)
-            n = self.count()
-            if etype in _GGUF_SCALARS:
-                size = _GGUF_SCALARS[etype][1]
-                self.take(n * size)  # skip: arrays (token scores, types) are not metadata
-            elif etype == _GGUF_STRING:
-                if n > len(self.buf):
-                    raise _Malformed(f"array length {n} beyond the header")
-                for _ in range(n):
-                    self.take(self.count())
-            else:
-                raise _Malformed(f"array of unsupported type {etype}")
-            return f"[array of {n}]" if keep else None
-        raise _Malformed(f"unknown value type {vtype}")
+            n = self.skip_array(0)
+            return f"[array of {n}]" if keep else None  # arrays (token scores...) are not metadata
+        raise HeaderError(f"unknown value type {vtype}")
+
+    def skip_array(self, depth: int) -> int:
+        """Skip an array (element type, count, elements); its length. Nesting is bounded."""
+        if depth >= GGUF_MAX_NESTING:
+            raise HeaderError(f"arrays nested more than {GGUF_MAX_NESTING} deep")
+        etype = self.unpack("<I", 4)
+        n = self.count()
+        if etype in _GGUF_SCALARS:
+            self.take(n * _GGUF_SCALARS[etype][1], "array")
+        elif etype == _GGUF_STRING:
+            self._skip_strings(n)
+        elif etype == _GGUF_ARRAY:
+            self.need(n * (4 + self.width), "array")  # each element holds at least its type and count
+            self.nested += n
+            if self.nested > GGUF_MAX_NESTED:
+                raise HeaderError(f"more than {GGUF_MAX_NESTED} nested arrays")
+            for _ in range(n):
+                self.skip_array(depth + 1)
+        else:
+            raise HeaderError(f"array of unknown type {etype}")
+        return n
+
+    def _skip_strings(self, n: int) -> None:
+        # The hot loop of real files (a vocabulary of 150k+ tokens) and of hostile ones (millions
+        # of empty strings): kept to a few operations per string.
+        width = self.width
+        self.need(n * width, "array")  # each string holds at least its length
+        buf, pos, size, unpack = self.buf, self.pos, len(self.buf), self._count.unpack_from
+        for _ in range(n):
+            if pos + width > size:
+                self.pos = pos
+                self.need(width, "array")
+            (length,) = unpack(buf, pos)
+            pos += width + length
+            if pos > size:
+                self.pos = pos - length
+                self.need(length, "string")
+        self.pos = pos
 
 
 def gguf_info(read: ReadFn) -> WeightsInfo:
@@ -262,7 +415,7 @@ def gguf_info(read: ReadFn) -> WeightsInfo:
     last: WeightsInfo | None = None
     for step in GGUF_READ_STEPS:
         buf = read(step)
-        info, complete = _parse_gguf(buf)
+        info, complete = _parse_gguf(buf, GGUF_READ_STEPS[-1])
         if complete or len(buf) < step:  # parsed, or the whole file was read
             return info
         last = info
@@ -275,14 +428,15 @@ def gguf_info(read: ReadFn) -> WeightsInfo:
     )
 
 
-def _parse_gguf(buf: bytes) -> tuple[WeightsInfo, bool]:
+def _parse_gguf(buf: bytes, limit: int) -> tuple[WeightsInfo, bool]:
+    """The header in ``buf``, and whether it was complete (False: a larger read may finish it)."""
     fmt = WeightFormat.GGUF
     if not buf.startswith(b"GGUF") or len(buf) < 8:
         return WeightsInfo(fmt, error="malformed GGUF: bad magic"), True
     version = int.from_bytes(buf[4:8], "little")
     if version not in (1, 2, 3):
         return WeightsInfo(fmt, error=f"unsupported GGUF version {version}"), True
-    cur = _Cursor(buf, wide=version >= 2)
+    cur = _Cursor(buf, wide=version >= 2, limit=limit)
     cur.pos = 8
     metadata: dict[str, str] = {"gguf.version": str(version)}
     tensor_count: int | None = None
@@ -290,41 +444,49 @@ def _parse_gguf(buf: bytes) -> tuple[WeightsInfo, bool]:
         tensor_count = cur.count()
         kv_count = cur.count()
         if tensor_count > GGUF_MAX_TENSORS or kv_count > GGUF_MAX_KV:
-            raise _Malformed(f"implausible counts ({tensor_count} tensors, {kv_count} keys)")
+            tensor_count = None  # not a number to report
+            raise HeaderError(f"implausible counts (limits {GGUF_MAX_TENSORS} tensors, {GGUF_MAX_KV} keys)")
+        # Each key/value takes at least a key length, a type and one byte; each tensor info a
+        # name length, n_dims, a type and an offset: counts the bytes cannot hold are refused
+        # (or read further) before any loop runs.
+        w = cur.width
+        cur.need(kv_count * (w + 4 + 1) + tensor_count * (w + 4 + 4 + 8), "counts")
         for _ in range(kv_count):
             key = cur.string()
             vtype = cur.unpack("<I", 4)
             keep = len(metadata) < MAX_METADATA
             value = cur.value(vtype, keep)
             if keep:
-                metadata[key[:200]] = str(value)[:MAX_METADATA_VALUE]
-        dtypes: dict[str, int] = {}
+                metadata[clean_text(key, MAX_NAME)] = clean_text(str(value), MAX_METADATA_VALUE)
+        tally = _Tally()
         names: list[str] = []
-        total = 0
         for _ in range(tensor_count):
             name = cur.string()
             n_dims = cur.unpack("<I", 4)
-            if n_dims > 8:
-                raise _Malformed(f"tensor {name[:80]!r} has {n_dims} dimensions")
+            if n_dims > GGUF_MAX_DIMS:
+                shown = clean_text(name, 80)
+                raise HeaderError(f"tensor {shown!r} has {n_dims} dimensions (limit {GGUF_MAX_DIMS})")
             dims = [cur.count() for _ in range(n_dims)]
             ttype = cur.unpack("<I", 4)
-            cur.take(8)  # offset
-            count = math.prod(dims) if dims else 1
-            total += count
-            dname = _GGML_TYPES.get(ttype, f"type-{ttype}")
-            dtypes[dname] = dtypes.get(dname, 0) + count
+            cur.take(8, "field")  # offset
+            try:
+                count = tensor_elements(dims, GGUF_MAX_DIMS)
+                tally.add(_GGML_TYPES.get(ttype, f"type-{ttype}"), count)
+            except HeaderError as exc:
+                raise HeaderError(f"tensor {clean_text(name, 80)!r}: {exc}") from None
             if len(names) < MAX_TENSOR_NAMES:
-                names.append(name[:200])
+                names.append(clean_text(name, MAX_NAME))
     except _Truncated:
-        return WeightsInfo(fmt, tensor_count=tensor_count, metadata=metadata), False
-    except (_Malformed, struct.error) as exc:
+        error = "truncated GGUF: the header runs past the end of the file"
+        return WeightsInfo(fmt, tensor_count=tensor_count, metadata=metadata, error=error), False
+    except (HeaderError, struct.error) as exc:
         return WeightsInfo(
             fmt, tensor_count=tensor_count, metadata=metadata, error=f"malformed GGUF: {_short(exc)}"
         ), True
     info = WeightsInfo(
         fmt,
-        parameters=total,
-        dtypes=dtypes,
+        parameters=tally.total,
+        dtypes=tally.dtypes,
         tensor_count=tensor_count,
         tensor_names=tuple(names),
         metadata=metadata,
@@ -354,13 +516,17 @@ def numpy_info(read: ReadFn) -> WeightsInfo:
 
     try:
         header = ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError, MemoryError, RecursionError) as exc:
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as exc:
+        # TypeError: a literal such as {[1]: 2} (an unhashable key) is valid syntax
         return WeightsInfo(fmt, error=f"malformed .npy header ({_short(exc)})")
-    if not isinstance(header, dict) or not _int_list(header.get("shape")):
+    if not isinstance(header, dict):
         return WeightsInfo(fmt, error="malformed .npy header")
-    shape = header["shape"]
-    descr = str(header.get("descr", "?"))
-    count = math.prod(shape) if shape else 1
+    try:
+        count = tensor_elements(header.get("shape"))
+    except HeaderError as exc:
+        return WeightsInfo(fmt, error=f"malformed .npy header: {exc}")
+    raw_descr = header.get("descr", "?")
+    descr = clean_text(raw_descr, 32) if isinstance(raw_descr, str) else "?"
     unsafe = descr.startswith("|O")  # object arrays are pickled
     return WeightsInfo(fmt, parameters=count, dtypes={descr: count}, tensor_count=1, unsafe=unsafe)
 
@@ -381,8 +547,22 @@ def _bounded_metadata(value: Any) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for k, v in list(value.items())[:MAX_METADATA]:
-        out[str(k)[:200]] = str(v)[:MAX_METADATA_VALUE]
+        out[clean_text(str(k), MAX_NAME)] = clean_text(_scalar(v), MAX_METADATA_VALUE)
     return out
+
+
+def _scalar(value: Any) -> str:
+    """A JSON value as metadata text; containers are summarised (str() of a deep one recurses)."""
+    if isinstance(value, list):
+        return f"[list of {len(value)}]"
+    if isinstance(value, dict):
+        return f"[object of {len(value)}]"
+    return str(value)  # str, bool, None, float, or an int json.loads kept within the digit limit
+
+
+def clean_text(value: str, limit: int) -> str:
+    """``value`` cut to ``limit`` characters, controls and lone surrogates replaced: fit for any report."""
+    return _UNPRINTABLE.sub("\ufffd", value[:limit])
 
 
 def _short(exc: BaseException) -> str:
