@@ -17,6 +17,7 @@ from cyclonedx.output.json import JsonV1Dot6
 from openness import __version__
 from openness.model import Component, Report
 from openness.render.bom import BomLicense, component_licenses, datasets, release_name, verdicts, weight_files
+from openness.render.safe import json_document
 
 
 def _licenses(licenses: list[BomLicense]) -> list[DisjunctiveLicense]:
@@ -79,4 +80,5 @@ def build_bom(report: Report) -> Bom:
 
 
 def render_cyclonedx(report: Report) -> str:
-    return JsonV1Dot6(build_bom(report)).output_as_string(indent=2) + "\n"
+    # The library escapes non-ASCII; json_document also escapes < > & so no HTML tag survives.
+    return json_document(JsonV1Dot6(build_bom(report)).output_as_string(indent=2)) + "\n"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 from openness import SCHEMA_VERSION, __version__
 from openness.model import Classified, Report
+from openness.render.safe import dumps
 
 
 def _data_version() -> str | None:
@@ -84,5 +84,12 @@ def report_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report_dict(report), indent=2, ensure_ascii=False, default=str) + "\n"
+def render_json(report: Report, *, compact: bool = False) -> str:
+    """The report document; ``compact`` gives one line (a JSON Lines record, as batches write).
+
+    Strings keep the release's true text; unsafe code points in them are ``\\uXXXX`` escapes
+    (``render.safe``), never raw.
+    """
+    if compact:
+        return dumps(report_dict(report), default=str, separators=(",", ":"))
+    return dumps(report_dict(report), indent=2, default=str) + "\n"

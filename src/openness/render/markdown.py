@@ -1,4 +1,10 @@
-"""A Markdown report, for pull requests, issues and wikis."""
+"""A Markdown report, for pull requests, issues and wikis.
+
+Every string taken from the report goes through ``md`` (``render.safe.markdown``): any of them may
+carry release content (a file name, a card field, a licence name), and a viewer that renders HTML
+or follows links must see it as text, unable to open a tag, a link, a code span or a table cell,
+or to start a line of its own. The report's own structure is written here, around it.
+"""
 
 from __future__ import annotations
 
@@ -14,43 +20,42 @@ from openness.render.common import (
     score_text,
     where,
 )
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+from openness.render.safe import markdown as md
 
 
 def render_markdown(report: Report) -> str:
-    out: list[str] = [f"# openness audit: `{report.target}`", ""]
-    out.append(f"Source: {report.source_kind}, {file_count(report)} files.")
+    out: list[str] = [f"# openness audit: {md(report.target)}", ""]
+    out.append(f"Source: {md(report.source_kind)}, {file_count(report)} files.")
     out.append("")
     out += ["| framework | verdict | score | main blocker |", "|---|---|---|---|"]
     for a in ordered(report):
-        out.append(f"| {a.framework} | **{headline(a)}** | {score_text(a)} | {_cell(blocker(a))} |")
+        out.append(f"| {md(a.framework)} | **{md(headline(a))}** | {md(score_text(a))} | {md(blocker(a))} |")
     out.append("")
     for a in ordered(report):
-        out.append(f"## {a.name}: {headline(a)}")
+        out.append(f"## {md(a.name)}: {md(headline(a))}")
         out.append("")
         if a.summary:
-            out += [a.summary, ""]
+            out += [md(a.summary), ""]
         crits = list(a.criteria) if a.framework == PRIMARY else interesting(a.criteria)
         if crits:
             out += ["| | criterion | outcome | why | evidence |", "|---|---|---|---|---|"]
             for c in crits:
                 out.append(
-                    f"| {SYMBOL[c.outcome]} | {_cell(c.title)} | {c.outcome} | {_cell(c.detail)} "
-                    f"| {_cell(where(c.evidence))} |"
+                    f"| {SYMBOL[c.outcome]} | {md(c.title)} | {c.outcome} | {md(c.detail)} "
+                    f"| {md(where(c.evidence))} |"
                 )
             out.append("")
         if a.fixes:
             out.append("What would have to change:")
             out.append("")
-            out += [f"{i}. {fix}" for i, fix in enumerate(a.fixes, 1)]
+            out += [f"{i}. {md(fix)}" for i, fix in enumerate(a.fixes, 1)]
             out.append("")
     if report.findings:
         out += ["## Findings", ""]
         for f in report.findings:
             loc = where(f.locations, limit=4)
-            out.append(f"- **{f.kind}** ({f.severity}): {f.message}" + (f" — {loc}" if loc else ""))
+            out.append(
+                f"- **{md(f.kind)}** ({md(f.severity)}): {md(f.message)}" + (f" — {md(loc)}" if loc else "")
+            )
         out.append("")
     return "\n".join(out)

@@ -13,13 +13,12 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
-
 from openness import __version__
 from openness.frameworks import mof_catalog as cat
 from openness.frameworks.mof_evaluator import evaluate
 from openness.frameworks.mof_record import plain_reading, record_for, release_of
 from openness.model import Report
+from openness.render.safe import clean, yaml_dump
 
 FRAMEWORK_BLOCK = {"name": cat.FRAMEWORK_NAME, "version": cat.FRAMEWORK_VERSION, "date": cat.FRAMEWORK_DATE}
 
@@ -33,10 +32,11 @@ def render_mof(report: Report) -> str:
     result = evaluate(document["release"])
     progress = ", ".join(f"Class {cat.ROMAN[c]} {result.progress[c]:.0f}%" for c in (3, 2, 1))
     header = (
-        f"# MOF record of {report.target}, written by openness {__version__}\n"
-        f"# As MOT evaluates it: {result.label} ({progress})\n"
+        f"# MOF record of {clean(report.target)}, written by openness {__version__}\n"
+        f"# As MOT evaluates it: {clean(result.label)} ({progress})\n"
     )
-    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    # Release strings holding control or bidi characters come out double-quoted and escaped.
+    body = yaml_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
     return header + body
 
 

@@ -9,16 +9,17 @@ U+2028 or newline in a file name forges a report line, a U+202E (RLO) reverses w
 The data model keeps the true text; escaping happens here, at the render boundary, one
 function per kind of output:
 
-- ``clean`` for human text (terminal, Markdown, comments, error lines): every unsafe code
-  point becomes a visible escape (``\\x1b``, ``\\u202e``), so a reviewer sees something was
-  there instead of it silently vanishing.
+- ``clean`` for human text (terminal, comments, error lines): every unsafe code point becomes
+  a visible escape (``\\x1b``, ``\\u202e``), so a reviewer sees something was there instead of
+  it silently vanishing; a ``<`` that would open an HTML tag or comment becomes ``\\x3c`` (text
+  output gets pasted into HTML-rendering places, a CI job summary for one), while ``a < b`` stays.
 - ``markdown`` for Markdown: ``clean``, then the characters that could open HTML or break
   Markdown structure (table pipes, code spans, links, emphasis, headings) are escaped.
 - ``json_document`` / ``dumps`` for JSON: still valid JSON that parses back to the true
   text, with unsafe code points (and ``< > &``, as Go's encoder does, so the document can
   sit inside HTML) written as ``\\uXXXX`` escapes instead of raw.
-- ``yaml_dump`` for YAML: a string holding unsafe code points is written double-quoted with
-  escapes, so it still loads back to the true text.
+- ``yaml_dump`` for YAML: a string holding unsafe code points or a tag opener is written
+  double-quoted with the same escapes, so it still loads back to the true text.
 
 Backslashes in the input are left alone: ``\\x1b`` typed literally in a name reads the same
 as an escaped ESC, which is ambiguous to the eye but cannot act on the terminal.
@@ -48,6 +49,8 @@ _UNSAFE_BEYOND_C0 = (
     "\U000e0001\U000e0020-\U000e007f"
 )
 UNSAFE = re.compile(f"[\x00-\x1f{_UNSAFE_BEYOND_C0}]")
+# What a human format escapes: the unsafe code points and a "<" that opens a tag or a comment.
+_HUMAN_UNSAFE = re.compile(f"[\x00-\x1f{_UNSAFE_BEYOND_C0}]|<(?=[A-Za-z/!?])")
 # In a JSON document a raw tab, newline or carriage return can only be layout between tokens
 # (every serialiser escapes them inside strings), so they stay.
 _JSON_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_UNSAFE_BEYOND_C0}<>&]")
@@ -73,8 +76,8 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def clean(text: str) -> str:
-    """``text`` with every unsafe code point shown as a visible escape (``\\x1b``, ``\\u202e``)."""
-    return UNSAFE.sub(_visible, text)
+    """``text`` with every unsafe code point (and tag-opening ``<``) shown as a visible escape."""
+    return _HUMAN_UNSAFE.sub(_visible, text)
 
 
 def markdown(text: str) -> str:
@@ -83,8 +86,10 @@ def markdown(text: str) -> str:
     It can open no HTML tag or entity, no code span, link, image, emphasis or table cell, and
     (``clean`` escapes every line break) cannot start a line of its own.
     """
-    escaped = _MD_SPECIAL.sub(r"\\\1", clean(text))
-    return _HTML_SPECIAL.sub(lambda m: _HTML[m.group()], escaped)
+    # Entities first (they render as the true "<"), then visible escapes, then Markdown escapes,
+    # which also double the backslashes the visible escapes brought in.
+    entities = _HTML_SPECIAL.sub(lambda m: _HTML[m.group()], text)
+    return _MD_SPECIAL.sub(r"\\\1", clean(entities))
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -110,32 +115,34 @@ def dumps(value: Any, **options: Any) -> str:
 
 
 def yaml_dump(document: Any, **options: Any) -> str:
-    """``yaml.safe_dump`` where a string holding an unsafe code point is double-quoted and escaped.
+    """``yaml.safe_dump`` where a string needing escapes is double-quoted with ``clean``'s escapes.
 
     PyYAML with ``allow_unicode`` writes bidi controls, U+0085 and zero-width characters raw
-    (its notion of printable is wider); such a string is instead forced to the double-quoted
-    style and emitted as if Unicode were not allowed, which escapes every non-ASCII character
-    in it. Other strings keep their readable form. It loads back to the true text.
+    (its notion of printable is wider) and has no reason to touch ``<script>``; such a string is
+    instead forced to the double-quoted style and written with YAML's ``\\xNN`` / ``\\uXXXX`` /
+    ``\\UXXXXXXXX`` escapes, which are ``clean``'s, so it loads back to the true text. Other
+    strings keep PyYAML's readable form.
     """
     import yaml
 
     class _Dumper(yaml.SafeDumper):
         def analyze_scalar(self, scalar: str) -> Any:
             analysis = super().analyze_scalar(scalar)
-            if UNSAFE.search(scalar):
+            if _HUMAN_UNSAFE.search(scalar):
                 analysis.allow_flow_plain = analysis.allow_block_plain = False
                 analysis.allow_single_quoted = analysis.allow_block = False
             return analysis
 
         def write_double_quoted(self, text: str, split: bool = True) -> None:
-            if not UNSAFE.search(text):
+            if not _HUMAN_UNSAFE.search(text):
                 super().write_double_quoted(text, split)
                 return
-            saved, self.allow_unicode = self.allow_unicode, False
-            try:
-                super().write_double_quoted(text, split)
-            finally:
-                self.allow_unicode = saved
+            # One unbroken line: YAML's folding would add nothing but a way to get it wrong.
+            body = _HUMAN_UNSAFE.sub(_visible, text.replace("\\", "\\\\").replace('"', '\\"'))
+            self.write_indicator('"', True)
+            self.column += len(body)
+            self.stream.write(body.encode(self.encoding) if self.encoding else body)
+            self.write_indicator('"', False)
 
     out: str = yaml.dump(document, Dumper=_Dumper, **options)
     return out

@@ -11,6 +11,7 @@ from spdx_python_model import v3_0_1 as spdx
 from openness import __version__
 from openness.model import Component, Report
 from openness.render.bom import component_licenses, datasets, expression, release_name, verdicts, weight_files
+from openness.render.safe import json_document
 
 
 def render_spdx3(report: Report) -> str:
@@ -101,7 +102,7 @@ def render_spdx3(report: Report) -> str:
     )
     buf = io.BytesIO()
     spdx.JSONLDSerializer().write(objs, buf, indent=2)
-    return buf.getvalue().decode("utf-8") + "\n"
+    return json_document(buf.getvalue().decode("utf-8")) + "\n"
 
 
 def _as_expression(value: str | None) -> str | None:

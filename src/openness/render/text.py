@@ -22,6 +22,7 @@ from openness.render.common import (
     score_text,
     where,
 )
+from openness.render.safe import clean
 
 STYLE = {
     Outcome.PASS: "green",
@@ -54,50 +55,60 @@ def _rows(console: Console, rows: list[tuple[Text, Text]], indent: int = 0) -> N
     console.print(Padding(grid, (0, 0, 0, indent)))
 
 
+def _t(text: str, style: str = "") -> Text:
+    """A cell or line of report text: rich ``Text`` (so markup in it stays literal), cleaned.
+
+    Every string taken from the report goes through here or through ``clean``: any of them may
+    carry release content (a file name, a card field, a licence name) with terminal escapes.
+    """
+    return Text(clean(text), style=style)
+
+
 def _criteria(console: Console, a: Assessment, *, all_criteria: bool) -> None:
     crits = list(a.criteria) if all_criteria else interesting(a.criteria)
     rows: list[tuple[Text, Text]] = []
     for c in crits:
         body = Text()
-        body.append(c.title, style="bold")
+        body.append(clean(c.title), style="bold")
         body.append(f"  {c.outcome}", style=STYLE[c.outcome])
-        body.append(f" — {c.detail}")
+        body.append(f" — {clean(c.detail)}")
         loc = where(c.evidence)
         if loc:
-            body.append(f"\n↳ {loc}", style="dim")
+            body.append(f"\n↳ {clean(loc)}", style="dim")
         rows.append((Text(SYMBOL[c.outcome], style=STYLE[c.outcome]), body))
     _rows(console, rows)
 
 
 def _section(console: Console, a: Assessment, *, detailed: bool) -> None:
     title = Text()
-    title.append(f"{a.name}: ", style="bold")
-    title.append(headline(a).upper() if detailed else headline(a), style=_status_style(a))
+    title.append(f"{clean(a.name)}: ", style="bold")
+    title.append(clean(headline(a).upper() if detailed else headline(a)), style=_status_style(a))
     if score_text(a):
-        title.append(f"  ({score_text(a)})", style="dim")
+        title.append(f"  ({clean(score_text(a))})", style="dim")
     console.print(title)
     if a.summary:
-        _rows(console, [(Text(""), Text(a.summary, style="italic"))])
+        _rows(console, [(Text(""), _t(a.summary, "italic"))])
     _criteria(console, a, all_criteria=detailed)
     if a.fixes:
         console.print(Text("  What would have to change:", style="bold"))
         limit = len(a.fixes) if detailed else 3
-        _rows(console, [(Text(f"{i}."), Text(fix)) for i, fix in enumerate(a.fixes[:limit], 1)], indent=2)
+        _rows(console, [(Text(f"{i}."), _t(fix)) for i, fix in enumerate(a.fixes[:limit], 1)], indent=2)
         if len(a.fixes) > limit:
             console.print(Text(f"    … {len(a.fixes) - limit} more (see --format json)", style="dim"))
-    _rows(console, [(Text("note", style="dim"), Text(note, style="dim")) for note in a.notes[:3]], indent=1)
+    _rows(console, [(Text("note", style="dim"), _t(note, "dim")) for note in a.notes[:3]], indent=1)
     console.print()
 
 
 def _comparison(console: Console, report: Report) -> None:
     table = Table(title="Across frameworks", title_justify="left", show_lines=False)
-    rows = [(a, headline(a), score_text(a)) for a in ordered(report)]
-    table.add_column("framework", no_wrap=True, min_width=max(len(a.framework) for a, _, _ in rows))
-    table.add_column("verdict", no_wrap=True, min_width=max(len(h) for _, h, _ in rows))
-    table.add_column("score", no_wrap=True, min_width=max(len(s) for _, _, s in rows))
+    # Cells are Text, never str: rich would read markup in a str cell (a licence name "[red]...").
+    rows = [(a, clean(a.framework), clean(headline(a)), clean(score_text(a))) for a in ordered(report)]
+    table.add_column("framework", no_wrap=True, min_width=max(len(f) for _, f, _, _ in rows))
+    table.add_column("verdict", no_wrap=True, min_width=max(len(h) for _, _, h, _ in rows))
+    table.add_column("score", no_wrap=True, min_width=max(len(s) for _, _, _, s in rows))
     table.add_column("main blocker", no_wrap=True, overflow="ellipsis", ratio=1)
-    for a, head, score in rows:
-        table.add_row(a.framework, Text(head, style=_status_style(a)), score, blocker(a))
+    for a, framework, head, score in rows:
+        table.add_row(Text(framework), Text(head, style=_status_style(a)), Text(score), _t(blocker(a)))
     console.print(table)
 
 
@@ -113,8 +124,8 @@ def render_text(report: Report, *, color: bool = False, width: int = 110) -> str
     )
     head = Text()
     head.append("openness audit ", style="bold")
-    head.append(report.target)
-    head.append(f"  ({report.source_kind}, {file_count(report)} files", style="dim")
+    head.append(clean(report.target))
+    head.append(f"  ({clean(report.source_kind)}, {file_count(report)} files", style="dim")
     if report.elapsed_seconds is not None:
         head.append(f", {report.elapsed_seconds:.2f} s", style="dim")
     head.append(")", style="dim")
@@ -130,11 +141,11 @@ def render_text(report: Report, *, color: bool = False, width: int = 110) -> str
         for f in report.findings:
             sev = {"high": "red", "medium": "yellow"}.get(f.severity, "dim")
             body = Text()
-            body.append(f"[{f.severity}] {f.kind}", style=sev)
-            body.append(f": {f.message}")
+            body.append(f"[{clean(f.severity)}] {clean(f.kind)}", style=sev)
+            body.append(f": {clean(f.message)}")
             loc = where(f.locations, limit=4)
             if loc:
-                body.append(f"\n↳ {loc}", style="dim")
+                body.append(f"\n↳ {clean(loc)}", style="dim")
             rows.append((Text("•", style=sev), body))
         _rows(console, rows)
         console.print()
@@ -144,7 +155,7 @@ def render_text(report: Report, *, color: bool = False, width: int = 110) -> str
         console.print(Text(f"Notes ({len(problems)})", style="bold"))
         for n in problems[:10]:
             loc = f" [{n.location}]" if n.location else ""
-            console.print(Text(f"  {n.level}: {n.message}{loc}", style="dim"))
+            console.print(_t(f"  {n.level}: {n.message}{loc}", "dim"))
         if len(problems) > 10:
             console.print(Text(f"  … {len(problems) - 10} more (see --format json)", style="dim"))
         console.print()
