@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openness.errors import UsageError
+from openness.errors import OpennessError, UsageError
 
 if TYPE_CHECKING:
     from openness.rebuild import RebuildResult
@@ -46,7 +46,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--allow-network",
         action="store_true",
-        help="let the build reach the network (install requirements, fetch data)",
+        help="let the build commands reach the network (pip always may, unless --offline)",
+    )
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="no network at all: pip installs only from a local wheelhouse (PIP_FIND_LINKS)",
     )
     p.add_argument(
         "--env",
@@ -54,7 +59,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=ENV_MODES,
         dest="env_mode",
         help="auto: venv reusing host packages when the pins match, else isolated; "
-        "isolated: fresh venv + pip install; host: the current interpreter",
+        "isolated: fresh venv + pip install from the package index; host: the current interpreter",
     )
     p.add_argument("--workdir", type=Path, help="working directory (new or empty; default: a temp dir)")
     p.add_argument("--keep-workdir", action="store_true", help="keep the build tree and venv afterwards")
@@ -85,6 +90,9 @@ def render_text(r: RebuildResult) -> str:
         host = env.get("host", {})
         lines.append(f"  environment: Python {env['python']}; {pkgs}; {host.get('os')}; {host.get('cpu')}")
         lines.append(f"  isolation: {env.get('mode')}; network {env.get('network')}")
+        iso = env.get("isolation") or {}
+        if iso and not iso.get("release_hidden"):
+            lines.append("  note: the release was readable by the build (no mount namespace on this host)")
     if r.attestation:
         lines.append(f"  attestation: {r.attestation}")
     if r.log:
@@ -92,23 +100,46 @@ def render_text(r: RebuildResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Modules of the `rebuild` extra; a plain `pip install openness` lacks them.
+EXTRA_MODULES = ("numpy", "safetensors")
+EXTRA_HINT = "pip install 'openness[rebuild]'"
+
+
+def require_extra() -> None:
+    """One line naming the extra instead of a traceback when NumPy or safetensors is missing."""
+    import importlib
+
+    for name in EXTRA_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            raise UsageError(f"openness rebuild needs {name}, which is not installed: {EXTRA_HINT}") from None
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.timeout is not None and args.timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
     if args.from_step is not None and args.steps is None:
         raise UsageError("--from-step needs --steps")
+    if args.offline and args.allow_network:
+        raise UsageError("--offline and --allow-network contradict each other")
+    require_extra()
     from openness.rebuild import RebuildOptions, rebuild
+    from openness.rebuild.runner import check_options
 
     options = RebuildOptions(
         steps=args.steps,
         from_step=args.from_step,
         timeout=args.timeout,
         allow_network=args.allow_network,
+        offline=args.offline,
         keep_workdir=args.keep_workdir,
         workdir=args.workdir,
         env_mode=args.env_mode,
         attestation=args.attestation,
     )
+    try:
+        check_options(options)  # bad usage: one line, no attestation
+    except OpennessError as exc:
+        raise UsageError(str(exc)) from None
     result = rebuild(args.path, options)
     if args.format == "json":
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")

@@ -3,14 +3,17 @@
 Environment modes (``--env``):
 
 - ``auto`` (default): when the host interpreter already has every pinned requirement at exactly the
-  pinned version, make a venv that sees the host's packages (``--system-site-packages``) and install
-  nothing: no network, seconds instead of minutes. Otherwise behave like ``isolated`` when the network
-  is allowed, and stop with the list of missing pins when it is not.
+  pinned version, make a venv that sees the host's packages and install nothing: seconds instead of
+  minutes. Otherwise behave like ``isolated``.
 - ``isolated``: a fresh venv without the host's packages, and ``pip install -r`` the pinned
-  requirements (needs ``--allow-network``, or a local wheelhouse in ``PIP_FIND_LINKS``).
+  requirements from the package index the machine's pip is configured for (wheels only, so no
+  package's build code runs). ``--offline`` keeps pip off the network (a local wheelhouse in
+  ``PIP_FIND_LINKS`` or pip's config still works).
 - ``host``: run with the host interpreter itself, no venv (the weakest isolation; recorded as such).
 
-Whatever the mode, the environment actually used is probed from inside it and recorded.
+pip is the only thing that may reach the network on its own; it gets only the environment it needs
+(:func:`pip_environment`), never the caller's tokens. Whatever the mode, the environment actually
+used is probed from inside it and recorded.
 """
 
 from __future__ import annotations
@@ -55,7 +58,13 @@ if versions.get("numpy"):
         simd = cfg.get("SIMD Extensions") or None
     except Exception:
         pass
+import site, sysconfig
+site_dirs = []
+for d in [*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]:
+    if d not in site_dirs:
+        site_dirs.append(d)
 print(json.dumps({
+    "site_dirs": site_dirs,
     "python": platform.python_version(),
     "implementation": platform.python_implementation(),
     "executable": sys.executable,
@@ -127,10 +136,76 @@ def find_python(version: str | None) -> Path:
     return Path(found)
 
 
-def probe(python: Path, names: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+def minimal_environment(workdir: Path) -> dict[str, str]:
+    """What an interpreter we start for our own purposes (venv creation, probes) gets: nothing of the
+    caller's beyond PATH and the locale, HOME and TMPDIR inside the working directory."""
+    home, tmp = workdir / "home", workdir / "tmp"
+    home.mkdir(parents=True, exist_ok=True)
+    tmp.mkdir(parents=True, exist_ok=True)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+        "HOME": str(home),
+        "TMPDIR": str(tmp),
+    }
+    env.update({k: v for k, v in os.environ.items() if k in _LOCALE})
+    return env
+
+
+_LOCALE = ("LANG", "LC_ALL", "LC_CTYPE", "LANGUAGE")
+# What pip needs from the caller: where to find programs, its own configuration (PIP_*, the config
+# files found through HOME and XDG_CONFIG_*), how to reach the index (proxies) and trust it (CA bundles).
+_PIP_PASSED = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "XDG_CONFIG_HOME",
+        "XDG_CONFIG_DIRS",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "SSL_CERT_FILE",
+        "SSL_CERT_DIR",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+        *_LOCALE,
+    }
+)
+
+
+def pip_environment(workdir: Path, offline: bool) -> dict[str, str]:
+    """The environment ``pip install`` runs with: the caller's pip configuration and network settings,
+    nothing else (no ``HF_TOKEN``, no ``AWS_*``). HOME stays the caller's so pip finds its user
+    configuration file; TMPDIR and pip's cache are inside the working directory."""
+    env = {k: v for k, v in os.environ.items() if k in _PIP_PASSED or k.startswith("PIP_")}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    tmp = workdir / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    env.update(
+        {
+            "TMPDIR": str(tmp),
+            "PIP_NO_INPUT": "1",
+            "PIP_CACHE_DIR": str(workdir / "pip-cache"),
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        }
+    )
+    if offline:
+        env["PIP_NO_INDEX"] = "1"
+    return env
+
+
+def probe(
+    python: Path, names: list[str], env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Ask ``python`` what it is. ``prefix`` runs it in the build's sandbox: a venv's packages are
+    the release's choice, and importing NumPy to read its BLAS runs their code."""
     try:
         proc = subprocess.run(
-            [str(python), "-I", "-c", _PROBE, json.dumps(names)],
+            [*prefix, str(python), "-I", "-c", _PROBE, json.dumps(names)],
             capture_output=True,
             text=True,
             timeout=_PROBE_TIMEOUT,
@@ -141,8 +216,13 @@ def probe(python: Path, names: list[str], env: dict[str, str] | None = None) -> 
         raise RebuildError(f"could not run {python}: {exc}") from None
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RebuildError(f"could not inspect the build interpreter {python}: {tail}")
-    result: dict[str, Any] = json.loads(proc.stdout)
+        raise RebuildError(f"could not inspect the build interpreter {python}: {tail[:300]!r}")
+    try:
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        result = None
+    if not isinstance(result, dict) or not isinstance(result.get("packages"), dict):
+        raise RebuildError(f"could not inspect the build interpreter {python}: unexpected output")
     return result
 
 
@@ -154,17 +234,26 @@ def _mismatches(pins: tuple[Pin, ...], found: dict[str, str | None]) -> list[str
     ]
 
 
-def _venv(base: Path, where: Path, system_site: bool, with_pip: bool) -> Path:
+def _venv(base: Path, where: Path, with_pip: bool, env: dict[str, str], host_sites: list[str]) -> Path:
+    """A venv at ``where``. ``host_sites``: the host interpreter's site directories, added with a
+    ``.pth`` file. ``--system-site-packages`` would not do: when the host interpreter is itself in a
+    venv, it exposes the base interpreter's packages, not the host venv's."""
     args = [str(base), "-m", "venv", str(where)]
-    if system_site:
-        args.append("--system-site-packages")
     if not with_pip:
         args.append("--without-pip")
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=_PROBE_TIMEOUT, check=False)
+    proc = subprocess.run(
+        args, capture_output=True, text=True, timeout=_INSTALL_TIMEOUT, env=env, check=False
+    )
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
         raise RebuildError(f"could not create a virtual environment: {tail}")
-    return where / "bin" / "python"
+    python = where / "bin" / "python"
+    if host_sites:
+        lib = sorted((where / "lib").glob("python3*/site-packages"))
+        if lib:
+            lines = [f"import site; site.addsitedir({d!r})" for d in host_sites]
+            (lib[0] / "_openness_host_packages.pth").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return python
 
 
 def prepare(
@@ -174,61 +263,66 @@ def prepare(
     pins: tuple[Pin, ...],
     requirements: Path | None,
     venv_dir: Path,
-    allow_network: bool,
+    offline: bool,
     log: Path,
+    sandbox: tuple[str, ...] = (),
 ) -> BuildEnv:
-    """Build the environment the commands will run in (inside ``venv_dir``)."""
+    """Build the environment the commands will run in (inside ``venv_dir``). ``sandbox`` is the
+    command prefix the build runs under; the build venv is probed under it too."""
     if mode not in ENV_MODES:
         raise RebuildError(f"unknown environment mode {mode!r} (use one of {', '.join(ENV_MODES)})")
+    workdir = venv_dir.parent
+    quiet = minimal_environment(workdir)
     base = find_python(python_version)
     names = [p.name for p in pins]
     if mode == "host":
-        info = probe(base, names)
+        info = probe(base, names, quiet)
         missing = _mismatches(pins, info["packages"])
         if missing:
             raise RebuildError("the host interpreter does not have the pinned " + ", ".join(missing))
         return BuildEnv(base, None, "host interpreter", info)
     if mode == "auto":
-        missing = _mismatches(pins, probe(base, names)["packages"])
-        if missing and not allow_network:
-            # Fail fast: a venv with pip takes ~20 s to make, and could install nothing offline.
-            raise RebuildError(
-                "the host lacks the pinned "
-                + ", ".join(missing)
-                + "; pass --allow-network to install them into an isolated venv"
-            )
-        if not missing:
-            python = _venv(base, venv_dir, system_site=True, with_pip=False)
+        host = probe(base, names, quiet)
+        if not _mismatches(pins, host["packages"]):
+            sites = [d for d in host.get("site_dirs", []) if isinstance(d, str)]
+            python = _venv(base, venv_dir, with_pip=False, env=quiet, host_sites=sites)
             return BuildEnv(
-                python, python.parent, "venv (host packages reused: pins matched)", probe(python, names)
+                python,
+                python.parent,
+                "venv (host packages reused: pins matched)",
+                probe(python, names, quiet, sandbox),
             )
-    python = _venv(base, venv_dir, system_site=False, with_pip=True)
+    python = _venv(base, venv_dir, with_pip=bool(pins), env=quiet, host_sites=[])
     if pins and requirements is not None:
-        _install(python, requirements, allow_network, log)
-    info = probe(python, names)
+        _install(python, requirements, offline, log)
+    info = probe(python, names, quiet, sandbox)
     missing = _mismatches(pins, info["packages"])
     if missing:
         raise RebuildError("the build environment lacks the pinned " + ", ".join(missing))
     return BuildEnv(python, python.parent, "venv (isolated, pinned requirements installed)", info)
 
 
-def _install(python: Path, requirements: Path, allow_network: bool, log: Path) -> None:
-    args = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-r", str(requirements)]
-    if not allow_network:
-        args.insert(4, "--no-index")
-    # pip's cache goes inside the working directory too: a rebuild writes nothing outside it.
-    env = {**os.environ, "PIP_NO_INPUT": "1", "PIP_CACHE_DIR": str(log.parent / "pip-cache")}
+def _install(python: Path, requirements: Path, offline: bool, log: Path) -> None:
+    # Wheels only: an sdist would run its build code here, outside the build's sandbox.
+    args = [str(python), "-m", "pip", "install", "--only-binary", ":all:", "-r", str(requirements)]
+    env = pip_environment(log.parent, offline)
     with log.open("ab") as out:
+        out.write(b"$ pip install --only-binary :all: -r " + str(requirements).encode() + b"\n")
+        out.flush()
         try:
             proc = subprocess.run(
-                args, stdout=out, stderr=subprocess.STDOUT, timeout=_INSTALL_TIMEOUT, env=env, check=False
+                args,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=_INSTALL_TIMEOUT,
+                env=env,
+                check=False,
             )
         except subprocess.TimeoutExpired:
             raise RebuildError(f"installing the requirements took over {_INSTALL_TIMEOUT:.0f} s") from None
     if proc.returncode != 0:
-        hint = (
-            "" if allow_network else " (no network: pass --allow-network to install from the package index)"
-        )
+        hint = " (--offline: pip may not use the package index)" if offline else ""
         raise RebuildError(f"installing the pinned requirements failed{hint}; see {log}")
 
 

@@ -7,6 +7,9 @@ Every problem in a recipe is collected and reported at once, naming the recipe's
 
 from __future__ import annotations
 
+import datetime as _dt
+import hashlib
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -20,7 +23,43 @@ RECIPE_NAME = "openness-rebuild.toml"
 SCHEMA_VERSION = 1
 MAX_RECIPE_BYTES = 1024 * 1024
 DEFAULT_TIMEOUT = 600.0
+# Limits on the recipe's numbers (docs/rebuild.md, "Limits"). NaN, infinities, booleans and values past
+# these are refused: a NaN timeout never expires, an infinite tolerance passes any tensor.
+MAX_TIMEOUT = 7 * 24 * 3600.0  # seconds: a week of training is the longest rebuild we wait for
+MAX_TOLERANCE = 0.1  # atol and rtol: beyond 10 % a "within tolerance" would say nothing
+MAX_STEP = 10**12  # segment checkpoint steps, --steps and --from-step
+MAX_SEED = 2**64 - 1  # seeds are unsigned 64-bit integers
+MAX_VARIABLE_BYTES = 4096  # one [environment.variables] value
+# Set by openness itself for isolation; a recipe may not override them (it could point HOME at the
+# caller's home or give the build a working proxy).
+RESERVED_VARIABLES = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "TMPDIR",
+        "TEMP",
+        "TMP",
+        "VIRTUAL_ENV",
+        "PYTHONNOUSERSITE",
+        "PIP_CACHE_DIR",
+        "XDG_CACHE_HOME",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "HF_HUB_OFFLINE",
+        "TRANSFORMERS_OFFLINE",
+        "HF_DATASETS_OFFLINE",
+        "PIP_NO_INDEX",
+    }
+)
+_MAX_PROBLEMS_SHOWN = 20  # one line on stderr, not a screenful
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 _PLACEHOLDERS = ("{start}", "{steps}", "{output}")
 
 
@@ -112,18 +151,72 @@ def find_recipe(target: Path) -> Path:
 
 def load_recipe(target: Path) -> Recipe:
     """Read and validate the recipe of ``target`` (a release directory or a recipe file)."""
-    import hashlib
-
     path = find_recipe(target)
-    size = path.stat().st_size
-    if size > MAX_RECIPE_BYTES:
-        raise RebuildError(f"{path.name}: {size} bytes; a recipe may hold at most {MAX_RECIPE_BYTES}")
-    data = path.read_bytes()
+    with path.open("rb") as fh:  # bounded read: the size checked is the size read
+        data = fh.read(MAX_RECIPE_BYTES + 1)
+    return parse_recipe(data, path)
+
+
+def parse_recipe(data: bytes | str, path: Path = Path(RECIPE_NAME)) -> Recipe:
+    """Parse and validate recipe text. Raises only :class:`RebuildError`, whatever the input: the entry
+    point for fuzzing (``scripts/fuzz.py``) and for the property tests. ``path`` names the recipe in
+    messages; its directory is the release root."""
+    if isinstance(data, str):
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates
+            raise RebuildError(f"{path.name}: not valid UTF-8") from None
+    if len(data) > MAX_RECIPE_BYTES:
+        raise RebuildError(f"{path.name}: over {MAX_RECIPE_BYTES} bytes; a recipe may hold at most that")
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise RebuildError(f"{path.name}: not valid TOML: {exc}") from None
-    return _validate(raw, path, hashlib.sha256(data).hexdigest())
+        raise RebuildError(f"{path.name}: not valid TOML: {_printable(str(exc))}") from None
+    except RecursionError:
+        raise RebuildError(f"{path.name}: not valid TOML: nested too deeply") from None
+    try:
+        return _validate(raw, path, hashlib.sha256(data).hexdigest())
+    except RecursionError:
+        raise RebuildError(f"{path.name}: nested too deeply") from None
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """Recipe text quoted in a message: no control characters, bounded."""
+    out = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[:limit])
+    return out + ("…" if len(text) > limit else "")
+
+
+def _jsonable(value: Any) -> Any:
+    """The parsed TOML as JSON can carry it in the attestation: dates as ISO text, and NaN or
+    infinities (invalid JSON) as text."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, _dt.date | _dt.time):
+        return value.isoformat()
+    return value
+
+
+def check_number(
+    value: object, *, integer: bool, minimum: float, maximum: float, positive: bool = False
+) -> str | None:
+    """Why ``value`` is not an acceptable recipe or option number, or None. One rule for every number
+    a recipe or the command line gives a rebuild: no booleans, no NaN or infinity, within bounds."""
+    kinds = "an integer" if integer else "a number"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"must be {kinds}"
+    if integer and not isinstance(value, int):
+        return "must be an integer"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"must be a finite number, not {value!r}"
+    if (positive and value <= 0) or value < minimum:
+        return f"must be {'> 0' if positive else f'>= {minimum:g}'}"
+    if value > maximum:
+        return f"must be at most {maximum:g}"
+    return None
 
 
 class _Problems:
@@ -138,7 +231,9 @@ class _Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            head = f"{self.recipe.name}: " + "; ".join(self.items)
+            shown = self.items[:_MAX_PROBLEMS_SHOWN]
+            more = len(self.items) - len(shown)
+            head = f"{self.recipe.name}: " + "; ".join(shown) + (f"; and {more} more" if more else "")
             raise RebuildError(head)
 
 
@@ -147,8 +242,15 @@ def _relpath(value: Any, key: str, problems: _Problems) -> str | None:
         problems.add(key, "must be a non-empty string")
         return None
     p = PurePosixPath(value)
-    if p.is_absolute() or ".." in p.parts or "\\" in value:
-        problems.add(key, f"{value!r} must be a relative POSIX path inside the release")
+    if (
+        p.is_absolute()
+        or ".." in p.parts
+        or "\\" in value
+        or not value.isprintable()
+        or len(value) > 4096
+        or str(p) == "."
+    ):
+        problems.add(key, f"{_printable(repr(value))} must be a relative POSIX path inside the release")
         return None
     return str(p)
 
@@ -188,6 +290,9 @@ def _argv(raw: Any, key: str, problems: _Problems) -> tuple[str, ...] | None:
     if not isinstance(raw, list) or not raw or not all(isinstance(a, str) and a for a in raw):
         problems.add(key, "must be a non-empty array of strings (argv; no shell)")
         return None
+    if any("\0" in a for a in raw):
+        problems.add(key, "an argument holds a NUL character")
+        return None
     return tuple(raw)
 
 
@@ -214,8 +319,9 @@ def _tensor_tolerance(raw: Mapping[str, Any], key: str, problems: _Problems) -> 
     values = {}
     for name in ("atol", "rtol"):
         v = raw.get(name, 0.0)
-        if not isinstance(v, int | float) or isinstance(v, bool) or v < 0:
-            problems.add(f"{key}.{name}", "must be a number >= 0")
+        why = check_number(v, integer=False, minimum=0.0, maximum=MAX_TOLERANCE)
+        if why:
+            problems.add(f"{key}.{name}", why)
             v = 0.0
         values[name] = float(v)
     return TensorTolerance(**values)
@@ -238,10 +344,11 @@ def _tolerance(raw: Any, problems: _Problems) -> Tolerance:
         problems.add("tolerance.tensors", "must be a table of tensor name -> {atol, rtol}")
         per = {}
     for name, spec in per.items():
+        shown = _printable(name)
         if not isinstance(spec, dict):
-            problems.add(f"tolerance.tensors.{name}", "must be a table with atol and/or rtol")
+            problems.add(f"tolerance.tensors.{shown}", "must be a table with atol and/or rtol")
             continue
-        tensors[name] = _tensor_tolerance(spec, f"tolerance.tensors.{name}", problems)
+        tensors[name] = _tensor_tolerance(spec, f"tolerance.tensors.{shown}", problems)
     if mode == "exact" and (tensors or default != TensorTolerance()):
         problems.add("tolerance", "atol/rtol given but mode is 'exact'; set mode = 'close'")
     return Tolerance(mode, default, tensors)
@@ -272,8 +379,9 @@ def _segment(raw: Any, problems: _Problems) -> Segment | None:
             problems.add(k, "must be a table with step, path and sha256")
             continue
         step = item.get("step")
-        if not isinstance(step, int) or isinstance(step, bool) or step < 0:
-            problems.add(f"{k}.step", "must be an integer >= 0")
+        why = check_number(step, integer=True, minimum=0, maximum=MAX_STEP)
+        if why or not isinstance(step, int):
+            problems.add(f"{k}.step", why or "must be an integer")
             continue
         path = _relpath(item.get("path"), f"{k}.path", problems)
         sha = _sha(item.get("sha256"), f"{k}.sha256", problems)
@@ -289,8 +397,11 @@ def _segment(raw: Any, problems: _Problems) -> Segment | None:
 def _validate(raw: dict[str, Any], path: Path, sha256: str) -> Recipe:
     problems = _Problems(path)
     version = raw.get("schema_version", SCHEMA_VERSION)
-    if version != SCHEMA_VERSION:
-        problems.add("schema_version", f"{version!r} is not supported (this openness reads {SCHEMA_VERSION})")
+    if isinstance(version, bool) or not isinstance(version, int) or version != SCHEMA_VERSION:
+        problems.add(
+            "schema_version",
+            f"{_printable(repr(version))} is not supported (this openness reads {SCHEMA_VERSION})",
+        )
 
     env = raw.get("environment", {})
     if not isinstance(env, dict):
@@ -298,20 +409,21 @@ def _validate(raw: dict[str, Any], path: Path, sha256: str) -> Recipe:
         env = {}
     python = env.get("python")
     if python is not None and not (isinstance(python, str) and re.fullmatch(r"3\.\d+", python)):
-        problems.add("environment.python", f'{python!r}: give major.minor, e.g. "3.11"')
+        problems.add("environment.python", f'{_printable(repr(python))}: give major.minor, e.g. "3.11"')
         python = None
     requirements = None
     if env.get("requirements") is not None:
         requirements = _relpath(env["requirements"], "environment.requirements", problems)
-    variables = env.get("variables", {})
-    if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
-        problems.add("environment.variables", "must be a table of strings")
-        variables = {}
+    variables = _variables(env.get("variables", {}), problems)
 
     seeds = raw.get("seeds", {})
     if not isinstance(seeds, dict):
-        problems.add("seeds", "must be a table (name = value)")
+        problems.add("seeds", "must be a table (name = integer)")
         seeds = {}
+    for key, value in seeds.items():
+        why = check_number(value, integer=True, minimum=0, maximum=MAX_SEED)
+        if why:
+            problems.add(f"seeds.{_printable(key)}", why)
 
     build = raw.get("build")
     if not isinstance(build, dict):
@@ -319,8 +431,9 @@ def _validate(raw: dict[str, Any], path: Path, sha256: str) -> Recipe:
         build = {}
     commands = _commands(build, problems) if build else ()
     timeout = build.get("timeout", DEFAULT_TIMEOUT)
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
-        problems.add("build.timeout", "must be a number of seconds > 0")
+    why = check_number(timeout, integer=False, minimum=0.0, maximum=MAX_TIMEOUT, positive=True)
+    if why:
+        problems.add("build.timeout", f"{why} (seconds)")
         timeout = DEFAULT_TIMEOUT
 
     inputs = _files(raw.get("inputs"), "inputs", problems)
@@ -342,7 +455,7 @@ def _validate(raw: dict[str, Any], path: Path, sha256: str) -> Recipe:
         name=name if isinstance(name, str) else path.parent.name,
         python=python,
         requirements=requirements,
-        variables=dict(variables),
+        variables=variables,
         seeds=dict(seeds),
         commands=commands,
         timeout=float(timeout),
@@ -350,5 +463,25 @@ def _validate(raw: dict[str, Any], path: Path, sha256: str) -> Recipe:
         outputs=outputs,
         tolerance=tolerance,
         segment=segment,
-        raw=raw,
+        raw=_jsonable(raw),
     )
+
+
+def _variables(raw: Any, problems: _Problems) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        problems.add("environment.variables", "must be a table of strings")
+        return {}
+    out: dict[str, str] = {}
+    for name, value in raw.items():
+        key = f"environment.variables.{_printable(name)}"
+        if not _VARIABLE_NAME.fullmatch(name):
+            problems.add(key, "not a valid variable name (letters, digits, _)")
+        elif name in RESERVED_VARIABLES:
+            problems.add(key, "is set by openness for isolation; a recipe may not change it")
+        elif not isinstance(value, str):
+            problems.add(key, "must be a string")
+        elif "\0" in value or len(value.encode("utf-8", "surrogatepass")) > MAX_VARIABLE_BYTES:
+            problems.add(key, f"must be a string without NUL of at most {MAX_VARIABLE_BYTES} bytes")
+        else:
+            out[name] = value
+    return out

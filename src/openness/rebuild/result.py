@@ -43,9 +43,10 @@ class OutputResult:
     released_sha256: str | None  # of the file in the release, when it is there
     detail: str
     tensors: tuple[TensorDiff, ...] = ()
+    copied_from: str | None = None  # the readable file whose bytes the output equals: refused
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "path": self.path,
             "status": self.status,
             "detail": self.detail,
@@ -54,6 +55,9 @@ class OutputResult:
             "released_sha256": self.released_sha256,
             "tensors": [t.to_dict() for t in self.tensors],
         }
+        if self.copied_from is not None:
+            d["copied_from"] = self.copied_from
+        return d
 
 
 @dataclass(frozen=True)

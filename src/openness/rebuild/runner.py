@@ -2,8 +2,16 @@
 
 Rebuilding means running the release's own command: that is the point of the check, and the user
 asks for it explicitly. It runs in a working directory of its own (HOME, TMPDIR and the current
-directory all inside it), in its own process group with a time limit, without network when
-``unshare`` can take it away, and nothing outside the working directory is written by openness.
+directory all inside it), in its own process group with a time limit, and nothing outside the working
+directory is written by openness.
+
+A rebuild must not be fooled by a command that copies instead of training. So the build runs, when
+the kernel allows unprivileged user namespaces, in new mount, PID and network namespaces where the
+release directory is covered by an empty read-only tmpfs (the released outputs are not readable) and
+/proc shows only the build's processes; and any output whose bytes equal a file the build could read
+before it ran (an input, or, when the release could not be hidden, any other file of the release) is
+refused as a copy. Without namespaces, the network is cut by pointing every proxy variable at a dead
+loopback port and setting the usual offline flags; the result records which was done.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,7 +35,14 @@ from openness.errors import RebuildError
 from openness.rebuild import environment
 from openness.rebuild.attest import write_attestation
 from openness.rebuild.compare import IDENTICAL, WITHIN, TensorDiff, compare_safetensors
-from openness.rebuild.recipe import FileSpec, Recipe, load_recipe
+from openness.rebuild.recipe import (
+    MAX_STEP,
+    MAX_TIMEOUT,
+    FileSpec,
+    Recipe,
+    check_number,
+    load_recipe,
+)
 from openness.rebuild.result import (
     DIVERGED,
     FAILED,
@@ -54,6 +70,25 @@ _RECORDED_VARIABLES = (
     "CUDA_VISIBLE_DEVICES",
 )
 _CHUNK = 1024 * 1024
+# Variables set when the build may not use the network; they win over everything else. Port 9 is the
+# discard service, closed on any normal machine: a client that honours proxies fails at once.
+DEAD_PROXY = "http://127.0.0.1:9"
+OFFLINE_VARIABLES = {
+    **{k: DEAD_PROXY for k in ("http_proxy", "https_proxy", "all_proxy")},
+    **{k: DEAD_PROXY for k in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")},
+    "no_proxy": "",
+    "NO_PROXY": "",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "PIP_NO_INDEX": "1",
+}
+# Release files looked at when the release cannot be hidden from the build (bounded walk).
+MAX_RELEASE_FILES = 100_000
+# Network isolation recorded in the result (environment.network / environment.isolation.network).
+NET_NAMESPACE = "none (own network namespace)"
+NET_PROXY = "blocked by environment only (proxies at a dead loopback port, offline flags; no namespace)"
+NET_ALLOWED = "allowed"
 
 
 @dataclass(frozen=True)
@@ -61,7 +96,8 @@ class RebuildOptions:
     steps: int | None = None  # segment rebuild of this many steps
     from_step: int | None = None  # start checkpoint of a segment (default: the first that fits)
     timeout: float | None = None  # seconds for all commands (default: the recipe's build.timeout)
-    allow_network: bool = False
+    allow_network: bool = False  # the build commands may use the network
+    offline: bool = False  # pip may not use the package index either
     keep_workdir: bool = False
     workdir: Path | None = None  # default: a new temporary directory
     env_mode: str = "auto"
@@ -132,18 +168,68 @@ def _copy_inputs(recipe: Recipe, specs: list[FileSpec], build: Path) -> tuple[In
     return tuple(checks)
 
 
+@dataclass(frozen=True)
+class Sandbox:
+    """How the build commands are confined: a command prefix and what it achieves."""
+
+    prefix: tuple[str, ...]
+    network: str  # NET_NAMESPACE | NET_PROXY | NET_ALLOWED
+    release_hidden: bool  # the release directory is not readable from inside the build
+    own_pids: bool  # /proc shows only the build's processes
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "network": self.network,
+            "release_hidden": self.release_hidden,
+            "own_pid_namespace": self.own_pids,
+            "method": "unshare" if self.prefix else "environment variables only",
+        }
+
+
+# Mounts an empty read-only tmpfs over the release ($0), then runs the command.
+_HIDE = 'mount -t tmpfs -o size=4k,mode=0555,ro openness-release-hidden "$0" && exec "$@"'
+
+
 @cache
-def _unshare_prefix() -> tuple[str, ...]:
-    """``unshare`` arguments that give the command an empty network namespace, if this host allows it."""
+def _unshare_works(net: bool) -> bool:
     exe = shutil.which("unshare")
-    if exe is None:
-        return ()
-    prefix = (exe, "--net", "--map-root-user", "--")
+    sh = shutil.which("sh")
+    if exe is None or sh is None:
+        return False
+    probe_dir = tempfile.mkdtemp(prefix="openness-ns-probe-")
     try:
-        ok = subprocess.run([*prefix, "true"], capture_output=True, timeout=10, check=False).returncode == 0
+        args = [*_unshare_args(exe, net), sh, "-c", _HIDE, probe_dir, "true"]
+        ok = subprocess.run(args, capture_output=True, timeout=10, check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         ok = False
-    return prefix if ok else ()
+    finally:
+        shutil.rmtree(probe_dir, ignore_errors=True)
+    return ok
+
+
+def _unshare_args(exe: str, net: bool) -> list[str]:
+    args = [exe, "--map-root-user", "--mount", "--pid", "--fork", "--mount-proc"]
+    if net:
+        args.append("--net")
+    return [*args, "--"]
+
+
+def make_sandbox(release: Path, workdir: Path, python: Path, allow_network: bool) -> Sandbox:
+    """The strongest confinement this host allows. The release can be hidden only if nothing the
+    build needs (its working directory, its interpreter and packages) lives inside it."""
+    exe, sh = shutil.which("unshare"), shutil.which("sh")
+    root = release.resolve()
+    needed = [
+        workdir.resolve(),
+        python.resolve(),
+        Path(sys.prefix).resolve(),
+        Path(sys.base_prefix).resolve(),
+    ]
+    hideable = root != Path(root.anchor) and not any(p.is_relative_to(root) for p in needed)
+    if exe and sh and hideable and _unshare_works(not allow_network):
+        prefix = (*_unshare_args(exe, not allow_network), sh, "-c", _HIDE, str(root))
+        return Sandbox(prefix, NET_ALLOWED if allow_network else NET_NAMESPACE, True, True)
+    return Sandbox((), NET_ALLOWED if allow_network else NET_PROXY, False, False)
 
 
 def _command_env(
@@ -167,7 +253,10 @@ def _command_env(
     }
     if env.bin_dir is not None:
         base["VIRTUAL_ENV"] = str(env.bin_dir.parent)
-    return {**base, **DEFAULT_VARIABLES, **recipe.variables, **options.extra_variables}
+    variables = {**base, **DEFAULT_VARIABLES, **recipe.variables, **options.extra_variables}
+    if not options.allow_network:  # also inside a network namespace: belt and braces
+        variables.update(OFFLINE_VARIABLES)
+    return variables
 
 
 def _argv(
@@ -250,7 +339,60 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def _compare(spec: FileSpec, rebuilt_rel: str, recipe: Recipe, build: Path) -> OutputResult:
+class _Readable:
+    """Files the build could read before it ran. An output whose bytes equal one of them is a copy,
+    not a rebuild. Inputs are known by digest; other release files (looked at only when the release
+    could not be hidden from the build) by size first, hashed only when an output has their size."""
+
+    def __init__(self) -> None:
+        self.by_sha: dict[str, str] = {}
+        self.by_size: dict[int, list[tuple[Path, str]]] = {}
+        self.inodes: dict[tuple[int, int], str] = {}
+        self.walked = 0
+        self.complete = True
+
+    def add_digest(self, sha: str, label: str) -> None:
+        self.by_sha.setdefault(sha, label)
+
+    def add_release(self, root: Path, compared: set[str], hidden: bool) -> None:
+        """Inode of every release file (a hard link is a copy whatever the bytes' history); the
+        size of every file other than the released outputs compared, unless the build cannot see
+        them."""
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if d != ".git"]
+            for name in filenames:
+                if self.walked >= MAX_RELEASE_FILES:
+                    self.complete = False
+                    return
+                self.walked += 1
+                path = Path(dirpath) / name
+                rel = path.relative_to(root).as_posix()
+                try:
+                    st = path.lstat()
+                except OSError:
+                    continue
+                if not path.is_file() or path.is_symlink():
+                    continue
+                self.inodes.setdefault((st.st_dev, st.st_ino), f"release file {rel}")
+                if not hidden and rel not in compared:
+                    self.by_size.setdefault(st.st_size, []).append((path, f"release file {rel}"))
+
+    def match(self, path: Path, sha: str) -> str | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if (st.st_dev, st.st_ino) in self.inodes:
+            return self.inodes[(st.st_dev, st.st_ino)] + " (a hard link)"
+        for candidate, label in self.by_size.pop(st.st_size, []):
+            with contextlib.suppress(OSError):
+                self.add_digest(sha256_file(candidate), label)
+        return self.by_sha.get(sha)
+
+
+def _compare(
+    spec: FileSpec, rebuilt_rel: str, recipe: Recipe, build: Path, readable: _Readable
+) -> OutputResult:
     rebuilt = _inside(build, rebuilt_rel)
     released = _inside(recipe.root, spec.path)
     released_sha = sha256_file(released) if released is not None else None
@@ -264,6 +406,17 @@ def _compare(spec: FileSpec, rebuilt_rel: str, recipe: Recipe, build: Path) -> O
             f"the command finished but did not write {rebuilt_rel}",
         )
     rebuilt_sha = sha256_file(rebuilt)
+    source = readable.match(rebuilt, rebuilt_sha)
+    if source is not None:
+        return OutputResult(
+            spec.path,
+            FAILED,
+            spec.sha256,
+            rebuilt_sha,
+            released_sha,
+            f"its bytes equal {source}, which the build could read before it ran: a copy, not a rebuild",
+            copied_from=source,
+        )
     reference_sha = released_sha or spec.sha256
     note = ""
     if released_sha is not None and released_sha != spec.sha256:
@@ -305,15 +458,16 @@ def _tensor_summary(t: TensorDiff) -> str:
 def _overall(outputs: list[OutputResult]) -> tuple[str, str, dict[str, Any]]:
     failed = [o for o in outputs if o.status == FAILED]
     if failed:
+        if any(o.copied_from is not None for o in failed):
+            kind = "output-copied"
+        elif any(o.rebuilt_sha256 is None for o in failed):
+            kind = "output-missing"
+        else:
+            kind = "output-unreadable"
         return (
             FAILED,
             "; ".join(f"{o.path}: {o.detail}" for o in failed),
-            {
-                "kind": "output-missing"
-                if any(o.rebuilt_sha256 is None for o in failed)
-                else "output-unreadable",
-                "outputs": [o.path for o in failed],
-            },
+            {"kind": kind, "outputs": [o.path for o in failed]},
         )
     diverged = [o for o in outputs if o.status == DIVERGED]
     if diverged:
@@ -346,7 +500,7 @@ def _environment(
     recipe: Recipe,
     env: environment.BuildEnv | None,
     variables: dict[str, str] | None,
-    prefix: tuple[str, ...],
+    sandbox: Sandbox | None,
     options: RebuildOptions,
     requirements_sha: str | None,
 ) -> dict[str, Any]:
@@ -367,24 +521,42 @@ def _environment(
     )
     record["variables"] = {k: variables[k] for k in _RECORDED_VARIABLES if variables and k in variables}
     record["seeds"] = dict(recipe.seeds)
-    record["network"] = (
-        "allowed"
-        if options.allow_network
-        else "none (own network namespace)"
-        if prefix
-        else "not isolated (unshare unavailable)"
-    )
+    if sandbox is not None:
+        record["network"] = sandbox.network
+        record["isolation"] = sandbox.record()
+    else:  # stopped before anything ran
+        record["network"] = NET_ALLOWED if options.allow_network else "not used (nothing ran)"
+    record["pip_network"] = "not used (--offline)" if options.offline else "package index (pip only)"
     return record
 
 
-def _make_workdir(options: RebuildOptions) -> Path:
+def _make_workdir(options: RebuildOptions, release: Path) -> Path:
     if options.workdir is None:
         return Path(tempfile.mkdtemp(prefix="openness-rebuild-"))
     wd = options.workdir
+    if wd.resolve().is_relative_to(release.resolve()):
+        raise RebuildError(
+            f"working directory {wd} is inside the release: the build must not see the released files"
+        )
     if wd.exists() and (not wd.is_dir() or any(wd.iterdir())):
         raise RebuildError(f"working directory {wd} exists and is not empty")
     wd.mkdir(parents=True, exist_ok=True)
     return wd
+
+
+def check_options(options: RebuildOptions) -> None:
+    """The options' numbers follow the recipe's rules (``recipe.check_number``)."""
+    for name, value, integer, minimum, maximum, positive in (
+        ("--steps", options.steps, True, 1, MAX_STEP, True),
+        ("--from-step", options.from_step, True, 0, MAX_STEP, False),
+        ("--timeout", options.timeout, False, 0.0, MAX_TIMEOUT, True),
+    ):
+        if value is not None:
+            why = check_number(value, integer=integer, minimum=minimum, maximum=maximum, positive=positive)
+            if why:
+                raise RebuildError(f"{name} {why}")
+    if options.env_mode not in environment.ENV_MODES:
+        raise RebuildError(f"unknown environment mode {options.env_mode!r}")
 
 
 def rebuild(target: str | Path, options: RebuildOptions | None = None) -> RebuildResult:
@@ -395,14 +567,13 @@ def rebuild(target: str | Path, options: RebuildOptions | None = None) -> Rebuil
     started_at = datetime.now(UTC)
     mode = "segment" if options.steps is not None else "full"
     try:
+        check_options(options)
         recipe = load_recipe(Path(target))
-        if options.steps is not None and options.steps <= 0:
-            raise RebuildError("--steps must be a positive number of steps")
         if options.steps is not None and recipe.segment is None:
             raise RebuildError(
                 f"{recipe.path.name} has no [segment] section: segment rebuilds are not described"
             )
-        workdir = _make_workdir(options)
+        workdir = _make_workdir(options, recipe.root)
     except (RebuildError, OSError) as exc:
         return RebuildResult(
             str(target),
@@ -429,7 +600,7 @@ def _rebuild_in(
     log.touch()
     env: environment.BuildEnv | None = None
     variables: dict[str, str] | None = None
-    prefix: tuple[str, ...] = () if options.allow_network else _unshare_prefix()
+    sandbox: Sandbox | None = None
     inputs: tuple[InputCheck, ...] = ()
     outputs: list[OutputResult] = []
     segment_info: dict[str, Any] | None = None
@@ -471,20 +642,30 @@ def _rebuild_in(
             req_copy = workdir / "requirements" / Path(recipe.requirements).name
             requirements_sha = _copy_hashing(src, req_copy)
             pins = environment.read_pins(req_copy, recipe.requirements)
+        readable = _Readable()
+        for check in inputs:
+            readable.add_digest(check.actual_sha256 or "", f"input {check.path}")
+        if requirements_sha:
+            readable.add_digest(requirements_sha, f"requirements file {recipe.requirements}")
+        sandbox = make_sandbox(
+            recipe.root, workdir, environment.find_python(recipe.python), options.allow_network
+        )
         env = environment.prepare(
             mode=options.env_mode,
             python_version=recipe.python,
             pins=pins,
             requirements=req_copy,
             venv_dir=workdir / "venv",
-            allow_network=options.allow_network,
+            offline=options.offline,
             log=log,
+            sandbox=sandbox.prefix,
         )
         variables = _command_env(recipe, env, options, workdir)
         argvs = [_argv(c, env, variables, subst) for c in commands]
         timeout = options.timeout if options.timeout is not None else recipe.timeout
-        _run_commands(argvs, commands, build, variables, timeout, log, prefix)
-        outputs = [_compare(spec, rel, recipe, build) for spec, rel in compare]
+        _run_commands(argvs, commands, build, variables, timeout, log, sandbox.prefix)
+        readable.add_release(recipe.root, {spec.path for spec, _ in compare}, sandbox.release_hidden)
+        outputs = [_compare(spec, rel, recipe, build, readable) for spec, rel in compare]
         result, reason, cause = _overall(outputs)
     except _Stop as stop:
         result, reason, cause = stop.result, stop.reason, stop.cause
@@ -501,7 +682,7 @@ def _rebuild_in(
         cause=cause,
         inputs=inputs,
         outputs=tuple(outputs),
-        environment=_environment(recipe, env, variables, prefix, options, requirements_sha),
+        environment=_environment(recipe, env, variables, sandbox, options, requirements_sha),
         segment=segment_info,
         recipe=str(recipe.path),
         workdir=str(workdir),
