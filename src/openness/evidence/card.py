@@ -1,9 +1,11 @@
 """Model card parsing: YAML front matter (bounded), markdown sections with line spans,
 self-descriptions ("open source", licence badges, licence prose) and stated facts.
 
-Front matter is hostile input: it is size-capped, its nesting depth and its alias
-expansion are measured on the YAML *event stream* before anything is constructed, so a
-"billion laughs" document or a deeply nested one becomes a Note, never a hang.
+Front matter is hostile input: it goes through the package's one bounded YAML loader
+(``openness.safe_yaml``: size cap, nesting depth and alias expansion measured on the event
+stream before anything is constructed, no dates or huge ints built from text), and whatever
+that loader refuses becomes a Note while the rest of the card is still read: never a
+traceback or a hang.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from openness.evidence.text import LineIndex, claims_in_lines, facts_in_lines
 from openness.model import Claim, Fact, Location, Note
+from openness.safe_yaml import YamlError, YamlLimits, YamlProblem, load_yaml
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes of YAML; HF cards are a few KB
 MAX_DEPTH = 32  # nesting of mappings/sequences
 MAX_EXPANDED_NODES = 50_000  # nodes after expanding aliases
 MAX_CARD_LINES = 20_000
+FRONT_MATTER_LIMITS = YamlLimits(MAX_FRONT_MATTER, MAX_DEPTH, MAX_EXPANDED_NODES)
 
 # Section kinds by heading words. A heading may carry several kinds.
 _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -131,82 +134,39 @@ def _front_matter_end(lines: tuple[str, ...]) -> int | None:
 
 
 def load_front_matter(raw: str) -> tuple[Mapping[str, Any], str | None]:
-    """YAML front matter -> (mapping, problem). A problem means the mapping is empty."""
-    if len(raw.encode("utf-8", "replace")) > MAX_FRONT_MATTER:
-        return {}, f"is larger than {MAX_FRONT_MATTER // 1024} KB"
-    import yaml  # lazy: 15-20 ms, only paid when a card has front matter
-
-    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    problem = _check_events(raw, loader)
-    if problem:
-        return {}, problem
+    """YAML front matter -> (mapping, problem). A problem means the mapping is empty. Never raises."""
     try:
-        data = yaml.load(raw, Loader=loader)  # a SafeLoader; the event stream was checked above
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return {}, f"is malformed YAML ({first})"
-    except (ValueError, TypeError, RecursionError) as exc:
-        return {}, f"could not be loaded ({type(exc).__name__})"
+        data = front_matter_data(raw)
+    except YamlError as exc:
+        return {}, _problem(exc)
     if data is None:
         return {}, None
     if not isinstance(data, dict):
-        return {}, f"is a YAML {type(data).__name__}, not a mapping"
-    return _plain(data), None
+        return {}, f"is a YAML {_yaml_type(data)}, not a mapping"
+    return data, None
 
 
-def _check_events(raw: str, loader: Any) -> str | None:
-    """Walk the event stream: bound depth and the size the document has once aliases expand."""
-    import yaml
-
-    depth = 0
-    # Per open collection: node count so far. Anchored nodes remember their expanded size.
-    counts: list[int] = [0]
-    anchors_open: list[str | None] = [None]
-    anchored: dict[str, int] = {}
-    total = 0
-    try:
-        for event in yaml.parse(raw, Loader=loader):
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return f"nests deeper than {MAX_DEPTH} levels"
-                counts.append(1)
-                anchors_open.append(event.anchor)
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                depth -= 1
-                size = counts.pop()
-                anchor = anchors_open.pop()
-                if anchor:
-                    anchored[anchor] = size
-                counts[-1] += size
-            elif isinstance(event, yaml.ScalarEvent):
-                counts[-1] += 1
-                if event.anchor:
-                    anchored[event.anchor] = 1
-            elif isinstance(event, yaml.AliasEvent):
-                counts[-1] += anchored.get(event.anchor or "", 1)
-            total = sum(counts)
-            if total > MAX_EXPANDED_NODES:
-                return f"expands to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)"
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return f"is malformed YAML ({first})"
-    return None
+def front_matter_data(raw: str) -> Any:
+    """The front matter's YAML text -> plain data (``None`` when empty), through the package's one
+    bounded loader (``openness.safe_yaml``); raises ``YamlError`` (an ``OpennessError``) only.
+    The plain entry point of this parser for fuzzing."""
+    return load_yaml(raw, FRONT_MATTER_LIMITS)
 
 
-def _plain(value: Any, depth: int = 0) -> Any:
-    """JSON-safe copy: string keys, dates as ISO strings (reports serialise the card)."""
-    if depth > MAX_DEPTH:
-        return None
-    if isinstance(value, dict):
-        return {str(k): _plain(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v, depth + 1) for v in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value
+def _problem(exc: YamlError) -> str:
+    """The loader's refusal as the tail of "front matter ...; treated as absent"."""
+    if exc.problem is YamlProblem.TOO_LARGE:
+        return f"is larger than {MAX_FRONT_MATTER // 1024} KB"
+    if exc.problem is YamlProblem.TOO_DEEP:
+        return f"nests deeper than {MAX_DEPTH} levels"
+    if exc.problem is YamlProblem.TOO_MANY_NODES:
+        return f"expands to more than {MAX_EXPANDED_NODES} nodes (alias bomb?)"
+    where = f" at line {exc.line}" if exc.line is not None else ""
+    return f"is malformed YAML ({exc.detail}{where})"
+
+
+def _yaml_type(value: Any) -> str:
+    return {list: "sequence", str: "string", bool: "boolean"}.get(type(value), type(value).__name__)
 
 
 def _sections(lines: tuple[str, ...], start: int) -> tuple[Section, ...]:

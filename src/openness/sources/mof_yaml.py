@@ -2,8 +2,10 @@
 
 The snapshot has no files; ``declared`` holds the parsed document, which the evidence stage
 turns into declared component evidence and the ``mof`` framework evaluates as MOT does.
-The file is hostile input: its size, node count and depth are bounded, only plain YAML is
-loaded (``safe_load``), and every problem with it is reported at once, naming the user's keys.
+The file is hostile input: it goes through the package's one bounded YAML loader
+(``openness.safe_yaml``: size, depth and alias-expanded node count checked before anything is
+built, only plain data built, dates kept as text), and every problem with it is reported at
+once, naming the user's keys.
 What MOT's schema (``schema/mof_schema.json``) requires is an error; what MOT would merely
 reject or read oddly (an unknown enum value, an unknown component name) is a warning note.
 """
@@ -14,16 +16,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from openness.errors import SourceError
 from openness.frameworks import mof_catalog as cat
 from openness.model import Location, Note, Snapshot
+from openness.safe_yaml import YamlError, YamlLimits, YamlProblem, load_yaml
 from openness.sources.interface import SourceOptions
 
 MAX_BYTES = 1024 * 1024  # real MOT records are a few KB
-MAX_NODES = 20_000  # counts every visit, so alias expansion ("billion laughs") is caught
+MAX_NODES = 20_000  # nodes once aliases expand, so a "billion laughs" record is refused
 MAX_DEPTH = 32
+LIMITS = YamlLimits(MAX_BYTES, MAX_DEPTH, MAX_NODES)
 
 _ENUMS = {
     "type": ("", "language", "vision", "image", "audio", "video", "3d", "code", "multimodal", "other"),
@@ -57,37 +59,33 @@ def load(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    return parse_text(text, str(path))
+
+
+def parse_text(text: str, name: str = "MOF record") -> dict[str, Any]:
+    """A MOF record's text -> the parsed, schema-checked document; raises ``SourceError`` (one
+    line, starting with ``name``) and nothing else. The plain entry point of this parser for
+    fuzzing; ``load`` is it plus a bounded file read."""
     try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SourceError(f"{path}: invalid YAML{where}: {problem}") from exc
-    _check_size(path, document)
+        document = load_yaml(text, LIMITS)
+    except YamlError as exc:
+        raise SourceError(f"{name}: {_refusal(exc)}") from None
     if not isinstance(document, dict):
-        raise SourceError(f"{path}: not a MOF record (expected a mapping with 'framework' and 'release')")
+        raise SourceError(f"{name}: not a MOF record (expected a mapping with 'framework' and 'release')")
     errors = [f"{key}: {msg}" for key, msg in check(document, strict=False)]
     if errors:
-        raise SourceError(f"{path}: not a valid MOF record: " + "; ".join(errors))
+        raise SourceError(f"{name}: not a valid MOF record: " + "; ".join(errors))
     return document
 
 
-def _check_size(path: Path, document: Any) -> None:
-    """Refuse documents that expand beyond MAX_NODES or nest deeper than MAX_DEPTH."""
-    stack: list[tuple[Any, int]] = [(document, 0)]
-    seen = 0
-    while stack:
-        node, depth = stack.pop()
-        seen += 1
-        if seen > MAX_NODES:
-            raise SourceError(f"{path}: more than {MAX_NODES} YAML nodes (aliases?), not a MOF record")
-        if depth > MAX_DEPTH:
-            raise SourceError(f"{path}: nested deeper than {MAX_DEPTH} levels, not a MOF record")
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+def _refusal(exc: YamlError) -> str:
+    if exc.problem is YamlProblem.TOO_LARGE:
+        return f"larger than {MAX_BYTES // 1024} KB, not a MOF record"
+    if exc.problem is YamlProblem.TOO_DEEP:
+        return f"nested deeper than {MAX_DEPTH} levels, not a MOF record"
+    if exc.problem is YamlProblem.TOO_MANY_NODES:
+        return f"more than {MAX_NODES} YAML nodes once aliases expand, not a MOF record"
+    return str(exc)  # "invalid YAML at line N: ..."
 
 
 def _type(value: Any) -> str:
