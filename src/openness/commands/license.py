@@ -2,14 +2,17 @@
 
 Reads are bounded (the first 1 MB of a file), binary files and empty files get a one-line answer,
 and text in UTF-8, UTF-16/32 (with a BOM or recognisably UTF-16), GB18030 or Latin-1 is decoded.
-Exit 2 when a named file does not exist or cannot be read; the others are still reported.
+Exit 2 when a named file does not exist, is no regular file (a FIFO, socket or device would block
+or never end) or cannot be read; the others are still reported. File names, licence names and
+clause text are release content: text output shows them through ``render.safe.clean`` and JSON
+escapes their control and bidi characters.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,12 +71,32 @@ def decode(data: bytes) -> tuple[str | None, str, bool]:
     return data.decode("latin-1"), "latin-1", False  # pragma: no cover - latin-1 decodes anything
 
 
+def _kind_error(mode: int) -> str | None:
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if not stat.S_ISREG(mode):
+        return "not a regular file"
+    return None
+
+
 def load(path: str) -> Loaded:
+    """The text of one file, read once and bounded; only regular files are read at all.
+
+    A FIFO would block ``open`` until a writer comes (forever), a device never ends: the file is
+    checked before opening and opened non-blocking, then checked again on the open descriptor
+    (it may have been swapped in between).
+    """
     try:
-        size = os.path.getsize(path)
-        if os.path.isdir(path):
-            return Loaded(None, error="is a directory")
-        with open(path, "rb") as fh:
+        error = _kind_error(os.stat(path).st_mode)
+        if error is not None:
+            return Loaded(None, error=error)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            error = _kind_error(info.st_mode)
+            if error is not None:
+                return Loaded(None, error=error)
+            size = info.st_size
             data = fh.read(MAX_READ)
     except FileNotFoundError:
         return Loaded(None, error="no such file")
@@ -135,6 +158,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from openness.render.safe import dumps
+
     records = [analyze_file(f) for f in args.files]
     if args.format == "json":
         from openness import SCHEMA_VERSION, __version__
@@ -146,49 +171,62 @@ def run(args: argparse.Namespace) -> int:
             "license_data": data_version(),
             "files": records,
         }
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(dumps(doc, indent=2) + "\n")
     else:
         _print_text(records)
     return 2 if any("error" in r for r in records) else 0
 
 
 def _print_text(records: list[dict[str, Any]]) -> None:
+    """Text output, one block per file; errors are one line each on stderr.
+
+    Every value is rich ``Text`` (markup in a licence name stays literal) made with ``clean``
+    (a path, licence name, summary or note may carry terminal escapes or bidi controls).
+    """
     from rich.console import Console
-    from rich.markup import escape
+    from rich.text import Text
+
+    from openness.render.safe import clean
+
+    def t(*parts: tuple[str, str] | str) -> Text:
+        out = Text()
+        for part in parts:
+            text, style = (part, "") if isinstance(part, str) else part
+            out.append(clean(text), style=style)
+        return out
 
     console = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
     for rec in records:
-        path = escape(str(rec["path"]))
+        path = str(rec["path"])
         if "error" in rec:
-            err.print(f"[bold red]{path}[/]: {escape(rec['error'])}")
+            err.print(t((path, "bold red"), ": ", str(rec["error"])))
             continue
-        console.print(f"[bold]{path}[/]  ({rec['kind']})")
+        console.print(t((path, "bold"), f"  ({rec['kind']})"))
         if not rec["matches"]:
-            console.print("  licence: [yellow]unknown[/] (no known licence matches well enough)")
+            console.print(t("  licence: ", ("unknown", "yellow"), " (no known licence matches well enough)"))
         for m in rec["matches"]:
             lines = m["lines"]
             where = f" lines {lines[0]}-{lines[1]}" if lines else ""
-            state = "[red]modified[/]" if m["modified"] else "unmodified"
+            state = ("modified", "red") if m["modified"] else "unmodified"
             osi = {True: "OSI-approved", False: "not OSI-approved", None: "OSI status unknown"}[
                 m["osi_approved"]
             ]
             console.print(
-                f"  licence: [cyan]{escape(m['name'])}[/] [dim]({escape(m['id'])})[/]"
-                f"{where}, score {m['score']:.2f}, {state}, {osi}"
+                t("  licence: ", (str(m["name"]), "cyan"), " ", (f"({m['id']})", "dim"),
+                  f"{where}, score {m['score']:.2f}, ", state, f", {osi}")
             )
             for c in m["changes"]:
                 cl = c.get("lines") or ["?", "?"]
-                console.print(f"    change at lines {cl[0]}-{cl[1]}")
+                console.print(t(f"    change at lines {cl[0]}-{cl[1]}"))
         if rec["restrictions"]:
-            console.print("  restrictions:")
+            console.print(t("  restrictions:"))
             for r in rec["restrictions"]:
                 lines = r["lines"] or ["?", "?"]
-                console.print(
-                    f"    [magenta]{r['kind']:<15}[/] lines {lines[0]}-{lines[1]}: {escape(r['summary'])}"
-                )
+                span = f" lines {lines[0]}-{lines[1]}: "
+                console.print(t("    ", (f"{r['kind']:<15}", "magenta"), span, str(r["summary"])))
         limited = [f for f, v in rec["freedoms"].items() if v == "limited"]
         if limited:
-            console.print(f"  freedoms limited: {', '.join(limited)}")
+            console.print(t(f"  freedoms limited: {', '.join(limited)}"))
         for note in rec["notes"]:
-            console.print(f"  [dim]note: {escape(note)}[/]")
+            console.print(t((f"  note: {note}", "dim")))
