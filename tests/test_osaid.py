@@ -167,7 +167,11 @@ def test_llama_style_licence_fails_each_freedom_citing_clauses() -> None:
     assert "700M" in use.detail and "outputs" in use.detail
     modify = crit(a, "freedom.modify")
     assert modify.outcome is Outcome.FAIL and modify.evidence == (outputs.location,)
-    assert crit(a, "freedom.share").outcome is Outcome.PASS  # no clause restricts sharing as such
+    # A user threshold takes sharing too (clause_patterns.KINDS, the one table): above the cap the
+    # licensee has no rights at all, distribution included. The freedoms a test Restriction carries
+    # do not override the table.
+    share = crit(a, "freedom.share")
+    assert share.outcome is Outcome.FAIL and share.evidence == (mau.location,)
     params = crit(a, "model.parameters")
     assert params.outcome is Outcome.FAIL and mau.location in params.evidence
 

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from openness.evidence.terms import license_id, restrictive
+from openness.licenses.terms import license_id, restrictive
 from openness.model import AppliedLicense, Component, LicenseResult
 
 GROUPS: Mapping[str, frozenset[Component]] = {

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from openness.licenses import terms
 from openness.model import (
     AppliedLicense,
     Component,
@@ -21,28 +22,7 @@ from openness.model import (
     Location,
     Outcome,
     Restriction,
-    RestrictionKind,
     Status,
-)
-
-# Restrictions that keep a licence free: crediting the provider is what recital 102 of the AI Act and
-# the OSD (criterion 4) both allow. Every other kind takes away use, modification or sharing.
-ATTRIBUTION_LIKE: frozenset[RestrictionKind] = frozenset({RestrictionKind.BRANDING})
-
-# Open-data licences that the OSI list does not cover and SPDX does not flag as FSF-libre, yet conform
-# to the Open Definition (opendefinition.org/licenses): data and weights under them are open.
-OPEN_DATA_LICENSES: frozenset[str] = frozenset(
-    {
-        "CDLA-Permissive-1.0",
-        "CDLA-Permissive-2.0",
-        "CDLA-Sharing-1.0",
-        "ODC-By-1.0",
-        "ODbL-1.0",
-        "PDDL-1.0",
-        "CC-BY-3.0",
-        "CC-BY-SA-3.0",
-        "OpenMDW-1.0",
-    }
 )
 
 
@@ -70,83 +50,27 @@ class LicenseJudgement:
 
 
 def blocking_restrictions(result: LicenseResult) -> tuple[Restriction, ...]:
-    """Restrictions that take a freedom away (everything but attribution-like clauses)."""
-    return tuple(r for r in result.restrictions if r.kind not in ATTRIBUTION_LIKE)
-
-
-def _label(result: LicenseResult) -> str:
-    m = result.match
-    if m is not None:
-        return result.expression or m.id
-    return str(result.location)
+    """Restrictions that take a freedom away (read in the text or implied by the id)."""
+    return terms.blocking(result)
 
 
 def judge_license(result: LicenseResult) -> LicenseJudgement:
-    """Is this one licence free (use, study, modify, share for any purpose)?"""
-    locs = (result.location, *(r.location for r in result.restrictions))
-    label = _label(result)
-    blocking = blocking_restrictions(result)
-    if blocking:
-        kinds = ", ".join(sorted({str(r.kind) for r in blocking}))
-        return LicenseJudgement(
-            LicenseState.NOT_OPEN,
-            (f"{label} restricts: {kinds}",),
-            locs,
-            tuple(m.id for m in result.matches),
-            restrictions=blocking,
-        )
-    if not result.matches:
-        why = "; ".join(result.notes) or "text not identified"
-        return LicenseJudgement(
-            LicenseState.UNKNOWN, (f"licence at {result.location} unidentified ({why})",), locs
-        )
-    ids = tuple(m.id for m in result.matches)
-    if any(m.modified for m in result.matches):
-        return LicenseJudgement(
-            LicenseState.UNKNOWN,
-            (f"{label} is modified from its reference text; the changes need review",),
-            locs,
-            ids,
-        )
-    free_flags = [
-        True
-        if (m.osi_approved or m.fsf_libre or m.id in OPEN_DATA_LICENSES)
-        else (None if m.osi_approved is None and m.fsf_libre is None else False)
-        for m in result.matches
-    ]
-    if _is_choice(result.expression) and any(f is True for f in free_flags):
-        # "A OR B": the recipient may take the free alternative.
-        chosen = next(m for m, f in zip(result.matches, free_flags, strict=True) if f is True)
-        osi = chosen.osi_approved is True
-        return LicenseJudgement(
-            LicenseState.OPEN, (f"{label}: {chosen.id} may be chosen",), locs, ids, osi_only=osi
-        )
-    if all(f is True for f in free_flags):
-        osi = all(m.osi_approved is True for m in result.matches)
-        kind = "OSI-approved" if osi else "a free/open licence (not OSI-approved)"
-        return LicenseJudgement(LicenseState.OPEN, (f"{label} is {kind}",), locs, ids, osi_only=osi)
-    if any(f is False for f in free_flags):
-        bad = [m.id for m, f in zip(result.matches, free_flags, strict=True) if f is False]
-        return LicenseJudgement(
-            LicenseState.NOT_OPEN,
-            (f"{', '.join(bad)} is neither OSI-approved nor FSF-libre nor an open-data licence",),
-            locs,
-            ids,
-        )
-    return LicenseJudgement(LicenseState.UNKNOWN, (f"{label}: whether it is free is not known",), locs, ids)
+    """Is this one licence free (use, study, modify, share for any purpose)?
 
-
-def _is_choice(expression: str | None) -> bool:
-    """True for a top-level SPDX disjunction ("MIT OR Apache-2.0"), parsed with license-expression."""
-    if not expression or " OR " not in expression.upper():
-        return False
-    from license_expression import OR, ExpressionError, get_spdx_licensing
-
-    try:
-        parsed = get_spdx_licensing().parse(expression, validate=False)
-    except ExpressionError:
-        return False
-    return isinstance(parsed, OR)
+    The answer is ``licenses.terms.judge``'s, shaped for the frameworks: every framework gives the
+    same freedom answer for the same licence.
+    """
+    t = terms.judge(result)
+    state = {True: LicenseState.OPEN, False: LicenseState.NOT_OPEN, None: LicenseState.UNKNOWN}[t.free]
+    locs = tuple(dict.fromkeys((result.location, *(r.location for r in terms.restrictions(result)))))
+    return LicenseJudgement(
+        state,
+        t.reasons,
+        locs,
+        tuple(m.id for m in result.matches),
+        osi_only=t.free is True and t.osi is True,
+        restrictions=t.blocking,
+    )
 
 
 def judge_id(value: str, location: Location) -> LicenseJudgement:

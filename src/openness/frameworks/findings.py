@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from openness.evidence.builder import MISSING_LINK_PREFIX
 from openness.evidence.licensing import GROUP_OF
-from openness.evidence.terms import free_terms, license_id, restrictive
+from openness.licenses.terms import free_terms, license_id, restrictive
 from openness.model import (
     Assessment,
     Claim,

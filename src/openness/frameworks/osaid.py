@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from openness.evidence.terms import free_terms, limited, osi_license, restrictions
+from openness.licenses import terms
 from openness.model import (
     AppliedLicense,
     Assessment,
@@ -30,7 +30,6 @@ from openness.model import (
     Location,
     Outcome,
     Restriction,
-    RestrictionKind,
     Status,
 )
 
@@ -41,9 +40,6 @@ VERSION = "1.0"
 OPEN = "open-source-ai"
 NOT_OPEN = "not-open-source-ai"
 INSUFFICIENT = "insufficient-evidence"
-
-# Attribution-like clauses keep terms free (OSD 4 allows requiring a new name for changes).
-_NOT_BLOCKING = frozenset({RestrictionKind.BRANDING})
 
 # (criterion id, title, component, legal test, fix when missing)
 _CODE_ROWS = (
@@ -82,7 +78,7 @@ _FREEDOM_TEXT = {
 
 
 def _blocking(applied: AppliedLicense) -> tuple[Restriction, ...]:
-    return tuple(r for r in restrictions(applied.license) if r.kind not in _NOT_BLOCKING)
+    return terms.blocking(applied.license)
 
 
 def _lic_label(a: AppliedLicense) -> str:
@@ -100,7 +96,7 @@ def _legal(ev: ComponentEvidence, test: str) -> tuple[Outcome, str, tuple[Locati
     unknown: list[str] = []
     for a in ev.licenses:
         blocking = _blocking(a)
-        ok = osi_license(a.license) if test == "license" else free_terms(a.license)
+        ok = terms.osi_license(a.license) if test == "license" else terms.free_terms(a.license)
         if blocking:
             kinds = ", ".join(sorted({str(r.kind) for r in blocking}))
             bad.append(
@@ -278,7 +274,7 @@ def _freedom(f: Freedom, evidence: Evidence) -> Criterion:
         ev = evidence.get(c)
         for a in ev.licenses:
             for r in _blocking(a):
-                if f not in limited(r):
+                if f not in terms.taken(r):
                     continue
                 key = (str(r.kind), r.summary)
                 loc, certain = clauses.get(key, (r.location, a.scope_certain))

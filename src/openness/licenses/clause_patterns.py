@@ -26,12 +26,18 @@ F = Freedom
 
 @dataclass(frozen=True)
 class KindInfo:
-    """What a kind takes away: the freedoms it limits and the OSD criteria it breaks."""
+    """What a kind takes away: the freedoms it limits and the OSD criteria it breaks.
+
+    ``blocks``: False for conditions that limit how a freedom is exercised without taking it
+    (attribution-like: crediting the provider or carrying its name, which OSD 4 and recital 102 of
+    the AI Act allow). ``licenses/terms.py`` reads this table; nothing else keeps a copy.
+    """
 
     title: str
     freedoms: frozenset[Freedom]
     osd: tuple[int, ...]
     meaning: str
+    blocks: bool = True
 
 
 # OSD criteria: 1 free redistribution, 3 derived works, 5 no discrimination against persons or
@@ -74,7 +80,9 @@ KINDS: dict[RestrictionKind, KindInfo] = {
         "Branding obligation",
         frozenset({F.MODIFY, F.SHARE}),
         (3,),
-        "Products must display the licensor's brand, or derived models must carry its name.",
+        "Products must display the licensor's brand, or derived models must carry its name "
+        "(a condition like attribution: it does not make the terms non-free).",
+        blocks=False,
     ),
     K.REVOCABLE: KindInfo(
         "Revocable or unilaterally changeable",
