@@ -167,14 +167,18 @@ def unknown_if_unread(
     """Components an unreadable file could have shown -> unknown, with that file as location.
 
     ``absent`` and ``partial`` both give way: an unread card may hold what is missing, so a
-    verdict must not fail on it. ``present`` stays (other evidence shows it), and so do
-    declared answers (a questionnaire does not rest on files).
+    verdict must not fail on it. ``present`` stays when other evidence shows it, not when it rests
+    on the unread files alone (a FIFO named README.md is no model card). Declared answers stay (a
+    questionnaire does not rest on files).
     """
     out = dict(comps)
     for c, paths in gaps.items():
         ev = out.get(c)
-        if ev is not None and (ev.status in (Status.PRESENT, Status.UNKNOWN) or ev.declared):
+        if ev is not None and (ev.status is Status.UNKNOWN or ev.declared):
             continue
+        if ev is not None and ev.status is Status.PRESENT:
+            if not ev.locations or any(loc.path not in paths for loc in ev.locations):
+                continue
         shown = paths[:MAX_UNREAD_NAMED]
         more = f" (+{len(paths) - len(shown)} more)" if len(paths) > len(shown) else ""
         told = ev.detail if ev is not None and ev.detail != "nothing found" else ""
