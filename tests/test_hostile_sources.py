@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from hub_fixtures import build_hf_cache, write_card
 
+from hub_fixtures import build_hf_cache, write_card
 from openness.cli import main
 from openness.errors import SourceError
 from openness.model import Component, Status
@@ -54,7 +54,7 @@ def _within(seconds: float, fn: Callable[[], T]) -> T:
     assert not thread.is_alive(), f"still running after {seconds} s (blocked or unbounded)"
     if "error" in box:
         raise box["error"]
-    return box["value"]  # type: ignore[no-any-return]
+    return box["value"]
 
 
 def _deep(root: Path, depth: int, name: str, text: str) -> None:
@@ -108,7 +108,9 @@ def _offline(name: str) -> Any:
 
 
 @pytest.mark.parametrize("planted", ["README.md", "LICENSE", "model.safetensors"])
-def test_fifo_blob_in_the_hub_cache_never_blocks(hub: Callable[[str], tuple[Path, str]], planted: str) -> None:
+def test_fifo_blob_in_the_hub_cache_never_blocks(
+    hub: Callable[[str], tuple[Path, str]], planted: str
+) -> None:
     folder, commit = hub("fifo")
     blob = (folder / "snapshots" / commit / planted).resolve()
     blob.unlink()
@@ -138,7 +140,7 @@ def test_fifo_blob_is_refused_by_every_cache_reader(hub: Callable[[str], tuple[P
 def test_sparse_ref_is_read_bounded(hub: Callable[[str], tuple[Path, str]]) -> None:
     """A 256 MB sparse refs/main cost the old reader 256 MB (2 GB: 4.2 GB RSS; 10 GB: never ends);
     a ref is one commit id, so at most ``MAX_REF`` bytes are read and the padding makes it invalid."""
-    folder, commit = hub("sparse")
+    folder, _commit = hub("sparse")
     ref = folder / "refs" / "main"
     with open(ref, "r+b") as fh:
         fh.truncate(256 * 1024 * 1024)

@@ -176,9 +176,12 @@ def unknown_if_unread(
         ev = out.get(c)
         if ev is not None and (ev.status is Status.UNKNOWN or ev.declared):
             continue
-        if ev is not None and ev.status is Status.PRESENT:
-            if not ev.locations or any(loc.path not in paths for loc in ev.locations):
-                continue
+        if (
+            ev is not None
+            and ev.status is Status.PRESENT
+            and (not ev.locations or any(loc.path not in paths for loc in ev.locations))
+        ):
+            continue
         shown = paths[:MAX_UNREAD_NAMED]
         more = f" (+{len(paths) - len(shown)} more)" if len(paths) > len(shown) else ""
         told = ev.detail if ev is not None and ev.detail != "nothing found" else ""
