@@ -9,16 +9,27 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import typing
 from collections.abc import Sequence
 
 from openness import __version__
 from openness.errors import OpennessError
+from openness.render.safe import clean
 
 COMMANDS = ("audit", "license", "rebuild")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse whose error line shows arguments through ``clean``: a target path or a value
+    pasted from a release may hold terminal escapes (subparsers inherit this class)."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {clean(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="openness",
         description="Is this AI release open source, in which sense, and what would it take?",
     )
@@ -36,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except OpennessError as exc:
-        print(f"openness: error: {exc}", file=sys.stderr)
+        print(f"openness: error: {clean(str(exc))}", file=sys.stderr)  # messages quote targets
         return 2
     except KeyboardInterrupt:
         print("openness: interrupted", file=sys.stderr)
