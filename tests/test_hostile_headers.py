@@ -70,17 +70,15 @@ def _audit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict:
     assert code == 0
     assert elapsed < AUDIT_SECONDS, elapsed
     out.encode("utf-8")  # strict: no lone surrogates reach the output
-    return json.loads(out)  # type: ignore[no-any-return]
+    return json.loads(out)
 
 
 def _weights(doc: dict, path: str) -> dict:
-    return next(i for i in doc["inventory"]["items"] if i["path"] == path)["weights"]  # type: ignore[no-any-return]
+    return next(i for i in doc["inventory"]["items"] if i["path"] == path)["weights"]
 
 
 def _noted(doc: dict, path: str, words: str) -> bool:
-    return any(
-        words in n["message"] and (n.get("location") or {}).get("path") == path for n in doc["notes"]
-    )
+    return any(words in n["message"] and (n.get("location") or {}).get("path") == path for n in doc["notes"])
 
 
 def _assert_malformed(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, words: str) -> None:
@@ -398,4 +396,3 @@ def test_bytes_entry_points_return_weights_info() -> None:
     assert headers.gguf_from_bytes(gguf_bytes([], [gguf_tensor("t", [2])])).parameters == 2
     info, _ = headers.index_from_bytes(b"{}")
     assert info.format is WeightFormat.SAFETENSORS and info.error
-

@@ -419,9 +419,7 @@ def _hub_header(snapshot: Snapshot, path: str, fmt: WeightFormat) -> WeightsInfo
     # The summary's numbers come from a header on the hub: the same plausibility bounds as a
     # header read here, so no consumer formats or float()s an unbounded number.
     numbers = [params, count, *dtypes.values()]
-    if len(dtypes) > headers.MAX_DTYPES or not all(
-        _plausible(n) for n in numbers if n is not None
-    ):
+    if len(dtypes) > headers.MAX_DTYPES or not all(_plausible(n) for n in numbers if n is not None):
         return WeightsInfo(fmt, error="implausible safetensors summary from the hub: parameters not counted")
     text = headers.clean_text
     return WeightsInfo(
