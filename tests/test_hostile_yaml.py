@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from hub_fixtures import build_hf_cache
 from openness.cli import main
 from openness.errors import OpennessError, SourceError
 from openness.evidence.card import front_matter_data, load_front_matter, parse_card
@@ -18,7 +19,6 @@ from openness.safe_yaml import MAX_INT_CHARS, YamlError, YamlLimits, YamlProblem
 from openness.sources import SourceOptions
 from openness.sources.hf_cache import card_front_matter, parse_front_matter
 from openness.sources.mof_yaml import MAX_DEPTH, MAX_NODES, open_snapshot, parse_text
-from hub_fixtures import build_hf_cache
 
 GOOD_MOF = """\
 framework:
