@@ -16,13 +16,14 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
+from openness.licenses.decode import decode, recover_wide
 from openness.licenses.knowledge import LicenseInfo, knowledge
 from openness.model import LicenseKind, LicenseMatch, LicenseResult, Location, Restriction
 
 if TYPE_CHECKING:
     from openness.licenses.identify import Identification
 
-__all__ = ["LicenseInfo", "analyze_id", "analyze_text", "data_version", "license_info"]
+__all__ = ["LicenseInfo", "analyze_bytes", "analyze_id", "analyze_text", "data_version", "license_info"]
 
 MAX_TEXT_CHARS = 1_000_000  # texts beyond this are cut (licences are a few tens of KB)
 PLACEHOLDERS = frozenset({"other", "unknown", "custom", "see license", "see-license", "none", "noassertion"})
@@ -148,7 +149,14 @@ def analyze_text(text: str, location: Location) -> LicenseResult:
         text = text[:MAX_TEXT_CHARS]
         notes.append(f"only the first {MAX_TEXT_CHARS:,} characters were analysed")
     if "\x00" in text:
-        return LicenseResult(location, LicenseKind.OTHER, notes=("binary content, not a licence text",))
+        # UTF-16/32 bytes a caller decoded as UTF-8: the same bytes ``openness license`` reads as
+        # text (licenses/decode.py) must not be "binary" here.
+        recovered = recover_wide(text)
+        if recovered is None:
+            return LicenseResult(location, LicenseKind.OTHER, notes=("binary content, not a licence text",))
+        text = recovered[0]
+        notes.append(f"decoded as {recovered[1]}")
+    text = text.removeprefix("\ufeff")
     ident = identify(text, location.path)
     notes.extend(ident.notes)
     matches = tuple(
@@ -179,6 +187,17 @@ def analyze_text(text: str, location: Location) -> LicenseResult:
         expression=_expression(matches),
         notes=tuple(notes),
     )
+
+
+def analyze_bytes(data: bytes, location: Location) -> LicenseResult:
+    """``analyze_text`` for raw file bytes, decoded as ``openness license`` decodes them."""
+    text, encoding, binary = decode(data)
+    if binary or text is None:
+        return LicenseResult(location, LicenseKind.OTHER, notes=("binary content, not a licence text",))
+    result = analyze_text(text, location)
+    if encoding in ("utf-8", "utf-8-sig", "ascii"):
+        return result
+    return dataclasses.replace(result, notes=(f"decoded as {encoding}", *result.notes))
 
 
 # --------------------------------------------------------------------------- ids and expressions
