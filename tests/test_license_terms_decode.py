@@ -79,7 +79,7 @@ def test_license_and_audit_agree_on_every_encoding(
 @pytest.mark.parametrize("name", sorted(ENCODINGS | NO_BOM_32))
 def test_engine_reads_bytes_and_upstream_utf8_decodes_alike(name: str) -> None:
     data = (ENCODINGS | NO_BOM_32)[name]
-    text, encoding, binary = decode(data)
+    text, _encoding, binary = decode(data)
     assert not binary and text is not None and "Permission is hereby granted" in text
     by_bytes = analyze_bytes(data, Location("LICENSE"))
     # The audit's reader decodes as UTF-8 with replacement; the engine recovers wide text from that.
