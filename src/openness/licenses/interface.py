@@ -234,7 +234,7 @@ def _parse_expression(value: str) -> tuple[list[LicenseInfo], str] | None:
 
     try:
         parsed = Licensing().parse(value, validate=False, strict=False)
-    except ExpressionError:
+    except (ExpressionError, IndexError, ValueError, TypeError, RecursionError):  # the parser has edge bugs
         return None
     if parsed is None:
         return None
@@ -251,7 +251,7 @@ def _parse_expression(value: str) -> tuple[list[LicenseInfo], str] | None:
     known = Licensing([LicenseSymbol(target, aliases=(key,)) for key, target in mapping.items()])
     try:
         normalised = str(known.parse(value, validate=False, strict=False))
-    except ExpressionError:
+    except (ExpressionError, IndexError, ValueError, TypeError, RecursionError):
         normalised = value
     return infos, normalised
 

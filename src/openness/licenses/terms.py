@@ -181,7 +181,7 @@ def is_choice(expression: str | None) -> bool:
 
     try:
         parsed = get_spdx_licensing().parse(expression, validate=False)
-    except ExpressionError:
+    except (ExpressionError, IndexError, ValueError, TypeError, RecursionError):  # parser edge bugs
         return False
     return isinstance(parsed, OR)
 
