@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openness.cli import main
 from openness.render import RENDERERS
@@ -154,6 +156,29 @@ def test_markdown_escape_opens_no_structure() -> None:
     assert "<" not in out and ">" not in out
     assert "\n" not in out and "[l](" not in out
     assert re.search(r"(?<!\\)[|`]", out) is None  # every pipe and backtick is escaped
+
+
+# Any text, with the dangerous code points drawn often (surrogates included: a surrogate-escaped
+# byte of an undecodable name is a str Python can hold).
+_ANY_TEXT = st.text(
+    st.one_of(
+        st.characters(codec=None),
+        st.sampled_from("\x1b\x07\x9b\x85\u2028\u2029\u202e\u2066\ufeff\U000e0041\udcff<>&|`[]\\\"\n\t"),
+    ),
+    max_size=200,  # escaped, long enough to pass YAML's 1024-character simple-key bound
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ANY_TEXT)
+def test_every_escape_is_inert_and_round_trips(text: str) -> None:
+    shown = clean(text)
+    assert UNSAFE.search(shown) is None and "\n" not in shown
+    assert "<" not in markdown(text) and UNSAFE.search(markdown(text)) is None
+    document = dumps({text: [text]}, indent=1)
+    assert _raw_unsafe(document) == [] and json.loads(document) == {text: [text]}
+    dumped = yaml_dump({"k": text, text: 1}, allow_unicode=True)
+    assert _raw_unsafe(dumped) == [] and yaml.safe_load(dumped) == {"k": text, text: 1}
 
 
 # --------------------------------------------------------------------------- every audit format
@@ -315,7 +340,7 @@ def test_cli_error_line_is_inert(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_argparse_error_line_is_inert(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["audit", "x", "--format", f"{ESC_CLEAR}\u202e"])
+        main(["audit", "x", f"{ESC_CLEAR}\u202e"])  # "unrecognized arguments" quotes them raw
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert _raw_unsafe(err) == [] and "\\x1b[2J" in err

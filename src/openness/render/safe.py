@@ -61,6 +61,7 @@ _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _HTML_SPECIAL = re.compile("[&<>]")
+_SIMPLE_KEY_MAX = 128  # characters of an escaped YAML key written inline (PyYAML's own bound)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -131,6 +132,11 @@ def yaml_dump(document: Any, **options: Any) -> str:
             if _HUMAN_UNSAFE.search(scalar):
                 analysis.allow_flow_plain = analysis.allow_block_plain = False
                 analysis.allow_single_quoted = analysis.allow_block = False
+                # Escapes lengthen it: past YAML's 1024-character bound on a simple key the
+                # loader fails, so a long one must be an explicit "? key" (PyYAML's own rule
+                # for that is 128 characters of the raw text).
+                if len(_HUMAN_UNSAFE.sub(_visible, scalar)) > _SIMPLE_KEY_MAX:
+                    analysis.multiline = True
             return analysis
 
         def write_double_quoted(self, text: str, split: bool = True) -> None:
