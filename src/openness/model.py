@@ -314,6 +314,9 @@ class LicenseMatch:
     fsf_libre: bool | None = None
     category: str | None = None  # ScanCode category (Permissive, Copyleft, Proprietary Free...)
     changes: tuple[Location, ...] = ()  # spans added or removed against the reference text
+    # Named by a sentence that points at the licence ("licensed under the Llama 2 Community
+    # License at <url>"), not by its text: the terms were not read from this file.
+    by_reference: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -327,6 +330,7 @@ class LicenseMatch:
             "fsf_libre": self.fsf_libre,
             "category": self.category,
             "changes": [c.to_dict() for c in self.changes],
+            "by_reference": self.by_reference,
         }
 
 
@@ -347,6 +351,10 @@ class LicenseResult:
     restrictions: tuple[Restriction, ...] = ()
     expression: str | None = None  # SPDX expression when one can be formed
     notes: tuple[str, ...] = ()
+    # Known licences an unidentified text resembles (a vendor's own licence borrowing their wording
+    # under its own name): never names of this text, which stays unknown; its terms come from its
+    # own clauses (``restrictions``).
+    resembling: tuple[LicenseMatch, ...] = ()
 
     @property
     def match(self) -> LicenseMatch | None:
@@ -388,6 +396,7 @@ class LicenseResult:
             "expression": self.expression,
             "osi_approved": self.osi_approved,
             "restrictions": [r.to_dict() for r in self.restrictions],
+            "resembling": [x.to_dict() for x in self.resembling],
             "freedoms": {
                 str(f): ("limited" if f in self.limited_freedoms else "not-limited-by-text")
                 for f in Freedom

@@ -172,6 +172,15 @@ CURATED: tuple[Curated, ...] = (
         fingerprints=("OPT-175B LICENSE AGREEMENT",),
         aliases=("opt-175b license",),
     ),
+    Curated(
+        _sc("chameleon-research-2024"),
+        "Chameleon Research License",
+        "chameleon",
+        "2024-06-18",
+        scancode="chameleon-research-2024",
+        aliases=("chameleon research license", "chameleon-research-license"),
+        links=("chameleon-license",),
+    ),
     # ---------------------------------------------------------------- Google Gemma
     Curated(
         _sc("gemma-tou-2024-04-01"),
@@ -336,6 +345,46 @@ CURATED: tuple[Curated, ...] = (
         None,
         fingerprints=("MiniCPM Model License",),
         aliases=("minicpm model license", "minicpm-license"),
+    ),
+    # Tencent's community licences: the Hunyuan 3D 2.0 text is shipped by ScanCode; the Hunyuan
+    # (Large, DiT, Video...) community licence shares its wording, told apart by its title.
+    Curated(
+        _sc("tencent-hunyuan-3d-2.0-cla"),
+        "Tencent Hunyuan 3D 2.0 Community License Agreement",
+        "tencent-hunyuan",
+        "3d-2.0",
+        category="Source-available",
+        scancode="tencent-hunyuan-3d-2.0-cla",
+        aliases=("tencent hunyuan 3d 2.0 community license", "tencent-hunyuan-3d-2.0"),
+    ),
+    Curated(
+        "LicenseRef-openness-tencent-hunyuan-community",
+        "Tencent Hunyuan Community License Agreement",
+        "tencent-hunyuan",
+        "community",
+        category="Source-available",
+        fingerprints=("TENCENT HUNYUAN COMMUNITY LICENSE AGREEMENT",),
+        aliases=(
+            "tencent-hunyuan-community",
+            "tencent hunyuan community license",
+            "tencent hunyuan community license agreement",
+            "tencent-license",
+        ),
+    ),
+    Curated(
+        _sc("bilibili-model-ula-2025-09-09"),
+        "Bilibili Model Use License Agreement",
+        "bilibili",
+        "2025-09-09",
+        scancode="bilibili-model-ula-2025-09-09",
+    ),
+    Curated(
+        _sc("openatom-model-1.0"),
+        "OpenAtom Model License 1.0",
+        "openatom",
+        "1.0",
+        category="Permissive",
+        scancode="openatom-model-1.0",
     ),
     # ---------------------------------------------------------------- RAIL family
     Curated(
@@ -560,6 +609,75 @@ CURATED: tuple[Curated, ...] = (
         "research-2024",
         fingerprints=("Qwen RESEARCH LICENSE AGREEMENT",),
         aliases=("qwen-research", "qwen research license", "qwen research license agreement"),
+    ),
+    # ---------------------------------------------------------------- Databricks DBRX
+    # Not in ScanCode 32.5.0: named by title (the licence) or by reference (its NOTICE says the model
+    # "is provided under and subject to the Databricks Open Model License").
+    Curated(
+        "LicenseRef-openness-dbrx-open-model",
+        "Databricks Open Model License",
+        "dbrx",
+        "2024-03-27",
+        fingerprints=("Databricks Open Model License",),
+        aliases=("databricks open model license", "dbrx open model license", "databricks-open-model-license"),
+        links=("databricks.com/legal/open-model-license",),
+        policy="LicenseRef-openness-dbrx-aup",
+    ),
+    Curated(
+        "LicenseRef-openness-dbrx-aup",
+        "Databricks Open Model Acceptable Use Policy",
+        "dbrx-aup",
+        "2024-03-27",
+        kind="policy",
+        fingerprints=("Databricks Open Model Acceptable Use Policy",),
+        aliases=("databricks open model acceptable use policy", "dbrx acceptable use policy"),
+        links=("databricks.com/legal/acceptable-use-policy-open-model",),
+    ),
+    Curated(
+        _sc("salesforce-ai-aup-2025"),
+        "Salesforce AI Acceptable Use Policy",
+        "salesforce-aup",
+        "2025",
+        kind="policy",
+        scancode="salesforce-ai-aup-2025",
+    ),
+    Curated(
+        _sc("fair-ai-public-1.0"),
+        "Fair AI Public License 1.0",
+        "fair-ai-public",
+        "1.0",
+        category="Copyleft",
+        scancode="fair-ai-public-1.0",
+    ),
+    Curated(
+        _sc("fair-ai-public-1.0-sd"),
+        "Fair AI Public License 1.0-SD",
+        "fair-ai-public",
+        "1.0-sd",
+        scancode="fair-ai-public-1.0-sd",
+    ),
+    Curated(
+        _sc("nvidia-model-training-2025"),
+        "NVIDIA Data Agreement for Model Training",
+        "nvidia-training",
+        "2025",
+        scancode="nvidia-model-training-2025",
+    ),
+    Curated(
+        _sc("apple-ml-ferret-2023"),
+        "Apple ML Ferret License (2023)",
+        "apple-ferret",
+        "2023",
+        category="Permissive",
+        scancode="apple-ml-ferret-2023",
+    ),
+    Curated(
+        _sc("openai-tou-20241211"),
+        "OpenAI Terms of Use (2024-12-11)",
+        "openai-tou",
+        "2024-12-11",
+        category="Commercial",
+        scancode="openai-tou-20241211",
     ),
     Curated(
         _sc("openai-tou-20230314"),

@@ -19,6 +19,7 @@ Below the thresholds a text is unknown: no nearest wrong name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -114,6 +115,97 @@ SLOT_WORDS = SLOT_NAMES | frozenset(
     ["the", "a", "of", "or", "and", "its", "their", "copyright", "california", "berkeley", "inc", "year"]
 )
 END_OF_TERMS = ("end", "of", "terms", "and", "conditions")
+# Words of licence names that say what kind of text it is, not whose: they cannot tell a vendor's
+# own licence from the one it borrowed wording from.
+GENERIC_NAME_WORDS = frozenset(
+    (
+        "license",
+        "licence",
+        "licenses",
+        "agreement",
+        "agreements",
+        "version",
+        "the",
+        "of",
+        "and",
+        "or",
+        "for",
+        "a",
+        "an",
+        "with",
+        "by",
+        "on",
+        "in",
+        "to",
+        "community",
+        "public",
+        "general",
+        "lesser",
+        "library",
+        "terms",
+        "term",
+        "use",
+        "uses",
+        "policy",
+        "acceptable",
+        "prohibited",
+        "ai",
+        "model",
+        "models",
+        "research",
+        "non",
+        "commercial",
+        "noncommercial",
+        "open",
+        "source",
+        "software",
+        "free",
+        "modified",
+        "variant",
+        "only",
+        "later",
+        "plus",
+        "exception",
+        "notice",
+        "materials",
+        "text",
+        "rail",
+        "m",
+        "dated",
+        "release",
+        "date",
+        "edition",
+        "new",
+        "revised",
+        "simplified",
+        "clause",
+        "clauses",
+        "permissive",
+        "original",
+        "standard",
+        "tou",
+        "cla",
+        "la",
+        "eula",
+        "sla",
+        "sa",
+        "by",
+        "nc",
+        "nd",
+        "international",
+        "generic",
+        "data",
+        "weights",
+    )
+)
+# ScanCode categories of licensors' own terms (see ``_vendor_terms``).
+VENDOR_CATEGORIES = frozenset({"Proprietary Free", "Source-available", "Free Restricted", "Commercial"})
+NAME_KEPT = 0.25  # share of a reference's own name words that must survive in a match to name it
+NAME_MIN = 2  # the reference uses the word at least this often in the matched part to judge by it
+BY_REFERENCE_MAX_TOKENS = 250  # longer texts carry their own terms: not a pointer to a licence
+# An appendix counts as present when this share of it aligns, or its aligned words are this dense
+# in the input they span (rather than common words picked out of whatever text follows).
+APPENDIX_KEPT = 0.5
 
 
 @dataclass
@@ -127,6 +219,8 @@ class _Aligned:
     recall: float
     changes: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, q_start, q_end)
     source: str = "scancode"
+    blocks: list[tuple[int, int, int, int]] = field(default_factory=list)  # equal runs (r0, r1, q0, q1)
+    replaced: str | None = None  # a name word of the reference the input replaced throughout
 
 
 @dataclass(frozen=True)
@@ -134,7 +228,9 @@ class Identification:
     matches: tuple[LicenseMatch, ...]
     tokens: int
     notes: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()  # per match: "text" | "notice" (a standard header) | "policy"
+    kinds: tuple[str, ...] = ()  # per match: "text" | "notice" (a standard header) | "policy" | "reference"
+    # Known licences whose wording an unnamed region borrows under other names (not matches).
+    resembling: tuple[LicenseMatch, ...] = ()
 
 
 @lru_cache(maxsize=256)
@@ -240,14 +336,15 @@ def _align(
             alt = _best_segment(Indel.opcodes(rids, qids[ws2:we2]), ws2, rlen)
             if sum(b[1] - b[0] for b in alt) > sum(b[1] - b[0] for b in best):
                 best = alt
+        # How-to-apply appendices after "END OF TERMS AND CONDITIONS" are often left out of copies.
+        end_terms = _end_of_terms(ref.number)
+        best = _without_stray_appendix(best, end_terms, rlen)
         if not best:
             positions = positions[:i] + positions[j + 1 :]
             continue
         matched = sum(b[1] - b[0] for b in best)
         start, end = best[0][2], best[-1][3]
         span = end - start
-        # How-to-apply appendices after "END OF TERMS AND CONDITIONS" are often left out of copies.
-        end_terms = _end_of_terms(ref.number)
         size = end_terms if best[-1][1] <= end_terms else rlen
         aligned = _Aligned(
             ref,
@@ -259,6 +356,7 @@ def _align(
             matched / size,
         )
         aligned.changes = _changes(best, ref, rtoks, query)
+        aligned.blocks = best
         out.append(aligned)
         low, high = min(start, positions[i]), max(end, positions[j] + 1)
         positions = [p for p in positions if p < low or p >= high]
@@ -271,6 +369,29 @@ def _best_segment(ops: Iterable[Any], ws: int, rlen: int) -> list[tuple[int, int
     ]
     segments = _segments(blocks, max(40, rlen // 5))
     return _trim(max(segments, key=lambda seg: sum(b[1] - b[0] for b in seg), default=[]))
+
+
+def _without_stray_appendix(
+    blocks: list[tuple[int, int, int, int]], end_terms: int, rlen: int
+) -> list[tuple[int, int, int, int]]:
+    """Drop a how-to-apply appendix that is mostly absent from the input.
+
+    A copy that stops at the last section (a third-party notice quoting the Apache terms) otherwise
+    has the appendix's common words ("copyright", "license") aligned with whatever text follows,
+    which stretches the span over the next licence and lowers the score below a variant that has no
+    appendix at all (the Pixar licence named for a Tencent notice's Apache 2.0 terms).
+    """
+    if end_terms >= rlen or not blocks:
+        return blocks
+    body = [b for b in blocks if b[0] < end_terms]
+    tail = [b for b in blocks if b[0] >= end_terms]
+    if not tail or not body:
+        return blocks
+    matched = sum(b[1] - b[0] for b in tail)
+    spread = tail[-1][3] - body[-1][3]  # input tokens the appendix's alignment stretches over
+    if matched >= APPENDIX_KEPT * (rlen - end_terms) or matched >= APPENDIX_KEPT * spread:
+        return blocks  # present, or a part of it kept together (a shortened how-to-apply)
+    return body
 
 
 def _trim(blocks: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -336,12 +457,88 @@ def _weight(a: _Aligned) -> float:
     return a.matched * a.dice**4 * (1.04 if a.info.osi_approved else 1.0)
 
 
-def _select(aligned: list[_Aligned]) -> list[_Aligned]:
+@lru_cache(maxsize=1024)
+def _name_words(license_id: str) -> frozenset[str]:
+    """The words of a licence's name that say whose it is ("stability", "llama", "chameleon")."""
+    info = knowledge().infos.get(license_id)
+    if info is None:
+        return frozenset()
+    return frozenset(
+        w for w in normalize(info.name).tokens if len(w) > 1 and w.isalpha() and w not in GENERIC_NAME_WORDS
+    )
+
+
+def _vendor_terms(info: LicenseInfo) -> bool:
+    """A licensor's own terms (model licences, vendor agreements), whose name is part of what it is.
+
+    Permissive and copyleft texts are templates: Apache 1.1, BSD or CC texts routinely carry another
+    project's name where the original has its own, and are still that licence.
+    """
+    return info.family is not None or info.category in VENDOR_CATEGORIES
+
+
+def _replaced_name(a: _Aligned) -> str | None:
+    """A name word the reference repeats in the matched part but the input replaced everywhere.
+
+    A vendor's own licence copied from Stability AI's or Meta's, with "Stability AI" or "Llama 4"
+    replaced by its own names throughout, aligns well yet is not that licence. Only words the
+    reference uses at least ``NAME_MIN`` times inside the aligned part count: a body without a
+    title (the Apache terms, which name Apache only in the header) is judged by its words alone.
+    """
+    if not a.blocks or not _vendor_terms(a.info):
+        return None
+    words = _name_words(a.info.id)
+    if not words:
+        return None
+    rtoks = _ref_tokens(a.ref.number)
+    lo, hi = a.blocks[0][0], a.blocks[-1][1]
+    starts = [b[0] for b in a.blocks]
+    from bisect import bisect_right
+
+    blocks = a.blocks
+    for word in sorted(words):
+        seen = kept = 0
+        for i in range(lo, hi):
+            if rtoks[i] != word:
+                continue
+            k = bisect_right(starts, i) - 1
+            if i < blocks[k][1]:
+                kept += 1
+            elif k + 1 < len(blocks) and blocks[k + 1][2] == blocks[k][3]:
+                continue  # left out, not replaced: a generalised copy (ScanCode's rules blank names)
+            seen += 1
+        seen += kept
+        if seen >= NAME_MIN and kept <= NAME_KEPT * seen:
+            return word
+    return None
+
+
+def _titled(kb: Knowledge, query: Normalized, a: _Aligned) -> bool:
+    """A curated title opens the match: the fingerprint step names it (OPT-175B read as LLaMA 1)."""
+    lo = max(0, a.start - 40)
+    hi = min(len(query.tokens), a.start + max(12, (a.end - a.start) // 20))
+    head = " " + " ".join(query.tokens[lo:hi]) + " "
+    return any(fp.phrases and fp.phrases[0] in head for fp in kb.fingerprints)
+
+
+def _foreign(a: _Aligned, query: Normalized) -> bool:
+    """Whether ``a`` matches wording but not the licence's own name (cached on the alignment)."""
+    if a.replaced is None:
+        word = _replaced_name(a)
+        a.replaced = "" if word is None or _titled(knowledge(), query, a) else word
+    return bool(a.replaced)
+
+
+def _select(aligned: list[_Aligned], query: Normalized) -> list[_Aligned]:
     chosen: list[_Aligned] = []
     # Coverage weighted by accuracy: the longest faithful reading of a region wins; among
-    # versions of one licence (same coverage) the closer text wins.
+    # versions of one licence (same coverage) the closer text wins. A reading that matches the
+    # wording but not the licence's own name is never chosen: the region goes to the next reading,
+    # or stays unknown (see ``_resembling``).
     for a in sorted(aligned, key=lambda x: (-_weight(x), -x.dice, x.ref.number)):
         if a.dice < MIN_DICE or a.recall < MIN_RECALL:
+            continue
+        if _foreign(a, query):
             continue
         size = a.end - a.start
         if any(min(a.end, c.end) - max(a.start, c.start) > 0.3 * min(size, c.end - c.start) for c in chosen):
@@ -440,6 +637,52 @@ def _outside(query: Normalized, chosen: list[_Aligned], ignored: list[_Aligned])
             owner.changes.append(("added", gs, ge))
 
 
+def _resembling(aligned: list[_Aligned], chosen: list[_Aligned]) -> list[_Aligned]:
+    """Good alignments held back for a replaced name, over regions no chosen match covers."""
+    out: list[_Aligned] = []
+    for a in sorted(aligned, key=lambda x: (-_weight(x), -x.dice, x.ref.number)):
+        if not a.replaced or a.dice < MIN_DICE or a.recall < MIN_RECALL:
+            continue
+        size = a.end - a.start
+        taken = chosen + out
+        if any(min(a.end, c.end) - max(a.start, c.start) > 0.3 * min(size, c.end - c.start) for c in taken):
+            continue
+        out.append(a)
+    return sorted(out, key=lambda x: x.start)
+
+
+_REFERS = re.compile(
+    r"\b(?:licen[cs]ed|released|available|distributed|governed|provided|covered|made\s+available)"
+    r"\s+(?:under|by|pursuant\s+to)\s+(?:the\s+)?(?:terms\s+(?:and\s+conditions\s+)?of\s+(?:the\s+)?)?"
+    r"([^\n.,;:()\[\]<>\"“”]{2,100})",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"https?://[^\s<>()\[\]\"']{4,300}")
+
+
+def _by_reference(kb: Knowledge, text: str) -> tuple[LicenseInfo, int] | None:
+    """The licence a short text says it is under ("licensed under the Llama 2 Community License
+    Agreement at <url>"), with the line saying so. The name must resolve as a known name or alias
+    (longest first, dropping trailing words), or the sentence must carry a URL of a known licence."""
+    for found in _REFERS.finditer(text[:20_000]):
+        words = found.group(1).split()[:12]
+        line = text.count("\n", 0, found.start()) + 1
+        for n in range(len(words), 0, -1):
+            phrase = " ".join(words[:n])
+            if n == 1 and len(phrase) < 3:
+                break
+            info = kb.info(phrase)
+            if info is not None and phrase.lower() not in {"the", "license", "licence", "same", "terms"}:
+                return info, line
+        rest = text[found.end() : found.end() + 300]
+        url = _URL.search(rest)
+        if url is not None:
+            info = kb.by_link(url.group(0).rstrip(".,;:"))
+            if info is not None:
+                return info, line
+    return None
+
+
 def _cannot_improve(
     ref: Reference, shared: list[int], qpos: dict[int, list[int]], perfect: bytearray
 ) -> bool:
@@ -500,7 +743,7 @@ def identify(text: str, path: str | None = None) -> Identification:
                 if a.dice >= PERFECT:
                     perfect[a.start : a.end] = b"\x01" * (a.end - a.start)
             aligned.extend(found)
-        selected = _select(aligned)
+        selected = _select(aligned, query)
         # Next round: the candidates that share most with text no good match covers yet
         # (another licence in the same file, or a better reading of a weakly matched part).
         free = bytearray(b"\x01") * len(query.tokens)
@@ -522,6 +765,32 @@ def identify(text: str, path: str | None = None) -> Identification:
         pending = [c for c in pending if c[0].number not in taken]
     chosen = _fingerprints(kb, query, selected)
     notes: list[str] = []
+    similar = []
+    for a in _resembling(aligned, chosen):
+        first, last = _location(query, a.start, a.end, path).lines or (0, 0)
+        notes.append(
+            f"lines {first}-{last}: unknown licence resembling {a.info.name} ({a.info.id}, score "
+            f"{min(a.dice, 1.0):.2f}); that licence's name ({a.replaced!r}) is replaced throughout, "
+            "so this is another licensor's text, read from its own clauses"
+        )
+        similar.append(_as_match(a, query, path, modified=True))
+    if not chosen and len(query.tokens) <= BY_REFERENCE_MAX_TOKENS:
+        pointed = _by_reference(kb, text)
+        if pointed is not None:
+            info, line = pointed
+            notes.append(f"{info.id} named by reference at line {line}; its terms are not in this file")
+            match = LicenseMatch(
+                id=info.id,
+                name=info.name,
+                score=1.0,
+                source="reference",
+                lines=(line, line),
+                osi_approved=info.osi_approved,
+                fsf_libre=info.fsf_libre,
+                category=info.category,
+                by_reference=True,
+            )
+            return Identification((match,), len(query.tokens), tuple(notes), ("reference",), tuple(similar))
     disclaimers: list[_Aligned] = []
     if len(chosen) > 1:
         # A bare warranty disclaimer next to a licence grants and takes nothing: mention it only.
@@ -534,28 +803,31 @@ def identify(text: str, path: str | None = None) -> Identification:
     matches = []
     kinds = []
     for a in chosen:
-        changes = tuple(
-            _location(query, s, max(e, s + 1), path) for _, s, e in sorted(a.changes, key=lambda c: c[1])
-        )
         info = a.info
-        curated = a.source == "curated" or info.family is not None
         if a.source == "curated" and not a.matched:
             notes.append(
                 f"{info.id} named by its title; its full text is not shipped, so changes are not checked"
             )
-        matches.append(
-            LicenseMatch(
-                id=info.id,
-                name=info.name,
-                score=round(min(a.dice, 1.0), 4),
-                source="curated" if curated else info.source,
-                modified=bool(a.changes) and a.source != "curated",
-                lines=_location(query, a.start, a.end, path).lines,
-                osi_approved=info.osi_approved,
-                fsf_libre=info.fsf_libre,
-                category=info.category,
-                changes=changes,
-            )
-        )
+        matches.append(_as_match(a, query, path, modified=bool(a.changes) and a.source != "curated"))
         kinds.append("policy" if info.kind == "policy" else a.ref.kind if a.source != "curated" else "text")
-    return Identification(tuple(matches), len(query.tokens), tuple(notes), tuple(kinds))
+    return Identification(tuple(matches), len(query.tokens), tuple(notes), tuple(kinds), tuple(similar))
+
+
+def _as_match(a: _Aligned, query: Normalized, path: str | None, *, modified: bool) -> LicenseMatch:
+    info = a.info
+    changes = tuple(
+        _location(query, s, max(e, s + 1), path) for _, s, e in sorted(a.changes, key=lambda c: c[1])
+    )
+    curated = a.source == "curated" or info.family is not None
+    return LicenseMatch(
+        id=info.id,
+        name=info.name,
+        score=round(min(a.dice, 1.0), 4),
+        source="curated" if curated else info.source,
+        modified=modified,
+        lines=_location(query, a.start, a.end, path).lines,
+        osi_approved=info.osi_approved,
+        fsf_libre=info.fsf_libre,
+        category=info.category,
+        changes=changes,
+    )
