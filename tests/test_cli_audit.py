@@ -76,10 +76,12 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capture
     assert "unknown framework" in capsys.readouterr().err
 
 
-def test_empty_directory_is_insufficient_evidence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, doc = _json(capsys, str(tmp_path))
-    assert code == 0
-    assert doc["assessments"]["osaid"]["status"] != "open-source-ai"
+def test_empty_directory_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nothing to audit is said in one line, not a 178-line report of absences."""
+    assert main(["audit", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "nothing to audit" in err and len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "cyclonedx", "spdx3", "mof"])

@@ -221,12 +221,14 @@ def test_unlistable_directory_is_noted(tmp_path: Path, monkeypatch: pytest.Monke
     assert "private: directory not listed: permission denied" in _notes(snap)
 
 
-def test_fifo_is_skipped_and_never_blocks(tmp_path: Path) -> None:
+def test_fifo_is_listed_unreadable_and_never_blocks(tmp_path: Path) -> None:
+    """A FIFO is listed (what it would show is unknown, not absent) but never opened."""
     os.mkfifo(tmp_path / "pipe")
     _write(tmp_path, "a.txt")
     snap = open_snapshot(str(tmp_path), OPTIONS)
-    assert _paths(snap) == ["a.txt"]
-    assert "pipe: not a regular file (fifo, socket or device): skipped" in _notes(snap)
+    assert _paths(snap) == ["a.txt", "pipe"]
+    assert snap.entry("pipe").readable is False  # type: ignore[union-attr]
+    assert "pipe: not a regular file (fifo, socket or device): not read" in _notes(snap)
     with pytest.raises(SourceError, match="not a regular file"):
         snap.reader("pipe", 10)  # type: ignore[misc]
 
