@@ -368,8 +368,9 @@ def test_missing_extra_is_one_line_naming_it(
     code = main(["rebuild", str(make_release(tmp_path / "r")), "--workdir", str(tmp_path / "wd")])
     err = capsys.readouterr().err
     assert code == 2
+    hint = "pip install 'openness[rebuild]'"
     assert err.strip().splitlines() == [
-        f"openness: error: openness rebuild needs {missing}, which is not installed: pip install 'openness[rebuild]'"
+        f"openness: error: openness rebuild needs {missing}, which is not installed: {hint}"
     ]
 
 

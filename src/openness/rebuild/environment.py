@@ -292,9 +292,10 @@ def prepare(
                 "venv (host packages reused: pins matched)",
                 probe(python, names, quiet, sandbox),
             )
-    python = _venv(base, venv_dir, with_pip=bool(pins), env=quiet, host_sites=[])
+    host_pip = _host_pip() if pins else False
+    python = _venv(base, venv_dir, with_pip=bool(pins) and not host_pip, env=quiet, host_sites=[])
     if pins and requirements is not None:
-        _install(python, requirements, offline, log)
+        _install(python, requirements, offline, log, host_pip)
     info = probe(python, names, quiet, sandbox)
     missing = _mismatches(pins, info["packages"])
     if missing:
@@ -302,9 +303,22 @@ def prepare(
     return BuildEnv(python, python.parent, "venv (isolated, pinned requirements installed)", info)
 
 
-def _install(python: Path, requirements: Path, offline: bool, log: Path) -> None:
+def _host_pip() -> bool:
+    """Whether openness's own interpreter has pip >= 22.3, which can install into another
+    interpreter (``--python``): that spares the ~10 s of bootstrapping pip into the new venv."""
+    try:
+        from importlib.metadata import version
+
+        major, minor = (int(x) for x in version("pip").split(".")[:2])
+    except Exception:  # not installed, or an unparsable version: bootstrap pip into the venv
+        return False
+    return (major, minor) >= (22, 3)
+
+
+def _install(python: Path, requirements: Path, offline: bool, log: Path, host_pip: bool = False) -> None:
     # Wheels only: an sdist would run its build code here, outside the build's sandbox.
-    args = [str(python), "-m", "pip", "install", "--only-binary", ":all:", "-r", str(requirements)]
+    pip = [sys.executable, "-m", "pip", "--python", str(python)] if host_pip else [str(python), "-m", "pip"]
+    args = [*pip, "install", "--only-binary", ":all:", "-r", str(requirements)]
     env = pip_environment(log.parent, offline)
     with log.open("ab") as out:
         out.write(b"$ pip install --only-binary :all: -r " + str(requirements).encode() + b"\n")
