@@ -652,8 +652,9 @@ def _resembling(aligned: list[_Aligned], chosen: list[_Aligned]) -> list[_Aligne
 
 
 _REFERS = re.compile(
-    r"\b(?:licen[cs]ed|released|available|distributed|governed|provided|covered|made\s+available)"
-    r"\s+(?:under|by|pursuant\s+to)\s+(?:the\s+)?(?:terms\s+(?:and\s+conditions\s+)?of\s+(?:the\s+)?)?"
+    r"\b(?:(?:licen[cs]ed|released|available|distributed|governed|provided|covered|made\s+available)"
+    r"\s+(?:under|by|pursuant\s+to)(?:\s+and\s+subject\s+to)?|subject\s+to)"
+    r"\s+(?:the\s+)?(?:terms\s+(?:and\s+conditions\s+)?of\s+(?:the\s+)?)?"
     r"([^\n.,;:()\[\]<>\"“”]{2,100})",
     re.IGNORECASE,
 )
