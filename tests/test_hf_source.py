@@ -355,3 +355,33 @@ def test_lineage_conflict_from_the_hub_end_to_end(tmp_path: Path) -> None:
     assert base["id"] == "org/nc-base" and base["license"] == "cc-by-nc-4.0"
     conflicts = [f for f in report.findings if f.kind == "lineage-conflict"]
     assert conflicts and "org/nc-base" in conflicts[0].message
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [[2] * 200_000, [2**1030], [int("9" * 3000), int("9" * 3000)]],
+    ids=["200000-dims", "2**1030", "3000-digit-dims"],
+)
+def test_online_hostile_safetensors_header_is_a_note(tmp_path: Path, shape: list[int]) -> None:
+    """A header served by the Hub is parsed by the package's bounded reader, never by a product
+    over whatever shape it claims (the hub client's parser hangs on 200,000 dimensions)."""
+    import json as _json
+    import struct
+    import time
+
+    from openness.cli import main
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    header = _json.dumps({"w": {"dtype": "F32", "shape": shape, "data_offsets": [0, 4]}}).encode()
+    (repo / "model.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + b"\0" * 4)
+    write_card(repo, {"license": "apache-2.0"})
+    with FakeHub([FakeRepo("org/hostile", source_files(repo))]) as hub, hub_env(
+        hub.endpoint, tmp_path / "hub", tmp_path / "openness"
+    ):
+        start = time.perf_counter()
+        snap = open_snapshot("hf:org/hostile", SourceOptions(lineage_depth=0))
+        assert time.perf_counter() - start < 10
+        assert sum(snap.hub.safetensors_parameters.values()) == 0  # type: ignore[union-attr]
+        assert any("safetensors" in n.message for n in snap.notes)
+        assert main(["audit", "hf:org/hostile", "--format", "json"]) == 0

@@ -272,7 +272,7 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
 
 
 def _cached_entry(cf: hf_cache.CachedFile, ref: HubRef) -> FileEntry:
-    return FileEntry(cf.path, cf.size, sha256=cf.sha256, origin=ref.label, readable=True, lfs=cf.lfs)
+    return FileEntry(cf.path, cf.size, sha256=cf.sha256, origin=ref.label, readable=cf.readable, lfs=cf.lfs)
 
 
 def _cached_card(cache: Path, repo_id: str, repo_type: str) -> dict[str, Any] | None:
@@ -371,18 +371,44 @@ def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
         except Exception as exc:
             return path, None, hub_error_message(exc)
 
+    sizes = {f.path: f.size for f in files}
+
     def header(path: str) -> tuple[str, dict[str, Any] | None, str | None]:
+        # Ranged reads parsed by the inventory's bounded reader, not the hub client's
+        # parse_safetensors_file_metadata: that one multiplies every shape out unbounded (a
+        # 200,000-dimension shape hangs it) and trusts whatever counts the header claims.
+        from huggingface_hub import get_session, hf_hub_url
+        from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
+
+        from openness.inventory.headers import safetensors_info
+
+        url = hf_hub_url(ref.repo_id, path, repo_type=ref.repo_type, revision=revision,
+                         endpoint=api.endpoint)
+        auth = build_hf_headers(token=options.token, library_name="openness")
+        got = b""
+
+        def read(n: int) -> bytes:
+            nonlocal got
+            if len(got) < n:
+                # The first read asks for 100 KB: most headers fit, so one request is the norm.
+                want = max(n, 100_000) if not got else n
+                response = get_session().get(url, headers={**auth, "Range": f"bytes=0-{want - 1}"},
+                                             timeout=options.timeout)
+                hf_raise_for_status(response)
+                got = bytes(response.content[:want])
+            return got[:n]
+
         try:
-            meta = api.parse_safetensors_file_metadata(ref.repo_id, path, repo_type=ref.repo_type,
-                                                       revision=revision, timeout=options.timeout)
+            info = safetensors_info(read, sizes.get(path) or 0)
         except Exception as exc:
             return path, None, hub_error_message(exc)
-        dtypes = {str(k): int(v) for k, v in meta.parameter_count.items()}
+        if info.parameters is None:
+            return path, None, info.error or "safetensors header unreadable"
         return path, {
-            "parameters": sum(dtypes.values()),
-            "dtypes": dtypes,
-            "tensor_count": len(meta.tensors),
-            "metadata": {str(k): str(v)[:200] for k, v in list((meta.metadata or {}).items())[:32]},
+            "parameters": info.parameters,
+            "dtypes": dict(info.dtypes),
+            "tensor_count": info.tensor_count,
+            "metadata": dict(info.metadata),
         }, None
 
     def refs() -> tuple[list[str], list[str], str | None]:
