@@ -202,6 +202,16 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
     ),
     _r(
         K.NON_COMMERCIAL,
+        "commercial",
+        # "No commercial rights are granted" (a vendor licence's "Commercial Use" section): the grant
+        # withholds commercial use outright, however the rest of the text reads.
+        r"\bno commercial (?:use )?(?:rights?|licen[cs]es?|permissions?)\b[^.;]{0,40}?\b(?:is|are)\s+(?:hereby\s+)?(?:granted|given|conferred)\b"
+        r"|\bno (?:rights?|licen[cs]e|permission) (?:is|are) (?:hereby )?(?:granted|given) (?:to you )?(?:for|to) (?:any )?commercial\b",
+        _NC_BAN,
+        r"\bcommercial (?:and|or|&) non-?\s?commercial\b|\bnon-?\s?commercial (?:and|or|&) commercial\b|\bbeyond\b",
+    ),
+    _r(
+        K.NON_COMMERCIAL,
         "other than",
         r"\b(?:for|to) purposes other than commercial\b",
         _NC_ONLY,
