@@ -147,3 +147,28 @@ def test_progress_bar_on_a_terminal(releases: list[Path], tmp_path: Path, monkey
     out, err = capsys.readouterr()
     assert len(_lines(out)) == 3  # the records still reach stdout whole, one per line
     assert "audit" in err and "3/3" in err
+
+
+def test_batch_records_escape_release_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON Lines records and error lines carry no raw control, bidi or HTML characters."""
+    hostile = "\x1b[2J\u202e<script>alert(1)</script>\u2028"
+    root = tmp_path / "model"
+    write_card(root, {"license": "other", "license_name": hostile, "tags": [hostile]}, "# A model\n")
+    (root / "LICENSE").write_text("MIT License\n" + hostile + "\n", encoding="utf-8")
+    name = "\x1b[2J\u202e<img src=x onerror=alert(1)>\u2028.txt"
+    (root / name).write_text("x", encoding="utf-8")
+    missing = tmp_path / f"gone{hostile}"
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{root}\n", encoding="utf-8")
+    assert run_audit(["--from-file", str(listing), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    for bad in ("\x1b", "\u202e", "\u2028", "<script", "<img"):
+        assert bad not in out
+    assert _lines(out)[0]["assessments"]  # still one valid record
+    assert "\\u003cimg src=x onerror" in out  # escaped in transit, not dropped
+    from openness.cli import main
+
+    assert main(["audit", str(missing), "--format", "text"]) == 2
+    captured = capsys.readouterr()
+    for bad in ("\x1b", "\u202e", "\u2028"):
+        assert bad not in captured.out + captured.err

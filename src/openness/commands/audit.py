@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import re
 import shutil
@@ -272,19 +271,25 @@ def _read_regular(path: str, limit: int) -> bytes:
 
 
 def _batch_record(report: Any, fmt: str) -> str:
-    if fmt == "json":
-        try:
-            from openness.render.json import report_dict
-        except ImportError:  # the renderer's module moved: fall back to its registered entry point
-            return json.dumps(json.loads(render(report, "json")), ensure_ascii=False, default=str)
-        return json.dumps(report_dict(report), ensure_ascii=False, default=str, separators=(",", ":"))
+    if fmt == "json":  # one JSON Lines record, escaped like every JSON the package writes
+        from openness.render.json import render_json
+
+        return render_json(report, compact=True)
     return render(report, fmt)
 
 
 def _error_record(target: str, message: str, fmt: str) -> str:
+    from openness.render.safe import dumps
+
     if fmt == "json":
-        return json.dumps({"target": target, "error": message}, ensure_ascii=False)
-    return f"openness: {target}: error: {message}"
+        return dumps({"target": target, "error": message})
+    return f"openness: {clean(target)}: error: {clean(message)}"
+
+
+def _markup_escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 @contextmanager
@@ -364,7 +369,8 @@ def run_batch(args: argparse.Namespace) -> int:
                     stream.write(record if record.endswith("\n") else record + "\n")
                     stream.flush()
                     if bar is not None:
-                        bar.update(bar.task_ids[0], advance=1, description=target[-60:])
+                        shown = _markup_escape(clean(target[-60:]))
+                        bar.update(bar.task_ids[0], advance=1, description=shown)
         if report_file is not None:
             report_file.commit()
     finally:
