@@ -118,3 +118,23 @@ def test_building_the_parser_loads_no_pipeline() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_internal_error_is_one_line_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug never shows the user a traceback: one line, exit 3; OPENNESS_DEBUG=1 shows it."""
+    import openness.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom \x1b[2J")
+
+    monkeypatch.setattr(openness.pipeline, "audit", broken)
+    monkeypatch.delenv("OPENNESS_DEBUG", raising=False)
+    assert main(["audit", str(WASHED)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("openness: internal error") and len(err.strip().splitlines()) == 1
+    assert "\x1b" not in err and "RuntimeError: boom" in err
+    monkeypatch.setenv("OPENNESS_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["audit", str(WASHED)])

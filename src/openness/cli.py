@@ -1,6 +1,7 @@
 """Command line: parse, call the library, render, map errors to one line and an exit code.
 
-Exit codes: 0 done; 1 a policy gate failed (``--fail-unless``); 2 bad usage or unreadable target.
+Exit codes: 0 done; 1 a policy gate failed (``--fail-unless``); 2 bad usage or unreadable target;
+3 an internal error (a bug in openness: one line, the traceback with OPENNESS_DEBUG=1).
 Each subcommand is one module in ``openness.commands`` with ``register`` and ``run``.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import typing
 from collections.abc import Sequence
@@ -54,6 +56,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line and exit 3, the traceback only on request
+        if os.environ.get("OPENNESS_DEBUG"):
+            raise
+        print(
+            f"openness: internal error (a bug in openness; OPENNESS_DEBUG=1 shows where): "
+            f"{type(exc).__name__}: {clean(str(exc))[:500]}",
+            file=sys.stderr,
+        )
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover
