@@ -837,8 +837,10 @@ def _weights_elsewhere(inv: Inventory, cards: list[ModelCard]) -> list[tuple[Loc
     for loc, text in _card_lines(cards, _HF_MODEL_LINK, _HF_HINTS)[:3]:
         out.append((loc, f"link {text}"))
     for it in inv.by_role(Role.WEIGHTS):
-        if not it.entry.readable or it.entry.lfs:
+        if it.entry.lfs:
             out.append((Location(it.entry.path), "LFS pointer"))
+        elif not it.entry.readable:
+            out.append((Location(it.entry.path), "could not be read"))
     return out or None
 
 
