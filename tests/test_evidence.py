@@ -203,7 +203,7 @@ def test_unreadable_licence_is_unknown(tmp_path: Path) -> None:
     assert not lic.matches and "unreadable" in lic.notes[0]
     applied = ev.get(Component.INFERENCE_CODE).licenses
     assert applied and applied[0].license is lic
-    assert any("not valid UTF-8" in n.message for n in ev.notes)
+    assert any("binary content, not text" in n.message for n in ev.notes)
 
 
 def test_data_information_present_partial_unknown(tmp_path: Path) -> None:

@@ -99,3 +99,21 @@ def test_other_single_byte_encodings_and_binary() -> None:
     assert analyze_bytes(b"\x00\x01\x02\x03\x04\x05\x06\x07\x08", Location("x")).notes == (
         "binary content, not a licence text",
     )
+
+
+def test_audit_reads_legacy_encodings_and_refuses_forced_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The audit's reader uses the same decoder: a cp1252 licence is MIT, not 'not UTF-8'; bytes
+    that only decode through the Latin-1 fallback (random binary without NULs) are not text."""
+    folder = tmp_path / "release"
+    folder.mkdir()
+    (folder / "LICENSE").write_bytes(MIT.replace("Example Labs", "Société Générale ©").encode("cp1252"))
+    (folder / "README.md").write_text("# A model\n", encoding="utf-8")
+    assert _audit_ids(capsys, folder) == ["MIT"]
+    import random
+
+    rng = random.Random(7)
+    noise = bytes(rng.choice([b for b in range(1, 256)]) for _ in range(4000))
+    assert decode(noise)[2] is True
+    assert decode(("Licence " * 500).encode("latin-1") + b"\x1b[2J")[2] is False  # a stray escape is text

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openness.licenses.decode import decode
+
 MAX_READ = 1_000_000  # bytes read per file: licences are tens of KB, a 50 MB text is not one
-SNIFF = 8192  # bytes inspected for NULs
-ENCODINGS = ("utf-8", "gb18030", "cp1252", "latin-1")  # tried in order; latin-1 never fails
 
 
 @dataclass(frozen=True)
@@ -29,46 +29,6 @@ class Loaded:
     notes: tuple[str, ...] = ()
     error: str | None = None  # the file could not be read at all
     binary: bool = False
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    """'a\\0b\\0c\\0' is UTF-16-LE text, not binary: NULs in every other byte and nowhere else."""
-    if len(head) < 4:
-        return None
-    even, odd = head[0::2], head[1::2]
-    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.05 * len(even):
-        return "utf-16-le"
-    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.05 * len(odd):
-        return "utf-16-be"
-    return None
-
-
-def decode(data: bytes) -> tuple[str | None, str, bool]:
-    """(text, encoding, binary) for bytes read from a file."""
-    boms = (
-        (b"\xef\xbb\xbf", "utf-8-sig"),
-        (b"\xff\xfe\x00\x00", "utf-32-le"),
-        (b"\x00\x00\xfe\xff", "utf-32-be"),
-        (b"\xff\xfe", "utf-16-le"),
-        (b"\xfe\xff", "utf-16-be"),
-    )
-    for bom, encoding in boms:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding, errors="replace"), encoding, False
-    head = data[:SNIFF]
-    if b"\x00" in head:
-        wide = _utf16_without_bom(head)
-        if wide is None:
-            return None, "binary", True
-        return data.decode(wide, errors="replace"), wide, False
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding, False
-        except UnicodeDecodeError as exc:
-            if encoding == "utf-8" and exc.start >= len(data) - 4:
-                # The bounded read cut a multi-byte character in half: drop the tail.
-                return data[: exc.start].decode("utf-8"), encoding, False
-    return data.decode("latin-1"), "latin-1", False  # pragma: no cover - latin-1 decodes anything
 
 
 def _kind_error(mode: int) -> str | None:

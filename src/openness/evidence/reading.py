@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from openness.errors import OpennessError
+from openness.licenses.decode import decode
 from openness.model import Inventory, Location, Note
 
 CARD_LIMIT = 512 * 1024
@@ -31,11 +32,12 @@ class ReadContext:
             self.unreadable.add(path)
             self.notes.append(Note("warning", f"{path}: could not be read ({exc})", Location(path)))
             return None
-        text = data.decode("utf-8", "replace")
-        if text.count("\ufffd") > max(16, len(text) // 20):
+        # One decoder for every text the package reads (BOMs, UTF-16/32, GB18030, cp1252).
+        text, _encoding, binary = decode(data)
+        if binary or text is None:
             self.unreadable.add(path)
             self.notes.append(
-                Note("warning", f"{path}: not valid UTF-8 text; not used as evidence", Location(path))
+                Note("warning", f"{path}: binary content, not text; not used as evidence", Location(path))
             )
             return None
         return text

@@ -52,7 +52,36 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 
 def decode(data: bytes) -> tuple[str | None, str, bool]:
-    """(text, encoding, binary) for bytes read from a file; text is None when binary."""
+    """(text, encoding, binary) for bytes read from a file; text is None when binary.
+
+    Bytes that decode but do not read as text (mostly controls, replacement characters or BOMs,
+    as random bytes give through the Latin-1 fallback) are binary too.
+    """
+    text, encoding, binary = _decode(data)
+    if text is not None and not plausible_text(text):
+        return None, "binary", True
+    return text, encoding, binary
+
+
+# Code points that text hardly ever holds: C0 controls but tab/newlines/form feed, DEL, C1
+# controls, U+FFFD (a byte that did not decode) and U+FEFF past the start.
+_UNLIKELY = frozenset(
+    [*(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r\f\v"), "\x7f",
+     *(chr(c) for c in range(0x80, 0xA0)), "\ufffd", "\ufeff"]
+)
+IMPLAUSIBLE_SHARE = 0.10  # above this share of unlikely code points in the first SNIFF characters
+
+
+def plausible_text(text: str) -> bool:
+    """Whether decoded ``text`` reads as text rather than bytes forced through a decoder."""
+    sample = text[1:SNIFF]
+    if not sample:
+        return True
+    unlikely = sum(1 for ch in sample if ch in _UNLIKELY)
+    return unlikely <= max(16, IMPLAUSIBLE_SHARE * len(sample))
+
+
+def _decode(data: bytes) -> tuple[str | None, str, bool]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openness.licenses.decode import decode
 from openness.sources.interface import MAX_DEPTH
 
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
@@ -224,7 +225,9 @@ def list_snapshot(
 def card_front_matter(local: Path) -> dict[str, Any]:
     """The YAML front matter of a model or dataset card, or {} (bad YAML is not our problem here)."""
     try:
-        text = read_bounded(local, MAX_CARD).decode("utf-8", errors="replace")
+        text, _encoding, binary = decode(read_bounded(local, MAX_CARD))
+        if binary or text is None:
+            return {}
     except OSError:
         return {}
     return parse_front_matter(text)
