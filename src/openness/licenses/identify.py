@@ -14,6 +14,12 @@
    the Llama acceptable-use policies...): they rename a same-family match over their span or a match
    they open (OPT-175B read as LLaMA 1), or head a match of their own.
 
+6. A licensor's own terms are named only where the text keeps that licence's name: a reading whose
+   name words ("stability", "llama", "chameleon") the input replaced throughout is another vendor's
+   licence built from that wording. It is never a match: the text is unknown, *resembling* it.
+7. A short text with no match that says it is "licensed under the X License" (or points at a known
+   licence URL) names X, marked ``by_reference``: its terms are not in the file.
+
 Below the thresholds a text is unknown: no nearest wrong name.
 """
 
