@@ -20,7 +20,7 @@ from openness.evidence.components import UserMaterial, component_statuses, fact_
 from openness.evidence.declared import declared_components
 from openness.evidence.licensing import LicenseSource, attach, name_groups, text_groups
 from openness.evidence.reading import CARD_LIMIT, LICENSE_LIMIT, ReadContext
-from openness.evidence.terms import osi_license, restrictive
+from openness.licenses.terms import osi_license, restrictive
 from openness.model import (
     AppliedLicense,
     Claim,
