@@ -366,23 +366,21 @@ class LicenseResult:
 
     @property
     def osi_approved(self) -> bool | None:
-        """True only if every match is OSI-approved and unmodified and nothing restricts."""
-        if not self.matches:
-            return None
-        if any(m.modified for m in self.matches) or self.restrictions:
-            return False
-        flags = [m.osi_approved for m in self.matches]
-        if all(f is True for f in flags):
-            return True
-        if any(f is False for f in flags):
-            return False
-        return None
+        """OSI-approved, unmodified and nothing blocking; None when that cannot be told. The answer
+        is ``licenses.terms.osi_license``'s, the one rule every framework asks (imported late: the
+        data model sits below the licence stage)."""
+        from openness.licenses.terms import osi_license
+
+        return osi_license(self)
 
     @property
     def limited_freedoms(self) -> frozenset[Freedom]:
+        """The freedoms the restrictions take, as the one table (``licenses.terms.taken``) says."""
+        from openness.licenses.terms import taken
+
         out: set[Freedom] = set()
         for r in self.restrictions:
-            out |= r.freedoms
+            out |= taken(r)
         return frozenset(out)
 
     def to_dict(self) -> dict[str, Any]:

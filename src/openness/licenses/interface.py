@@ -186,6 +186,7 @@ def analyze_text(text: str, location: Location) -> LicenseResult:
         restrictions=restrictions,
         expression=_expression(matches),
         notes=tuple(notes),
+        resembling=tuple(ident.resembling),
     )
 
 
@@ -230,16 +231,18 @@ def _resolve_other(name: str | None, link: str | None) -> tuple[LicenseInfo | No
 
 def _parse_expression(value: str) -> tuple[list[LicenseInfo], str] | None:
     """An SPDX (or ScanCode-key) expression whose every symbol is known, normalised to our ids."""
-    from license_expression import ExpressionError, LicenseSymbol, Licensing
+    from license_expression import LicenseSymbol, Licensing
 
-    try:
-        parsed = Licensing().parse(value, validate=False, strict=False)
-    except (ExpressionError, IndexError, ValueError, TypeError, RecursionError):  # the parser has edge bugs
-        return None
+    from openness.licenses.expression import parse
+
+    parsed = parse(value)
     if parsed is None:
         return None
     kb = knowledge()
-    symbols = Licensing().license_symbols(parsed, unique=True, decompose=True)
+    try:
+        symbols = Licensing().license_symbols(parsed, unique=True, decompose=True)
+    except Exception:  # the parser's edge bugs: not an expression we can name
+        return None
     infos: list[LicenseInfo] = []
     mapping: dict[str, str] = {}
     for sym in symbols:
@@ -249,11 +252,8 @@ def _parse_expression(value: str) -> tuple[list[LicenseInfo], str] | None:
         infos.append(info)
         mapping[str(sym.key)] = info.id
     known = Licensing([LicenseSymbol(target, aliases=(key,)) for key, target in mapping.items()])
-    try:
-        normalised = str(known.parse(value, validate=False, strict=False))
-    except (ExpressionError, IndexError, ValueError, TypeError, RecursionError):
-        normalised = value
-    return infos, normalised
+    normalised_expr = parse(value, known)
+    return infos, str(normalised_expr) if normalised_expr is not None else value
 
 
 def analyze_id(

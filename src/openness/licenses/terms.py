@@ -177,13 +177,11 @@ def is_choice(expression: str | None) -> bool:
     """True for a top-level SPDX disjunction ("MIT OR Apache-2.0"), parsed with license-expression."""
     if not expression or " OR " not in expression.upper():
         return False
-    from license_expression import OR, ExpressionError, get_spdx_licensing
+    from license_expression import OR
 
-    try:
-        parsed = get_spdx_licensing().parse(expression, validate=False)
-    except (ExpressionError, IndexError, ValueError, TypeError, RecursionError):  # parser edge bugs
-        return False
-    return isinstance(parsed, OR)
+    from openness.licenses.expression import spdx_parse
+
+    return isinstance(spdx_parse(expression), OR)
 
 
 def judge(result: LicenseResult) -> Terms:
