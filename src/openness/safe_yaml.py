@@ -233,6 +233,9 @@ def _malformed(exc: yaml.YAMLError) -> YamlError:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None and isinstance(getattr(mark, "line", None), int) else None
     problem = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    context = getattr(exc, "context", None)
+    if context and len(str(problem)) < 20:  # "second occurrence" says nothing without its context
+        problem = f"{str(context).split(';')[0]}: {problem}"  # "found duplicate anchor: second occurrence"
     return YamlError(YamlProblem.MALFORMED, one_line(str(problem)), line=line)
 
 
