@@ -84,7 +84,7 @@ def _refusal(exc: YamlError) -> str:
     if exc.problem is YamlProblem.TOO_DEEP:
         return f"nested deeper than {MAX_DEPTH} levels, not a MOF record"
     if exc.problem is YamlProblem.TOO_MANY_NODES:
-        return f"more than {MAX_NODES} YAML nodes once aliases expand, not a MOF record"
+        return f"more than {MAX_NODES} YAML nodes (aliases expanded), not a MOF record"
     return str(exc)  # "invalid YAML at line N: ..."
 
 
