@@ -498,6 +498,42 @@ class AppliedLicense:
         }
 
 
+class PlaceKind(StrEnum):
+    """Where a part of a release published outside the audited tree lives."""
+
+    HUB_MODEL = "hub-model"  # a Hugging Face model repository (org/name)
+    HUB_DATASET = "hub-dataset"
+    BUCKET = "bucket"  # gs://, s3://, az:// object storage
+    TORRENT = "torrent"  # magnet: links and .torrent files
+    ARCHIVE = "archive"  # Zenodo, figshare and other archives with a DOI
+    DOWNLOAD_SCRIPT = "download-script"  # a script of the release that fetches it
+    REQUEST = "request"  # behind a form or an access request
+    WEB = "web"  # any other link said to hold it
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A part of the release published elsewhere: where (``place``, a URL, bucket or hub id, already
+    made safe to print) and the line that says so (``stated_at``). Never counted as present or as
+    absent: it was not inspected, and this is what would settle it."""
+
+    kind: PlaceKind
+    place: str
+    stated_at: Location
+    followed: bool = False  # the place was read as a further source of this release (--follow)
+
+    def __str__(self) -> str:
+        return f"{self.place} ({self.stated_at})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind),
+            "place": self.place,
+            "stated_at": self.stated_at.to_dict(),
+            "followed": self.followed,
+        }
+
+
 @dataclass(frozen=True)
 class ComponentEvidence:
     component: Component
@@ -506,6 +542,13 @@ class ComponentEvidence:
     licenses: tuple[AppliedLicense, ...] = ()
     detail: str = ""  # one line: what was seen
     declared: bool = False  # only a questionnaire says so
+    # Published outside the tree (status stays ``unknown``: not inspected). Together with
+    # ``unknown`` this is the "elsewhere" answer: neither present nor absent.
+    elsewhere: tuple[Publication, ...] = ()
+
+    @property
+    def published_elsewhere(self) -> bool:
+        return bool(self.elsewhere) and self.status is Status.UNKNOWN
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -515,6 +558,7 @@ class ComponentEvidence:
             "declared": self.declared,
             "locations": [loc.to_dict() for loc in self.locations],
             "licenses": [a.to_dict() for a in self.licenses],
+            "elsewhere": [p.to_dict() for p in self.elsewhere],
         }
 
 
@@ -562,6 +606,9 @@ class Evidence:
     declared: Mapping[str, Any] | None = None  # MOF YAML release, when the target is one
     lineage: tuple[Mapping[str, Any], ...] = ()  # base models followed (id, licence, location)
     datasets: tuple[Mapping[str, Any], ...] = ()  # datasets named (id, licence, location)
+    # One line for the reader: where the weights are, under which terms, what could not be
+    # inspected (``evidence.summary.weights_line``); "" when not computed.
+    summary: str = ""
 
     def get(self, component: Component) -> ComponentEvidence:
         ev = self.components.get(component)
@@ -580,6 +627,7 @@ class Evidence:
             "facts": [f.to_dict() for f in self.facts],
             "lineage": [dict(x) for x in self.lineage],
             "datasets": [dict(x) for x in self.datasets],
+            "summary": self.summary,
             "notes": [n.to_dict() for n in self.notes],
         }
 
