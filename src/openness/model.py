@@ -57,16 +57,43 @@ class Location:
         return d
 
 
+class NoteKind(StrEnum):
+    """What a note is about, apart from how serious it is (``Note.level``).
+
+    Consumers (findings, renderers) ask the kind, never the wording of the message.
+    """
+
+    UNREADABLE = "unreadable"  # content could not be read (I/O error, permission, not text)
+    MALFORMED = "malformed"  # read, but not what its format requires (bad JSON, unclosed front matter)
+    SKIPPED = "skipped"  # deliberately not listed or followed (symlink out, mount, depth, bad name)
+    ELSEWHERE = "elsewhere"  # listed, content not here (Git LFS pointer, partial clone, not downloaded)
+    LIMIT = "limit"  # a bound stopped the work (read budget, file count): the rest is done with less
+    TRUNCATED = "truncated"  # more notes of one kind than are shown
+    OFFLINE = "offline"  # the network was not used: what is shown may be stale or partial
+    GATED = "gated"  # access is restricted by the publisher
+    MISSING_FILE = "missing-file"  # something the release names (a licence link) is not in it
+    UNSAFE = "unsafe"  # content that would run code if loaded (pickles): flagged, never loaded
+    UNRESOLVED = "unresolved"  # a named dependency (dataset, base model) whose terms are unknown
+    UNCERTAIN_SCOPE = "uncertain-scope"  # a licence whose reach over the components is not pinned
+    EMPTY = "empty"  # nothing to work on
+    OTHER = "other"  # not classified yet (callers that predate kinds)
+
+
 @dataclass(frozen=True)
 class Note:
-    """Something the run could not do or wants the reader to know (never a traceback)."""
+    """Something the run could not do or wants the reader to know (never a traceback).
+
+    ``level`` is how serious it is; ``kind`` what it is about, so that no consumer matches message
+    text. ``kind`` comes last with a default: callers written before it still construct notes.
+    """
 
     level: str  # "info" | "warning" | "error"
     message: str
     location: Location | None = None
+    kind: NoteKind = NoteKind.OTHER
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"level": self.level, "message": self.message}
+        d: dict[str, Any] = {"level": self.level, "kind": str(self.kind), "message": self.message}
         if self.location is not None:
             d["location"] = self.location.to_dict()
         return d
@@ -239,6 +266,14 @@ class Classified:
     reasons: tuple[str, ...] = ()
     locations: tuple[Location, ...] = ()  # lines that justify the role (imports, calls)
     scope: str | None = None  # sub-folder a per-model file belongs to (e.g. "models/llama3")
+
+    @property
+    def reason(self) -> str:
+        """The role decision in one line a reviewer can check (name, place, size, content, README).
+
+        Derived from ``reasons`` so the two never disagree; shown in reports and evidence details.
+        """
+        return "; ".join(self.reasons) if self.reasons else f"{self.role} (no reason recorded)"
 
 
 @dataclass(frozen=True)
@@ -562,16 +597,34 @@ class ComponentEvidence:
         }
 
 
+class ClaimSubject(StrEnum):
+    """What an "open source" claim is about: the findings weigh it against that part's terms only."""
+
+    MODEL = "model"  # "X is an open-source model": the model, i.e. its weights
+    WEIGHTS = "weights"  # "we open-source the checkpoints"
+    RELEASE = "release"  # "this project is open source", a badge or tag: every part shipped
+    CODE = "code"  # "the training code is open source"
+    DATA = "data"  # "we open-source the pre-training dataset"
+    OTHER = "other"  # not a part of this release (a tool, a platform): never judged
+
+
 @dataclass(frozen=True)
 class Claim:
-    """What a release says about itself (an "open source" phrase, a licence field, a badge)."""
+    """What a release says about itself (an "open source" phrase, a licence field, a badge).
+
+    ``subject`` is set on open-source claims (kinds "open-source", "tag", "badge" naming open
+    source): a claim is judged against the terms of what it is about, not of the whole release."""
 
     kind: str  # "open-source" | "license-field" | "badge" | "tag" | "license-link" | "component-license"
     value: str
     location: Location
+    subject: ClaimSubject | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "value": self.value, "location": self.location.to_dict()}
+        d: dict[str, Any] = {"kind": self.kind, "value": self.value, "location": self.location.to_dict()}
+        if self.subject is not None:
+            d["subject"] = str(self.subject)
+        return d
 
 
 @dataclass(frozen=True)
@@ -679,6 +732,12 @@ class Assessment:
     fixes: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)  # e.g. MOF {"class": 1, "progress": {...}}
+    # What a reader sees first, in the framework's own words, so renderers need not know framework
+    # ids: the one value a comparison shows ("Class 2", "score 0.62") and how far the release is
+    # from the framework's next level ("3/11 met", "C3:80% C2:40% C1:0%"). "" = not set by the
+    # framework: ``frameworks.registry.headline`` / ``progress`` then apply its rule.
+    headline: str = ""
+    progress: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
