@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from openness.frameworks import registry
 from openness.model import Assessment, Criterion, Location, Outcome, Report
 
 SYMBOL = {
@@ -27,22 +28,18 @@ def where(locations: Iterable[Location], limit: int = 3) -> str:
 
 
 def headline(a: Assessment) -> str:
-    """The one value a comparison table shows for an assessment."""
-    if a.framework == "mof":
-        cls = a.extra.get("class")
-        return "Unclassified" if not cls else f"Class {cls}"
-    return a.status
+    """The one value a comparison table shows for an assessment (the framework's rule)."""
+    return registry.headline(a)
 
 
 def score_text(a: Assessment) -> str:
-    if a.framework == "osaid":  # a verdict, not a score: show how far from passing instead
-        judged = [c for c in a.criteria if c.outcome is not Outcome.NOT_APPLICABLE]
-        met = sum(1 for c in judged if c.outcome is Outcome.PASS)
-        return f"{met}/{len(judged)} met" if judged else ""
-    if a.framework == "mof":
-        progress = a.extra.get("progress") or {}
-        return " ".join(f"C{k}:{float(v):.0f}%" for k, v in sorted(progress.items(), reverse=True))
-    return "" if a.score is None else f"{a.score:.2f}"
+    """How far from the framework's next level ("3/11 met", "C3:80% ..."), "" when nothing to add."""
+    return registry.progress(a)
+
+
+def standing(a: Assessment) -> Outcome:
+    """How the verdict stands at a glance: what colours it."""
+    return registry.standing(a)
 
 
 def blocker(a: Assessment) -> str:
@@ -52,6 +49,26 @@ def blocker(a: Assessment) -> str:
             if c.outcome == wanted:
                 return f"{c.title}: {c.detail}"
     return ""
+
+
+REASON_MAX = 160  # characters of the deciding reason in the verdicts block (the details follow)
+
+
+def deciding_reason(a: Assessment, limit: int = REASON_MAX) -> str:
+    """Why the verdict is what it is, in one sentence: the first blocker of a verdict short of the
+    framework's best, else the framework's own summary (a pass, or a score with no blocker to name).
+
+    Cut at ``limit`` characters on a word boundary with "…": the full text is in the details.
+    """
+    reason = ""
+    if standing(a) not in (Outcome.PASS, Outcome.NOT_APPLICABLE):
+        reason = blocker(a)
+    reason = " ".join((reason or a.summary).split())
+    if len(reason) <= limit:
+        return reason
+    cut = reason[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
 def ordered(report: Report) -> list[Assessment]:

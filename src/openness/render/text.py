@@ -1,5 +1,8 @@
-"""The terminal report (rich): the OSAID verdict in detail, the other frameworks compactly,
-findings, and one comparison table across frameworks at the end."""
+"""The terminal report (rich): the verdict of every framework first, one line each with the reason
+that decided it, then the OSAID verdict in detail, the other frameworks compactly, findings and notes.
+
+``render_text(report, summary=True)`` stops after the verdicts (``audit --summary``).
+"""
 
 from __future__ import annotations
 
@@ -14,12 +17,13 @@ from openness.model import Assessment, Outcome, Report
 from openness.render.common import (
     PRIMARY,
     SYMBOL,
-    blocker,
+    deciding_reason,
     file_count,
     headline,
     interesting,
     ordered,
     score_text,
+    standing,
     where,
 )
 from openness.render.safe import clean
@@ -31,16 +35,20 @@ STYLE = {
     Outcome.UNKNOWN: "magenta",
     Outcome.NOT_APPLICABLE: "dim",
 }
-GOOD = {"open-source-ai", "free-model", "exemption-may-apply", "reproducible-verified"}
-BAD = {"not-open-source-ai", "non-free-model", "exemption-does-not-apply", "unclassified"}
+NOTES_SHOWN = 10  # report-level warnings shown in the terminal; the rest are in --format json
+
+# How a verdict is coloured, from how it stands (frameworks.registry.standing); a score is neutral.
+VERDICT_STYLE = {
+    Outcome.PASS: "bold green",
+    Outcome.PARTIAL: "bold yellow",
+    Outcome.FAIL: "bold red",
+    Outcome.UNKNOWN: "bold magenta",
+    Outcome.NOT_APPLICABLE: "bold cyan",
+}
 
 
 def _status_style(a: Assessment) -> str:
-    if a.status in GOOD or (a.framework == "mof" and a.extra.get("class")):
-        return "bold green"
-    if a.status in BAD:
-        return "bold red"
-    return "bold yellow"
+    return VERDICT_STYLE[standing(a)]
 
 
 def _rows(console: Console, rows: list[tuple[Text, Text]], indent: int = 0) -> None:
@@ -99,20 +107,31 @@ def _section(console: Console, a: Assessment, *, detailed: bool) -> None:
     console.print()
 
 
-def _comparison(console: Console, report: Report) -> None:
-    table = Table(title="Across frameworks", title_justify="left", show_lines=False)
-    # Cells are Text, never str: rich would read markup in a str cell (a licence name "[red]...").
-    rows = [(a, clean(a.framework), clean(headline(a)), clean(score_text(a))) for a in ordered(report)]
-    table.add_column("framework", no_wrap=True, min_width=max(len(f) for _, f, _, _ in rows))
-    table.add_column("verdict", no_wrap=True, min_width=max(len(h) for _, _, h, _ in rows))
-    table.add_column("score", no_wrap=True, min_width=max(len(s) for _, _, _, s in rows))
-    table.add_column("main blocker", no_wrap=True, overflow="ellipsis", ratio=1)
-    for a, framework, head, score in rows:
-        table.add_row(Text(framework), Text(head, style=_status_style(a)), Text(score), _t(blocker(a)))
-    console.print(table)
+def _verdicts(console: Console, report: Report) -> None:
+    """One line per framework (wrapped, never cut): mark, id, verdict, progress, deciding reason."""
+    console.print(Text("Verdicts", style="bold"))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=2, justify="right", no_wrap=True)
+    ids = [clean(a.framework) for a in ordered(report)]
+    grid.add_column(no_wrap=True, min_width=max(len(i) for i in ids))
+    grid.add_column(ratio=1, overflow="fold")
+    for a, fid in zip(ordered(report), ids, strict=True):
+        stand = standing(a)
+        body = Text()
+        body.append(clean(headline(a)), style=_status_style(a))
+        progress = score_text(a)
+        if progress:
+            body.append(f" ({clean(progress)})", style="dim")
+        reason = deciding_reason(a)
+        if reason:
+            body.append(f" — {clean(reason)}")
+        grid.add_row(Text(SYMBOL[stand], style=_status_style(a)), Text(fid, style="bold"), body)
+    console.print(grid)
+    console.print()
 
 
-def render_text(report: Report, *, color: bool = False, width: int = 110) -> str:
+def render_text(report: Report, *, summary: bool = False, color: bool = False, width: int = 110) -> str:
+    """The terminal report; ``summary`` keeps only the heading and the verdicts block."""
     buf = io.StringIO()
     console = Console(
         file=buf,
@@ -131,6 +150,10 @@ def render_text(report: Report, *, color: bool = False, width: int = 110) -> str
     head.append(")", style="dim")
     console.print(head)
     console.print()
+    if report.assessments:
+        _verdicts(console, report)
+    if summary:
+        return _finish(buf)
 
     for a in ordered(report):
         _section(console, a, detailed=a.framework == PRIMARY)
@@ -153,14 +176,18 @@ def render_text(report: Report, *, color: bool = False, width: int = 110) -> str
     problems = [n for n in report.notes if n.level in ("warning", "error")]
     if problems:
         console.print(Text(f"Notes ({len(problems)})", style="bold"))
-        for n in problems[:10]:
+        rows = []
+        for n in problems[:NOTES_SHOWN]:
             loc = f" [{n.location}]" if n.location else ""
-            console.print(_t(f"  {n.level}: {n.message}{loc}", "dim"))
-        if len(problems) > 10:
-            console.print(Text(f"  … {len(problems) - 10} more (see --format json)", style="dim"))
+            rows.append((Text(""), _t(f"{n.level}: {n.message}{loc}", "dim")))
+        _rows(console, rows)
+        if len(problems) > NOTES_SHOWN:
+            console.print(Text(f"    … {len(problems) - NOTES_SHOWN} more (see --format json)", style="dim"))
         console.print()
+    return _finish(buf)
 
-    if len(report.assessments) > 1:
-        _comparison(console, report)
+
+def _finish(buf: io.StringIO) -> str:
     # rich pads grid cells to the full width; trailing blanks only get in the way of copy and diff.
-    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+    text = "\n".join(line.rstrip() for line in buf.getvalue().splitlines()).rstrip("\n")
+    return text + "\n"
