@@ -36,6 +36,7 @@ from openness.model import (
     Inventory,
     Location,
     Note,
+    NoteKind,
     Role,
     Snapshot,
     WeightFormat,
@@ -48,6 +49,15 @@ CONFIG_READ = 8 * 1024
 TEXT_BUDGET = 16 * 1024 * 1024  # text bytes read per audit
 HEADER_BUDGET = 256 * 1024 * 1024  # weight-header bytes read per audit (GGUF vocabularies are MBs)
 MAX_NOTES_PER_KIND = 20
+# What each counted group of inventory notes is about (``Note.kind``): consumers ask the kind.
+_NOTE_KINDS: dict[str, NoteKind] = {
+    "text-budget": NoteKind.LIMIT,
+    "header-budget": NoteKind.LIMIT,
+    "unreadable": NoteKind.UNREADABLE,
+    "pickle-imports": NoteKind.UNSAFE,
+    "weights-header": NoteKind.MALFORMED,
+}
+_BUDGET_ERROR = "not inspected (read budget spent)"
 _T = TypeVar("_T")
 
 # Training hyperparameter names; a config with two or more of them is a training config.
@@ -130,7 +140,8 @@ class _Context:
         n = self.note_counts.get(kind, 0) + 1
         self.note_counts[kind] = n
         if n <= MAX_NOTES_PER_KIND:
-            self.notes.append(Note(level, message, Location(path=path) if path else None))
+            where = Location(path=path) if path else None
+            self.notes.append(Note(level, message, where, _NOTE_KINDS.get(kind, NoteKind.OTHER)))
 
     def share(self, value: _T) -> _T:
         """One object for equal values: 100k files share a few reason tuples and role sets."""
@@ -207,13 +218,20 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
                 f"{len(ctx.unsafe)} pickle-based weight file(s) (they run code when loaded; "
                 f"flagged, never loaded): {shown}",
                 Location(path=ctx.unsafe[0]),
+                NoteKind.UNSAFE,
             )
         )
     for kind, n in ctx.note_counts.items():
         if n > MAX_NOTES_PER_KIND:
-            ctx.notes.append(Note("info", f"{n - MAX_NOTES_PER_KIND} more '{kind}' notes not shown"))
+            ctx.notes.append(
+                Note(
+                    "info", f"{n - MAX_NOTES_PER_KIND} more '{kind}' notes not shown", kind=NoteKind.TRUNCATED
+                )
+            )
     if not snapshot.files and snapshot.declared is None:
-        ctx.notes.append(Note("warning", "the release has no files: nothing to inventory"))
+        ctx.notes.append(
+            Note("warning", "the release has no files: nothing to inventory", kind=NoteKind.EMPTY)
+        )
     return Inventory(snapshot=snapshot, items=tuple(items), notes=tuple(ctx.notes))
 
 
@@ -401,7 +419,7 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
             f"weight-header budget of {HEADER_BUDGET >> 20} MB spent: later weight files not inspected",
             entry.path,
         )
-        info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="not inspected (read budget spent)")
+        info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error=_BUDGET_ERROR)
     except _Unreadable:
         info = WeightsInfo(fmt, unsafe=fmt in PICKLE_FORMATS, error="content not readable")
     return _weights_item(ctx, entry, role, info, reasons)
@@ -494,7 +512,9 @@ def _weights_item(
     if info.parameters is not None:
         reasons.append(f"{info.parameters:,} parameters in {info.tensor_count} tensors")
     if info.error and not entry.lfs and info.error != "content not readable":
-        ctx.note("weights-header", "warning", info.error, entry.path)
+        # A header not inspected for the budget is a limit (noted once above), not a bad header.
+        key = "header-budget" if info.error == _BUDGET_ERROR else "weights-header"
+        ctx.note(key, "warning", info.error, entry.path)
     return Classified(entry, role, weights=info, reasons=ctx.share(tuple(reasons)))
 
 

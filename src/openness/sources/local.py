@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openness.errors import SourceError
-from openness.model import FileEntry, Location, Note, Reader, Snapshot
+from openness.model import FileEntry, Location, Note, NoteKind, Reader, Snapshot
 from openness.sources.interface import MAX_DEPTH, SourceOptions
 
 # Version-control metadata is not part of a release.
@@ -101,6 +101,19 @@ _HASHED_SUFFIXES = frozenset(
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EXTRA_ENTRIES = 10_000  # sub-folders and skipped entries read beyond the remaining file budget
 _MAX_NOTES_PER_KIND = 50  # keep a hostile tree from flooding the report with notes
+# What each counted group of listing notes is about (``Note.kind``): consumers ask the kind.
+_NOTE_KINDS: dict[str, NoteKind] = {
+    "unreadable-dir": NoteKind.UNREADABLE,
+    "unreadable-file": NoteKind.UNREADABLE,
+    "special": NoteKind.UNREADABLE,  # listed, content unknown
+    "symlink": NoteKind.SKIPPED,
+    "tool-dir": NoteKind.SKIPPED,
+    "mount": NoteKind.SKIPPED,
+    "bad-name": NoteKind.SKIPPED,
+    "depth": NoteKind.LIMIT,
+    "truncated": NoteKind.LIMIT,
+    "lfs": NoteKind.ELSEWHERE,
+}
 
 
 @dataclass
@@ -123,7 +136,8 @@ class _Walk:
         count = self.note_counts.get(kind, 0) + 1
         self.note_counts[kind] = count
         if count <= _MAX_NOTES_PER_KIND:
-            self.notes.append(Note(level, message, Location(path=path) if path else None))
+            where = Location(path=path) if path else None
+            self.notes.append(Note(level, message, where, _NOTE_KINDS.get(kind, NoteKind.OTHER)))
 
 
 def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
@@ -363,7 +377,13 @@ def _lfs_pointer(abs_path: str) -> tuple[str, int] | None:
 def _summarise_dropped_notes(walk: _Walk) -> None:
     for kind, count in walk.note_counts.items():
         if count > _MAX_NOTES_PER_KIND:
-            walk.notes.append(Note("info", f"{count - _MAX_NOTES_PER_KIND} more '{kind}' notes not shown"))
+            walk.notes.append(
+                Note(
+                    "info",
+                    f"{count - _MAX_NOTES_PER_KIND} more '{kind}' notes not shown",
+                    kind=NoteKind.TRUNCATED,
+                )
+            )
 
 
 # --------------------------------------------------------------------------- reading
