@@ -18,6 +18,8 @@ RENDERERS: dict[str, str] = {
     "mof": "openness.render.mof:render_mof",
     "cyclonedx": "openness.render.cyclonedx:render_cyclonedx",
     "spdx3": "openness.render.spdx3:render_spdx3",
+    "html": "openness.render.html:render_html",
+    "badge": "openness.render.badge:render_badge",
 }
 
 
