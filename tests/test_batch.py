@@ -56,13 +56,10 @@ def test_batch_writes_one_json_line_per_release_and_records_failures(
     code = run_audit(["--from-file", str(batch), "--format", "json", "--jobs", "2"])
     out, err = capsys.readouterr()
     docs = _lines(out)
-    assert len(docs) == 4 and len(out.strip().splitlines()) == 4  # one line each, JSON Lines
-    errors = [d for d in docs if "error" in d]
-    assert errors == [{"target": str(missing), "error": errors[0]["error"]}]
-    assert "no such directory" in str(errors[0]["error"])
-    good = [d for d in docs if "error" not in d]
-    assert sorted(_input(d) for d in good) == sorted(map(str, releases))
-    assert all(d["schema_version"] and d["assessments"] and d["target"]["kind"] == "local" for d in good)
+    assert len(docs) == 3 and len(out.strip().splitlines()) == 3  # one line each, JSON Lines
+    assert [_input(d) for d in docs] == list(map(str, releases))  # the batch file's order
+    assert all(d["schema_version"] and d["assessments"] and d["target"]["kind"] == "local" for d in docs)
+    assert f"openness: {missing}: error: " in err and "no such directory" in err  # errors: stderr only
     assert code == 2  # a failure is reported in the exit code, after the whole batch ran
     assert "4 release(s) audited, 1 failed" in err
     assert "\x1b[" not in err  # no progress bar when stderr is not a terminal
@@ -101,8 +98,10 @@ def test_batch_from_the_hub_cache_offline(tmp_path: Path, monkeypatch: pytest.Mo
     batch = tmp_path / "models.txt"
     batch.write_text(f"hf:{MINILM_ID}\nhf:nobody/absent\n", encoding="utf-8")
     assert run_audit(["--from-file", str(batch), "--format", "json", "--offline"]) == 2
-    docs = {_input(d) if "error" not in d else str(d["target"]): d for d in _lines(capsys.readouterr().out)}
-    assert "not in the Hugging Face cache" in str(docs["hf:nobody/absent"]["error"])
+    out, err = capsys.readouterr()
+    docs = {_input(d): d for d in _lines(out)}
+    assert "hf:nobody/absent" not in docs
+    assert "openness: hf:nobody/absent: error: " in err and "not in the Hugging Face cache" in err
     minilm = docs[f"hf:{MINILM_ID}"]
     assert minilm["target"]["kind"] == "hf" and minilm["target"]["hub"]["repo_id"] == MINILM_ID
     evidence = minilm["evidence"]
@@ -172,3 +171,83 @@ def test_batch_records_escape_release_content(tmp_path: Path, capsys: pytest.Cap
     captured = capsys.readouterr()
     for bad in ("\x1b", "\u202e", "\u2028"):
         assert bad not in captured.out + captured.err
+
+
+def test_batch_keeps_input_order_whatever_finishes_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first release listed finishes last; the records still come out in the file's order."""
+    import threading
+
+    import openness.pipeline as pipeline
+
+    releases = [_release(tmp_path / f"m{i}", "mit") for i in range(4)]
+    real = pipeline.audit
+    others_done = threading.Event()
+    finished: list[str] = []
+
+    def audit(target: str, **kw: Any) -> Any:
+        if target == str(releases[0]):
+            others_done.wait(10)
+        report = real(target, **kw)
+        finished.append(target)
+        if len(finished) == 3:
+            others_done.set()
+        return report
+
+    monkeypatch.setattr(pipeline, "audit", audit)
+    batch = tmp_path / "models.txt"
+    batch.write_text("\n".join(map(str, releases)) + "\n", encoding="utf-8")
+    assert run_audit(["--from-file", str(batch), "--format", "json", "--jobs", "4"]) == 0
+    assert finished[-1] == str(releases[0])
+    assert [_input(d) for d in _lines(capsys.readouterr().out)] == list(map(str, releases))
+
+
+def test_batch_output_dir_one_file_per_release_any_format(
+    releases: list[Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "gone"
+    batch = tmp_path / "models.txt"
+    batch.write_text(f"{releases[0]}\n{missing}\n{releases[1]}\n", encoding="utf-8")
+    out_dir = tmp_path / "reports"
+    out_dir.mkdir()
+    code = run_audit(["--from-file", str(batch), "--format", "markdown", "--output-dir", str(out_dir)])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""  # nothing on stdout: reports in files, the error on stderr
+    assert f"openness: {missing}: error:" in err
+    names = sorted(p.name for p in out_dir.iterdir())
+    assert names == ["0001-" + audit_cmd.report_name(1, str(releases[0]), "markdown")[5:],
+                     "0003-" + audit_cmd.report_name(3, str(releases[1]), "markdown")[5:]]
+    assert all(n.endswith(".md") for n in names)
+    assert (out_dir / names[0]).read_text(encoding="utf-8").startswith("# openness audit:")
+
+
+def test_batch_non_json_needs_output_dir(releases: list[Path], tmp_path: Path) -> None:
+    batch = tmp_path / "models.txt"
+    batch.write_text(f"{releases[0]}\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="needs --output-dir"):
+        run_audit(["--from-file", str(batch), "--format", "cyclonedx"])
+    with pytest.raises(UsageError, match="not both"):
+        run_audit(["--from-file", str(batch), "--output-dir", str(tmp_path), "-o", str(tmp_path / "x")])
+    from openness.errors import OutputError
+
+    with pytest.raises(OutputError, match="not an existing folder"):
+        run_audit(["--from-file", str(batch), "--output-dir", str(tmp_path / "nope")])
+    with pytest.raises(UsageError, match="goes with --from-file"):
+        run_audit([str(releases[0]), "--output-dir", str(tmp_path)])
+
+
+def test_report_names_are_safe_and_ordered() -> None:
+    assert audit_cmd.report_name(7, "hf:org/Model", "cyclonedx") == "0007-hf-org-Model.cdx.json"
+    assert audit_cmd.report_name(1, "../../etc/passwd", "json") == "0001-etc-passwd.json"
+    assert audit_cmd.report_name(2, "/", "sarif") == "0002-release.sarif"
+    assert "/" not in audit_cmd.report_name(3, "a/" * 200, "text")
+
+
+def test_batch_policy_failures_name_the_release(releases: list[Path], tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    batch = tmp_path / "models.txt"
+    batch.write_text(f"{releases[0]}\n", encoding="utf-8")
+    assert run_audit(["--from-file", str(batch), "--format", "json", "--fail-unless", "mof=class-1"]) == 1
+    err = capsys.readouterr().err
+    assert f"openness: {releases[0]}: policy failed: frameworks.mof: found " in err

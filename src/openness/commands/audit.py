@@ -12,6 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any
 
 from openness.errors import OpennessError, OutputError, UsageError
@@ -20,7 +21,7 @@ from openness.render import RENDERERS, render
 from openness.render.safe import clean
 
 if TYPE_CHECKING:  # pragma: no cover
-    from concurrent.futures import Future
+    from openness.policy import Outcomes, Policy
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +31,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Audit an AI release and report its verdict under each framework, with evidence.",
     )
     p.add_argument("target", nargs="?", help="directory, hf:org/name[@rev], git URL, or MOF YAML file")
-    p.add_argument("--format", "-f", default="text", choices=sorted(RENDERERS), help="output format")
+    p.add_argument("--format", "-f", default=None, choices=sorted(RENDERERS),
+                   help="output format (default: text; json Lines with --from-file)")
     p.add_argument(
         "--framework",
         default="all",
@@ -38,9 +40,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--fail-unless",
-        metavar="STATUS",
-        help="exit 1 unless the OSAID verdict is STATUS (e.g. open-source-ai), or FRAMEWORK=STATUS",
+        metavar="LEVEL",
+        help="exit 1 unless the OSAID verdict is LEVEL (e.g. open-source-ai), or FRAMEWORK=LEVEL "
+             "(this level or better, e.g. mof=class-2), or FRAMEWORK>=SCORE (e.g. osai-index>=0.6)",
     )
+    p.add_argument("--policy", metavar="FILE",
+                   help="exit 1 unless the release meets every rule of this TOML policy (docs/policy.md)")
+    p.add_argument("--summary", action="store_true", help="text format: only the verdicts block")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="print nothing but errors (and failed policy rules); the exit code tells")
     p.add_argument("--also", action="append", default=[], metavar="TARGET",
                    help="another place holding part of the same release (repeatable)")
     p.add_argument("--offline", action="store_true", help="no network; read only caches")
@@ -51,6 +59,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "then any --also places; '#' starts a comment")
     p.add_argument("--jobs", "-j", type=int, default=4, metavar="N",
                    help="releases audited at once with --from-file (default 4)")
+    p.add_argument("--output-dir", metavar="DIR",
+                   help="with --from-file: one report file per release in DIR, named by its line number")
     p.set_defaults(run=run)
 
 
@@ -72,24 +82,81 @@ def _colour(args: argparse.Namespace) -> dict[str, Any]:
     return {"width": width} if os.environ.get("NO_COLOR") else {"color": True, "width": width}
 
 
-def _gate(report_statuses: dict[str, str], spec: str) -> bool:
-    framework, _, status = spec.rpartition("=")
-    framework = framework or "osaid"
-    if framework not in report_statuses:
-        raise UsageError(f"--fail-unless names framework {framework!r}, which was not assessed")
-    return report_statuses[framework] == status
+# ------------------------------------------------------------------ policy gates (--policy, --fail-unless)
+
+
+def _load_policy(args: argparse.Namespace) -> Policy | None:
+    """The policy file and ``--fail-unless`` as one policy, checked before any audit (exit 2)."""
+    from openness.policy import MAX_POLICY_BYTES, PolicyError, fail_unless, parse_policy
+
+    policy: Policy | None = None
+    if getattr(args, "policy", None):
+        shown = clean(args.policy)
+        try:
+            data = _read_regular(args.policy, MAX_POLICY_BYTES + 1)
+        except OSError as exc:
+            raise PolicyError(f"{shown}: cannot read the policy ({_strerror(exc)})") from exc
+        if len(data) > MAX_POLICY_BYTES:
+            raise PolicyError(f"{shown}: policy larger than {MAX_POLICY_BYTES // 1024} KB")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PolicyError(f"{shown}: not a text policy (not UTF-8 at byte {exc.start})") from exc
+        policy = parse_policy(text, shown)
+    if getattr(args, "fail_unless", None):
+        one = fail_unless(args.fail_unless)
+        policy = one if policy is None else replace(policy, levels=policy.levels + one.levels)
+    return policy
+
+
+def _with_policy_frameworks(ids: list[str] | None, policy: Policy | None) -> list[str] | None:
+    """``--framework`` plus every framework the policy judges (None: all of them anyway)."""
+    if ids is None or policy is None:
+        return ids
+    return ids + [f for f in dict.fromkeys(policy.frameworks) if f not in ids]
+
+
+def _judge(report: Any, policy: Policy | None) -> Outcomes | None:
+    if policy is None:
+        return None
+    from openness.policy import evaluate
+
+    return evaluate(report, policy)
+
+
+def _tell(outcomes: Outcomes | None, quiet: bool, prefix: str = "") -> int:
+    """Each failed rule on stderr (warnings too unless quiet); 1 if any rule failed."""
+    if outcomes is None:
+        return 0
+    for f in outcomes.failures:
+        print(clean(f"openness: {prefix}policy failed: {f.message()}"), file=sys.stderr)
+    if not quiet:
+        for f in outcomes.warnings:
+            line = f"openness: {prefix}policy warning (not established): {f.message()}"
+            print(clean(line), file=sys.stderr)
+    return 0 if outcomes.passed else 1
+
+
+def _render(report: Any, fmt: str, outcomes: Outcomes | None, **options: Any) -> str:
+    if fmt == "sarif":  # code-scanning results carry the failed rules with the findings
+        options["failures"] = outcomes.failures if outcomes is not None else ()
+    return render(report, fmt, **options)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format is None:
+        args.format = "json" if getattr(args, "from_file", None) else "text"
+    if getattr(args, "summary", False) and args.format != "text":
+        raise UsageError("--summary applies to the text format only")
     if getattr(args, "from_file", None):
         return run_batch(args)
     if not args.target:
         raise UsageError("audit needs a TARGET (a directory, hf:org/name, a git URL or a MOF YAML file)")
-    ids = _frameworks(args.framework)
-    if args.fail_unless and ids is not None:
-        fw = args.fail_unless.rpartition("=")[0] or "osaid"
-        if fw not in ids:
-            ids.append(fw)
+    if getattr(args, "output_dir", None):
+        raise UsageError("--output-dir goes with --from-file (use -o for one report)")
+    policy = _load_policy(args)
+    ids = _with_policy_frameworks(_frameworks(args.framework), policy)
+    quiet = getattr(args, "quiet", False)
     # The pipeline is imported here, not at module level: every command builds this parser.
     from openness.pipeline import audit
     from openness.sources import SourceOptions
@@ -98,19 +165,18 @@ def run(args: argparse.Namespace) -> int:
     out = ReportFile(args.output) if args.output else None  # checked before the audit runs
     try:
         report = audit(args.target, frameworks=ids, options=options, also=args.also)
-        text = render(report, args.format, **_colour(args))
+        outcomes = _judge(report, policy)
+        extra: dict[str, Any] = {"summary": True} if getattr(args, "summary", False) else {}
+        text = _render(report, args.format, outcomes, **_colour(args), **extra)
         if out is not None:
             out.write(text)
             out.commit()
-        else:
+        elif not quiet:
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
     finally:
         if out is not None:
             out.discard()
-    if args.fail_unless:
-        statuses = {k: a.status for k, a in report.assessments.items()}
-        return 0 if _gate(statuses, args.fail_unless) else 1
-    return 0
+    return _tell(outcomes, quiet)
 
 
 # --------------------------------------------------------------------------- the report file (-o)
@@ -175,6 +241,16 @@ class ReportFile:
         except OSError as exc:
             raise OutputError(f"{clean(self.path)}: cannot write the report ({_strerror(exc)})") from exc
 
+    @classmethod
+    def write_whole(cls, path: str, text: str) -> None:
+        """Write one complete report to ``path`` (replacing it whole, as ``-o`` does)."""
+        out = cls(path)
+        try:
+            out.write(text)
+            out.commit()
+        finally:
+            out.discard()
+
     def discard(self) -> None:
         """Drop an unfinished report (no-op after ``commit``)."""
         if not self.stream.closed:
@@ -200,9 +276,10 @@ def _strerror(exc: OSError) -> str:
 #
 # Many releases, concurrently (threads: the work is mostly waiting on the network), bounded by --jobs.
 # Each release is audited on its own: a failure becomes a record ({"target", "error"} in JSON) and the
-# batch goes on. With --format json the output is JSON Lines: one compact report document per release,
-# in completion order, flushed as each finishes. A progress bar goes to stderr when it is a terminal.
-# Exit: 2 if any release failed, else 1 if any --fail-unless gate failed, else 0.
+# batch goes on; its error is one line on stderr, never a record. With --format json the output is
+# JSON Lines: one compact report document per release, in the batch file's order; with --output-dir,
+# one report file per release in any format. A progress bar goes to stderr when it is a terminal.
+# Exit: 2 if any release failed, else 1 if any policy rule (--policy, --fail-unless) failed, else 0.
 
 
 _COMMENT = re.compile(r"(?:^|\s)#")
@@ -270,20 +347,26 @@ def _read_regular(path: str, limit: int) -> bytes:
         os.close(fd)
 
 
-def _batch_record(report: Any, fmt: str) -> str:
-    if fmt == "json":  # one JSON Lines record, escaped like every JSON the package writes
+# A report file's extension per format, for --output-dir (anything else: .txt).
+EXTENSIONS = {"json": "json", "markdown": "md", "html": "html", "badge": "svg", "sarif": "sarif",
+              "cyclonedx": "cdx.json", "spdx3": "spdx3.json", "mof": "yaml", "text": "txt"}
+_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_SLUG = 80  # characters of the target kept in a report file's name
+
+
+def report_name(number: int, target: str, fmt: str) -> str:
+    """``NNNN-slug.ext``: the release's position in the batch file keeps names unique and ordered;
+    the slug is the target's tail made safe for any file system (never a path, never hidden)."""
+    slug = _SLUG_UNSAFE.sub("-", target.rstrip("/"))[-MAX_SLUG:].strip("-.") or "release"
+    return f"{number:04d}-{slug}.{EXTENSIONS.get(fmt, 'txt')}"
+
+
+def _batch_record(report: Any, fmt: str, outcomes: Outcomes | None, one_line: bool) -> str:
+    if fmt == "json" and one_line:  # one JSON Lines record, escaped like every JSON the package writes
         from openness.render.json import render_json
 
         return render_json(report, compact=True)
-    return render(report, fmt)
-
-
-def _error_record(target: str, message: str, fmt: str) -> str:
-    from openness.render.safe import dumps
-
-    if fmt == "json":
-        return dumps({"target": target, "error": message})
-    return f"openness: {clean(target)}: error: {clean(message)}"
+    return _render(report, fmt, outcomes)
 
 
 def _markup_escape(text: str) -> str:
@@ -307,8 +390,17 @@ def _progress(total: int, enabled: bool) -> Iterator[Any]:
         yield bar
 
 
+def _output_dir(path: str) -> str:
+    shown = clean(path)
+    if not os.path.isdir(path):
+        raise OutputError(f"{shown}: --output-dir is not an existing folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise OutputError(f"{shown}: cannot write reports there (permission denied)")
+    return path
+
+
 def run_batch(args: argparse.Namespace) -> int:
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait  # batch only: not on every run
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait  # batch only
 
     if args.target:
         raise UsageError("give a TARGET or --from-file, not both")
@@ -316,14 +408,20 @@ def run_batch(args: argparse.Namespace) -> int:
         raise UsageError("--also does not combine with --from-file: list the places on the release's line")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    ids = _frameworks(args.framework)
-    if args.fail_unless and ids is not None:
-        fw = args.fail_unless.rpartition("=")[0] or "osaid"
-        if fw not in ids:
-            ids.append(fw)
+    out_dir = getattr(args, "output_dir", None)
+    if out_dir and args.output:
+        raise UsageError("give -o (one JSON Lines file) or --output-dir (one file per release), not both")
+    if not out_dir and args.format != "json":
+        raise UsageError(f"--format {args.format} with --from-file needs --output-dir (one file per "
+                         "release); --format json writes one JSON object per line")
+    policy = _load_policy(args)
+    ids = _with_policy_frameworks(_frameworks(args.framework), policy)
+    quiet = getattr(args, "quiet", False)
     entries = read_batch(args.from_file)
     if not entries:
         raise UsageError(f"{clean(args.from_file)}: no release listed")
+    if out_dir:
+        _output_dir(out_dir)
     from openness.pipeline import audit
     from openness.sources import SourceOptions
 
@@ -332,28 +430,48 @@ def run_batch(args: argparse.Namespace) -> int:
     out: IO[str] | None = report_file.stream if report_file is not None else None
     failed = gated = 0
 
-    def one(target: str, also: list[str]) -> tuple[str, str | None, bool]:
-        """(record, error, gate passed) for one release; never raises."""
+    def one(target: str, also: list[str]) -> tuple[str | None, str | None, Outcomes | None]:
+        """(record, error, policy outcomes) for one release; never raises."""
         try:
             report = audit(target, frameworks=ids, options=options, also=also)
-            passed = True
-            if args.fail_unless:
-                passed = _gate({k: a.status for k, a in report.assessments.items()}, args.fail_unless)
-            return _batch_record(report, args.format), None, passed
+            outcomes = _judge(report, policy)
+            return _batch_record(report, args.format, outcomes, not out_dir), None, outcomes
         except OpennessError as exc:
-            return _error_record(target, str(exc), args.format), str(exc), True
+            return None, str(exc), None
         except Exception as exc:  # a bug in one release's audit must not end the batch
-            message = f"internal error: {type(exc).__name__}: {exc}"
-            return _error_record(target, message, args.format), message, True
+            return None, f"internal error: {type(exc).__name__}: {exc}", None
+
+    def emit(number: int, target: str, result: tuple[str | None, str | None, Outcomes | None]) -> None:
+        """Write one release's record (stdout, -o or its own file) and its errors (stderr only)."""
+        nonlocal failed, gated
+        record, error, outcomes = result
+        if error is not None:
+            failed += 1
+            print(f"openness: {clean(target)}: error: {clean(error)}", file=sys.stderr)
+            return
+        assert record is not None
+        gated += _tell(outcomes, quiet, prefix=f"{clean(target)}: ")
+        text = record if record.endswith("\n") else record + "\n"
+        if out_dir:
+            ReportFile.write_whole(os.path.join(out_dir, report_name(number, target, args.format)), text)
+        elif out is not None or not quiet:
+            stream = out or sys.stdout
+            stream.write(text)
+            stream.flush()
 
     try:
         # The bar is drawn on stderr when it is a terminal, unless the records go to that terminal too.
-        show_bar = sys.stderr.isatty() and (out is not None or not sys.stdout.isatty())
+        show_bar = not quiet and sys.stderr.isatty() and (
+            out is not None or out_dir is not None or not sys.stdout.isatty())
         with _progress(len(entries), show_bar) as bar, \
                 ThreadPoolExecutor(max_workers=args.jobs, thread_name_prefix="openness-batch") as pool:
-            pending: dict[Future[tuple[str, str | None, bool]], str] = {
-                pool.submit(one, target, also): target for target, also in entries
+            pending: dict[Future[tuple[str | None, str | None, Outcomes | None]], int] = {
+                pool.submit(one, target, also): i for i, (target, also) in enumerate(entries)
             }
+            # Records are written in the order of the batch file: a finished release waits for the
+            # ones listed before it (at most --jobs of them are running), then goes out at once.
+            ready: dict[int, tuple[str | None, str | None, Outcomes | None]] = {}
+            next_out = 0
             while pending:
                 try:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -361,22 +479,20 @@ def run_batch(args: argparse.Namespace) -> int:
                     pool.shutdown(wait=False, cancel_futures=True)
                     raise
                 for fut in done:
-                    target = pending.pop(fut)
-                    record, error, passed = fut.result()
-                    failed += error is not None  # only this thread counts and writes
-                    gated += not passed
-                    stream = out or sys.stdout
-                    stream.write(record if record.endswith("\n") else record + "\n")
-                    stream.flush()
+                    index = pending.pop(fut)
+                    ready[index] = fut.result()
                     if bar is not None:
-                        shown = _markup_escape(clean(target[-60:]))
+                        shown = _markup_escape(clean(entries[index][0][-60:]))
                         bar.update(bar.task_ids[0], advance=1, description=shown)
+                while next_out in ready:
+                    emit(next_out + 1, entries[next_out][0], ready.pop(next_out))
+                    next_out += 1
         if report_file is not None:
             report_file.commit()
     finally:
         if report_file is not None:
             report_file.discard()
-    if failed or len(entries) > 1:
+    if (failed or len(entries) > 1) and not quiet:
         print(f"openness: {len(entries)} release(s) audited, {failed} failed", file=sys.stderr)
     if failed:
         return 2
