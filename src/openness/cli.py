@@ -18,7 +18,7 @@ from openness import __version__
 from openness.errors import OpennessError
 from openness.render.safe import clean
 
-COMMANDS = ("audit", "license", "rebuild")
+COMMANDS = ("audit", "license", "rebuild", "index", "serve")
 
 
 class _Parser(argparse.ArgumentParser):
