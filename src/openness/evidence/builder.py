@@ -92,6 +92,7 @@ def build_evidence(inventory: Inventory) -> Evidence:
                 tuple(ev.licenses) + tuple(extra),
                 ev.detail,
                 ev.declared,
+                ev.elsewhere,
             )
         final[c] = ev
     _note_uncertain_scopes(final, ctx.notes)

@@ -108,6 +108,7 @@ def unknown_if_unseen(
             ev.licenses if ev is not None else (),
             f"not seen: {gap.reason}{seen}",
             ev.declared if ev is not None else False,
+            ev.elsewhere if ev is not None else (),
         )
     return out
 
@@ -193,6 +194,7 @@ def unknown_if_unread(
             ev.licenses if ev is not None else (),
             f"could not be read: {', '.join(shown)}{more}; what it would show is unknown{seen}",
             False,
+            ev.elsewhere if ev is not None else (),
         )
     return out
 

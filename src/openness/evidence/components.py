@@ -11,6 +11,8 @@ from typing import Any
 
 from openness.evidence.card import ModelCard
 from openness.evidence.data_info import ITEM_TITLES, Coverage, coverage
+from openness.evidence.elsewhere import Found, describe, find_publications
+from openness.evidence.libraries import LIBRARY_LICENSES, training_framework
 from openness.evidence.reading import DOC_LIMIT, ReadContext
 from openness.evidence.text import find_lines
 from openness.model import (
@@ -162,26 +164,7 @@ _LIBRARY_RUN = re.compile(
     r"\bcreate_model(?:_and_transforms)?\(|\bload\(\s*[\"']"
 )
 _FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
-# The licence each of those libraries is published under (its PyPI metadata and repository
-# LICENSE): the inference code is the library's, so its licence is the one that covers it.
-LIBRARY_LICENSES = {
-    "transformers": "Apache-2.0",
-    "diffusers": "Apache-2.0",
-    "sentence_transformers": "Apache-2.0",
-    "vllm": "Apache-2.0",
-    "llama_cpp": "MIT",
-    "mlx_lm": "MIT",
-    "open_clip": "MIT",
-    "timm": "Apache-2.0",
-    "peft": "Apache-2.0",
-    "optimum": "Apache-2.0",
-    "ctransformers": "MIT",
-    "gguf": "MIT",
-    "whisper": "MIT",
-    "keras_nlp": "Apache-2.0",
-    "keras_hub": "Apache-2.0",
-    "sglang": "Apache-2.0",
-}
+# The licence each inference library is published under: ``libraries.LIBRARY_LICENSES``.
 _STEP_REF = re.compile(r"(?:^|/)(?:step|ckpt|checkpoint|iter|revision|stage)[-_]?\d+", re.I)
 
 
@@ -300,6 +283,7 @@ class _Scan:
     card_source: str | None
     datasets: list[dict[str, Any]]
     auxiliary: UserMaterial
+    published: Found = field(default_factory=lambda: Found({}))
     out: dict[Component, ComponentEvidence] = field(default_factory=dict)
 
     @property
@@ -355,7 +339,9 @@ def component_statuses(
     for_users: UserMaterial | None = None,
 ) -> dict[Component, ComponentEvidence]:
     """Each component's status from artifacts; later steps only fill what earlier ones left open."""
-    scan = _Scan(ctx, cards, front, card_source, datasets, for_users or UserMaterial(ctx, cards))
+    published = find_publications(ctx.inventory, cards)
+    ctx.notes.extend(published.notes)
+    scan = _Scan(ctx, cards, front, card_source, datasets, for_users or UserMaterial(ctx, cards), published)
     for step in (
         _code,
         _parameters,
@@ -421,6 +407,7 @@ def _code(s: _Scan) -> None:
                 f"no inference script in the release; the card runs the model with the public "
                 f"{lib} library ({loc})",
             )
+    _framework_training(s)
     deps = inv.by_role(Role.DEPENDENCIES)
     if Component.SUPPORTING_LIBRARIES not in out and deps:
         out[Component.SUPPORTING_LIBRARIES] = _ev(
@@ -437,6 +424,64 @@ def _code(s: _Scan) -> None:
             _locs(configs),
             _files_detail(configs, "architecture specified by configuration, implemented in a library"),
         )
+
+
+MAX_REQUIREMENT_FILES = 8
+_RUN_TITLE = re.compile(r"\b(?:decod\w*|inference|infer|predict\w*|generat\w*|sampl\w*)\b", re.I)
+
+
+def _framework_training(s: _Scan) -> None:
+    """Training done with a public framework (GPT-NeoX, Megatron-LM, t5x, Mesh TensorFlow, the
+    Cerebras Model Zoo...) is training code when the release names it and ships the configs that
+    drove it: the framework's licence covers that code, the configs are its arguments. The same
+    framework is the inference code when a card section on decoding/inference runs it."""
+    prev = s.out.get(Component.TRAINING_CODE)
+    if prev is not None and prev.status is Status.PRESENT:
+        return
+    reqs: list[tuple[str, str]] = []
+    for it in s.inv.by_role(Role.DEPENDENCIES)[:MAX_REQUIREMENT_FILES]:
+        text = s.ctx.read(it.entry.path, DOC_LIMIT)
+        if text is not None:
+            reqs.append((it.entry.path, text))
+    # Evaluation configs and fine-tuning examples for users are not what trained the model.
+    own = [i for i in s.inv.items if not is_eval_path(i.entry.path) and auxiliary_dir(i.entry.path) is None]
+    found = training_framework(s.cards, own, reqs)
+    if found is None:
+        return
+    from openness.licenses import analyze_id
+
+    fw = found.framework
+    lic = AppliedLicense(
+        analyze_id(fw.license, Location(key=f"library:{fw.name}")),
+        True,
+        f"the {fw.name} framework's own licence: the framework is the training code",
+    )
+    more = len(found.configs) - 3
+    shown = ", ".join(found.configs[:3]) + (f" (+{more} more)" if more > 0 else "")
+    locs = (found.stated_at, *(Location(p) for p in found.configs[:3]))
+    s.out[Component.TRAINING_CODE] = ComponentEvidence(
+        Component.TRAINING_CODE,
+        Status.PRESENT,
+        locs,
+        (lic,),
+        f"trained with the public {fw.name} framework ({found.stated_at}); the configs that drive it "
+        f"ship with the release: {shown}",
+    )
+    if Component.INFERENCE_CODE in s.out:
+        return
+    for card in s.cards:
+        for sec in card.sections:
+            a, b = sec.lines
+            if _RUN_TITLE.search(sec.title) and any(_FENCE_LINE.match(x) for x in card.lines[a - 1 : b]):
+                s.out[Component.INFERENCE_CODE] = ComponentEvidence(
+                    Component.INFERENCE_CODE,
+                    Status.PRESENT,
+                    (card.location(sec), found.stated_at),
+                    (lic,),
+                    f"the release runs the model through the public {fw.name} framework it was trained "
+                    f"with (section '{sec.title[:80]}' of {card.path})",
+                )
+                return
 
 
 def _library_inference(cards: Iterable[ModelCard]) -> list[tuple[Location, str]]:
@@ -468,6 +513,7 @@ def _parameters(s: _Scan) -> None:
     cards = s.cards
     weights = inv.by_role(Role.WEIGHTS)
     elsewhere = _weights_elsewhere(inv, cards)
+    published = s.published.of(Component.PARAMETERS_FINAL)
     if weights:
         detail = _files_detail(weights, "weights")
         if any(w.weights and w.weights.unsafe for w in weights):
@@ -476,6 +522,16 @@ def _parameters(s: _Scan) -> None:
             detail += f"; gated on the Hub ({hub.gated}): access needs accepting terms"
         out[Component.PARAMETERS_FINAL] = _ev(
             Component.PARAMETERS_FINAL, Status.PRESENT, _locs(weights), detail
+        )
+    elif published:
+        # Published at named places: not inspected, so neither present nor absent.
+        out[Component.PARAMETERS_FINAL] = ComponentEvidence(
+            Component.PARAMETERS_FINAL,
+            Status.UNKNOWN,
+            tuple(dict.fromkeys(p.stated_at for p in published))[:4],
+            detail="weights are not in the release; published elsewhere, not inspected: "
+            + describe(published),
+            elsewhere=published,
         )
     elif elsewhere:
         out[Component.PARAMETERS_FINAL] = _ev(
@@ -554,11 +610,20 @@ def _datasets(s: _Scan) -> None:
             )
     elif linked := _training_data_links(s.cards):
         names = ", ".join(dict.fromkeys(name for _, name in linked[:4]))
-        out[Component.DATASETS] = _ev(
+        out[Component.DATASETS] = ComponentEvidence(
             Component.DATASETS,
             Status.UNKNOWN,
-            [loc for loc, _ in linked[:4]],
-            f"named in the card as training data, hosted elsewhere and not inspected: {names}",
+            tuple(loc for loc, _ in linked[:4]),
+            detail=f"named in the card as training data, hosted elsewhere and not inspected: {names}",
+            elsewhere=s.published.of(Component.DATASETS),
+        )
+    elif data_places := s.published.of(Component.DATASETS):
+        out[Component.DATASETS] = ComponentEvidence(
+            Component.DATASETS,
+            Status.UNKNOWN,
+            tuple(dict.fromkeys(p.stated_at for p in data_places))[:4],
+            detail="training data published elsewhere, not inspected: " + describe(data_places),
+            elsewhere=data_places,
         )
     elif aux_data:
         # Absent, but say what was seen so the reader knows why it was not counted.
@@ -956,5 +1021,6 @@ def fact_components(
             env.licenses,
             f"{env.detail}; {detail}",
             env.declared,
+            env.elsewhere,
         )
     return out

@@ -1,0 +1,174 @@
+"""Public libraries and frameworks a release runs on, and the licence each is published under.
+
+Two tables, one question ("whose code is this, under which terms?"):
+- ``LIBRARY_LICENSES``: inference libraries a card loads the model with (``from transformers import``
+  ... ``from_pretrained``): the library is the release's inference code;
+- ``TRAINING_FRAMEWORKS``: training frameworks a release says it was trained with, while shipping
+  the configuration that drove them (Pythia's GPT-NeoX ``models/*.yml``, CrystalCoder's Cerebras
+  Model Zoo ``params.yaml``, T5's Mesh TensorFlow gin files): the framework is the training code,
+  the configs its arguments and settings.
+Each licence is the one in the project's PyPI metadata and repository LICENSE.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from openness.evidence.card import ModelCard
+from openness.model import Classified, Location, Role
+
+LIBRARY_LICENSES = {
+    "transformers": "Apache-2.0",
+    "diffusers": "Apache-2.0",
+    "sentence_transformers": "Apache-2.0",
+    "vllm": "Apache-2.0",
+    "llama_cpp": "MIT",
+    "mlx_lm": "MIT",
+    "open_clip": "MIT",
+    "timm": "Apache-2.0",
+    "peft": "Apache-2.0",
+    "optimum": "Apache-2.0",
+    "ctransformers": "MIT",
+    "gguf": "MIT",
+    "whisper": "MIT",
+    "keras_nlp": "Apache-2.0",
+    "keras_hub": "Apache-2.0",
+    "sglang": "Apache-2.0",
+}
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str  # as the project spells it
+    license: str  # SPDX id of the framework's own licence
+    mention: re.Pattern[str]  # how a README or a requirements file names it
+
+
+def _fw(name: str, license: str, rx: str) -> Framework:
+    return Framework(name, license, re.compile(rx, re.I))
+
+
+TRAINING_FRAMEWORKS: tuple[Framework, ...] = (
+    _fw("GPT-NeoX", "Apache-2.0", r"\bgpt-neox\b(?!\w)"),
+    _fw(
+        "Megatron-LM",
+        "BSD-3-Clause",
+        r"\bmegatron(?:-lm|-deepspeed|[-_]core)\b|\bmegatron\b(?= (?:library|framework|codebase))",
+    ),
+    _fw(
+        "NeMo",
+        "Apache-2.0",
+        r"\bnvidia[- ]nemo\b|\bnemo (?:framework|toolkit|megatron)\b|github\.com/nvidia/nemo\b",
+    ),
+    _fw("T5X", "Apache-2.0", r"\bt5x\b"),
+    _fw("Mesh TensorFlow", "Apache-2.0", r"\bmesh[ _-]?tensorflow\b"),
+    _fw("LLM Foundry", "Apache-2.0", r"\bllm[- ]foundry\b|\bllmfoundry\b"),
+    _fw("OLMo-core", "Apache-2.0", r"\bolmo[-_]core\b"),
+    _fw("nanotron", "Apache-2.0", r"\bnanotron\b"),
+    _fw("Levanter", "Apache-2.0", r"\blevanter\b"),
+    _fw("Axolotl", "Apache-2.0", r"\baxolotl\b"),
+    _fw("torchtune", "BSD-3-Clause", r"\btorchtune\b"),
+    _fw(
+        "Cerebras Model Zoo",
+        "Apache-2.0",
+        r"\bcerebras model ?zoo\b|\bcerebras/modelzoo\b|\bcerebras_modelzoo\b",
+    ),
+    _fw("fairseq", "MIT", r"\bfairseq\b"),
+    _fw("metaseq", "MIT", r"\bmetaseq\b"),
+    _fw("LitGPT", "Apache-2.0", r"\blitgpt\b|\blit-gpt\b"),
+    _fw("OpenLM", "MIT", r"\bopen_lm\b|mlfoundations/open_lm\b"),
+    _fw("EasyLM", "Apache-2.0", r"\beasylm\b"),
+    _fw("MaxText", "Apache-2.0", r"\bmaxtext\b"),
+)
+
+_ANY_FRAMEWORK = re.compile("|".join(f"(?:{fw.mention.pattern})" for fw in TRAINING_FRAMEWORKS), re.I)
+_TRAIN = re.compile(r"\b(?:pre-?)?train(?:ed|ing|s)?\b|预训练|训练", re.I)
+# A framework named as an alternative, a comparison or a credit is not what trained the model.
+_NOT_OURS = re.compile(
+    r"\b(?:inspired by|compared? (?:with|to|against)|thanks?|acknowledg\w*|such as|e\.g\.|"
+    r"alternatively|also supports?|you can (?:also )?use|is (?:also )?compatible with|"
+    r"(?:frameworks?|tools?|libraries) (?:like|including)|advise|recommend\w*|post-?training|"
+    r"fine-?tun\w*|finetun\w*|sft|dpo|rlhf|lora)\b",
+    re.I,
+)
+_SKIP_SECTION = re.compile(r"acknowledg|citation|cite|reference|related|thanks|credits|news|changelog", re.I)
+CONFIG_EXTENSIONS = (".yml", ".yaml", ".gin", ".jsonnet", ".toml")
+# YAML that configures tooling, not a training run.
+_TOOLING = re.compile(
+    r"(?:^|/)(?:\.github|\.gitlab|\.circleci|docs?|\.pre-commit[^/]*|mkdocs[^/]*|codecov[^/]*|"
+    r"\.readthedocs[^/]*|environment[^/]*|conda[^/]*|docker-compose[^/]*|pyproject[^/]*|citation[^/]*|"
+    r"\.?ruff[^/]*|\.?mypy[^/]*|setup[^/]*|poetry[^/]*|tox[^/]*|manifest[^/]*)(?:/|$)",
+    re.I,
+)
+MAX_CONFIGS_SHOWN = 3
+TRAIN_WINDOW = 2  # lines either side of a framework's name that may say it trained the model
+
+
+@dataclass(frozen=True)
+class TrainedWith:
+    framework: Framework
+    stated_at: Location
+    configs: tuple[str, ...]
+
+
+def training_configs(items: Iterable[Classified]) -> tuple[str, ...]:
+    """Configuration files that can drive a training run (YAML/gin/TOML outside tooling folders)."""
+    out: list[str] = []
+    for it in items:
+        path = it.entry.path
+        if it.role is Role.TRAINING_CONFIG or (
+            it.role in (Role.CONFIG, Role.OTHER)
+            and path.lower().endswith(CONFIG_EXTENSIONS)
+            and not _TOOLING.search(path)
+            and posixpath.basename(path)[:1] != "."
+        ):
+            out.append(path)
+    return tuple(out)
+
+
+def training_framework(
+    cards: Sequence[ModelCard], items: Sequence[Classified], requirements: Sequence[tuple[str, str]] = ()
+) -> TrainedWith | None:
+    """The public framework the release says it was trained with, when it ships the configs.
+
+    Named on a README/card line with a training word within ``TRAIN_WINDOW`` lines (outside
+    acknowledgement and citation sections, not as an alternative or comparison), or in a
+    requirements file ``(path, text)``; and at least one training configuration in the release."""
+    configs = training_configs(items)
+    if not configs:
+        return None
+    for card in cards:
+        skip = [s.lines for s in card.sections if _SKIP_SECTION.search(s.title)]
+        for n, line in enumerate(card.lines, 1):
+            if n < card.body_start or not _ANY_FRAMEWORK.search(line):
+                continue
+            if any(a <= n <= b for a, b in skip[:200]):
+                continue
+            for fw in TRAINING_FRAMEWORKS:
+                if not fw.mention.search(line) or _NOT_OURS.search(line):
+                    continue
+                window = card.lines[max(0, n - 1 - TRAIN_WINDOW) : n + TRAIN_WINDOW]
+                if any(_TRAIN.search(w) for w in window):
+                    return TrainedWith(fw, Location(card.path, (n, n)), configs)
+    for path, text in requirements:
+        for n, line in enumerate(text.splitlines()[:2000], 1):
+            if not _ANY_FRAMEWORK.search(line.replace("_", "-")) and not _ANY_FRAMEWORK.search(line):
+                continue
+            for fw in TRAINING_FRAMEWORKS:
+                if fw.mention.search(line.replace("_", "-")) or fw.mention.search(line):
+                    return TrainedWith(fw, Location(path, (n, n)), configs)
+    return None
+
+
+__all__ = [
+    "CONFIG_EXTENSIONS",
+    "LIBRARY_LICENSES",
+    "TRAINING_FRAMEWORKS",
+    "Framework",
+    "TrainedWith",
+    "training_configs",
+    "training_framework",
+]
