@@ -173,7 +173,7 @@ def _assessment(a: Assessment, index: int, clauses: _Clauses) -> dict[str, Any]:
         "headline": headline(a),
         "progress": score_text(a),
         "standing": str(stand),
-        "symbol": SYMBOL[stand],
+        "symbol": "" if stand is Outcome.NOT_APPLICABLE else SYMBOL[stand],  # a score needs no mark
         "standing_words": STANDING_WORDS[stand],
         "reason": deciding_reason(a),
         "summary": a.summary,
