@@ -18,6 +18,7 @@ RENDERERS: dict[str, str] = {
     "mof": "openness.render.mof:render_mof",
     "cyclonedx": "openness.render.cyclonedx:render_cyclonedx",
     "spdx3": "openness.render.spdx3:render_spdx3",
+    "sarif": "openness.render.sarif:render_sarif",
     "html": "openness.render.html:render_html",
     "badge": "openness.render.badge:render_badge",
 }
