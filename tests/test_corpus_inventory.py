@@ -40,6 +40,18 @@ NOT_A_DEPENDENCY_MANIFEST = {
     ("allenai__dolma", "configs/dolma2-resharding/s2orc/config/environmental-science.yaml"),
 }
 WEIGHT_SUFFIXES = {".safetensors", ".gguf", ".pt", ".pth", ".ckpt", ".onnx", ".msgpack"}
+# Weight-format files that are not the release's weights (issue 11), each with its reason.
+NOT_WEIGHTS = {
+    # encodings saved by the inference example (named "encoded"): tensors computed with the model
+    ("THUDM__CogVideo", "inference/encoded.pt"),
+    # RWKV-v8's experiment runs: 12 KB - 2.2 MB, date-stamped ("251016_..._run"), not named as a model
+    ("BlinkDL__RWKV-LM", "RWKV-v8/251016_rosa_1bit_run.pth"),
+    ("BlinkDL__RWKV-LM", "RWKV-v8/251018_rosa_4bit_run.pth"),
+    ("BlinkDL__RWKV-LM", "RWKV-v8/251024_rosaQKV_L2_digit20.pth"),
+    ("BlinkDL__RWKV-LM", "RWKV-v8/251105_reverse_L2.pth"),
+    ("BlinkDL__RWKV-LM", "RWKV-v8/260123_reverse_L2.pth"),
+    ("BlinkDL__RWKV-LM", "RWKV-v8/260123_reverse_L2_only_rwkv7.pth"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +166,10 @@ def test_weights_by_format(rid: str, inventories: dict[str, Inventory]) -> None:
             continue
         if parts.suffix == ".msgpack" and "model" not in parts.name:
             continue
-        assert item.role in (Role.WEIGHTS, Role.CHECKPOINT, Role.OPTIMIZER_STATE), item.entry.path
+        if (rid, item.entry.path) in NOT_WEIGHTS:
+            assert item.role is Role.OTHER, item.reasons
+        else:
+            assert item.role in (Role.WEIGHTS, Role.CHECKPOINT, Role.OPTIMIZER_STATE), item.entry.path
         assert item.weights is not None
         if parts.suffix in (".pt", ".pth", ".ckpt"):
             assert item.weights.unsafe, item.entry.path

@@ -27,6 +27,7 @@ from openness.model import (
     HubMetadata,
     Inventory,
     Location,
+    NoteKind,
     Role,
     Snapshot,
     WeightFormat,
@@ -110,7 +111,7 @@ ROLE_BY_NAME = [
     ("training_args.json", Role.TRAINING_CONFIG),
     ("data/train.jsonl", Role.DATASET),
     ("data/shards/part-000.parquet", Role.DATASET),
-    ("corpus/wiki.txt", Role.DATASET),
+    ("corpus/train.txt", Role.DATASET),  # named as data: its size does not matter
     ("data/train.bin", Role.DATASET),
     ("anywhere/x.arrow", Role.DATASET),
     ("eval/results.json", Role.EVAL_RESULTS),
@@ -551,8 +552,10 @@ def test_pickles_are_flagged_and_never_loaded(tmp_path: Path) -> None:
     ]:
         info = _item(inv, path).weights
         assert info is not None and info.unsafe and info.format is fmt, path
-    flagged = [n for n in inv.notes if "pickle-based" in n.message]
-    assert len(flagged) == 1 and "4 pickle-based weight file(s)" in flagged[0].message
+    flagged = [n for n in inv.notes if n.kind is NoteKind.UNSAFE and "pickle-based" in n.message]
+    assert len(flagged) == 1 and "4 pickle-based file(s)" in flagged[0].message
+    # extra/data.pkl is not named as a model: not counted as weights, still scanned and flagged.
+    assert _item(inv, "extra/data.pkl").role is Role.OTHER
     # The opcodes were read (never run): the import that loading would perform is named.
     info = _item(inv, "consolidated.pth").weights
     assert info is not None and "pathlib.Path.touch" in info.metadata["pickle.unexpected"]

@@ -32,6 +32,7 @@ from openness.inventory.names import (
 )
 from openness.model import (
     Classified,
+    CodeRole,
     FileEntry,
     Inventory,
     Location,
@@ -46,6 +47,8 @@ from openness.model import (
 CODE_READ = 4 * 1024  # head of a code file: imports and the first definitions
 CARD_READ = 16 * 1024  # head of a README: front matter and the first sections
 CONFIG_READ = 8 * 1024
+README_USAGE_READ = 64 * 1024  # head of a root README searched for usage examples (code blocks)
+MAX_USAGE_READMES = 3  # root READMEs searched (README.md, README_zh.md...)
 TEXT_BUDGET = 16 * 1024 * 1024  # text bytes read per audit
 HEADER_BUDGET = 256 * 1024 * 1024  # weight-header bytes read per audit (GGUF vocabularies are MBs)
 MAX_NOTES_PER_KIND = 20
@@ -207,6 +210,7 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
         _classify(ctx, entry, split(entry.path), hub or entry.origin.startswith("hf:"), listed)
         for entry in snapshot.files
     ]
+    items = _readme_usage(ctx, items)
     items = _with_scopes(items)
     if ctx.unsafe:
         shown = ", ".join(ctx.unsafe[:5]) + (
@@ -215,7 +219,7 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
         ctx.notes.append(
             Note(
                 "warning",
-                f"{len(ctx.unsafe)} pickle-based weight file(s) (they run code when loaded; "
+                f"{len(ctx.unsafe)} pickle-based file(s) (they run code when loaded; "
                 f"flagged, never loaded): {shown}",
                 Location(path=ctx.unsafe[0]),
                 NoteKind.UNSAFE,
@@ -236,7 +240,7 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
 
 
 def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, listed: set[str]) -> Classified:
-    g = guess(parts, hub=hub)
+    g = guess(parts, hub=hub, size=entry.size)
     if hub and g.role is Role.MODEL_CARD and ctx.snapshot.hub and ctx.snapshot.hub.repo_type == "dataset":
         g = PathGuess(Role.DATA_CARD, "README of a hub dataset repository (its dataset card)")
     if g.content is None:
@@ -516,6 +520,114 @@ def _weights_item(
         key = "header-budget" if info.error == _BUDGET_ERROR else "weights-header"
         ctx.note(key, "warning", info.error, entry.path)
     return Classified(entry, role, weights=info, reasons=ctx.share(tuple(reasons)))
+
+
+# --------------------------------------------------------------------------- README usage
+
+# ``from pkg.mod import X`` / ``import pkg`` at the start of a code line (``>>>`` prompts too).
+_USAGE_IMPORT = re.compile(
+    r"^[ \t]*(?:>>>[ \t]*)?(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))"
+)
+_FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
+# A code block that runs a model: loads it, or calls what produces outputs. An import next to
+# ``registry`` or a kernel build is library plumbing, not a usage example.
+_RUNS_MODEL = re.compile(
+    r"\.(?:generate|predict|transcribe|infer|sample|chat|complete|detect|segment|caption|embed|classify)\w*\("
+    r"|\b(?:load_model|from_pretrained|pipeline|infer|predict|generate|transcribe)\("
+    r"|\b\w*(?:Predictor|Pipeline|Sampler|Generator|Inference\w*)\("
+)
+
+
+def _readme_usage(ctx: _Context, items: list[Classified]) -> list[Classified]:
+    """Code the README shows in use is code for running the model (inference).
+
+    A package whose modules carry no signal of their own (``whisper/__init__.py``, ``name/name.py``)
+    is still how users run the model when the README's usage example imports it: that example is
+    the reason, with its line. Only imports in a fenced code block that also runs a model (loads
+    it, generates, predicts...) count, and only of modules in the release; the README's head
+    (``README_USAGE_READ``) is read once more, within the text budget.
+    """
+    readmes = sorted(
+        (it for it in items if "/" not in it.entry.path and it.role in (Role.README, Role.MODEL_CARD)),
+        key=lambda it: (it.entry.path.lower() != "readme.md", it.entry.path),
+    )[:MAX_USAGE_READMES]
+    if not readmes:
+        return items
+    modules = _python_modules(items)
+    if not modules:
+        return items
+    shown: dict[int, tuple[str, Location]] = {}  # item index -> (import line, README location)
+    for readme in readmes:
+        text = ctx.read_text(readme.entry, README_USAGE_READ)
+        if not text:
+            continue
+        for block in _code_blocks(text):
+            if not any(_RUNS_MODEL.search(line) for _, line in block):
+                continue
+            for n, line in block:
+                m = _USAGE_IMPORT.match(line)
+                if m is None:
+                    continue
+                dotted = (m.group(1) or m.group(2)).strip(".")
+                top = dotted.split(".", 1)[0]
+                for key in dict.fromkeys((dotted, top, f"{top}.{top}")):
+                    for index in modules.get(key, ()):
+                        where = Location(path=readme.entry.path, lines=(n, n))
+                        shown.setdefault(index, (line.strip()[:80], where))
+    if not shown:
+        return items
+    out = list(items)
+    for index, (line, where) in shown.items():
+        it = out[index]
+        roles = (it.code_roles - {CodeRole.SUPPORT}) | {CodeRole.INFERENCE}
+        reasons = (*it.reasons, f"inference: the README's usage example imports it: {line!r} ({where})")
+        out[index] = replace(
+            it,
+            code_roles=ctx.share(frozenset(roles)),
+            reasons=tuple(reasons),
+            locations=(*it.locations, where),
+        )
+    return out
+
+
+def _code_blocks(text: str) -> list[list[tuple[int, str]]]:
+    """The fenced code blocks of a Markdown text, as numbered lines (an unclosed fence ends the text)."""
+    blocks: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] | None = None
+    for n, line in enumerate(text.splitlines(), 1):
+        if _FENCE.match(line):
+            if current is None:
+                current = []
+            else:
+                blocks.append(current)
+                current = None
+        elif current is not None:
+            current.append((n, line))
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _python_modules(items: list[Classified]) -> dict[str, list[int]]:
+    """Importable names of the release's Python files -> item indexes.
+
+    ``pkg/mod.py`` is ``pkg.mod``; ``pkg/__init__.py`` is ``pkg``; under one source folder
+    (``src/pkg/mod.py``) both with and without it. Tests are never what a README shows in use.
+    """
+    out: dict[str, list[int]] = {}
+    for index, it in enumerate(items):
+        path = it.entry.path
+        if not path.endswith(".py") or it.role is not Role.CODE or is_test_path(split(path)):
+            continue
+        parts = path[:-3].split("/")
+        if parts[-1] == "__init__":
+            parts.pop()
+        if not parts or not all(p.isidentifier() for p in parts):
+            continue
+        out.setdefault(".".join(parts), []).append(index)
+        if len(parts) > 1:
+            out.setdefault(".".join(parts[1:]), []).append(index)
+    return out
 
 
 # --------------------------------------------------------------------------- scopes

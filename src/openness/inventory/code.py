@@ -132,10 +132,36 @@ _ANCHORS: dict[CodeRole, tuple[str, ...]] = {
 }
 # fmt: on
 _MAX_TRIES = 64  # anchor occurrences checked per role and file (a file of 1,000 classes stays cheap)
+# A launcher (``torchrun``, ``accelerate launch``) starts whatever script follows: generate.py's usage
+# comment "torchrun --nproc_per_node 1 generate.py" shows distributed inference, not training. In a
+# comment, or anywhere in Python (where it can only be a usage note), a launcher line counts for
+# training only when it also names training; a launch command in a shell script counts unless it
+# names inference and not training.
+_LAUNCHER = re.compile(r"torchrun\b|accelerate launch\b")
+# Training words of a path that say "LoRA" or "reward" rather than "train": an inference package's
+# lora.py applies adapters, a serving folder's reward.py scores. They count only outside inference paths.
+_WEAK_TRAINING_WORDS = frozenset({"lora", "qlora", "reward"})
 
 
-def _first_match(text: str, role: CodeRole, pattern: re.Pattern[str]) -> re.Match[str] | None:
-    """A match of ``pattern`` on a line holding one of the role's anchors (anchors in order)."""
+def _launches_training(line: str, usage_only: bool) -> bool:
+    """Whether a launcher line starts training (``usage_only``: it can only be a usage note)."""
+    words = set(_WORD.findall(line.lower()))
+    if not (PATH_WORDS[CodeRole.TRAINING] - _WEAK_TRAINING_WORDS).isdisjoint(words) or (
+        "fine-tun" in line or "fine_tun" in line
+    ):
+        return True
+    if usage_only or line.lstrip().startswith("#"):
+        return False
+    return PATH_WORDS[CodeRole.INFERENCE].isdisjoint(words)
+
+
+def _first_match(
+    text: str, role: CodeRole, pattern: re.Pattern[str], usage_only: bool = False
+) -> re.Match[str] | None:
+    """A match of ``pattern`` on a line holding one of the role's anchors (anchors in order).
+
+    ``usage_only``: the text is Python, where a launcher command can only be a usage note.
+    """
     tries = 0
     for anchor in _ANCHORS[role]:
         pos = text.find(anchor)
@@ -145,7 +171,11 @@ def _first_match(text: str, role: CodeRole, pattern: re.Pattern[str]) -> re.Matc
             end = text.find("\n", pos)
             end = len(text) if end == -1 else end
             m = pattern.search(text, start, end)
-            if m is not None:
+            if m is not None and not (
+                role is CodeRole.TRAINING
+                and _LAUNCHER.match(m.group(0))
+                and not _launches_training(text[start:end], usage_only)
+            ):
                 return m
             pos = text.find(anchor, end)
     return None
@@ -185,6 +215,12 @@ def path_roles(parts: PathParts) -> set[CodeRole]:
         for role, words in PATH_WORDS.items()
         if role is not CodeRole.ARCHITECTURE and parts.tokens & words
     }
+    if (
+        CodeRole.TRAINING in roles
+        and CodeRole.INFERENCE in roles
+        and (parts.tokens & PATH_WORDS[CodeRole.TRAINING]) <= _WEAK_TRAINING_WORDS
+    ):
+        roles.discard(CodeRole.TRAINING)  # mistral_inference/lora.py: adapters applied at inference
     name_words = set(_WORD.findall(parts.stem))
     if name_words & PATH_WORDS[CodeRole.ARCHITECTURE] or _ARCHITECTURE_DIRS.intersection(parts.dirs):
         roles.add(CodeRole.ARCHITECTURE)
@@ -202,9 +238,10 @@ def analyse(parts: PathParts, text: str | None) -> CodeAnalysis:
     if roles:
         reasons.append("path: " + ", ".join(sorted(str(r) for r in roles)))
     locations: list[Location] = []
+    usage_only = parts.suffix in (".py", ".pyx", ".ipynb")
     if text:
         for role, pattern in _SIGNALS:
-            m = _first_match(text, role, pattern)
+            m = _first_match(text, role, pattern, usage_only)
             if m is None:
                 continue
             # from_pretrained alone is loading, not running: count it for inference only when

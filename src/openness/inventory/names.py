@@ -186,6 +186,65 @@ PAPER_WORDS = frozenset({"paper", "report", "technical", "techreport", "arxiv", 
 _LICENSE_DIRS = frozenset({"licenses", "licences", "license", "licence"})
 CARD_DIRS = frozenset({"model_cards", "model-cards", "modelcards", "model_card", "model-card"})
 
+# A data file of a weak format (JSON, text, tables, images) in a data folder counts as a dataset when
+# its name says data or it has at least this size: a 3 KB ``data/meanwhile.json`` is metadata.
+DATASET_MIN_BYTES = 1 << 20
+# Formats that hold records and little else: in a data folder (or anywhere, for JSON Lines) they are
+# data whatever their size; a small fine-tuning set is still a training set.
+_RECORD_SUFFIXES = frozenset(
+    {".jsonl", ".npy", ".npz", ".h5", ".hdf5", ".pkl", ".pickle", ".gz", ".zst", ".xz", ".bz2", ".tar",
+     ".zip", ".bin", ".idx", ".avro", ".sqlite", ".db"}
+)
+# Words of a file name that say it is data (its split, its kind).
+_DATA_NAME_WORDS = frozenset(
+    {"train", "training", "valid", "validation", "val", "dev", "test", "eval", "split", "splits", "corpus",
+     "data", "dataset", "shard", "part", "chunk", "sft", "pretrain", "pretraining", "instruct",
+     "instructions", "dpo", "pairs", "preference", "preferences", "conversations", "dialogues", "alpaca"}
+)
+# Words of a file name that say it is an example, not the data a model was trained on. "sample"
+# is weaker: ``alpaca_data_zh_51k_sample_1k.jsonl`` is a subset of a dataset, named as data too.
+_EXAMPLE_WORDS = frozenset({"demo", "demos", "example", "examples", "toy", "dummy"})
+_SAMPLE_WORDS = frozenset({"sample", "samples"})
+# Words of a file name that say it is a lookup table or a description of data, not data.
+_LOOKUP_WORDS = frozenset(
+    {"map", "maps", "mapping", "mappings", "label", "labels", "classes", "lookup", "index", "meta",
+     "metadata", "info", "stats", "statistics", "schema", "manifest", "config", "vocab", "dict",
+     "dictionary", "names", "ids"}
+)
+# Folders whose files serve running or showing the model: data there is an input, not training data.
+USE_DIRS = frozenset(
+    {"inference", "infer", "serving", "serve", "server", "deploy", "deployment", "api", "client", "webui",
+     "gradio", "demo", "demos"}
+)
+# Documentation folders: an image there is a figure, whatever folder it sits in below.
+DOC_DIRS = frozenset({"docs", "doc", "documentation", "site", "website"})
+# Folders of analysis and experiment output: a pickle there is a result, not the released weights.
+_OUTPUT_DIRS = frozenset(
+    {"output", "outputs", "results", "analysis", "analyses", "experiment", "experiments", "ablation",
+     "ablations", "logs", "log", "wandb", "scratch", "playground", "sandbox"}
+)
+_OUTPUT_DIR = re.compile(r"[-_](?:outputs?|results|analysis)$")
+# Words of a tensor file's name that say it saves data computed with a model (encodings, features,
+# activations), not the model.
+_SAVED_DATA_WORDS = frozenset(
+    {"encoded", "encodings", "encoding", "features", "feats", "latents", "activations", "acts", "logits",
+     "predictions", "preds", "outputs", "output", "results", "result", "cache", "cached", "stats",
+     "statistics", "losses", "history", "metrics", "scores", "tokens", "tokenized", "inputs", "targets",
+     "labels", "indices", "probs"}
+)
+# Names that say a file holds a model (``_model_like``), also for pickles: fastai's export.pkl,
+# scikit-learn classifiers.
+_MODEL_WORDS = frozenset(
+    {"model", "pytorch", "weights", "checkpoint", "ckpt", "adapter", "consolidated", "flax", "tf", "ggml"}
+)
+_PICKLED_MODEL_WORDS = _MODEL_WORDS | {"export", "classifier", "clf", "estimator", "regressor", "pipeline"}
+# A small torch file named like an experiment run (date-stamped ``251016_rosa_1bit_run.pth``, "run",
+# "ablation") is that experiment's tensors; released weights are named for the model, or big.
+EXPERIMENT_MAX_BYTES = 16 << 20
+_EXPERIMENT_NAME = re.compile(
+    r"^(?:19|20)?\d{6}[-_]|(?:^|[-_.])(?:run|runs|exp|experiment|ablation|trial|debug|probe)(?:[-_.\d]|$)"
+)
+
 _LICENSE_WORD = re.compile(r"(?:^|[^a-z])(?:licen[cs]e|licen[cs]es|copying|unlicense|eula)(?:[^a-z]|$)")
 # Licence-named files that are not the licence of their folder (templates, lists, checkers).
 _NOT_A_FOLDER_LICENSE = frozenset(
@@ -226,8 +285,20 @@ _TF_SHARD = re.compile(r"\.data-\d{5}-of-\d{5}$")
 # --------------------------------------------------------------------------- the rules
 
 
-def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
-    """The role a path suggests, and what content would settle it."""
+def human_size(n: int) -> str:
+    """A size for a reason line: ``3 KB``, ``2.4 MB``."""
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} KB" if n else "0 bytes"
+    if n < 1024**3:
+        return f"{n / 1024**2:.1f} MB"
+    return f"{n / 1024**3:.1f} GB"
+
+
+def guess(parts: PathParts, *, hub: bool = False, size: int | None = None) -> PathGuess:
+    """The role a path suggests, and what content would settle it.
+
+    ``size`` (bytes, when listed) lets a weak data format prove itself by bulk.
+    """
     name, suffix, dirs = parts.name, parts.suffix, parts.dirs
     in_tests = not TEST_DIRS.isdisjoint(parts.dirs)
 
@@ -264,7 +335,7 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
         if doc is not None:
             return doc
 
-    weights = _weights_role(parts, in_tests)
+    weights = _weights_role(parts, in_tests, size)
     if weights is not None:
         return weights
 
@@ -291,7 +362,7 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
             return PathGuess(Role.DOWNLOAD_SCRIPT, "download script", content=NEEDS_DOWNLOAD)
         return PathGuess(Role.CODE, "source code", content=NEEDS_CODE)
 
-    data = _data_role(parts, in_tests)
+    data = _data_role(parts, in_tests, size)
     if data is not None:
         return data
 
@@ -302,6 +373,9 @@ def guess(parts: PathParts, *, hub: bool = False) -> PathGuess:
     if suffix in MEDIA_SUFFIXES:
         if not SAMPLE_DIRS.isdisjoint(parts.dirs):
             return PathGuess(Role.SAMPLE_OUTPUTS, "media under a samples folder")
+        figure = _first(dirs, DOC_DIRS | FIGURE_DIRS)
+        if figure is not None:
+            return PathGuess(Role.OTHER, f"image or media file under {figure}/: a figure, not data")
         return PathGuess(Role.OTHER, "image or media file")
     return PathGuess(Role.OTHER, "no rule matched")
 
@@ -361,7 +435,7 @@ def _pdf_role(parts: PathParts) -> PathGuess:
     return PathGuess(Role.DOCS, "PDF document")
 
 
-def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
+def _weights_role(parts: PathParts, in_tests: bool, size: int | None = None) -> PathGuess | None:
     name, suffix, dirs = parts.name, parts.suffix, parts.dirs
     if _SHARD_INDEX.search(name):
         index_fmt = WeightFormat.SAFETENSORS if ".safetensors." in name else WeightFormat.PYTORCH_PICKLE
@@ -383,6 +457,10 @@ def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
             fmt = WeightFormat.OTHER  # settled by magic bytes
     if fmt is None:
         return None
+    if fmt in (WeightFormat.PICKLE, WeightFormat.PYTORCH_PICKLE):
+        not_weights = _saved_data(parts, fmt, size)
+        if not_weights is not None:
+            return not_weights
     if suffix in (".npy", ".npz", ".h5", ".hdf5", ".pkl", ".pickle", ".joblib") and any(
         d in DATA_DIRS or d in SAMPLE_DIRS for d in dirs
     ):
@@ -411,13 +489,60 @@ def _weights_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
 
 
 def _model_like(parts: PathParts) -> bool:
-    return bool(
-        {"model", "pytorch", "weights", "checkpoint", "ckpt", "adapter", "consolidated", "flax", "tf", "ggml"}
-        & parts.tokens
-    )
+    return not _MODEL_WORDS.isdisjoint(parts.tokens)
 
 
-def _data_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
+def _first(dirs: tuple[str, ...], wanted: frozenset[str]) -> str | None:
+    return next((d for d in dirs if d in wanted), None)
+
+
+def _output_dir(dirs: tuple[str, ...]) -> str | None:
+    return next((d for d in dirs if d in _OUTPUT_DIRS or _OUTPUT_DIR.search(d)), None)
+
+
+def _saved_data(parts: PathParts, fmt: WeightFormat, size: int | None) -> PathGuess | None:
+    """A pickle or torch file that is not the release's weights, with why; None when it may be.
+
+    Pickles hold anything: analysis results (``scripts/probe_output/layer3.pkl``), encoded inputs
+    (``inference/encoded.pt``), an experiment's tensors. A name that says model keeps the weights
+    role; otherwise an output or experiment folder, a name that says saved data, or (for plain
+    pickles, which PyTorch weights rarely are) no model word at all makes it not weights. Data folders
+    keep their own rule (a pickle there is data). The format stays: the file is still scanned and
+    flagged as a pickle, whatever its role.
+    """
+    if any(d in DATA_DIRS or d in SAMPLE_DIRS for d in parts.dirs):
+        return None
+    stem_words = set(_WORD.findall(parts.stem))
+    model_words = _PICKLED_MODEL_WORDS if fmt is WeightFormat.PICKLE else _MODEL_WORDS
+    if not model_words.isdisjoint(stem_words):
+        return None
+    out = _output_dir(parts.dirs)
+    if out is not None:
+        reason = f"{fmt} file under {out}/ (analysis or experiment output): not weights"
+        return PathGuess(Role.OTHER, reason, fmt, NEEDS_WEIGHTS)
+    saved = sorted(stem_words & _SAVED_DATA_WORDS)
+    if saved:
+        return PathGuess(
+            Role.OTHER,
+            f"{fmt} file named as saved data ({saved[0]}): tensors computed, not weights",
+            fmt,
+            NEEDS_WEIGHTS,
+        )
+    if size is not None and size < EXPERIMENT_MAX_BYTES and _EXPERIMENT_NAME.search(parts.stem):
+        return PathGuess(
+            Role.OTHER,
+            f"{fmt} file of {human_size(size)} named as an experiment run, not as a model: "
+            "not the released weights",
+            fmt,
+            NEEDS_WEIGHTS,
+        )
+    if fmt is WeightFormat.PICKLE and model_words.isdisjoint(parts.tokens):
+        reason = "pickle not named as a model: not counted as weights"
+        return PathGuess(Role.OTHER, reason, fmt, NEEDS_WEIGHTS)
+    return None
+
+
+def _data_role(parts: PathParts, in_tests: bool, size: int | None = None) -> PathGuess | None:
     suffix, dirs, name = parts.suffix, parts.dirs, parts.name
     compound = name.rsplit(".", 2)
     compressed = suffix in (".gz", ".zst", ".xz", ".bz2") and len(compound) == 3
@@ -435,9 +560,40 @@ def _data_role(parts: PathParts, in_tests: bool) -> PathGuess | None:
         return PathGuess(Role.EVAL_RESULTS, "evaluation results")
     if not SAMPLE_DIRS.isdisjoint(parts.dirs) and inner in (".json", ".jsonl", ".txt", ".csv", ".md"):
         return PathGuess(Role.SAMPLE_OUTPUTS, "file in a samples folder")
-    if suffix in ALWAYS_DATA_SUFFIXES or inner in ALWAYS_DATA_SUFFIXES or inner == ".jsonl":
+    if suffix in ALWAYS_DATA_SUFFIXES or inner in ALWAYS_DATA_SUFFIXES:
         return PathGuess(Role.DATASET, f"dataset file ({inner})")
-    data_dir = not DATA_DIRS.isdisjoint(dirs) or any(d.endswith(("_data", "-data")) for d in dirs)
-    if data_dir and (suffix in DATA_SUFFIXES or inner in DATA_SUFFIXES):
-        return PathGuess(Role.DATASET, "data file in a data folder")
-    return None
+    data_dir = next((d for d in dirs if d in DATA_DIRS or d.endswith(("_data", "-data"))), None)
+    if inner != ".jsonl" and not (data_dir and (suffix in DATA_SUFFIXES or inner in DATA_SUFFIXES)):
+        return None
+    # A candidate: JSON Lines anywhere, or a data format in a data folder. Name, place and size say
+    # whether it is a dataset or an example, a lookup table, an input for running the model.
+    where = f"in {data_dir}/" if data_dir else "outside data folders"
+    sized = f", {human_size(size)}" if size is not None else ""
+    words = set(_WORD.findall(parts.stem))
+    named = sorted(words & _DATA_NAME_WORDS)
+    example = sorted(words & _EXAMPLE_WORDS) or ([] if named else sorted(words & _SAMPLE_WORDS))
+    if example:
+        return PathGuess(Role.OTHER, f"{inner} file named as an example ({example[0]}{sized}): not a dataset")
+    lookup = sorted(words & _LOOKUP_WORDS)
+    if lookup:
+        return PathGuess(Role.OTHER, f"lookup table or metadata ({lookup[0]}) {where}{sized}: not a dataset")
+    use = _first(dirs, USE_DIRS)
+    if use is not None:
+        return PathGuess(
+            Role.OTHER, f"{inner} file under {use}/ (input for running the model{sized}): not training data"
+        )
+    shown_in = _first(dirs, DOC_DIRS | FIGURE_DIRS)
+    if shown_in is not None and (suffix in MEDIA_SUFFIXES or suffix in DOC_SUFFIXES):
+        return None  # a figure or a page of the documentation (rules below)
+    docs = _first(dirs, DOC_DIRS)
+    if docs is not None:
+        return PathGuess(Role.OTHER, f"{inner} file under {docs}/ (an example for the documentation{sized})")
+    if inner == ".jsonl" or inner in _RECORD_SUFFIXES:
+        return PathGuess(Role.DATASET, f"dataset file ({inner}) {where}{sized}")
+    if named:
+        return PathGuess(Role.DATASET, f"data file {where} named as data ({named[0]}{sized})")
+    if size is None:
+        return PathGuess(Role.DATASET, f"data file {where} (size unknown)")
+    if size >= DATASET_MIN_BYTES:
+        return PathGuess(Role.DATASET, f"data file {where}{sized}")
+    return PathGuess(Role.OTHER, f"small file {where} ({human_size(size)}), not named as data: not a dataset")
