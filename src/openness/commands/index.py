@@ -29,12 +29,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="keep an index of audited releases, with history (SQLite, or PostgreSQL with --db)",
         description="Audit releases into an index and query it (see docs/index.md).",
     )
-    p.add_argument("--db", metavar="URL",
-                   help="database URL (sqlite:///FILE or postgresql://...); default: $OPENNESS_DB, "
-                        "else a SQLite file in the user's data folder")
+    db_help = ("database URL (sqlite:///FILE or postgresql://...); default: $OPENNESS_DB, "
+               "else a SQLite file in the user's data folder")
+    p.add_argument("--db", metavar="URL", help=db_help)
+    # --db is also accepted after the action (`openness index list --db URL`); SUPPRESS keeps an
+    # action's absent --db from overriding one given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
     isub = p.add_subparsers(dest="index_command", metavar="ACTION", required=True)
 
-    add = isub.add_parser("add", help="audit releases and store the reports")
+    add = isub.add_parser("add", help="audit releases and store the reports", parents=[common])
     add.add_argument("targets", nargs="*", metavar="TARGET", help="directory, hf:org/name, git URL, MOF YAML")
     add.add_argument("--from-file", metavar="FILE",
                      help="targets listed one per line, as `openness audit --from-file` reads them")
@@ -47,7 +51,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--offline", action="store_true", help="no network; read only caches")
     add.add_argument("--name", help="the release's name in the index (one TARGET only)")
 
-    ls = isub.add_parser("list", help="list indexed releases (the latest audit of each)")
+    ls = isub.add_parser("list", help="list indexed releases (the latest audit of each)", parents=[common])
     ls.add_argument("--where", action="append", default=[], metavar="KEY=VALUE",
                     help="filter (repeatable, all must hold): FRAMEWORK=STATUS, license=ID, "
                          "restriction=KIND, finding=KIND, source=KIND, open-washing=yes|no; != negates")
@@ -57,23 +61,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ls.add_argument("--limit", type=int, default=1000, help="at most this many rows (default 1000)")
     ls.add_argument("--format", "-f", choices=("table", "json", "csv"), default="table")
 
-    show = isub.add_parser("show", help="one release's latest audit (or its history)")
+    show = isub.add_parser("show", help="one release's latest audit (or its history)", parents=[common])
     show.add_argument("name")
     show.add_argument("--history", action="store_true", help="every audit, with what changed")
     show.add_argument("--revision", help="the audit at this revision (a prefix will do)")
     show.add_argument("--format", "-f", choices=("text", "json"), default="text")
 
-    export = isub.add_parser("export", help="write the index out")
+    export = isub.add_parser("export", help="write the index out", parents=[common])
     export.add_argument("--format", "-f", choices=("jsonl", "csv", "parquet"), required=True)
     export.add_argument("--output", "-o", help="file to write (parquet needs one); default stdout")
     export.add_argument("--all", action="store_true", help="every audit, not only each release's latest")
     p.set_defaults(run=run)
 
 
-def open_store(url: str | None) -> Store:
+def open_store(url: str | None, *, create: bool = False) -> Store:
+    """The store at ``url``; only ``add`` creates one (a query never leaves a new file behind)."""
     from openness.index.store import Store
 
-    return Store(url)
+    return Store(url, create=create)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -106,7 +111,7 @@ def run_add(args: argparse.Namespace) -> int:
     if not 1 <= workers <= MAX_JOBS:
         raise UsageError(f"--jobs must be 1-{MAX_JOBS}")
     jobs = [Job(t, tuple(also), args.offline, None, args.name) for t, also in entries]
-    store = open_store(args.db)  # checked before any audit runs
+    store = open_store(args.db, create=True)  # checked before any audit runs
     added = unchanged = failed = 0
     try:
         if args.engine == "ray":

@@ -130,7 +130,7 @@ class Store:
     def __init__(self, url: str | None = None, *, create: bool = True) -> None:
         raw = url or default_url()
         self.url = _engine_url(raw)
-        self.shown = clean(self.url.render_as_string(hide_password=True))
+        self.shown = clean(make_url(raw).render_as_string(hide_password=True))  # as the user wrote it
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             database = self.url.database or ""
@@ -141,6 +141,8 @@ class Store:
                 folder.mkdir(parents=True, exist_ok=True)  # the default place: created on first use
             elif not folder.is_dir():
                 raise StoreError(f"{self.shown}: folder {clean(str(folder))} does not exist")
+            if not create and not Path(database).expanduser().exists():  # connecting would create it
+                raise StoreError(f"{self.shown}: no openness index there (run 'openness index add' first)")
             self.engine: Engine = create_engine(
                 self.url, connect_args={"timeout": SQLITE_BUSY_SECONDS}, pool_pre_ping=False
             )
