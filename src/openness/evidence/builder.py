@@ -24,6 +24,7 @@ from openness.licenses.terms import osi_license, restrictive
 from openness.model import (
     AppliedLicense,
     Claim,
+    ClaimSubject,
     Classified,
     Component,
     ComponentEvidence,
@@ -182,18 +183,17 @@ def _cards(ctx: ReadContext) -> list[ModelCard]:
 
 def _claims(cards: list[ModelCard], hub: Any) -> list[Claim]:
     out: list[Claim] = []
-    seen: set[tuple[str, str, Location]] = set()
+    seen: set[Claim] = set()  # the whole claim: one phrase may name two subjects (weights and code)
     for card in cards:
         for cl in card.claims:
-            key = (cl.kind, cl.value, cl.location)
-            if key not in seen:
-                seen.add(key)
+            if cl not in seen:
+                seen.add(cl)
                 out.append(cl)
     if hub is not None:
         origin = f"hf:{hub.repo_id}"
         for tag in hub.tags:
             if re.search(r"open[-_ ]?source", tag, re.I):
-                out.append(Claim("tag", tag, Location(key="hub:tags", origin=origin)))
+                out.append(Claim("tag", tag, Location(key="hub:tags", origin=origin), ClaimSubject.RELEASE))
         if not any(c.kind == "license-field" for c in out):
             lic = hub.card_data.get("license") if hub.card_data else None
             if isinstance(lic, str) and lic:

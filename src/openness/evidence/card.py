@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openness.evidence.text import LineIndex, claims_in_lines, facts_in_lines
-from openness.model import Claim, Fact, Location, Note
+from openness.model import Claim, ClaimSubject, Fact, Location, Note
 from openness.safe_yaml import YamlError, YamlLimits, YamlProblem, load_yaml
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes of YAML; HF cards are a few KB
@@ -232,7 +232,7 @@ def _front_matter_claims(front: Mapping[str, Any], path: str) -> list[Claim]:
     if isinstance(tags, list):
         for tag in tags:
             if isinstance(tag, str) and re.search(r"open[-_ ]?source|fully[-_ ]open", tag, re.I):
-                out.append(Claim("tag", tag, Location(path, key="card:tags")))
+                out.append(Claim("tag", tag, Location(path, key="card:tags"), ClaimSubject.RELEASE))
     return out
 
 

@@ -11,22 +11,249 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
-from openness.model import Claim, Fact, Location
+from openness.model import Claim, ClaimSubject, Fact, Location
 
 # ---------------------------------------------------------------- "open source" claims
 
-# Self-referential phrasings only: "outperforms open-source models" is not a claim about
-# the release itself, "is open source" / "we open-source" / "our open-source model" are.
-_OPEN_CLAIMS = re.compile(
-    r"\b(?:is|are|as|being|was|were|remains?)\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:first\s+)?"
-    r"(?:fully[- ]|truly[- ]|completely[- ]|100%\s+|totally[- ])?open[- ]?source(?:d)?\b"
-    r"|\b(?:we|they|i)\s+(?:have\s+|are\s+|will\s+)?(?:fully\s+|proudly\s+)?open[- ]?sourc(?:e|ed|ing)\b"
-    r"|\bopen[- ]?sourcing\b"
-    r"|\b(?:our|this|an|the first|a)\s+(?:[\w-]+\s+){0,2}?(?:fully[- ]|truly[- ])?open[- ]?source\s+"
-    r"(?:\w+\s+)?(?:model|llm|language model|release|ai|foundation model|project|weights|checkpoints?)s?\b"
-    r"|\bfully[- ]open(?:[- ]source)?\b|\btruly open\b|\bcompletely open\b|\b100%\s+open\b",
+# A claim is a sentence saying that a part of *this* release is open source, and what that part is
+# (its subject). Most "open source" phrases in READMEs are not that: thanks to other projects,
+# promises ("we will open source the dataset"), comparisons ("outperforms other open-source
+# models"), third-party tools ("TensorRT-LLM is an open-source inference engine"), negations. Those
+# are dropped here, so the findings weigh only claims about the release, each against the terms of
+# the part it names (``frameworks/findings.py``). Labelled cases: tests/data/openwashing_claims.yaml.
+_OPEN_PHRASE = re.compile(
+    r"\bopen[- ]?sourc(?:e|ed|es|ing)\b"
+    r"|\b(?:fully|truly|completely|totally|100%)[- ]open\b(?![- ]?(?:to|for|weights?|access)\b)"
+    r"|\bopen[- ]licen[cs]e[ds]?\b"
+    r"|开源|開源",  # "开源协议" (open-source licence) is read like "open licence" below
     re.I,
 )
+_OPEN_HINTS = ("open", "开源", "開源")
+# Sentence ends (ASCII followed by a space, CJK without) and clause breaks that change the subject.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\[`(<\"'])|(?<=[。！？；;])|\s+\|\s+")
+# Blanked before reading (same length, so columns hold): HTML tags ("<code>Yi-9B</code>" is no code),
+# link targets, bare URLs and e-mail addresses ("github.com/jd-opensource", "opensource@...").
+_NOISE = re.compile(r"<[^>\n]{0,200}>|\]\([^)\s]{0,500}\)|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_CLAUSE_BREAK = re.compile(
+    r",?\s+(?:but|while|whereas|although|however)\b|;|，(?:但|而|然而)|但是|(?:,\s+and|\s+and)\s+(?=(?:the|our|its)\s)",
+    re.I,
+)
+_NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:not|never|no longer|non|nor|neither)|n't)[\s-]+"
+    r"(?:(?:yet|been|be|fully|truly|an?|the)[\s-]+){0,3}$"
+    r"|(?:不|未|非|没有|並非|并非|尚未)$",
+    re.I,
+)
+_THANKS = re.compile(
+    r"\b(?:thanks?|thankful|grateful|gratitude|credits?|acknowledg\w*|appreciat\w*|indebted|kudos)\b"
+    r"|感谢|感謝|致谢|致謝|鸣谢",
+    re.I,
+)
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|shall|plan(?:s|ned|ning)?\s+to|going\s+to|intend\w*\s+to|aim\w*\s+to|hope\s+to|"
+    r"expect\w*\s+to|to\s+be|would|could|soon|later|upcoming|in\s+the\s+(?:near\s+)?future)\b"
+    r"|'ll\b|将|即将|計劃|计划|后续|後續|未来|未來|准备|準備|预计|會|会",
+    re.I,
+)
+_FUTURE_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,6}?(?:soon|later|in\s+the\s+(?:near\s+|coming\s+)?future|upon\s+(?:publication|acceptance)|"
+    r"after\s+(?:the\s+)?(?:paper|review|publication))\b|^[^。！？]{0,12}(?:敬请期待|即将|后续)",
+    re.I,
+)
+# Someone else's project: a comparison, a borrowed tool, the "open-source community".
+_COMPARE_BEFORE = re.compile(
+    r"\b(?:other|existing|many|most|leading|popular|prior|previous|mainstream|competing|similar|"
+    r"comparable|various|several|outperform\w*|surpass\w*|beat\w*|exceed\w*|than|compared|comparison|"
+    r"among|amongst|vs\.?|versus|rival\w*|against|match(?:es|ing)?|like|such\s+as|including|top)\b"
+    r"|优于|優於|超越|超过|超過|相比|对比|對比|比肩|媲美|领先|領先|其他|其它|现有|現有|主流|同尺寸|同等|同规模|众多|一众"
+    r"|大部分|大多数|多数|许多|很多|各种|多种|不同|所有|前沿|更多|一些",
+    re.I,
+)
+_BORROWED_BEFORE = re.compile(
+    r"\b(?:with|using|uses?|via|from|by|into|in|on|to|for|of|based\s+on|built\s+(?:up)?on(?:\s+top\s+of)?|"
+    r"powered\s+by|leverag\w*|integrat\w*|adopt\w*|relies\s+on|supports?)\s+(?:(?:the|an?|other|some|all|"
+    r"popular|existing|many)\s+)?(?:[\w.-]+\s+)?$|(?:基于|基於|采用|採用|使用|借助|利用)$",
+    re.I,
+)
+_THIRD_PARTY_AFTER = re.compile(
+    r"^[\s-]*(?:(?!(?:our|its|their|for|to|the|an?|on|in|at|by|with|and|of|under)\b)[\w.+-]+[\s-]+){0,2}?"
+    r"(?:communit(?:y|ies)|ecosystems?|world|movement|spirit|contributors?|"
+    r"developers?|efforts?|initiatives?|platforms?|engines?|tools?|toolchains?|alternatives?|counterparts?|"
+    r"baselines?|competitors?|peers?|solutions?|servers?|backends?|inference\s+engines?)\b"
+    r"|^\s*(?:社区|社區|生态|生態|工具|平台|引擎)|^\s*大?模型(?:中|里|之中)"
+    r"|^[^，。；,;]{0,12}?(?:平台|社区|社區|生态|生態|引擎|服务)",
+    re.I,
+)
+_GENERIC_PLURAL_AFTER = re.compile(
+    r"^[\s-]*(?!(?:our|the|an?|its|their|these|this|all|two|three|several)\b)(?:[\w.-]+[\s-]+){0,1}?"
+    r"(?:models|llms|alternatives|projects|repos|weights)\b",
+    re.I,
+)
+_SELF_DETERMINER_BEFORE = re.compile(
+    r"\b(?:our|these|this|its|their|the\s+[\w.-]+\s+(?:series|family)\s+of|we(?:'ve|\s+have)?\s+\w+)\s+"
+    r"(?:[\w.-]+\s+){0,2}$|我们的|我們的",
+    re.I,
+)
+_LINK_SUBJECT = re.compile(
+    r"^\W*\[[^\]]+\]\((?:https?:)?//[^)]*\)\s*(?:\([^)]*\)\s*)?(?:is|are|was|provides)\b", re.I
+)
+_SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
+    (
+        ClaimSubject.WEIGHTS,
+        re.compile(r"\b(?:(?:model\s+)?weights?|checkpoints?|parameters|params)\b|权重|權重|参数|參數", re.I),
+    ),
+    (
+        ClaimSubject.DATA,
+        re.compile(
+            r"\b(?:data(?:sets?)?|corpus|corpora|benchmarks?|annotations?)\b(?!\s+(?:processing|pipeline)\s+code)"
+            r"|数据|數據|语料|語料",
+            re.I,
+        ),
+    ),
+    (
+        ClaimSubject.CODE,
+        re.compile(
+            r"\b(?:code(?:base)?|scripts?|implementations?|librar(?:y|ies)|frameworks?|toolkits?|software|"
+            r"training\s+recipes?|packages?)\b|代码|代碼",
+            re.I,
+        ),
+    ),
+    (
+        ClaimSubject.MODEL,
+        re.compile(
+            r"\b(?:models?|llms?|vlms?|mllms?|series|family|versions?|variants?|chatbots?|networks?|"
+            r"transformers?)\b|模型|系列|版本",
+            re.I,
+        ),
+    ),
+    (  # parts of someone else's, or not parts of a model release: never judged
+        ClaimSubject.OTHER,
+        re.compile(r"\b(?:tools?|toolchains?|safeguards?|platforms?|engines?|demos?|apps?|plugins?)\b", re.I),
+    ),
+    (
+        ClaimSubject.RELEASE,
+        re.compile(
+            r"\b(?:(?:this|the|our)\s+(?:release|project|repo(?:sitory)?|work)|project|everything|"
+            r"all\s+(?:of\s+)?(?:our|the)\s+(?:artifacts|components))\b|项目|項目|全部",
+            re.I,
+        ),
+    ),
+)
+# A results or comparison table: an "open source" cell is about the row's model, which is this
+# release's only when the row says so (bold, "ours", the card's title word).
+_OPEN_CELL = re.compile(
+    r"^(?:[✅✓✔️\s]*)(?:开源|開源|open[- ]?source(?:d)?|open|yes\s*\(open[- ]?source\))(?:[✅✓✔️\s]*)$", re.I
+)
+_OURS = re.compile(r"\*\*|__|\bours\b|\bour\s+model\b|本模型|我们|我們|本文", re.I)
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+
+
+def open_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
+    """(column, phrase, subject) of every claim in one line of prose that a part of this release is
+    open source. One claim per subject a sentence names ("the weights and the code")."""
+    out: list[tuple[int, str, ClaimSubject]] = []
+    pos = 0
+    raw, text = text, _NOISE.sub(lambda m: " " * len(m.group(0)), text)
+    for sentence in _SENTENCE_END.split(text):
+        start = text.find(sentence, pos) if sentence else pos
+        pos = max(pos, start + len(sentence))
+        if not sentence or not _OPEN_PHRASE.search(sentence) or _THANKS.search(sentence):
+            continue
+        if _LINK_SUBJECT.search(raw[start : start + len(sentence)]):
+            continue  # "[TensorRT-LLM](https://...) is an open-source inference engine": someone else's
+        taken: set[ClaimSubject] = set()
+        for clause_start, clause in _clauses(sentence):
+            for m in _OPEN_PHRASE.finditer(clause):
+                subjects = _claim_subjects(clause, m)
+                for subject in subjects:
+                    if subject in taken:
+                        continue
+                    taken.add(subject)
+                    out.append((start + clause_start + m.start(), _phrase(clause, m), subject))
+    return out
+
+
+def _clauses(sentence: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    last = 0
+    for m in _CLAUSE_BREAK.finditer(sentence):
+        out.append((last, sentence[last : m.start()]))
+        last = m.end()
+    out.append((last, sentence[last:]))
+    return out
+
+
+def _claim_subjects(clause: str, m: re.Match[str]) -> list[ClaimSubject]:
+    """What the phrase ``m`` says is open source, or [] when it is no claim about this release."""
+    before, after = clause[: m.start()], clause[m.end() :]
+    near = before[-60:]
+    if _NEGATION_BEFORE.search(before[-30:]) or _FUTURE_BEFORE.search(near) or _FUTURE_AFTER.search(after):
+        return []
+    if _COMPARE_BEFORE.search(near) or _BORROWED_BEFORE.search(before[-40:]):
+        return []
+    if _THIRD_PARTY_AFTER.search(after):
+        return []
+    if _GENERIC_PLURAL_AFTER.search(after) and not _SELF_DETERMINER_BEFORE.search(before[-50:]):
+        return []  # "open-source models are catching up": models in general
+    if re.match(r"open[- ]licen", m.group(0), re.I) or re.match(r"\s*(?:协议|協議|许可|許可)", after):
+        return [ClaimSubject.RELEASE]  # "## Open licence": the licence section covers the release
+    # The object of "we open-source X" follows the phrase; the subject of "X is open source" comes
+    # before it; only then the rest of the clause.
+    found: list[ClaimSubject] = []
+    for window in (after[:50], before[-60:], clause):
+        found = [s for s, rx in _SUBJECT_WORDS if rx.search(window)]
+        if found:
+            break
+    if ClaimSubject.OTHER in found:
+        found.remove(ClaimSubject.OTHER)
+        if not found:
+            return []  # "our Purple Llama tools are open sourced": not a part of this release
+    if ClaimSubject.WEIGHTS in found and ClaimSubject.MODEL in found:
+        found.remove(ClaimSubject.MODEL)  # "the model weights": the weights
+    if ClaimSubject.RELEASE in found and len(found) > 1:
+        found.remove(ClaimSubject.RELEASE)
+    return found or [ClaimSubject.MODEL]  # "Yi-9B is open-sourced": a release names its model
+
+
+def _phrase(clause: str, m: re.Match[str]) -> str:
+    """The phrase with up to two words before it ("We open-source", "Yi-9B is open-sourced"), or up
+    to six characters of Chinese ("我们开源")."""
+    before = clause[: m.start()]
+    cjk = re.search(r"[\u3400-\u9fff]{1,6}$", before)
+    if cjk:
+        return (cjk.group(0) + m.group(0))[:120]
+    words = re.findall(r"[^\s*_`<>\[\]()]+", before)[-2:]
+    return " ".join([*words, m.group(0)])[:120]
+
+
+def table_open_claims(lines: Sequence[str], i: int, title_word: str) -> list[tuple[int, str, ClaimSubject]]:
+    """An "open source" cell of a table row about this release's model (bold, "ours", the title word)."""
+    line = lines[i]
+    if _TABLE_RULE.match(line) or (i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1])):
+        return []  # the header row names columns, not models
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) < 2:
+        return []
+    first = cells[0]
+    ours = bool(_OURS.search(first)) or bool(title_word and title_word in first.lower())
+    if not ours:
+        return []
+    for cell in cells[1:]:
+        if _OPEN_CELL.match(cell.replace("*", "").strip()):
+            return [(line.find(cell), f"{first.strip('* ')[:60]}: {cell}", ClaimSubject.MODEL)]
+    return []
+
+
+def _title_word(lines: Sequence[str], first: int) -> str:
+    """The first word (3+ letters) of the card's first level-1 heading: the model's name, usually."""
+    for line in lines[first : first + 200]:
+        m = re.match(r"^\s{0,3}#\s+(.*)$", line)
+        if m:
+            w = re.search(r"[A-Za-z][\w.-]{2,}|[\u4e00-\u9fff]{2,}", m.group(1))
+            return w.group(0).lower() if w else ""
+    return ""
+
+
 _BADGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 _LICENSE_FILE_LINK = re.compile(
@@ -213,15 +440,20 @@ def claims_in_lines(
     def loc(i: int) -> Location:
         return Location(path, (i + 1, i + 1))
 
-    for i, m in t.matches(_OPEN_CLAIMS, ("open",)):
-        found.append((i, m.start(), Claim("open-source", " ".join(m.group(0).split()), loc(i))))
+    title = _title_word(lines, t.first)
+    for i in t.candidates(_OPEN_HINTS):
+        line = lines[i]
+        hits = table_open_claims(lines, i, title) if line.lstrip().startswith("|") else open_claims(line)
+        for col, phrase, subject in hits:
+            found.append((i, col, Claim("open-source", " ".join(phrase.split()), loc(i), subject)))
     for i, m in t.matches(_BADGE, ("![",)):
         alt, url = m.group(1), m.group(2)
         if re.search(r"licen[cs]e", alt + url, re.I):
             names = prose_licenses(re.sub(r"[_%]20|_", " ", url + " " + alt))
             found.append((i, m.start(), Claim("badge", names[0] if names else (alt or url), loc(i))))
         elif re.search(r"open[-_ %20]*source", alt + url, re.I):
-            found.append((i, m.start(), Claim("open-source", f"badge: {alt or url}", loc(i))))
+            badge = Claim("open-source", f"badge: {alt or url}", loc(i), ClaimSubject.RELEASE)
+            found.append((i, m.start(), badge))
     for i, m in t.matches(_LINK, ("](",)):
         target = m.group(2).split("#")[0]
         if target and "://" not in target and _LICENSE_FILE_LINK.search(target):

@@ -5,20 +5,25 @@ Pure: no I/O. Every finding cites the evidence on each side."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from openness.evidence.builder import MISSING_LINK_PREFIX
 from openness.evidence.licensing import GROUP_OF
-from openness.licenses.terms import free_terms, license_id, restrictive
+from openness.licenses.terms import blocking, free_terms, judge, license_id, restrictive
 from openness.model import (
+    AppliedLicense,
     Assessment,
     Claim,
+    ClaimSubject,
     Component,
+    ComponentEvidence,
     Evidence,
     Finding,
     LicenseKind,
     LicenseResult,
     Location,
     Outcome,
+    Status,
 )
 
 _OSAID = "osaid"
@@ -35,49 +40,176 @@ def find(evidence: Evidence, assessments: Mapping[str, Assessment]) -> tuple[Fin
     return tuple(out)
 
 
-def _self_claims(evidence: Evidence) -> list[Claim]:
-    return [
-        c
-        for c in evidence.claims
-        if c.kind in ("open-source", "tag")
-        or (c.kind == "badge" and "open" in c.value.lower() and "source" in c.value.lower())
-    ]
+# What each subject of an "open source" claim is about. A model is its weights (the code that runs
+# them is "code"); the release is every part it ships. Components come from licensing.GROUPS, the one
+# table of which component belongs to the weights, the code or the data.
+_SUBJECT_GROUPS: Mapping[ClaimSubject, tuple[str, ...]] = {
+    ClaimSubject.MODEL: ("weights",),
+    ClaimSubject.WEIGHTS: ("weights",),
+    ClaimSubject.CODE: ("code",),
+    ClaimSubject.DATA: ("data",),
+    ClaimSubject.RELEASE: ("weights", "code", "data"),
+}
+# Within a group, the parts a claim is about: the tokenizer or metadata do not make the model, and a
+# list of dependencies, hyperparameters or seeds are not "the code".
+_JUDGED = frozenset(
+    {
+        Component.PARAMETERS_FINAL,
+        Component.MODEL_ARCHITECTURE,
+        Component.DATA_PREPROCESSING_CODE,
+        Component.TRAINING_CODE,
+        Component.INFERENCE_CODE,
+        Component.EVALUATION_CODE,
+        Component.DATASETS,
+        Component.EVALUATION_DATA,
+    }
+)
+_SHOWN = 3  # claims quoted in a finding's message
+_CITED = 5  # claim locations cited per finding
+
+
+@dataclass(frozen=True)
+class ClaimJudgement:
+    """One open-source claim weighed against the terms of its subject.
+
+    ``free``: True when every licence on the subject grants the four freedoms, False when one takes
+    a freedom away, None when the terms are unknown (nothing attached, or a licence the engine cannot
+    judge): an unknown never makes a claim open-washing."""
+
+    claim: Claim
+    subject: ClaimSubject
+    free: bool | None
+    licenses: tuple[AppliedLicense, ...]  # the licences the answer rests on (restricting ones first)
+    reason: str
+
+
+def self_claims(evidence: Evidence) -> list[Claim]:
+    """Claims that a part of this release is open source (phrases, badges, tags), with a subject."""
+    return [c for c in evidence.claims if c.kind in ("open-source", "tag") and _subject(c) is not None]
+
+
+def _subject(claim: Claim) -> ClaimSubject | None:
+    subject = getattr(claim, "subject", None)
+    if subject is None and claim.kind == "tag":
+        return ClaimSubject.RELEASE  # a tag made before subjects existed
+    if subject is ClaimSubject.OTHER:
+        return None
+    return subject
+
+
+def _subject_components(evidence: Evidence, subject: ClaimSubject) -> list[ComponentEvidence]:
+    out: list[ComponentEvidence] = []
+    for c, ev in evidence.components.items():
+        group = GROUP_OF.get(c)
+        if group not in _SUBJECT_GROUPS[subject]:
+            continue
+        if c not in _JUDGED:
+            continue
+        # A part the release does not have has no terms to weigh; one kept elsewhere (weights on a
+        # hub) or named with a licence (a hub dataset) does.
+        if ev.status is Status.ABSENT and not ev.licenses:
+            continue
+        if group != "weights" and ev.status not in (Status.PRESENT, Status.PARTIAL) and not ev.licenses:
+            continue
+        out.append(ev)
+    return out
+
+
+def _component_terms(ev: ComponentEvidence) -> tuple[bool | None, tuple[AppliedLicense, ...]]:
+    """Licences whose scope is certain decide; without one, those that may cover the part do
+    (licensing attaches a restrictive licence of uncertain scope so that it counts against it)."""
+    certain = tuple(a for a in ev.licenses if a.scope_certain)
+    pool = certain or tuple(ev.licenses)
+    verdicts = [(a, free_terms(a.license)) for a in pool]
+    bad = tuple(a for a, f in verdicts if f is False)
+    if bad:
+        return False, bad
+    if verdicts and all(f is True for _, f in verdicts):
+        return True, pool
+    return None, tuple(a for a, f in verdicts if f is None)
+
+
+def judge_claim(evidence: Evidence, claim: Claim) -> ClaimJudgement | None:
+    """Weigh one claim against the terms of what it is about; None when it is no open-source claim."""
+    subject = _subject(claim)
+    if subject is None or claim.kind not in ("open-source", "tag"):
+        return None
+    parts = _subject_components(evidence, subject)
+    answers = [(ev, *_component_terms(ev)) for ev in parts]
+    bad = [(ev, lic) for ev, free, lic in answers if free is False]
+    if bad:
+        cited = tuple(dict.fromkeys(a for _, lic in bad for a in lic))
+        what = "; ".join(f"{ev.component}: {_terms_text(a)}" for ev, lic in bad[:3] for a in lic[:1])
+        return ClaimJudgement(claim, subject, False, cited, what)
+    if answers and all(free is True for _, free, _ in answers):
+        cited = tuple(dict.fromkeys(a for _, _, lic in answers for a in lic))
+        return ClaimJudgement(claim, subject, True, cited, "every licence on it is free")
+    unknown = [ev for ev, free, _ in answers if free is None]
+    if not parts:
+        why = f"nothing in the evidence shows the {subject}'s terms"
+    else:
+        why = "; ".join(
+            f"{ev.component}: {'no licence attached' if not ev.licenses else 'licence not judged'}"
+            for ev in unknown[:3]
+        )
+    return ClaimJudgement(claim, subject, None, (), why)
+
+
+def _terms_text(a: AppliedLicense) -> str:
+    terms = judge(a.license)
+    where = "" if a.scope_certain else " (may cover it: its scope is not pinned down)"
+    return f"{'; '.join(terms.reasons)} at {a.license.location}{where}"
 
 
 def _open_washing(evidence: Evidence, osaid: Assessment | None) -> list[Finding]:
-    claims = _self_claims(evidence)
-    if not claims or osaid is None or osaid.status == "open-source-ai":
-        return []
-    bad = [c for c in osaid.criteria if c.outcome in (Outcome.FAIL, Outcome.PARTIAL)]
-    unknown = [c for c in osaid.criteria if c.outcome is Outcome.UNKNOWN]
-    said = "; ".join(f'"{c.value}" ({c.location})' for c in claims[:3])
-    locs = [c.location for c in claims[:5]]
-    if bad:
-        reasons = "; ".join(f"{c.title}: {c.detail}" for c in bad[:4])
-        for c in bad[:6]:
-            locs.extend(c.evidence[:2])
-        return [
+    """Open-washing: a claim that a part of this release is open source while that part's known
+    terms take a freedom away. Judged claim by claim, each against its own subject: thanks to other
+    projects, promises, or a claim about a part that is openly licensed are never findings, and
+    neither is what the evidence cannot show (unknown terms are a "cannot check" note, no more)."""
+    judged = [j for j in (judge_claim(evidence, c) for c in self_claims(evidence)) if j is not None]
+    washed = [j for j in judged if j.free is False]
+    out: list[Finding] = []
+    if washed:
+        said = "; ".join(f'{j.subject}: "{j.claim.value}" ({j.claim.location})' for j in washed[:_SHOWN])
+        reasons = "; ".join(dict.fromkeys(j.reason for j in washed))
+        locs = [j.claim.location for j in washed[:_CITED]]
+        for j in washed:
+            for a in j.licenses:
+                locs.append(a.license.location)
+                locs.extend(r.location for r in blocking(a.license)[:2])
+        certain = any(a.scope_certain for j in washed for a in j.licenses)
+        message = f"the release calls its parts open source ({said}) but their terms restrict them: {reasons}"
+        if osaid is not None and osaid.status != "open-source-ai":
+            failing = [c for c in osaid.criteria if c.outcome in (Outcome.FAIL, Outcome.PARTIAL)]
+            if failing:
+                message += "; it is not Open Source AI under OSAID 1.0 either: " + "; ".join(
+                    f"{c.title}: {c.detail}" for c in failing[:4]
+                )
+        out.append(
             Finding(
                 "open-washing",
-                "high",
-                f"the release calls itself open source ({said}) but is not Open Source AI under OSAID 1.0: "
-                f"{reasons}",
+                "high" if certain else "medium",
+                message,
                 tuple(dict.fromkeys(locs)),
             )
-        ]
-    reasons = ", ".join(c.id for c in unknown[:6])
-    for c in unknown[:6]:
-        locs.extend(c.evidence[:1])
-    return [
-        Finding(
-            "open-washing",
-            "medium",
-            f"the release calls itself open source ({said}) but the evidence does not show "
-            "it meets OSAID 1.0 "
-            f"(unknown: {reasons})",
-            tuple(dict.fromkeys(locs)),
         )
+    unchecked = [
+        j for j in judged if j.free is None and j.claim.location not in {w.claim.location for w in washed}
     ]
+    if unchecked:
+        said = "; ".join(
+            f'{j.subject}: "{j.claim.value}" ({j.claim.location}): {j.reason}' for j in unchecked[:_SHOWN]
+        )
+        out.append(
+            Finding(
+                "open-claim-unverified",
+                "info",
+                f"the release calls parts of itself open source but their terms are unknown, so the claim "
+                f"cannot be checked ({said})",
+                tuple(dict.fromkeys(j.claim.location for j in unchecked[:_CITED])),
+            )
+        )
+    return out
 
 
 def _file_licenses(evidence: Evidence) -> list[LicenseResult]:
