@@ -81,3 +81,12 @@ def test_fragment_and_css(openwashed: Report) -> None:
     assert fragment.rstrip().endswith("</article>")
     assert fragment.strip() in render_html(openwashed)
     assert ".openness-report" in report_css() and "url(" not in report_css()
+
+
+def test_registry_offers_html_and_badge(openwashed: Report) -> None:
+    from openness.render import RENDERERS
+
+    assert RENDERERS["html"] == "openness.render.html:render_html"
+    assert RENDERERS["badge"] == "openness.render.badge:render_badge"
+    assert render(openwashed, "html") == render_html(openwashed)
+    assert render(openwashed, "badge").startswith("<svg ")
