@@ -338,7 +338,11 @@ def test_llama2_cites_licence_lines(corpus_dir: Path) -> None:
     ev = _corpus_evidence(corpus_dir, "meta-llama__llama")
     a = osaid.assess(ev)
     assert crit(a, "code.training").outcome is Outcome.FAIL
-    assert crit(a, "model.parameters").outcome is Outcome.UNKNOWN  # gated download, not in the repo
+    # The weights are a gated download, not in the repo; but their terms are read here (the Llama 2
+    # licence names the Llama Materials): terms that take freedoms away fail them wherever they live.
+    params = crit(a, "model.parameters")
+    assert params.outcome is Outcome.FAIL
+    assert any(loc.path == "LICENSE" for loc in params.evidence)
     inference = crit(a, "code.inference")
     assert any(loc.path == "LICENSE" for loc in inference.evidence)
     if engine_identifies_texts():

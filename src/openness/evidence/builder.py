@@ -18,7 +18,14 @@ from openness.evidence.card import ModelCard, card_list, parse_card
 from openness.evidence.completeness import unknown_if_unread, unknown_if_unseen, unread, unseen
 from openness.evidence.components import UserMaterial, component_statuses, fact_components, files_of
 from openness.evidence.declared import declared_components
-from openness.evidence.licensing import LicenseSource, attach, name_groups, text_groups
+from openness.evidence.licensing import (
+    LicenseSource,
+    attach,
+    foreign_notes,
+    name_groups,
+    prose_sources,
+    text_groups,
+)
 from openness.evidence.reading import CARD_LIMIT, LICENSE_LIMIT, ReadContext
 from openness.licenses.terms import osi_license, restrictive
 from openness.model import (
@@ -62,6 +69,8 @@ def build_evidence(inventory: Inventory) -> Evidence:
 
     # licences -----------------------------------------------------------------
     sources, results = _license_sources(ctx, front, card_source, claims)
+    prose_sources(cards, sources, results)  # weights' terms stated in prose
+    ctx.notes.extend(foreign_notes(sources))  # other models' and vendored code's licences
     datasets = _datasets(front, card_source, hub, sources)
     lineage = _lineage(front, card_source, hub)
 

@@ -10,7 +10,13 @@ Precedence, most specific first:
 4. the card ``license`` field covers the model (weights) and, failing anything else,
    the rest of the repository.
 Weights published elsewhere (on a hub, behind a download script) get the repository's own
-licence with ``scope_certain=False`` when nothing more specific names their terms.
+licence with ``scope_certain=False`` when nothing more specific names their terms (step 3b).
+Terms stated in prose about the weights ("commercial use requires registration", "research
+only", "accept the model's terms to download": ``scope.stated_terms``) bind to the weights
+with their line (step 1, without pinning: the licence itself may still be found).
+Licences of other projects or models (``scope.foreign``: ``assets/*licen*``, ``docs/``) bind
+nothing; vendored code's licences (``third_party/``, ``vendor/``...) cover their own folder only
+(step 2b). ``attach`` runs the steps in order, one function each.
 A restrictive (or unreadable) licence whose scope cannot be pinned down is attached with
 ``scope_certain=False`` to every component it may cover, so it counts against them.
 """
@@ -22,8 +28,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from openness.evidence.card import ModelCard
+from openness.evidence.scope import Foreign, foreign, stated_terms
 from openness.licenses.terms import license_id, restrictive
-from openness.model import AppliedLicense, Component, LicenseResult
+from openness.model import AppliedLicense, Component, LicenseResult, Location, Note
 
 GROUPS: Mapping[str, frozenset[Component]] = {
     "weights": frozenset(
@@ -103,7 +111,7 @@ class LicenseSource:
     name_groups: frozenset[str] = frozenset()  # from the file name: certain
     text_groups: frozenset[str] = frozenset()  # from the text itself
     folder: str = ""  # sub-folder a per-model licence sits in ("" = root)
-    via: str = "file"  # "file" | "statement" | "card" | "dataset" | "declared"
+    via: str = "file"  # "file" | "statement" | "prose" | "card" | "dataset" | "declared"
     groups: frozenset[str] = frozenset()  # for statements: the groups the sentence names
     unreadable: bool = False
     policy: bool = False  # an acceptable-use policy: it binds what its text names, maybe more
@@ -129,6 +137,25 @@ def text_groups(text: str) -> frozenset[str]:
     return frozenset(g for g, rx in _TEXT_SCOPES if rx.search(head))
 
 
+@dataclass
+class _Attaching:
+    """The state the numbered steps of ``attach`` share."""
+
+    srcs: list[LicenseSource]
+    comps: list[Component]
+    files_of: Mapping[Component, frozenset[str]]
+    out: dict[Component, list[AppliedLicense]]
+    pinned: set[str]  # groups whose licence a name or a statement pins down
+    scoped_folders: list[str]
+
+    def add(self, c: Component, src: LicenseSource, certain: bool, reason: str) -> None:
+        if c not in self.out:
+            return
+        if any(a.license is src.result for a in self.out[c]):
+            return
+        self.out[c].append(AppliedLicense(src.result, certain, reason))
+
+
 def attach(
     sources: Iterable[LicenseSource],
     considered: Iterable[Component],
@@ -138,110 +165,194 @@ def attach(
     """Attach every licence to the components it covers (see the module docstring).
 
     ``elsewhere``: components published outside the release (weights on a hub): the repository's
-    own licence is attached to them as a possible scope, so its terms can be judged."""
-    srcs = list(sources)
+    own licence is attached to them as a possible scope, so its terms can be judged. Licences of
+    other projects or models (``scope.foreign``) bind nothing, or only their own folder's files."""
+    all_srcs = list(sources)
+    srcs = [s for s in all_srcs if s.via != "file" or foreign(s.path) is None]
+    vendored = [s for s in all_srcs if s.via == "file" and foreign(s.path) is Foreign.VENDORED]
     comps = list(dict.fromkeys(considered))
-    out: dict[Component, list[AppliedLicense]] = {c: [] for c in comps}
-    pinned: set[str] = set()  # groups whose licence a name or a statement pins down
+    st = _Attaching(
+        srcs,
+        comps,
+        files_of,
+        {c: [] for c in comps},
+        set(),
+        [s.folder for s in srcs if s.via == "file" and s.folder]
+        + [_own_folder(s) for s in vendored],
+    )
+    _step1_names_and_statements(st)
+    _step2_folder_licences(st)
+    _step2b_vendored(st, vendored)
+    _step3_root_licences(st)
+    _step3b_elsewhere(st, list(elsewhere))
+    _step4_card_field(st)
+    return st.out
 
-    def add(c: Component, src: LicenseSource, certain: bool, reason: str) -> None:
-        if c not in out:
-            return
-        if any(a.license is src.result for a in out[c]):
-            return
-        out[c].append(AppliedLicense(src.result, certain, reason))
 
-    scoped_folders = [s.folder for s in srcs if s.via == "file" and s.folder]
-
-    # 1. names and statements
-    for src in srcs:
+def _step1_names_and_statements(st: _Attaching) -> None:
+    """1. A file name or a statement that says its scope: certain, and it pins the group."""
+    for src in st.srcs:
         if src.via == "file" and src.name_groups and not src.folder:
-            for c in comps:
+            for c in st.comps:
                 if GROUP_OF.get(c) in src.name_groups:
-                    add(c, src, True, f"file name {src.path} names the {GROUP_OF[c]}")
-            pinned |= src.name_groups
+                    st.add(c, src, True, f"file name {src.path} names the {GROUP_OF[c]}")
+            st.pinned |= src.name_groups
         elif src.via == "statement":
-            for c in comps:
+            for c in st.comps:
                 if GROUP_OF.get(c) in src.groups:
-                    add(c, src, True, f"{src.result.location} states the {GROUP_OF[c]} licence")
-            pinned |= src.groups
+                    st.add(c, src, True, f"{src.result.location} states the {GROUP_OF[c]} licence")
+            st.pinned |= src.groups
+        elif src.via == "prose":  # terms stated in prose: bind, but leave room for the licence itself
+            for c in st.comps:
+                if GROUP_OF.get(c) in src.groups:
+                    st.add(c, src, True, f"{src.result.location} states terms for the {GROUP_OF[c]}")
         elif src.via in ("dataset", "declared"):
-            for c in comps:
+            for c in st.comps:
                 if c in _declared_targets(src):
-                    add(c, src, True, _declared_reason(src))
-    # 2. per-folder licences
-    for src in srcs:
+                    st.add(c, src, True, _declared_reason(src))
+
+
+def _step2_folder_licences(st: _Attaching) -> None:
+    """2. A licence inside a sub-folder covers the components whose files live there."""
+    for src in st.srcs:
         if src.via != "file" or not src.folder:
             continue
         prefix = src.folder.rstrip("/") + "/"
-        inside = [c for c in comps if any(p.startswith(prefix) for p in files_of.get(c, ()))]
+        inside = [c for c in st.comps if any(p.startswith(prefix) for p in st.files_of.get(c, ()))]
         for c in inside:
-            add(c, src, True, f"licence file {src.path} covers the files in {src.folder}/")
+            st.add(c, src, True, f"licence file {src.path} covers the files in {src.folder}/")
         may = src.name_groups | src.text_groups
-        for c in comps:
+        for c in st.comps:
             if c in inside or GROUP_OF.get(c) not in may:
                 continue
-            if not files_of.get(c) or src.name_groups:
-                add(
+            if not st.files_of.get(c) or src.name_groups:
+                st.add(
                     c,
                     src,
                     False,
                     f"licence in {src.folder} names the {GROUP_OF[c]}; which files it covers is not certain",
                 )
-    # 3. root licences without a scope in their name
-    for src in srcs:
+
+
+def _step2b_vendored(st: _Attaching, vendored: list[LicenseSource]) -> None:
+    """2b. Vendored third-party code: its licence covers the files in its own folder, nothing else."""
+    for src in vendored:
+        prefix = _own_folder(src).rstrip("/") + "/"
+        for c in st.comps:
+            if any(p.startswith(prefix) for p in st.files_of.get(c, ())):
+                st.add(c, src, True, f"licence of vendored code {src.path}: covers the files in {prefix}")
+
+
+def _step3_root_licences(st: _Attaching) -> None:
+    """3. Root licences without a scope in their name: what their text names, and every component
+    with files in the release; a doubtful one (restrictive, unreadable, a policy) may cover the rest."""
+    for src in st.srcs:
         if src.via != "file" or src.folder or src.name_groups:
             continue
         doubtful = src.unreadable or src.policy or not src.result.matches or restrictive(src.result)
-        for c in comps:
+        for c in st.comps:
             group = GROUP_OF.get(c, "docs")
-            root_files = [p for p in files_of.get(c, ()) if not _under_any(p, scoped_folders)]
-            if group in pinned:
+            root_files = [p for p in st.files_of.get(c, ()) if not _under_any(p, st.scoped_folders)]
+            if group in st.pinned:
                 continue
             if group in src.text_groups:
-                add(c, src, True, f"the text of {src.path} names the {group}")
+                st.add(c, src, True, f"the text of {src.path} names the {group}")
             elif root_files and not src.policy:
-                add(c, src, True, f"repository licence {src.path} covers {root_files[0]}")
+                st.add(c, src, True, f"repository licence {src.path} covers {root_files[0]}")
             elif doubtful:
-                add(
+                st.add(
                     c,
                     src,
                     False,
                     f"{src.path} may cover it: its scope cannot be pinned down, so it counts against it",
                 )
-    # 3b. components kept elsewhere: the repository licence may be theirs, nothing says it is
+
+
+def _step3b_elsewhere(st: _Attaching, elsewhere: list[Component]) -> None:
+    """3b. Components kept elsewhere: the repository licence may be theirs, nothing says it is."""
     for c in elsewhere:
         group = GROUP_OF.get(c, "docs")
-        if c not in out or group in pinned:
+        if c not in st.out or group in st.pinned:
             continue
-        for src in srcs:
+        for src in st.srcs:
             unscoped = src.via == "file" and not src.folder and not src.name_groups
             if unscoped and not src.policy and src.result.matches:
-                add(
+                st.add(
                     c,
                     src,
                     False,
                     f"repository licence {src.path}: the {group} are published elsewhere and "
                     "nothing states it covers them",
                 )
-    # 4. the card's licence field: the model's licence; the repository's when nothing else says
-    have_files = any(s.via == "file" for s in srcs)
-    for src in srcs:
+
+
+def _step4_card_field(st: _Attaching) -> None:
+    """4. The card's licence field: the model's licence; the repository's when nothing else says."""
+    have_files = any(s.via == "file" for s in st.srcs)
+    for src in st.srcs:
         if src.via != "card":
             continue
-        for c in comps:
+        for c in st.comps:
             group = GROUP_OF.get(c, "docs")
-            if group == "weights" and "weights" not in pinned:
-                add(c, src, True, "card license field: the model's declared licence")
-            elif group in pinned:
+            if group == "weights" and "weights" not in st.pinned:
+                st.add(c, src, True, "card license field: the model's declared licence")
+            elif group in st.pinned:
                 continue
-            elif files_of.get(c) or group == "docs":
-                if not out[c] or not have_files:
-                    add(c, src, not have_files, "card license field: the repository's declared licence")
+            elif st.files_of.get(c) or group == "docs":
+                if not st.out[c] or not have_files:
+                    st.add(c, src, not have_files, "card license field: the repository's declared licence")
                 elif restrictive(src.result):
-                    add(c, src, False, "card license field may cover it: counts against it")
+                    st.add(c, src, False, "card license field may cover it: counts against it")
             elif restrictive(src.result):  # hosted elsewhere (datasets named, code not shipped)
-                add(c, src, False, "card license field may cover it: counts against it")
+                st.add(c, src, False, "card license field may cover it: counts against it")
+
+
+def prose_sources(
+    cards: Iterable[ModelCard], sources: list[LicenseSource], results: list[LicenseResult]
+) -> None:
+    """Add the weights' terms stated in README/card prose (``scope.stated_terms``) as sources bound
+    to the weights, and as results the report lists."""
+    weights_files = [
+        posixpath.basename(s.path)
+        for s in sources
+        if s.via == "file" and s.path and "weights" in s.name_groups
+    ]
+    for r in stated_terms(cards, weights_files):
+        results.append(r)
+        sources.append(LicenseSource(r, via="prose", groups=frozenset({"weights"})))
+
+
+def foreign_notes(sources: Iterable[LicenseSource]) -> list[Note]:
+    """One note per licence file of another project or model: what it binds (nothing, or its folder)."""
+    out: list[Note] = []
+    for src, why in foreign_licences(sources):
+        what = (
+            "covers only the vendored files in its folder"
+            if why is Foreign.VENDORED
+            else "binds nothing of this release"
+        )
+        ident = license_id(src.result) or "unidentified"
+        out.append(
+            Note(
+                "info",
+                f"{src.path}: licence of another project or model ({why}, {ident}); it {what}",
+                Location(src.path),
+            )
+        )
+    return out
+
+
+def _own_folder(src: LicenseSource) -> str:
+    return posixpath.dirname(src.path or "")
+
+
+def foreign_licences(sources: Iterable[LicenseSource]) -> list[tuple[LicenseSource, Foreign]]:
+    """Licence files that are not the release's own (reported: they bind nothing of it)."""
+    out: list[tuple[LicenseSource, Foreign]] = []
+    for s in sources:
+        why = foreign(s.path) if s.via == "file" else None
+        if why is not None:
+            out.append((s, why))
     return out
 
 

@@ -142,11 +142,26 @@ def _element(cid: str, title: str, ev: ComponentEvidence, test: str, fix_missing
             cid, title, Outcome.FAIL, f"absent ({ev.detail or 'not found'})", ev.locations, fix_missing
         )
     if ev.status is Status.UNKNOWN:
+        if ev.licenses:
+            # Not inspected (published elsewhere), but its terms were read here: terms that take a
+            # freedom away fail it whatever the files hold (DeepSeek's LICENSE-MODEL).
+            outcome, legal, locs = _legal(ev, test)
+            if outcome is Outcome.FAIL:
+                return Criterion(
+                    cid,
+                    title,
+                    Outcome.FAIL,
+                    f"{legal}; {ev.detail}" if ev.detail else legal,
+                    tuple(dict.fromkeys(locs + ev.locations)),
+                    f"release it under an {what}",
+                    value=_ids(ev.licenses),
+                )
+        settle = f"; inspecting {ev.elsewhere[0].place} would settle it" if ev.elsewhere else ""
         return Criterion(
             cid,
             title,
             Outcome.UNKNOWN,
-            f"cannot tell: {ev.detail or 'not inspected'}",
+            f"cannot tell: {ev.detail or 'not inspected'}{settle}",
             ev.locations,
             f"make it inspectable: {fix_missing}",
         )
@@ -321,6 +336,19 @@ def _freedom(f: Freedom, evidence: Evidence) -> Criterion:
             tuple(locs),
             "use identifiable licences (SPDX ids or standard texts)",
         )
+    unread = _terms_not_read(evidence, required)
+    if unread:
+        return Criterion(
+            cid,
+            title,
+            Outcome.UNKNOWN,
+            f"{_FREEDOM_TEXT[f]}: the terms of "
+            + "; ".join(text for text, _ in unread[:5])
+            + " were not read",
+            tuple(dict.fromkeys(loc for _, where in unread for loc in where)),
+            "state the terms of every component (a licence file named for it, or a statement naming "
+            "its licence)",
+        )
     if not any(evidence.get(c).licenses for c in required):
         return Criterion(
             cid,
@@ -341,6 +369,29 @@ def _freedom(f: Freedom, evidence: Evidence) -> Criterion:
         f"{_FREEDOM_TEXT[f]}: no licence clause restricts it (licences read: {labels})",
         cited_locs,
     )
+
+
+def _terms_not_read(
+    evidence: Evidence, required: Iterable[Component]
+) -> list[tuple[str, tuple[Location, ...]]]:
+    """Required components whose own terms were never read: no licence is tied to them with
+    certainty (only a repository licence that *may* cover weights kept elsewhere, say). A freedom
+    cannot pass on them: each is named with where it is, so the reader knows what would settle it."""
+    out: list[tuple[str, tuple[Location, ...]]] = []
+    for c in required:
+        ev = evidence.get(c)
+        if c is Component.DATA_INFORMATION or ev.status is Status.ABSENT or ev.declared:
+            continue
+        if ev.status is Status.UNKNOWN and not ev.elsewhere and not ev.licenses:
+            continue  # not seen at all: its own criterion says so
+        if any(a.scope_certain and a.license.match is not None for a in ev.licenses):
+            continue
+        if ev.status is Status.PRESENT and not ev.licenses:
+            continue  # no licence at all: "has no licence" is judged above
+        where = f" (published at {ev.elsewhere[0].place})" if ev.elsewhere else ""
+        locs = tuple(p.stated_at for p in ev.elsewhere[:2]) or ev.locations[:1]
+        out.append((f"{c}{where}", locs))
+    return out
 
 
 def _required_components() -> tuple[Component, ...]:
