@@ -27,6 +27,7 @@ from openness.evidence.licensing import (
     text_groups,
 )
 from openness.evidence.reading import CARD_LIMIT, LICENSE_LIMIT, ReadContext
+from openness.evidence.summary import weights_line
 from openness.licenses.terms import osi_license, restrictive
 from openness.model import (
     AppliedLicense,
@@ -124,6 +125,7 @@ def build_evidence(inventory: Inventory) -> Evidence:
         declared=snap.declared,
         lineage=tuple(lineage),
         datasets=tuple(datasets),
+        summary=weights_line(final),
     )
 
 
