@@ -18,6 +18,7 @@ from openness.evidence.card import ModelCard, card_list, parse_card
 from openness.evidence.completeness import unknown_if_unread, unknown_if_unseen, unread, unseen
 from openness.evidence.components import UserMaterial, component_statuses, fact_components, files_of
 from openness.evidence.declared import declared_components
+from openness.evidence.documentation import documentation_facts
 from openness.evidence.licensing import (
     LicenseSource,
     attach,
@@ -114,6 +115,9 @@ def build_evidence(inventory: Inventory) -> Evidence:
     # Last, once every reader has run: what an unreadable file could have shown is unknown,
     # never absent or partial (a verdict must not fail on evidence it could not read).
     final = unknown_if_unread(final, gaps)
+    # What the release documents about itself (its own papers, training hardware, code docs, card
+    # coverage), read once components are settled: the OSAI Index's documentation dimensions ask it.
+    facts.extend(documentation_facts(ctx, cards, final))
     return Evidence(
         target=snap.target,
         components=final,

@@ -1,0 +1,389 @@
+"""What a release documents about itself, as the OSAI Index's documentation dimensions ask it.
+
+Facts, each with the line or file behind it:
+
+- ``publication``: a paper the release presents as *its own* (cited in its citation section, a bibtex
+  entry, CITATION.cff, or a link whose text says "paper" / "technical report" for this release), and whether
+  it is peer-reviewed (a venue is named) or a preprint (arXiv only). A paper merely linked in passing (the
+  Model Cards paper in a card's preamble, the base model's paper, MMLU, a method like LoRA) is not the
+  release's own and is not reported.
+- ``training_hardware``: a line that states the hardware training ran on (accelerators with a training word,
+  or a line in a hardware/compute section).
+- ``code_documentation``: for the training and data-processing code, which files are documented (a README or
+  docs page beside them or above them below the root, a docs page about training, or the card naming the
+  script) and which are not.
+- ``model_card_coverage``: which of architecture, training, data and evaluation the model card has sections
+  on, and whether it carries card metadata (the standardized format).
+- ``datasheet_sections``: which of the "Datasheets for Datasets" (Gebru et al. 2021) sections a data card has.
+
+Every read is bounded (``ReadContext.read`` with a byte limit, a cap on files and lines); nothing is
+executed. What could not be read leaves no fact and the caller's unknown stands.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from openness.evidence.card import ModelCard, parse_card
+from openness.evidence.reading import DOC_LIMIT, ReadContext
+from openness.model import Component, ComponentEvidence, Fact, Location, Role
+
+MAX_PUBLICATIONS = 8  # publication facts per release
+MAX_HARDWARE = 3  # training-hardware lines reported
+MAX_DATA_CARDS = 4  # data cards read for datasheet sections
+MAX_CODE_FILES = 400  # training/processing code files checked for documentation
+MAX_DOC_FILES = 40  # docs pages considered as documenting training (names only, not read)
+MAX_DOC_PAGES = 6  # training docs pages read for the training hardware
+CITATION_LIMIT = 64 * 1024  # bytes of CITATION.cff read
+BIBTEX_LINES = 40  # lines a bibtex entry may span
+
+_ARXIV_ID = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|\barXiv[:\s]\s?|\beprint\s*=\s*[{\"]?\s*)(\d{4}\.\d{4,5})", re.I
+)
+# Papers hosted without an arXiv id or DOI: proceedings sites (peer-reviewed, the site names the venue)
+# and a maker's own publication pages (a paper, not peer-reviewed by being there).
+_REVIEWED_HOST = re.compile(
+    r"https?://(?:www\.)?(aclanthology\.org|proceedings\.neurips\.cc|papers\.nips\.cc|proceedings\.mlr\.press|"
+    r"openaccess\.thecvf\.com|ojs\.aaai\.org|jmlr\.org/papers|dl\.acm\.org/doi)/[^\s)\"'<>]+",
+    re.I,
+)
+_MAKER_PAPER = re.compile(
+    r"https?://(?:[\w-]+\.)+[a-z]{2,}/(?:[\w-]+/)*(?:research/publications?|papers?|publications?)/[^\s)\"'<>]+",
+    re.I,
+)
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>)}\]]+)")
+_BIB_START = re.compile(r"^\s*@(\w+)\s*\{", re.I)
+# Peer-reviewed venues, by the names citations use. A preprint server (arXiv, CoRR, bioRxiv, SSRN) or a
+# "GitHub repository" / "technical report" is not a venue.
+_VENUE = re.compile(
+    r"\b(NeurIPS|NIPS|ICML|ICLR|ACL|EMNLP|NAACL|EACL|COLING|AACL|CVPR|ICCV|ECCV|WACV|AAAI|IJCAI|KDD|SIGIR|"
+    r"WWW|TMLR|JMLR|COLM|Interspeech|ICASSP|TACL|FAccT|CHI|CUI|MLSys|LREC|"
+    r"Proceedings of|Transactions on|Journal of|Nature|Science)\b"
+)
+_NOT_VENUE = re.compile(r"arxiv|corr|preprint|biorxiv|ssrn|github|technical report|tech\.? rep|blog", re.I)
+_OWN_LINK_TEXT = re.compile(
+    r"\[\s*\[?\s*(?:the |our |this )?(?:research paper|paper|technical report|tech(?:nical)? report|report|"
+    r"preprint|accompanying paper|paper accompanying this release)\s*\]?\s*\]\(|"
+    r"\*\*\s*(?:research |technical )?(?:paper|report)\s*\*\*|"
+    r"(?:view|read|see)\s+(?:the|our)\s+<a[^>]*>\s*(?:paper|report)|"
+    r"^\W*(?:paper|technical report|tech report|report|preprint)\s*[:：]",
+    re.I,
+)
+
+_ACCELERATOR = re.compile(
+    r"\b(?:[AHLBV]100|H800|A800|H200|H20|B200|GB200|A6000|RTX\s?\d{4}|MI\d{3}X?|TPU\s?v?\d*|Gaudi\d?|"
+    r"GPU[- ]?hours?|GPUs|NPUs?|Ascend\s?\d*)\b",
+    re.I,
+)
+_TRAIN_WORD = re.compile(
+    r"\b(?:trains?|trained|training|pre-?train(?:s|ed|ing)?|fine-?tun(?:es?|ed|ing)|compute)\b", re.I
+)
+
+_PUBLISHED_KINDS = ("inproceedings", "article", "incollection", "proceedings")
+_CFF_VENUE = re.compile(r"^\s*(?:journal|conference|collection-title|name)\s*:\s*(.*)$", re.M | re.I)
+
+# "fine-tunes LLaMA-7B with our dataset on a machine with 4 A100 80G GPUs": a training verb, then on/with/
+# using, then the accelerator, in one sentence.
+_TRAINED_ON = re.compile(
+    r"\b(?:trains?|trained|training|pre-?train\w*|fine-?tun\w*)\b[^.]{0,120}?\b(?:on|with|using)\b[^.]{0,60}?"
+    r"\b(?:\d+\s*(?:x\s*)?)?(?:[AHLBV]100|H800|A800|H200|B200|MI\d{3}X?|TPU|Gaudi|GPUs?|NPUs?)\b",
+    re.I,
+)
+
+# What hardware a release runs on or will document is not what the model was trained on.
+_COMPATIBILITY = re.compile(
+    r"\bsupport(?:s|ed)?\b|\bcompatible\b|\brecommended\b|\bwatch this space\b|\bcoming soon\b|\bwill\b",
+    re.I,
+)
+
+_TRAINING_DOC_NAME = re.compile(r"train|finetun|fine-tun|pretrain|sft|data[-_]?(?:prep|process)", re.I)
+
+_GEBRU = (
+    ("motivation", re.compile(r"\bmotivation\b", re.I)),
+    ("composition", re.compile(r"\bcomposition\b", re.I)),
+    ("collection", re.compile(r"\bcollection\b|\bcollected\b|\bsources?\b", re.I)),
+    ("preprocessing", re.compile(r"pre-?processing|cleaning|filtering|labell?ing|curation|dedup", re.I)),
+    ("uses", re.compile(r"\buses?\b|intended use", re.I)),
+    ("distribution", re.compile(r"\bdistribution\b", re.I)),
+    ("maintenance", re.compile(r"\bmaintenance\b", re.I)),
+)
+
+CARD_ASPECTS = ("architecture", "training", "data", "evaluation")
+
+
+def documentation_facts(
+    ctx: ReadContext, cards: Sequence[ModelCard], components: Mapping[Component, ComponentEvidence]
+) -> list[Fact]:
+    out: list[Fact] = []
+    out.extend(publications(ctx, cards))
+    doc = code_documentation(ctx, cards, components)
+    # The pages that document the training code are where the training setup is written down too
+    # ("The model was trained on 384 H100 GPUs" in text/pretraining/README.md), after the cards.
+    out.extend(training_hardware([*cards, *_doc_pages(ctx, doc, cards)]))
+    if doc is not None:
+        out.append(doc)
+    cov = model_card_coverage(cards, components.get(Component.MODEL_CARD))
+    if cov is not None:
+        out.append(cov)
+    out.extend(datasheet_sections(ctx, components.get(Component.DATA_CARD)))
+    return out
+
+
+# --------------------------------------------------------------------------- publications
+
+
+def _paper_id(text: str) -> str | None:
+    m = _ARXIV_ID.search(text)
+    if m:
+        return f"arXiv:{m.group(1)}"
+    d = _DOI.search(text)
+    return f"doi:{d.group(1).rstrip('.,;')}" if d else None
+
+
+def _venue(text: str) -> str | None:
+    """The peer-reviewed venue a citation names, if any (``journal={arXiv preprint}`` names none)."""
+    for m in _VENUE.finditer(text):
+        around = text[max(0, m.start() - 40) : m.end() + 40]
+        if not _NOT_VENUE.search(around):
+            return m.group(1)
+    return None
+
+
+def _bib_fields(entry: str) -> str:
+    """The venue-bearing fields of a bibtex entry (booktitle, journal, publisher, note)."""
+    got = re.findall(
+        r"\b(?:booktitle|journal|publisher|note|series)\s*=\s*[{\"](.{0,200}?)[}\"]\s*,?\s*$",
+        entry,
+        re.I | re.M,
+    )
+    return " ; ".join(got)
+
+
+def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
+    found: dict[str, Fact] = {}
+
+    def add(pid: str, venue: str | None, loc: Location, how: str) -> None:
+        prev = found.get(pid)
+        if prev is not None and (prev.value.get("venue") or not venue):
+            return
+        if not venue and not pid.startswith(("arXiv:", "http")):
+            return  # a blog post, a repository or a software archive cited: not a paper
+        kind = "peer-reviewed" if venue else "preprint"  # a paper without a venue is an unreviewed one
+        found[pid] = Fact("publication", {"id": pid, "kind": kind, "venue": venue, "own": how}, loc)
+
+    for card in cards:
+        lines = card.lines
+        cite_spans = [s.lines for s in card.sections if "citation" in s.kinds]
+        i = card.body_start - 1
+        while i < len(lines):
+            line = lines[i]
+            if _BIB_START.match(line):
+                j = i
+                depth = 0
+                while j < len(lines) and j < i + BIBTEX_LINES:
+                    depth += lines[j].count("{") - lines[j].count("}")
+                    if depth <= 0 and j > i:
+                        break
+                    j += 1
+                entry = "\n".join(lines[i : j + 1])
+                kind = _BIB_START.match(line).group(1).lower()  # type: ignore[union-attr]
+                venue = _venue(_bib_fields(entry)) if kind in _PUBLISHED_KINDS else None
+                pid = _paper_id(entry) or _bib_key(line)
+                if pid:
+                    add(pid, venue, Location(card.path, (i + 1, j + 1)), "bibtex entry")
+                i = j + 1
+                continue
+            pid, venue = _paper_id(line), _venue(line)
+            if pid is None and "://" in line:
+                if m := _REVIEWED_HOST.search(line):
+                    pid, venue = m.group(0), m.group(1)
+                elif m := _MAKER_PAPER.search(line):
+                    pid = m.group(0)
+            if pid:
+                in_cite = any(a <= i + 1 <= b for a, b in cite_spans)
+                if in_cite or _OWN_LINK_TEXT.search(line):
+                    how = "citation section" if in_cite else "linked as this release's paper"
+                    add(pid, venue, Location(card.path, (i + 1, i + 1)), how)
+            i += 1
+    for it in ctx.inventory.by_role(Role.CITATION)[:2]:
+        text = ctx.read(it.entry.path, CITATION_LIMIT)
+        if text is None:
+            continue
+        pid = _paper_id(text)
+        if pid:
+            venue = _venue(" ".join(_CFF_VENUE.findall(text)))
+            add(pid, venue, Location(it.entry.path), "CITATION.cff")
+    return list(found.values())[:MAX_PUBLICATIONS]
+
+
+def _bib_key(line: str) -> str | None:
+    """A bibtex entry without an arXiv id or DOI: identified by its key (it may still name a venue)."""
+    m = re.match(r"^\s*@\w+\s*\{\s*([^,\s]+)", line)
+    return f"bibtex:{m.group(1)}" if m else None
+
+
+# --------------------------------------------------------------------------- hardware
+
+
+def _doc_pages(ctx: ReadContext, doc: Fact | None, cards: Sequence[ModelCard]) -> list[ModelCard]:
+    """The README/docs pages that document training or data-processing code (not the cards), parsed."""
+    if doc is None or not isinstance(doc.value, Mapping):
+        return []
+    seen = {c.path for c in cards}
+    paths: list[str] = []
+    for step in doc.value.values():
+        for where in (step.get("where") or ()) if isinstance(step, Mapping) else ():
+            path = str(where).split(":", 1)[0]
+            if path not in seen and path not in paths:
+                paths.append(path)
+    out: list[ModelCard] = []
+    for path in paths[:MAX_DOC_PAGES]:
+        text = ctx.read(path, DOC_LIMIT)
+        if text is not None:
+            out.append(parse_card(text, path))
+    return out
+
+
+def training_hardware(cards: Sequence[ModelCard]) -> list[Fact]:
+    out: list[Fact] = []
+    for card in cards:
+        hw_spans = [s.lines for s in card.sections if "hardware" in s.kinds]
+        train_spans = [s.lines for s in card.sections if "training" in s.kinds]
+        for i in range(card.body_start - 1, len(card.lines)):
+            line = card.lines[i]
+            if len(line) > 2000 or not _ACCELERATOR.search(line) or _COMPATIBILITY.search(line):
+                continue  # "supports fine-tuning on Ascend NPU" says what it runs on, not what it ran on
+            n = i + 1
+            in_hw = any(a <= n <= b for a, b in hw_spans)
+            in_train = any(a <= n <= b for a, b in train_spans)
+            if in_hw or (in_train and _TRAIN_WORD.search(line)) or _TRAINED_ON.search(line):
+                text = " ".join(line.split())[:160]
+                out.append(Fact("training_hardware", text, Location(card.path, (n, n))))
+                if len(out) >= MAX_HARDWARE:
+                    return out
+    return out
+
+
+# --------------------------------------------------------------------------- code documentation
+
+
+def code_documentation(
+    ctx: ReadContext, cards: Sequence[ModelCard], components: Mapping[Component, ComponentEvidence]
+) -> Fact | None:
+    """Per code component (training, data processing): how many of its files are documented, and where.
+
+    A file is documented when a card names it (``python train.py``), a README or docs page sits beside it
+    or in a folder above it (below the root: the root README is the card), or a docs page is about training.
+    """
+    inv = ctx.inventory
+    doc_dirs: dict[str, str] = {}
+    for it in inv.by_role(Role.README, Role.DOCS, Role.MODEL_CARD, Role.DATA_CARD):
+        d = posixpath.dirname(it.entry.path)
+        if d and it.entry.path.lower().endswith((".md", ".rst", ".txt", ".html")):
+            doc_dirs.setdefault(d, it.entry.path)
+    training_pages = [
+        it.entry.path
+        for it in inv.by_role(Role.DOCS, Role.README)
+        if _TRAINING_DOC_NAME.search(posixpath.basename(it.entry.path))
+    ][:MAX_DOC_FILES]
+    card_text = [(c.path, "\n".join(c.lines)) for c in cards]
+    value: dict[str, dict[str, object]] = {}
+    first: Location | None = None
+    budget = MAX_CODE_FILES
+    for comp in (Component.TRAINING_CODE, Component.DATA_PREPROCESSING_CODE):
+        ev = components.get(comp)
+        if ev is None:
+            continue
+        paths = list(dict.fromkeys(loc.path for loc in ev.locations if loc.path and not loc.declared))
+        paths = paths[: max(0, budget)]
+        budget -= len(paths)
+        if not paths:
+            continue
+        documented: dict[str, Location] = {}
+        for p in paths:
+            where = _documented_by(p, card_text, doc_dirs, training_pages)
+            if where is not None:
+                documented[p] = where
+        if first is None and documented:
+            first = next(iter(documented.values()))
+        value[str(comp)] = {
+            "documented": len(documented),
+            "total": len(paths),
+            "where": sorted({str(loc) for loc in documented.values()})[:5],
+            "undocumented": [p for p in paths if p not in documented][:5],
+        }
+    if not value:
+        return None
+    return Fact("code_documentation", value, first or Location(key="code_documentation"))
+
+
+def _documented_by(
+    path: str, cards: Sequence[tuple[str, str]], doc_dirs: Mapping[str, str], training_pages: Sequence[str]
+) -> Location | None:
+    named = _named_in_cards(path, cards)
+    if named is not None:
+        return named
+    d = posixpath.dirname(path)
+    while d:
+        if d in doc_dirs:
+            return Location(doc_dirs[d])
+        d = posixpath.dirname(d)
+    return Location(training_pages[0]) if training_pages else None
+
+
+def _named_in_cards(path: str, cards: Iterable[tuple[str, str]]) -> Location | None:
+    """A card line that names the script (``python train.py``, ``fastchat/train/train.py``)."""
+    base = posixpath.basename(path)
+    if len(base) < 5:
+        return None
+    rx = re.compile(r"(?<![\w.-])" + re.escape(base) + r"(?![\w-])")
+    for card_path, text in cards:
+        if base not in text:
+            continue
+        m = rx.search(text)
+        if m:
+            line = text.count("\n", 0, m.start()) + 1
+            return Location(card_path, (line, line))
+    return None
+
+
+# --------------------------------------------------------------------------- model card and datasheet
+
+
+def model_card_coverage(cards: Sequence[ModelCard], card_ev: ComponentEvidence | None) -> Fact | None:
+    if card_ev is None:
+        return None
+    paths = {loc.path for loc in card_ev.locations if loc.path}
+    for card in cards:
+        if card.path in paths:
+            covers = sorted({k for s in card.sections for k in s.kinds} & set(CARD_ASPECTS))
+            value = {"path": card.path, "covers": covers, "metadata": bool(card.front_matter)}
+            return Fact("model_card_coverage", value, Location(card.path))
+    return None
+
+
+def datasheet_sections(ctx: ReadContext, sheet: ComponentEvidence | None) -> list[Fact]:
+    if sheet is None:
+        return []
+    out: list[Fact] = []
+    seen: set[str] = set()
+    for loc in sheet.locations:
+        p = loc.path
+        if not p or p in seen or loc.lines or not p.lower().endswith((".md", ".rst", ".txt")):
+            continue  # a span inside the model card is not a datasheet file
+        seen.add(p)
+        if len(seen) > MAX_DATA_CARDS:
+            break
+        text = ctx.read(p, DOC_LIMIT)
+        if text is None:
+            continue
+        card = parse_card(text, p)
+        titles = " | ".join(s.title for s in card.sections)
+        found = [name for name, rx in _GEBRU if rx.search(titles)]
+        out.append(Fact("datasheet_sections", {"path": p, "sections": found}, Location(p)))
+    return out
+
+
+__all__ = ["documentation_facts"]
