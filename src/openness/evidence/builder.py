@@ -87,7 +87,7 @@ def build_evidence(inventory: Inventory) -> Evidence:
     gap = unseen(snap)
     if gap is not None:
         comps = unknown_if_unseen(comps, gap)
-    paths_of = files_of(inventory, for_users)
+    paths_of = files_of(inventory, for_users, comps)
     considered = [c for c, ev in comps.items() if ev.status is not Status.ABSENT and not ev.declared]
     attached = attach(sources, considered, paths_of, elsewhere=_weights_elsewhere(comps, paths_of))
     gaps = unread(inventory, ctx.unreadable)

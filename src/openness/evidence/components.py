@@ -188,12 +188,39 @@ def _auxiliary_folder(folder: str) -> str | None:
     return None
 
 
+# Components whose text a README or card of the release carries (a "Model card" section, the
+# evaluation table, the data description): they are files of the repository like any other.
+_CARRIED_BY_CARDS = frozenset(
+    {
+        Component.MODEL_CARD,
+        Component.DATA_CARD,
+        Component.EVALUATION_RESULTS,
+        Component.DATA_INFORMATION,
+        Component.HYPERPARAMETERS,
+    }
+)
+
+
 def files_of(
-    inv: Inventory, for_users: Callable[[Classified], bool] | None = None
+    inv: Inventory,
+    for_users: Callable[[Classified], bool] | None = None,
+    comps: Mapping[Component, ComponentEvidence] | None = None,
 ) -> dict[Component, frozenset[str]]:
     """The files behind each component. Sample training data for users (``for_users``) and tokenizer
-    vocabularies are no component's: a licence covering them says nothing of the training data."""
+    vocabularies are no component's: a licence covering them says nothing of the training data.
+
+    With ``comps``: a component seen in a README/card of the release (a model card that is the
+    README) has that file too, so a component inside a repository takes the repository's licence
+    unless something narrower says otherwise (MOF: never "listed but unlicensed" for a README card
+    under the root LICENSE). Links to papers or hosted data are not files of the release."""
     acc: dict[Component, set[str]] = {}
+    for c, ev in (comps or {}).items():
+        if c not in _CARRIED_BY_CARDS or ev.status not in (Status.PRESENT, Status.PARTIAL):
+            continue
+        for loc in ev.locations:
+            entry = inv.snapshot.entry(loc.path) if loc.path and loc.key is None else None
+            if entry is not None:
+                acc.setdefault(c, set()).add(entry.path)
     for it in inv.items:
         if it.role is Role.DATASET and (
             _TOKENIZER_DIR.search(it.entry.path)
