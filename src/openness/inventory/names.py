@@ -567,33 +567,32 @@ def _data_role(parts: PathParts, in_tests: bool, size: int | None = None) -> Pat
         return None
     # A candidate: JSON Lines anywhere, or a data format in a data folder. Name, place and size say
     # whether it is a dataset or an example, a lookup table, an input for running the model.
+    # Sizes appear only in reasons they decided: other reasons stay few and shared across files.
     where = f"in {data_dir}/" if data_dir else "outside data folders"
-    sized = f", {human_size(size)}" if size is not None else ""
     words = set(_WORD.findall(parts.stem))
     named = sorted(words & _DATA_NAME_WORDS)
     example = sorted(words & _EXAMPLE_WORDS) or ([] if named else sorted(words & _SAMPLE_WORDS))
     if example:
-        return PathGuess(Role.OTHER, f"{inner} file named as an example ({example[0]}{sized}): not a dataset")
+        return PathGuess(Role.OTHER, f"{inner} file named as an example ({example[0]}): not a dataset")
     lookup = sorted(words & _LOOKUP_WORDS)
     if lookup:
-        return PathGuess(Role.OTHER, f"lookup table or metadata ({lookup[0]}) {where}{sized}: not a dataset")
+        return PathGuess(Role.OTHER, f"lookup table or metadata ({lookup[0]}) {where}: not a dataset")
     use = _first(dirs, USE_DIRS)
     if use is not None:
-        return PathGuess(
-            Role.OTHER, f"{inner} file under {use}/ (input for running the model{sized}): not training data"
-        )
+        reason = f"{inner} file under {use}/ (an input for running the model): not training data"
+        return PathGuess(Role.OTHER, reason)
     shown_in = _first(dirs, DOC_DIRS | FIGURE_DIRS)
     if shown_in is not None and (suffix in MEDIA_SUFFIXES or suffix in DOC_SUFFIXES):
         return None  # a figure or a page of the documentation (rules below)
     docs = _first(dirs, DOC_DIRS)
     if docs is not None:
-        return PathGuess(Role.OTHER, f"{inner} file under {docs}/ (an example for the documentation{sized})")
+        return PathGuess(Role.OTHER, f"{inner} file under {docs}/ (an example for the documentation)")
     if inner == ".jsonl" or inner in _RECORD_SUFFIXES:
-        return PathGuess(Role.DATASET, f"dataset file ({inner}) {where}{sized}")
+        return PathGuess(Role.DATASET, f"dataset file ({inner}) {where}")
     if named:
-        return PathGuess(Role.DATASET, f"data file {where} named as data ({named[0]}{sized})")
+        return PathGuess(Role.DATASET, f"data file {where} named as data ({named[0]})")
     if size is None:
         return PathGuess(Role.DATASET, f"data file {where} (size unknown)")
     if size >= DATASET_MIN_BYTES:
-        return PathGuess(Role.DATASET, f"data file {where}{sized}")
+        return PathGuess(Role.DATASET, f"data file {where}, {human_size(size)} (large enough to be data)")
     return PathGuess(Role.OTHER, f"small file {where} ({human_size(size)}), not named as data: not a dataset")
