@@ -74,7 +74,7 @@ _OWN_LINK_TEXT = re.compile(
 
 _ACCELERATOR = re.compile(
     r"\b(?:[AHLBV]100|H800|A800|H200|H20|B200|GB200|A6000|RTX\s?\d{4}|MI\d{3}X?|TPU\s?v?\d*|Gaudi\d?|"
-    r"GPU[- ]?hours?|GPUs|NPUs?|Ascend\s?\d*)\b",
+    r"GPU[- ]?hours?|GPUs|NPUs?|Ascend\s?\d*|CPUs?)\b",
     re.I,
 )
 _TRAIN_WORD = re.compile(
@@ -88,7 +88,7 @@ _CFF_VENUE = re.compile(r"^\s*(?:journal|conference|collection-title|name)\s*:\s
 # using, then the accelerator, in one sentence.
 _TRAINED_ON = re.compile(
     r"\b(?:trains?|trained|training|pre-?train\w*|fine-?tun\w*)\b[^.]{0,120}?\b(?:on|with|using)\b[^.]{0,60}?"
-    r"\b(?:\d+\s*(?:x\s*)?)?(?:[AHLBV]100|H800|A800|H200|B200|MI\d{3}X?|TPU|Gaudi|GPUs?|NPUs?)\b",
+    r"\b(?:\d+\s*(?:x\s*)?)?(?:[AHLBV]100|H800|A800|H200|B200|MI\d{3}X?|TPU|Gaudi|GPUs?|NPUs?|CPUs?)\b",
     re.I,
 )
 
@@ -103,12 +103,17 @@ _TRAINING_DOC_NAME = re.compile(r"train|finetun|fine-tun|pretrain|sft|data[-_]?(
 _GEBRU = (
     ("motivation", re.compile(r"\bmotivation\b", re.I)),
     ("composition", re.compile(r"\bcomposition\b", re.I)),
-    ("collection", re.compile(r"\bcollection\b|\bcollected\b|\bsources?\b", re.I)),
-    ("preprocessing", re.compile(r"pre-?processing|cleaning|filtering|labell?ing|curation|dedup", re.I)),
+    ("collection", re.compile(r"\bcollection\b|\bcollected\b|\bsources?\b|\bprovenance\b", re.I)),
+    (
+        "preprocessing",
+        re.compile(r"\b(?:pre-?)?processing|cleaning|filtering|labell?ing|curation|dedup", re.I),
+    ),
     ("uses", re.compile(r"\buses?\b|intended use", re.I)),
     ("distribution", re.compile(r"\bdistribution\b", re.I)),
     ("maintenance", re.compile(r"\bmaintenance\b", re.I)),
 )
+
+_LABEL = re.compile(r"^\s*(?:[-*]\s*)?\**([A-Z][\w /&-]{2,40}?)\**\s*:")
 
 CARD_ASPECTS = ("architecture", "training", "data", "evaluation")
 
@@ -380,7 +385,9 @@ def datasheet_sections(ctx: ReadContext, sheet: ComponentEvidence | None) -> lis
         if text is None:
             continue
         card = parse_card(text, p)
-        titles = " | ".join(s.title for s in card.sections)
+        # Headings, and the "Label: ..." lines short datasheets use instead ("Provenance: written by hand.")
+        labels = [m.group(1) for line in card.lines[:2000] if (m := _LABEL.match(line))]
+        titles = " | ".join([*(s.title for s in card.sections), *labels])
         found = [name for name, rx in _GEBRU if rx.search(titles)]
         out.append(Fact("datasheet_sections", {"path": p, "sections": found}, Location(p)))
     return out
