@@ -286,15 +286,16 @@ def run_target(name: str, runs: int) -> dict[str, object]:
         return result
 
 
-def write_results(results: list[dict[str, object]], runs: int) -> None:
-    import atheris
+def write_results(results: list[dict[str, object]], runs: int, load: str) -> None:
+    from importlib.metadata import version
 
     lines = [
         "# Fuzzing: every parser of release content",
         "",
         f"Run on {date.today().isoformat()} with `python3 scripts/fuzz.py --runs {runs}` "
-        f"(atheris {getattr(atheris, '__version__', '?')}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores). A crash is any exception other than the package's own `OpennessError`, "
+        f"(atheris {version('atheris')}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, load average {load} during the run). A crash is any exception "
+        "other than the package's own `OpennessError`, "
         f"or an input slower than {PER_INPUT_TIMEOUT} s; inputs are at most {MAX_LEN:,} bytes. The slowest "
         "input is timed inside the instrumented process (coverage instrumentation makes it slower than "
         "in a normal run).",
@@ -342,7 +343,9 @@ def main() -> int:
         print("fuzz: atheris is not installed: python3 -m pip install -e '.[fuzz]'", file=sys.stderr)
         return 2
     results = []
+    loads: list[float] = []
     for name in args.targets or list(TARGETS):
+        loads.append(os.getloadavg()[0])
         r = run_target(name, args.runs)
         results.append(r)
         print(
@@ -350,7 +353,7 @@ def main() -> int:
             f"{float(r['slowest_ms']):.1f} ms  {float(r['wall_s']):.0f} s"
         )
     if not args.no_write and not args.targets:
-        write_results(results, args.runs)
+        write_results(results, args.runs, f"{min(loads):.1f}-{max(loads):.1f}")
     return 1 if any(r["crashes"] for r in results) else 0
 
 
