@@ -201,6 +201,15 @@ def create_app(store: Store, *, allow_add: bool = False, token: str | None = Non
         left, right = _resolve(a), _resolve(b)
         return page("compare.html", left=left, right=right, changes=diff(left, right), a=a, b=b)
 
+    @app.get("/report.css", include_in_schema=False)
+    def report_stylesheet() -> Response:
+        """The stylesheet the HTML renderer's report fragment expects (a file, as the CSP wants)."""
+        try:
+            from openness.render.html import report_css
+        except ImportError:
+            return Response("", media_type="text/css")
+        return Response(report_css(), media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_page() -> HTMLResponse:
         """The OpenAPI description as a page (no script from a CDN: the spec is drawn server-side)."""
