@@ -23,19 +23,24 @@ from openness.model import Claim, ClaimSubject, Fact, Location
 # the part it names (``frameworks/findings.py``). Labelled cases: tests/data/openwashing_claims.yaml.
 _OPEN_PHRASE = re.compile(
     r"\bopen[- ]?sourc(?:e|ed|es|ing)\b"
-    r"|\b(?:fully|truly|completely|totally|100%)[- ]open\b(?![- ]?(?:to|for|weights?|access)\b)"
+    r"|\b(?:fully|truly|completely|totally|100%)[- ]open(?:[- ]?sourc(?:e|ed|ing))?\b"
+    r"(?![- ]?(?:to|for|weights?|access)\b)"
     r"|\bopen[- ]licen[cs]e[ds]?\b"
     r"|开源|開源",  # "开源协议" (open-source licence) is read like "open licence" below
     re.I,
 )
 _OPEN_HINTS = ("open", "开源", "開源")
+MAX_OPEN_PHRASES_PER_LINE = 32  # "open source" phrases read per line; a line repeating it more is noise
+_WINDOW = 200  # characters either side of a phrase that decide its subject
+_LONG_LINE = 4 * _WINDOW  # longer lines are read only in windows around their phrases
 # Sentence ends (ASCII followed by a space, CJK without) and clause breaks that change the subject.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\[`(<\"'])|(?<=[。！？；;])|\s+\|\s+")
 # Blanked before reading (same length, so columns hold): HTML tags ("<code>Yi-9B</code>" is no code),
 # link targets, bare URLs and e-mail addresses ("github.com/jd-opensource", "opensource@...").
-_NOISE = re.compile(r"<[^>\n]{0,200}>|\]\([^)\s]{0,500}\)|\b(?:https?://|www\.)\S+|\S+@\S+\.\w+")
+_NOISE = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|<[^>\n]{0,200}>|\]\([^)\s]{0,500}\)|\b(?:https?://|www\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
 _CLAUSE_BREAK = re.compile(
-    r",?\s+(?:but|while|whereas|although|however)\b|;|，(?:但|而|然而)|但是|(?:,\s+and|\s+and)\s+(?=(?:the|our|its)\s)",
+    r",?\s+(?:but|while|whereas|although|however)\b|;|，|但是"
+    r"|,\s+and\s+(?=(?:the|our|its)\s+(?:[\w-]+\s+){0,3}(?:is|are|was|were|remains?|will|has|have)\b)",
     re.I,
 )
 _NEGATION_BEFORE = re.compile(
@@ -52,8 +57,13 @@ _THANKS = re.compile(
 _FUTURE_BEFORE = re.compile(
     r"\b(?:will|shall|plan(?:s|ned|ning)?\s+to|going\s+to|intend\w*\s+to|aim\w*\s+to|hope\s+to|"
     r"expect\w*\s+to|to\s+be|would|could|soon|later|upcoming|in\s+the\s+(?:near\s+)?future)\b"
-    r"|'ll\b|将|即将|計劃|计划|后续|後續|未来|未來|准备|準備|预计|會|会",
+    r"|'ll\b",
     re.I,
+)
+# "将" is also the object marker: "我们将模型参数……进行了开源" (we have open-sourced the parameters).
+# A "了" after the marker means it is done, not promised.
+_FUTURE_BEFORE_ZH = re.compile(
+    r"(?:即将|将会|将|計劃|计划|后续|後續|未来|未來|准备|準備|预计|会)[^了]*$"
 )
 _FUTURE_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,6}?(?:soon|later|in\s+the\s+(?:near\s+|coming\s+)?future|upon\s+(?:publication|acceptance)|"
@@ -70,7 +80,7 @@ _COMPARE_BEFORE = re.compile(
     re.I,
 )
 _BORROWED_BEFORE = re.compile(
-    r"\b(?:with|using|uses?|via|from|by|into|in|on|to|for|of|based\s+on|built\s+(?:up)?on(?:\s+top\s+of)?|"
+    r"\b(?:with|using|uses?|via|from|into|based\s+on|built\s+(?:up)?on(?:\s+top\s+of)?|"
     r"powered\s+by|leverag\w*|integrat\w*|adopt\w*|relies\s+on|supports?)\s+(?:(?:the|an?|other|some|all|"
     r"popular|existing|many)\s+)?(?:[\w.-]+\s+)?$|(?:基于|基於|采用|採用|使用|借助|利用)$",
     re.I,
@@ -85,14 +95,17 @@ _THIRD_PARTY_AFTER = re.compile(
     re.I,
 )
 _GENERIC_PLURAL_AFTER = re.compile(
-    r"^[\s-]*(?!(?:our|the|an?|its|their|these|this|all|two|three|several)\b)(?:[\w.-]+[\s-]+){0,1}?"
-    r"(?:models|llms|alternatives|projects|repos|weights)\b",
+    r"^[\s-]*(?!(?:our|the|an?|its|their|these|this|all|two|three|several)\b)(?:[\w.-]+[\s-]+){0,2}?"
+    r"(?:models|llms|alternatives|projects|repos|weights|datasets|corpora|checkpoints|librar(?:y|ies)|frameworks)\b",
     re.I,
 )
 _SELF_DETERMINER_BEFORE = re.compile(
-    r"\b(?:our|these|this|its|their|the\s+[\w.-]+\s+(?:series|family)\s+of|we(?:'ve|\s+have)?\s+\w+)\s+"
+    r"\b(?:our|these|this|its|their|(?:series|family|collection|suite|generation)\s+of|we(?:'ve|\s+have)?\s+\w+)\s+"
     r"(?:[\w.-]+\s+){0,2}$|我们的|我們的",
     re.I,
+)
+_OBJECT_END = re.compile(
+    r"\b(?:we|that|which|who|to|for|used|with|on|in|from|under|at|by|so|as|is|are|was|were)\b", re.I
 )
 _LINK_SUBJECT = re.compile(
     r"^\W*\[[^\]]+\]\((?:https?:)?//[^)]*\)\s*(?:\([^)]*\)\s*)?(?:is|are|was|provides)\b", re.I
@@ -100,7 +113,11 @@ _LINK_SUBJECT = re.compile(
 _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
     (
         ClaimSubject.WEIGHTS,
-        re.compile(r"\b(?:(?:model\s+)?weights?|checkpoints?|parameters|params)\b|权重|權重|参数|參數", re.I),
+        re.compile(
+            r"\b(?:(?:model\s+)?weights?|checkpoints?|(?<!billion )(?<!million )parameters|params)\b"
+            r"|权重|權重|(?<!亿)参数(?!规模|量)|參數",
+            re.I,
+        ),
     ),
     (
         ClaimSubject.DATA,
@@ -114,7 +131,7 @@ _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
         ClaimSubject.CODE,
         re.compile(
             r"\b(?:code(?:base)?|scripts?|implementations?|librar(?:y|ies)|frameworks?|toolkits?|software|"
-            r"training\s+recipes?|packages?)\b|代码|代碼",
+            r"training\s+recipes?|packages?|repo(?:sitory|sitories)?)\b|代码|代碼|脚本|腳本|仓库|倉庫",
             re.I,
         ),
     ),
@@ -151,8 +168,11 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 def open_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
     """(column, phrase, subject) of every claim in one line of prose that a part of this release is
     open source. One claim per subject a sentence names ("the weights and the code")."""
+    if len(text) > _LONG_LINE:
+        return _long_line_claims(text)
     out: list[tuple[int, str, ClaimSubject]] = []
     pos = 0
+    seen = 0
     raw, text = text, _NOISE.sub(lambda m: " " * len(m.group(0)), text)
     for sentence in _SENTENCE_END.split(text):
         start = text.find(sentence, pos) if sentence else pos
@@ -164,13 +184,34 @@ def open_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
         taken: set[ClaimSubject] = set()
         for clause_start, clause in _clauses(sentence):
             for m in _OPEN_PHRASE.finditer(clause):
-                subjects = _claim_subjects(clause, m)
+                seen += 1
+                if seen > MAX_OPEN_PHRASES_PER_LINE:
+                    return out
+                # Every pattern reads a bounded window around the phrase: a 100 KB line costs
+                # no more per phrase than a short one.
+                lo = max(0, m.start() - _WINDOW)
+                near = clause[lo : m.end() + _WINDOW]
+                m = _OPEN_PHRASE.match(near, m.start() - lo) or m
+                subjects = _claim_subjects(near, m) if m.string is near else []
                 for subject in subjects:
                     if subject in taken:
                         continue
                     taken.add(subject)
-                    out.append((start + clause_start + m.start(), _phrase(clause, m), subject))
+                    out.append((start + clause_start + lo + m.start(), _phrase(near, m), subject))
     return out
+
+
+def _long_line_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
+    """A very long line (minified HTML, a hostile card) is read only around its first phrases, each
+    segment like a line of its own: the cost is bounded by the phrases read, not the line's size."""
+    out: dict[tuple[int, ClaimSubject], str] = {}
+    for n, m in enumerate(_OPEN_PHRASE.finditer(text)):
+        if n >= MAX_OPEN_PHRASES_PER_LINE:
+            break
+        lo = max(0, m.start() - _WINDOW)
+        for col, phrase, subject in open_claims(text[lo : m.end() + _WINDOW]):
+            out.setdefault((lo + col, subject), phrase)
+    return [(col, phrase, subject) for (col, subject), phrase in sorted(out.items())]
 
 
 def _clauses(sentence: str) -> list[tuple[int, str]]:
@@ -189,18 +230,21 @@ def _claim_subjects(clause: str, m: re.Match[str]) -> list[ClaimSubject]:
     near = before[-60:]
     if _NEGATION_BEFORE.search(before[-30:]) or _FUTURE_BEFORE.search(near) or _FUTURE_AFTER.search(after):
         return []
+    if _FUTURE_BEFORE_ZH.search(before[-20:]) and not after.startswith("了"):
+        return []
     if _COMPARE_BEFORE.search(near) or _BORROWED_BEFORE.search(before[-40:]):
         return []
     if _THIRD_PARTY_AFTER.search(after):
         return []
-    if _GENERIC_PLURAL_AFTER.search(after) and not _SELF_DETERMINER_BEFORE.search(before[-50:]):
+    adjective = re.search(r"sourc(?:e|es)$|open$", m.group(0), re.I) is not None
+    if adjective and _GENERIC_PLURAL_AFTER.search(after) and not _SELF_DETERMINER_BEFORE.search(before[-50:]):
         return []  # "open-source models are catching up": models in general
     if re.match(r"open[- ]licen", m.group(0), re.I) or re.match(r"\s*(?:协议|協議|许可|許可)", after):
         return [ClaimSubject.RELEASE]  # "## Open licence": the licence section covers the release
     # The object of "we open-source X" follows the phrase; the subject of "X is open source" comes
     # before it; only then the rest of the clause.
     found: list[ClaimSubject] = []
-    for window in (after[:50], before[-60:], clause):
+    for window in (_object(after), before[-60:], clause):
         found = [s for s, rx in _SUBJECT_WORDS if rx.search(window)]
         if found:
             break
@@ -215,15 +259,23 @@ def _claim_subjects(clause: str, m: re.Match[str]) -> list[ClaimSubject]:
     return found or [ClaimSubject.MODEL]  # "Yi-9B is open-sourced": a release names its model
 
 
+def _object(after: str) -> str:
+    """What follows the phrase up to where its noun phrase ends ("the code | we used to train the
+    model", "the weights | on Hugging Face")."""
+    head = after[:60]
+    end = _OBJECT_END.search(head)
+    return head[: end.start()] if end else head
+
+
 def _phrase(clause: str, m: re.Match[str]) -> str:
     """The phrase with up to two words before it ("We open-source", "Yi-9B is open-sourced"), or up
     to six characters of Chinese ("我们开源")."""
     before = clause[: m.start()]
     cjk = re.search(r"[\u3400-\u9fff]{1,6}$", before)
     if cjk:
-        return (cjk.group(0) + m.group(0))[:120]
+        return (cjk.group(0) + m.group(0))[:120]  # CJK letters and the phrase: printable
     words = re.findall(r"[^\s*_`<>\[\]()]+", before)[-2:]
-    return " ".join([*words, m.group(0)])[:120]
+    return "".join(ch for ch in " ".join([*words, m.group(0)]) if ch.isprintable())[:120]
 
 
 def table_open_claims(lines: Sequence[str], i: int, title_word: str) -> list[tuple[int, str, ClaimSubject]]:
