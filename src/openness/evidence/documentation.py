@@ -156,14 +156,24 @@ def _venue(text: str) -> str | None:
     return None
 
 
-def _bib_fields(entry: str) -> str:
+def _field_venue(values: Iterable[str]) -> str | None:
+    """A citation's venue field (bibtex ``booktitle``/``journal``, CFF ``journal``/``conference``): a venue
+    unless it names a preprint server, a repository or a report."""
+    for value in values:
+        text = " ".join(value.replace("{", "").replace("}", "").split())[:120]
+        if len(text) >= 3 and not _NOT_VENUE.search(text):
+            return text
+    return None
+
+
+def _bib_fields(entry: str) -> list[str]:
     """The venue-bearing fields of a bibtex entry (booktitle, journal, publisher, note)."""
     got = re.findall(
         r"\b(?:booktitle|journal|publisher|note|series)\s*=\s*[{\"](.{0,200}?)[}\"]\s*,?\s*$",
         entry,
         re.I | re.M,
     )
-    return " ; ".join(got)
+    return [str(g) for g in got]
 
 
 def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
@@ -194,7 +204,7 @@ def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
                     j += 1
                 entry = "\n".join(lines[i : j + 1])
                 kind = _BIB_START.match(line).group(1).lower()  # type: ignore[union-attr]
-                venue = _venue(_bib_fields(entry)) if kind in _PUBLISHED_KINDS else None
+                venue = _field_venue(_bib_fields(entry)) if kind in _PUBLISHED_KINDS else None
                 pid = _paper_id(entry) or _bib_key(line)
                 if pid:
                     add(pid, venue, Location(card.path, (i + 1, j + 1)), "bibtex entry")
@@ -218,7 +228,7 @@ def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
             continue
         pid = _paper_id(text)
         if pid:
-            venue = _venue(" ".join(_CFF_VENUE.findall(text)))
+            venue = _field_venue(_CFF_VENUE.findall(text))
             add(pid, venue, Location(it.entry.path), "CITATION.cff")
     return list(found.values())[:MAX_PUBLICATIONS]
 
