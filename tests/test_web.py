@@ -22,23 +22,29 @@ def docs() -> dict[str, str]:
     return {"tiny": audit_document(TINY)[0], "openwashed": audit_document(OPENWASHED)[0]}
 
 
-@pytest.fixture(params=BACKENDS)
-def client(request: pytest.FixtureRequest, tmp_path: Path, docs):
+def _filled_store(url: str, docs: dict[str, str]):
     from openness.index.store import Store
+
+    store = Store(url)
+    store.add(docs["tiny"])
+    store.add(docs["openwashed"])
+    store.add(docs["tiny"], name="org/model-with-slash")
+    changed = json.loads(docs["tiny"])
+    changed["evidence"]["licenses"][0]["matches"][0]["id"] = "MIT"
+    store.add(json.dumps(changed), name="org/model-with-slash")
+    store.add(docs["openwashed"], name=EVIL)
+    return store
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, docs):
+    """One read-only app per backend for the module (tests that write make their own)."""
     from openness.web.app import create_app
 
-    with database(request.param, tmp_path) as url:
-        store = Store(url)
-        store.add(docs["tiny"])
-        store.add(docs["openwashed"])
-        store.add(docs["tiny"], name="org/model-with-slash")
-        changed = json.loads(docs["tiny"])
-        changed["evidence"]["licenses"][0]["matches"][0]["id"] = "MIT"
-        store.add(json.dumps(changed), name="org/model-with-slash")
-        store.add(docs["openwashed"], name=EVIL)
-        app = create_app(store, allow_add=True, token=TOKEN)
-        with TestClient(app) as c:
-            c.store = store  # type: ignore[attr-defined]
+    with database(request.param, tmp_path_factory.mktemp("web")) as url:
+        store = _filled_store(url, docs)
+        with TestClient(create_app(store)) as c:
+            c.url = url  # type: ignore[attr-defined]
             yield c
         store.close()
 
@@ -121,21 +127,42 @@ def test_release_text_is_escaped_and_no_inline_script_may_run(client) -> None:
     assert client.get("/api/releases", params={"q": "evil"}).json()["releases"][0]["name"] == EVIL
 
 
-def test_adding_needs_allow_add_and_the_token(client, tmp_path) -> None:
+def test_adding_needs_allow_add_and_the_token(client, tmp_path, docs) -> None:
     from openness.web.app import create_app
 
-    r = client.post("/api/releases", json={"target": str(TINY)}, headers={"Authorization": "Bearer wrong"})
-    assert r.status_code == 401
-    r = client.post("/api/releases", json={"target": str(OPENWASHED), "name": "added-by-web"},
-                    headers={"Authorization": f"Bearer {TOKEN}"})
-    assert r.status_code == 201 and r.json()["added"] is True
-    r = client.post("/api/releases", json={"target": str(tmp_path / "missing")},
-                    headers={"Authorization": f"Bearer {TOKEN}"})
-    assert r.status_code == 422 and "error" in r.json()
-    with TestClient(create_app(client.store)) as readonly:
-        r = readonly.post("/api/releases", json={"target": str(TINY)},
-                          headers={"Authorization": f"Bearer {TOKEN}"})
-        assert r.status_code == 403
+    r = client.post("/api/releases", json={"target": str(TINY)}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 403  # read-only unless started with --allow-add
+    with database("sqlite", tmp_path) as url:
+        store = _filled_store(url, docs)
+        with TestClient(create_app(store, allow_add=True, token=TOKEN)) as writer:
+            r = writer.post("/api/releases", json={"target": str(TINY)},
+                            headers={"Authorization": "Bearer wrong"})
+            assert r.status_code == 401
+            r = writer.post("/api/releases", json={"target": str(OPENWASHED), "name": "added-by-web"},
+                            headers={"Authorization": f"Bearer {TOKEN}"})
+            assert r.status_code == 201 and r.json()["added"] is True
+            assert writer.get("/api/releases/added-by-web").status_code == 200
+            r = writer.post("/api/releases", json={"target": str(tmp_path / "missing")},
+                            headers={"Authorization": f"Bearer {TOKEN}"})
+            assert r.status_code == 422 and "error" in r.json()
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["serve", "--allow-add"], "needs a token"),
+        (["serve", "--allow-add", "--token", "short"], "at least 16"),
+        (["serve", "--port", "0"], "--port must be"),
+    ],
+)
+def test_serve_refuses_bad_options(capsys, monkeypatch, tmp_path, argv, message) -> None:
+    from openness.cli import main
+
+    monkeypatch.delenv("OPENNESS_INDEX_TOKEN", raising=False)
+    code = main([*argv, "--db", f"sqlite:///{tmp_path / 'x.sqlite'}"])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
 
 
 def test_openapi_page_and_document(client) -> None:
