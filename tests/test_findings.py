@@ -8,11 +8,12 @@ from pathlib import Path
 
 from openness.evidence import build_evidence
 from openness.frameworks import osaid
-from openness.frameworks.findings import find
+from openness.frameworks.findings import find, judge_claim
 from openness.inventory import build_inventory
 from openness.model import (
     AppliedLicense,
     Claim,
+    ClaimSubject,
     Component,
     ComponentEvidence,
     Evidence,
@@ -204,3 +205,96 @@ def test_card_and_file_name_different_free_licences(tmp_path: Path) -> None:
         assert found[0].locations[0].key == "card:license"
     else:
         assert not found
+
+
+# ---------------------------------------------------------------- open-washing: claims weighed by subject
+
+
+def _weights_release(tmp_path: Path, readme_body: str, card_license: str) -> Evidence:
+    readme = f"---\nlicense: {card_license}\n---\n# Acme-7B\n\n{readme_body}\n"
+    return evidence_of(
+        tmp_path,
+        {"README.md": readme, "model.safetensors": safetensors_bytes(), "generate.py": GENERATE_PY},
+    )
+
+
+def test_weights_claim_against_non_commercial_weights(tmp_path: Path) -> None:
+    ev = _weights_release(tmp_path, "We open-source the model weights on the Hub.", "cc-by-nc-4.0")
+    (wash,) = [f for f in findings_of(ev) if f.kind == "open-washing"]
+    assert wash.severity == "high"
+    assert wash.locations[0] == Location("README.md", (6, 6))
+    assert "weights" in wash.message and "non-commercial" in wash.message
+    assert any(loc.key == "card:license" for loc in wash.locations)  # the terms it is weighed against
+
+
+def test_weights_claim_against_apache_weights_is_no_finding(tmp_path: Path) -> None:
+    """The release still fails OSAID (no training code, no data information): not open-washing."""
+    ev = _weights_release(tmp_path, "We open-source the model weights on the Hub.", "apache-2.0")
+    assert osaid.assess(ev).status != "open-source-ai"
+    assert not [f for f in findings_of(ev) if f.kind in ("open-washing", "open-claim-unverified")]
+
+
+def test_thanks_and_promises_are_no_claims(tmp_path: Path) -> None:
+    body = (
+        "Thanks to this fantastic open-source project, we trained Acme-7B in a week.\n\n"
+        "We will open source the dataset after review.\n\n"
+        "Acme-7B outperforms other open-source models of its size."
+    )
+    ev = _weights_release(tmp_path, body, "cc-by-nc-4.0")
+    assert not [c for c in ev.claims if c.kind == "open-source"]
+    assert not [f for f in findings_of(ev) if f.kind == "open-washing"]
+
+
+def test_code_claim_is_weighed_against_the_code_only(tmp_path: Path) -> None:
+    body = "The inference code is open source under the MIT License; the weights are for research only."
+    ev = evidence_of(
+        tmp_path,
+        {
+            "README.md": f"# Acme\n\n{body}\n",
+            "LICENSE": MIT_TEXT,
+            "LICENSE-MODEL": "Research use only. Commercial use is prohibited.\n",
+            "model.safetensors": safetensors_bytes(),
+            "generate.py": GENERATE_PY,
+        },
+    )
+    (claim,) = [c for c in ev.claims if c.kind == "open-source"]
+    assert claim.subject is ClaimSubject.CODE
+    assert not [f for f in findings_of(ev) if f.kind == "open-washing"]
+
+
+def test_unknown_terms_give_a_cannot_check_note_never_open_washing(tmp_path: Path) -> None:
+    ev = evidence_of(
+        tmp_path,
+        {"README.md": "# Acme\n\nAcme-7B is a fully open-source model.\n", "generate.py": GENERATE_PY},
+    )
+    found = findings_of(ev)
+    assert not [f for f in found if f.kind == "open-washing"]
+    (note,) = [f for f in found if f.kind == "open-claim-unverified"]
+    assert note.severity == "info" and note.locations == (Location("README.md", (3, 3)),)
+
+
+def test_licence_of_uncertain_scope_is_a_medium_finding() -> None:
+    """Weights published elsewhere, a restrictive repository licence that may cover them."""
+    lic = _restricted("LICENSE")
+    weights = ComponentEvidence(
+        Component.PARAMETERS_FINAL, Status.UNKNOWN, (), (AppliedLicense(lic, False, "may cover it"),)
+    )
+    claim = Claim("open-source", "is open-source", Location("README.md", (4, 4)), ClaimSubject.MODEL)
+    ev = Evidence(
+        target="t", components={Component.PARAMETERS_FINAL: weights}, licenses=(lic,), claims=(claim,)
+    )
+    (wash,) = [f for f in find(ev, {}) if f.kind == "open-washing"]
+    assert wash.severity == "medium" and "may cover it" in wash.message
+    assert wash.locations[:2] == (claim.location, lic.location)
+    assert Location("LICENSE", (40, 44)) in wash.locations  # the clause that restricts
+
+
+def test_claims_about_other_things_are_never_judged() -> None:
+    lic = _restricted("LICENSE")
+    weights = ComponentEvidence(
+        Component.PARAMETERS_FINAL, Status.PRESENT, (), (AppliedLicense(lic, True, "root"),)
+    )
+    other = Claim("open-source", "tools are open sourced", Location("README.md", (2, 2)), ClaimSubject.OTHER)
+    ev = Evidence(target="t", components={Component.PARAMETERS_FINAL: weights}, claims=(other,))
+    assert judge_claim(ev, other) is None
+    assert not [f for f in find(ev, {}) if f.kind.startswith("open")]

@@ -22,6 +22,7 @@ from openness.model import (
     LicenseKind,
     LicenseResult,
     Location,
+    Note,
     Outcome,
     Status,
 )
@@ -316,8 +317,14 @@ def _missing_license_links(evidence: Evidence) -> list[Finding]:
     return [
         Finding("missing-license-file", "medium", n.message, (n.location,))
         for n in evidence.notes
-        if MISSING_LINK_PREFIX in n.message and n.location is not None
+        if n.location is not None and (_kind(n) == "missing-file" or MISSING_LINK_PREFIX in n.message)
     ]
+
+
+def _kind(note: Note) -> str:
+    """A note's kind (``NoteKind``) as a string; "other" for notes made before kinds existed. The
+    message tests next to it stay until every producer sets a kind."""
+    return str(getattr(note, "kind", None) or "other")
 
 
 def _split_licensing(evidence: Evidence) -> list[Finding]:
@@ -386,7 +393,12 @@ def _unreadable(evidence: Evidence) -> list[Finding]:
         n.location
         for n in evidence.notes
         if n.location is not None
-        and ("unreadable" in n.message or "could not be read" in n.message or "not valid UTF-8" in n.message)
+        and (
+            _kind(n) == "unreadable"
+            or "unreadable" in n.message
+            or "could not be read" in n.message
+            or "not valid UTF-8" in n.message
+        )
     ]
     if not locs:
         return []
