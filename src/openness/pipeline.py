@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from openness.errors import SourceError
 from openness.evidence import build_evidence
+from openness.evidence.elsewhere import follow_targets
 from openness.frameworks import assess_all
 from openness.frameworks.findings import find
 from openness.inventory import build_inventory
-from openness.model import Report, Snapshot
+from openness.model import Note, Report, Snapshot
 from openness.sources import SourceOptions, open_target
-from openness.sources.merge import merge_snapshots
+from openness.sources.merge import merge_snapshots, open_followed
 
 
 def audit(
@@ -30,6 +32,18 @@ def audit(
         snapshot = merge_snapshots([snapshot, *(_auditable(open_target(t, options)) for t in also)])
     inventory = build_inventory(snapshot)
     evidence = build_evidence(inventory)
+    follow_notes: list[Note] = []
+    if _follows(snapshot, options):
+        targets = follow_targets(evidence.components)
+        followed, follow_notes = open_followed(targets, options)
+        if followed:
+            # The Hub repositories named as the release's weights are more of the same release:
+            # read again with them, each file under its origin (no weights are downloaded).
+            snapshot = merge_snapshots([snapshot, *followed], nest=True)
+            inventory = build_inventory(snapshot)
+            evidence = build_evidence(inventory)
+        if follow_notes:
+            evidence = replace(evidence, notes=tuple(evidence.notes) + tuple(follow_notes))
     assessments = assess_all(evidence, frameworks)
     findings = find(evidence, assessments)
     return Report(
@@ -42,6 +56,13 @@ def audit(
         notes=tuple(snapshot.notes) + tuple(inventory.notes) + tuple(evidence.notes),
         elapsed_seconds=time.perf_counter() - start,
     )
+
+
+def _follows(snapshot: Snapshot, options: SourceOptions) -> bool:
+    """``--follow`` / ``--no-follow``; by default on for git and Hub targets, off for directories."""
+    if options.follow is not None:
+        return options.follow
+    return snapshot.kind in ("git", "hf")
 
 
 def _auditable(snapshot: Snapshot) -> Snapshot:

@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--also", action="append", default=[], metavar="TARGET",
                    help="another place holding part of the same release (repeatable)")
     p.add_argument("--offline", action="store_true", help="no network; read only caches")
+    p.add_argument("--follow", action=argparse.BooleanOptionalAction, default=None,
+                   help="read the Hub repositories the release names as its weights/datasets as part of it "
+                        "(at most 3, no weights downloaded); default: on for git and hf targets")
     p.add_argument("--revision", help="branch, tag or commit for hub and git targets")
     p.add_argument("--output", "-o", help="write the report to this file instead of stdout")
     p.add_argument("--from-file", metavar="FILE",
@@ -161,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
     from openness.pipeline import audit
     from openness.sources import SourceOptions
 
-    options = SourceOptions(offline=args.offline, revision=args.revision)
+    options = SourceOptions(offline=args.offline, revision=args.revision, follow=args.follow)
     out = ReportFile(args.output) if args.output else None  # checked before the audit runs
     try:
         report = audit(args.target, frameworks=ids, options=options, also=args.also)
@@ -425,7 +428,7 @@ def run_batch(args: argparse.Namespace) -> int:
     from openness.pipeline import audit
     from openness.sources import SourceOptions
 
-    options = SourceOptions(offline=args.offline, revision=args.revision)
+    options = SourceOptions(offline=args.offline, revision=args.revision, follow=args.follow)
     report_file = ReportFile(args.output) if args.output else None  # checked before any audit
     out: IO[str] | None = report_file.stream if report_file is not None else None
     failed = gated = 0

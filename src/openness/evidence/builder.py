@@ -16,7 +16,13 @@ from openness.errors import OpennessError
 from openness.evidence import facts as factmod
 from openness.evidence.card import ModelCard, card_list, parse_card
 from openness.evidence.completeness import unknown_if_unread, unknown_if_unseen, unread, unseen
-from openness.evidence.components import UserMaterial, component_statuses, fact_components, files_of
+from openness.evidence.components import (
+    UserMaterial,
+    component_statuses,
+    fact_components,
+    files_of,
+    followed_roots,
+)
 from openness.evidence.declared import declared_components
 from openness.evidence.documentation import documentation_facts
 from openness.evidence.licensing import (
@@ -89,7 +95,13 @@ def build_evidence(inventory: Inventory) -> Evidence:
         comps = unknown_if_unseen(comps, gap)
     paths_of = files_of(inventory, for_users, comps)
     considered = [c for c, ev in comps.items() if ev.status is not Status.ABSENT and not ev.declared]
-    attached = attach(sources, considered, paths_of, elsewhere=_weights_elsewhere(comps, paths_of))
+    attached = attach(
+        sources,
+        considered,
+        paths_of,
+        elsewhere=_weights_elsewhere(comps, paths_of),
+        apart=followed_roots(inventory),
+    )
     gaps = unread(inventory, ctx.unreadable)
     _licence_unknown_if_card_unread(attached, considered, gaps.get(Component.MODEL_CARD, ()))
     final: dict[Component, ComponentEvidence] = {}

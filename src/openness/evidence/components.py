@@ -232,6 +232,16 @@ def files_of(
     return {c: frozenset(v) for c, v in acc.items()}
 
 
+def followed_roots(inv: Inventory) -> tuple[str, ...]:
+    """Folders a merged release lists other places under (``merge_snapshots(nest=True)``)."""
+    snap = inv.snapshot
+    if snap.kind != "merged" or len(snap.origins) < 2:
+        return ()
+    from openness.sources.merge import origin_slug
+
+    return tuple(origin_slug(o) for o in snap.origins[1:])
+
+
 def _item_components(it: Classified) -> set[Component]:
     out: set[Component] = set()
     role_c = _ROLE_COMPONENT.get(it.role)

@@ -31,7 +31,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from openness.evidence.card import ModelCard
-from openness.model import Component, Inventory, Location, Note, PlaceKind, Publication, Role
+from openness.model import (
+    Component,
+    ComponentEvidence,
+    Inventory,
+    Location,
+    Note,
+    PlaceKind,
+    Publication,
+    Role,
+)
 
 MAX_CANDIDATES = 2_000
 MAX_PLACES = 8
@@ -271,6 +280,21 @@ def _component(kind: PlaceKind, line: str, weights: bool, data: bool) -> Compone
     return None
 
 
+def follow_targets(components: Mapping[Component, ComponentEvidence]) -> list[str]:
+    """The Hub repositories the release names as where its weights (then its training data) are,
+    as source targets (``hf:org/name``, ``hf:datasets/org/name``), in the order they were found."""
+    out: list[str] = []
+    for c, kind in (
+        (Component.PARAMETERS_FINAL, PlaceKind.HUB_MODEL),
+        (Component.DATASETS, PlaceKind.HUB_DATASET),
+    ):
+        ev = components.get(c)
+        for p in ev.elsewhere if ev is not None else ():
+            if p.kind is kind and p.place.startswith("hf:"):
+                out.append(p.place if kind is PlaceKind.HUB_MODEL else "hf:datasets/" + p.place[3:])
+    return list(dict.fromkeys(out))
+
+
 def describe(pubs: Iterable[Publication], limit: int = 3) -> str:
     """'gs://t5-data/pretrained_models/small (README.md:439); hf:org/name (README.md:12) (+2 more)'."""
     items = list(pubs)
@@ -285,5 +309,6 @@ __all__ = [
     "Found",
     "describe",
     "find_publications",
+    "follow_targets",
     "safe_place",
 ]

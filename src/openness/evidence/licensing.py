@@ -161,8 +161,13 @@ def attach(
     considered: Iterable[Component],
     files_of: Mapping[Component, frozenset[str]],
     elsewhere: Iterable[Component] = (),
+    apart: Iterable[str] = (),
 ) -> dict[Component, list[AppliedLicense]]:
     """Attach every licence to the components it covers (see the module docstring).
+
+    ``apart``: folders holding other places of the release (Hub repositories followed with
+    ``--follow``): the tree's root licence never covers their files; their own licence files and
+    card do.
 
     ``elsewhere``: components published outside the release (weights on a hub): the repository's
     own licence is attached to them as a possible scope, so its terms can be judged. Licences of
@@ -178,7 +183,8 @@ def attach(
         {c: [] for c in comps},
         set(),
         [s.folder for s in srcs if s.via == "file" and s.folder]
-        + [_own_folder(s) for s in vendored],
+        + [_own_folder(s) for s in vendored]
+        + [a for a in apart if a],
     )
     _step1_names_and_statements(st)
     _step2_folder_licences(st)

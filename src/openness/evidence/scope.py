@@ -76,8 +76,9 @@ _ABOUT_OTHERS = re.compile(
 _STATED: tuple[tuple[re.Pattern[str], RestrictionKind | None, str], ...] = (
     (
         re.compile(
-            r"\bcommercial (?:use|usage|purposes?|applications?)\b[^.。]{0,80}\b(?:requires?|needs?|subject to|"
-            r"must)\b[^.。]{0,80}\b(?:registration|register|permission|approval|authori[sz]ation|apply|"
+            r"\bcommercial (?:use|usage|purposes?|applications?)\b[^.。]{0,80}"
+            r"\b(?:requires?|needs?|subject to|must)\b[^.。]{0,80}"
+            r"\b(?:registration|register|permission|approval|authori[sz]ation|apply|"
             r"application|licen[cs]e agreement)",
             re.I,
         ),
@@ -93,7 +94,8 @@ _STATED: tuple[tuple[re.Pattern[str], RestrictionKind | None, str], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:non-?commercial|not for commercial|(?:for )?(?:academic|research)(?: purposes?| use)? only|"
+            r"\b(?:non-?commercial|not for commercial|"
+            r"(?:for )?(?:academic|research)(?: purposes?| use)? only|"
             r"only for (?:academic|research|non-?commercial))\b|仅限?(?:于)?(?:学术|研究)|非商业",
             re.I,
         ),
@@ -102,8 +104,9 @@ _STATED: tuple[tuple[re.Pattern[str], RestrictionKind | None, str], ...] = (
     ),
     (
         re.compile(
-            r"\b(?:must|need to|needs to|required to|have to)\s+(?:first\s+)?(?:accept|agree to|sign)\b[^.。]{0,80}"
-            r"\b(?:terms|licen[cs]e|agreement)\b|\b(?:accept|agree to)\b[^.。]{0,60}\b(?:terms|licen[cs]e)\b"
+            r"\b(?:must|need to|needs to|required to|have to)\s+(?:first\s+)?(?:accept|agree to|sign)\b"
+            r"[^.。]{0,80}\b(?:terms|licen[cs]e|agreement)\b|"
+            r"\b(?:accept|agree to)\b[^.。]{0,60}\b(?:terms|licen[cs]e)\b"
             r"[^.。]{0,30}\b(?:before|to)\s+(?:download|access)",
             re.I,
         ),

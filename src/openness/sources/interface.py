@@ -27,6 +27,10 @@ class SourceOptions:
     max_files: int = MAX_FILES
     follow_lineage: bool = True
     lineage_depth: int = 3
+    # Follow the Hub repositories a release names as where its weights/datasets are, as further
+    # sources of the same release (``merge.open_followed``). None: on for git and hf targets, off
+    # for local directories; offline, what would have been followed is recorded, not fetched.
+    follow: bool | None = None
 
 
 # kind -> "module:function"; a new source is one module and one line here.

@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from openness.errors import SourceError
 from openness.model import FileEntry, HubMetadata, Location, Note, Reader, Snapshot
+from openness.sources.interface import SourceOptions
 
 _SLUG = re.compile(r"[^A-Za-z0-9._\-/]+")
 
@@ -40,7 +41,49 @@ def origin_slug(label: str) -> str:
     return "/".join(parts) or "origin"
 
 
-def merge_snapshots(snapshots: Sequence[Snapshot]) -> Snapshot:
+MAX_FOLLOW = 3  # Hub repositories followed per release (metadata and small files only)
+_FOLLOW_TARGET = re.compile(r"^hf:(?:datasets/)?[A-Za-z0-9][\w.\-]{0,95}/[\w.\-]{1,96}$")
+
+
+def open_followed(targets: Sequence[str], options: SourceOptions) -> tuple[list[Snapshot], list[Note]]:
+    """Open the Hub repositories a release names as its weights/datasets (``hf:org/name``), at most
+    ``MAX_FOLLOW``, through the hf source (small files and safetensors headers only: no weights are
+    downloaded). Each one that is missing, unreachable or times out is a note, never a pass; a gated
+    one comes back with what its API says (the hf source notes the gate); offline, each is a note
+    saying what would have been followed."""
+    from openness.errors import OpennessError
+    from openness.sources.hf import open_snapshot as open_hf
+    from openness.sources.http import is_offline
+
+    wanted = list(dict.fromkeys(t for t in targets if _FOLLOW_TARGET.match(t)))
+    snaps: list[Snapshot] = []
+    notes: list[Note] = []
+    for target in wanted[:MAX_FOLLOW]:
+        where = Location(origin=target)
+        if is_offline(options):
+            what = f"offline: would have followed {target} (named as part of the release)"
+            notes.append(Note("info", what, where))
+            continue
+        try:
+            snaps.append(open_hf(target, replace(options, follow=False, follow_lineage=False)))
+        except OpennessError as exc:
+            what = f"could not follow {target}: {exc}; what it holds is unknown"
+            notes.append(Note("warning", what, where))
+    if len(wanted) > MAX_FOLLOW:
+        notes.append(
+            Note(
+                "info",
+                f"the release names {len(wanted)} Hub repositories; followed the first {MAX_FOLLOW}: "
+                + ", ".join(wanted[:MAX_FOLLOW]),
+            )
+        )
+    return snaps, notes
+
+
+def merge_snapshots(snapshots: Sequence[Snapshot], *, nest: bool = False) -> Snapshot:
+    """Join snapshots into one release. ``nest``: every file of a later snapshot is listed under its
+    origin's slug (followed Hub repositories: their files and licence stay apart from the tree's root,
+    so the repository licence never covers them by accident)."""
     if not snapshots:
         raise SourceError("nothing to merge")
     if len(snapshots) == 1:
@@ -65,7 +108,9 @@ def merge_snapshots(snapshots: Sequence[Snapshot]) -> Snapshot:
         prefix = origin_slug(label)
         for entry in snap.files:
             merged_path = entry.path
-            if merged_path in taken:
+            if nest and snap is not snapshots[0]:
+                merged_path = f"{prefix}/{entry.path}"
+            elif merged_path in taken:
                 merged_path = f"{prefix}/{entry.path}"
                 renamed.setdefault(label, []).append(entry.path)
                 if merged_path in taken:  # pathological: the prefixed path exists too
