@@ -47,7 +47,7 @@ from openness.render.safe import clean
 SQLITE_BUSY_SECONDS = 5.0  # a writer waits this long for another writer before "locked"
 MAX_PAGE = 500  # rows of one page of the list (API and web)
 MAX_HISTORY = 200  # audits of one release returned by a history query
-MAX_REPORT_BYTES = 64 * 1024 * 1024  # a report larger than this is refused, not stored
+MAX_REPORT_CHARS = 64 * 1024 * 1024  # a report longer than this is refused, not stored
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -230,8 +230,8 @@ class Store:
     def add(self, document: str, *, html: str | None = None, name: str | None = None) -> AddResult:
         """Store one audit (the JSON document ``render_json`` wrote), unless the release's latest
         audit is of the same revision: then nothing changes (a no-op, ``added`` False)."""
-        if len(document) > MAX_REPORT_BYTES:
-            raise StoreError(f"report larger than {MAX_REPORT_BYTES >> 20} MB; not stored")
+        if len(document) > MAX_REPORT_CHARS:
+            raise StoreError(f"report longer than {MAX_REPORT_CHARS >> 20} M characters; not stored")
         parsed = json.loads(document)
         summary = summarise(parsed, name=name)
         for attempt in range(2):
