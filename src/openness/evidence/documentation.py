@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
 from openness.evidence.card import ModelCard, parse_card
@@ -37,6 +38,9 @@ MAX_CODE_FILES = 400  # training/processing code files checked for documentation
 MAX_DOC_FILES = 40  # docs pages considered as documenting training (names only, not read)
 MAX_DOC_PAGES = 6  # training docs pages read for the training hardware
 CITATION_LIMIT = 64 * 1024  # bytes of CITATION.cff read
+MAX_LINE = 4000  # characters: longer lines (minified HTML, hostile cards) are not read for these facts
+MAX_CANDIDATES = 2000  # candidate lines per card and pattern family
+MAX_NAMED = 5000  # file names the cards name, remembered for code documentation
 BIBTEX_LINES = 40  # lines a bibtex entry may span
 
 _ARXIV_ID = re.compile(
@@ -98,6 +102,47 @@ _COMPATIBILITY = re.compile(
     re.I,
 )
 
+# Substrings every line a pattern can match contains (lowered): the cheap prefilter.
+_PAPER_HINTS = (
+    "arxiv",
+    "doi",
+    "eprint",
+    "@",
+    "aclanthology",
+    "proceedings",
+    "thecvf",
+    "aaai",
+    "jmlr",
+    "/paper",
+    "/publication",
+)
+_HOST_HINTS = (
+    "aclanthology",
+    "neurips.cc",
+    "nips.cc",
+    "mlr.press",
+    "thecvf",
+    "aaai.org",
+    "jmlr.org",
+    "acm.org",
+)
+_HARDWARE_HINTS = (
+    "100",
+    "800",
+    "200",
+    "h20",
+    "gpu",
+    "tpu",
+    "npu",
+    "cpu",
+    "gaudi",
+    "ascend",
+    "mi2",
+    "mi3",
+    "rtx",
+    "a6000",
+)
+
 _TRAINING_DOC_NAME = re.compile(r"train|finetun|fine-tun|pretrain|sft|data[-_]?(?:prep|process)", re.I)
 
 _GEBRU = (
@@ -143,7 +188,7 @@ def _paper_id(text: str) -> str | None:
     m = _ARXIV_ID.search(text)
     if m:
         return f"arXiv:{m.group(1)}"
-    d = _DOI.search(text)
+    d = _DOI.search(text) if "10." in text else None
     return f"doi:{d.group(1).rstrip('.,;')}" if d else None
 
 
@@ -191,9 +236,11 @@ def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
     for card in cards:
         lines = card.lines
         cite_spans = [s.lines for s in card.sections if "citation" in s.kinds]
-        i = card.body_start - 1
-        while i < len(lines):
+        done = -1  # last line of the bibtex entry read, so its lines are not read again
+        for i in _candidates(card, _PAPER_HINTS):
             line = lines[i]
+            if i <= done or len(line) > MAX_LINE:
+                continue
             if _BIB_START.match(line):
                 j = i
                 depth = 0
@@ -202,26 +249,27 @@ def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
                     if depth <= 0 and j > i:
                         break
                     j += 1
-                entry = "\n".join(lines[i : j + 1])
+                entry = "\n".join(lines[i : j + 1])[: BIBTEX_LINES * 200]
                 kind = _BIB_START.match(line).group(1).lower()  # type: ignore[union-attr]
                 venue = _field_venue(_bib_fields(entry)) if kind in _PUBLISHED_KINDS else None
                 pid = _paper_id(entry) or _bib_key(line)
                 if pid:
                     add(pid, venue, Location(card.path, (i + 1, j + 1)), "bibtex entry")
-                i = j + 1
+                done = j
                 continue
-            pid, venue = _paper_id(line), _venue(line)
+            low = line.lower()
+            pid = _paper_id(line) if ("arxiv" in low or "doi" in low or "eprint" in low) else None
+            venue = None
             if pid is None and "://" in line:
-                if m := _REVIEWED_HOST.search(line):
+                if any(h in low for h in _HOST_HINTS) and (m := _REVIEWED_HOST.search(line)):
                     pid, venue = m.group(0), m.group(1)
-                elif m := _MAKER_PAPER.search(line):
+                elif ("/paper" in low or "/publication" in low) and (m := _MAKER_PAPER.search(line)):
                     pid = m.group(0)
             if pid:
                 in_cite = any(a <= i + 1 <= b for a, b in cite_spans)
                 if in_cite or _OWN_LINK_TEXT.search(line):
                     how = "citation section" if in_cite else "linked as this release's paper"
-                    add(pid, venue, Location(card.path, (i + 1, i + 1)), how)
-            i += 1
+                    add(pid, venue or _venue(line), Location(card.path, (i + 1, i + 1)), how)
     for it in ctx.inventory.by_role(Role.CITATION)[:2]:
         text = ctx.read(it.entry.path, CITATION_LIMIT)
         if text is None:
@@ -231,6 +279,31 @@ def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
             venue = _field_venue(_CFF_VENUE.findall(text))
             add(pid, venue, Location(it.entry.path), "CITATION.cff")
     return list(found.values())[:MAX_PUBLICATIONS]
+
+
+def _candidates(card: ModelCard, hints: Sequence[str]) -> list[int]:
+    """Body lines (0-based, fenced code included: bibtex lives in fences) holding one of ``hints``, found
+    by substring search on the lowered text; the patterns then run on those lines only (Python's ``re`` on
+    every line of a 20,000-line card costs seconds)."""
+    index = card.index
+    if index is not None:
+        lower, starts = index.lower, index.starts
+    else:
+        lower = "\n".join(card.lines).lower()
+        starts, pos = [], 0
+        for line in card.lines:
+            starts.append(pos)
+            pos += len(line) + 1
+    found: set[int] = set()
+    for hint in hints:
+        pos = lower.find(hint)
+        while pos >= 0 and len(found) < MAX_CANDIDATES:
+            line_no = bisect_right(starts, pos) - 1
+            found.add(line_no)
+            nxt = starts[line_no + 1] if line_no + 1 < len(starts) else len(lower)
+            pos = lower.find(hint, nxt)  # the next line: one candidate per line and hint
+    first = card.body_start - 1
+    return sorted(i for i in found if i >= first)
 
 
 def _bib_key(line: str) -> str | None:
@@ -266,9 +339,9 @@ def training_hardware(cards: Sequence[ModelCard]) -> list[Fact]:
     for card in cards:
         hw_spans = [s.lines for s in card.sections if "hardware" in s.kinds]
         train_spans = [s.lines for s in card.sections if "training" in s.kinds]
-        for i in range(card.body_start - 1, len(card.lines)):
+        for i in _candidates(card, _HARDWARE_HINTS):
             line = card.lines[i]
-            if len(line) > 2000 or not _ACCELERATOR.search(line) or _COMPATIBILITY.search(line):
+            if len(line) > MAX_LINE or not _ACCELERATOR.search(line) or _COMPATIBILITY.search(line):
                 continue  # "supports fine-tuning on Ascend NPU" says what it runs on, not what it ran on
             n = i + 1
             in_hw = any(a <= n <= b for a, b in hw_spans)
@@ -303,7 +376,12 @@ def code_documentation(
         for it in inv.by_role(Role.DOCS, Role.README)
         if _TRAINING_DOC_NAME.search(posixpath.basename(it.entry.path))
     ][:MAX_DOC_FILES]
-    card_text = [(c.path, "\n".join(c.lines)) for c in cards]
+    exts = {
+        posixpath.splitext(p)[1].lower()
+        for c in (Component.TRAINING_CODE, Component.DATA_PREPROCESSING_CODE)
+        for p in _paths(components.get(c))
+    }
+    named = _named_files(cards, exts)
     value: dict[str, dict[str, object]] = {}
     first: Location | None = None
     budget = MAX_CODE_FILES
@@ -311,14 +389,13 @@ def code_documentation(
         ev = components.get(comp)
         if ev is None:
             continue
-        paths = list(dict.fromkeys(loc.path for loc in ev.locations if loc.path and not loc.declared))
-        paths = paths[: max(0, budget)]
+        paths = _paths(ev)[: max(0, budget)]
         budget -= len(paths)
         if not paths:
             continue
         documented: dict[str, Location] = {}
         for p in paths:
-            where = _documented_by(p, card_text, doc_dirs, training_pages)
+            where = _documented_by(p, named, doc_dirs, training_pages)
             if where is not None:
                 documented[p] = where
         if first is None and documented:
@@ -334,34 +411,46 @@ def code_documentation(
     return Fact("code_documentation", value, first or Location(key="code_documentation"))
 
 
+def _paths(ev: ComponentEvidence | None) -> list[str]:
+    if ev is None:
+        return []
+    return list(dict.fromkeys(loc.path for loc in ev.locations if loc.path and not loc.declared))
+
+
+def _named_files(cards: Sequence[ModelCard], exts: set[str]) -> dict[str, Location]:
+    """File names (with one of ``exts``) the cards name, each with the first line naming it: one pass over
+    each card, so checking hundreds of scripts costs no more than checking one."""
+    exts = {e for e in exts if re.fullmatch(r"\.\w{1,8}", e)}
+    if not exts:
+        return {}
+    rx = re.compile(
+        r"(?<![\w.-])([\w.-]{1,120}(?:" + "|".join(re.escape(e) for e in sorted(exts)) + r"))(?![\w-])", re.I
+    )
+    out: dict[str, Location] = {}
+    for card in cards:
+        text = "\n".join(card.lines)
+        for m in rx.finditer(text):
+            name = m.group(1).rsplit("/", 1)[-1]
+            if name not in out:
+                line = text.count("\n", 0, m.start()) + 1
+                out[name] = Location(card.path, (line, line))
+            if len(out) >= MAX_NAMED:
+                return out
+    return out
+
+
 def _documented_by(
-    path: str, cards: Sequence[tuple[str, str]], doc_dirs: Mapping[str, str], training_pages: Sequence[str]
+    path: str, named: Mapping[str, Location], doc_dirs: Mapping[str, str], training_pages: Sequence[str]
 ) -> Location | None:
-    named = _named_in_cards(path, cards)
-    if named is not None:
-        return named
+    base = posixpath.basename(path)
+    if len(base) >= 5 and base in named:
+        return named[base]
     d = posixpath.dirname(path)
     while d:
         if d in doc_dirs:
             return Location(doc_dirs[d])
         d = posixpath.dirname(d)
     return Location(training_pages[0]) if training_pages else None
-
-
-def _named_in_cards(path: str, cards: Iterable[tuple[str, str]]) -> Location | None:
-    """A card line that names the script (``python train.py``, ``fastchat/train/train.py``)."""
-    base = posixpath.basename(path)
-    if len(base) < 5:
-        return None
-    rx = re.compile(r"(?<![\w.-])" + re.escape(base) + r"(?![\w-])")
-    for card_path, text in cards:
-        if base not in text:
-            continue
-        m = rx.search(text)
-        if m:
-            line = text.count("\n", 0, m.start()) + 1
-            return Location(card_path, (line, line))
-    return None
 
 
 # --------------------------------------------------------------------------- model card and datasheet
