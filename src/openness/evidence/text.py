@@ -37,7 +37,9 @@ _LONG_LINE = 4 * _WINDOW  # longer lines are read only in windows around their p
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\[`(<\"'])|(?<=[。！？；;])|\s+\|\s+")
 # Blanked before reading (same length, so columns hold): HTML tags ("<code>Yi-9B</code>" is no code),
 # link targets, bare URLs and e-mail addresses ("github.com/jd-opensource", "opensource@...").
-_NOISE = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|<[^>\n]{0,200}>|\]\([^)\s]{0,500}\)|\b(?:https?://|www\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
+# A link keeps its text, blanked around: "its [open-source](https://...) evaluation" reads as prose.
+_LINK_IN_PROSE = re.compile(r"(?<!!)\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
+_NOISE = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|<[^>\n]{0,200}>|\b(?:https?://|www\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
 _CLAUSE_BREAK = re.compile(
     r",?\s+(?:but|while|whereas|although|however)\b|;|，|但是"
     r"|,\s+and\s+(?=(?:the|our|its)\s+(?:[\w-]+\s+){0,3}(?:is|are|was|were|remains?|will|has|have)\b)",
@@ -80,9 +82,9 @@ _COMPARE_BEFORE = re.compile(
     re.I,
 )
 _BORROWED_BEFORE = re.compile(
-    r"\b(?:with|using|uses?|via|from|into|based\s+on|built\s+(?:up)?on(?:\s+top\s+of)?|"
+    r"\b(?:with|using|uses?|used|via|from|into|based\s+on|built\s+(?:up)?on(?:\s+top\s+of)?|"
     r"powered\s+by|leverag\w*|integrat\w*|adopt\w*|relies\s+on|supports?)\s+(?:(?:the|an?|other|some|all|"
-    r"popular|existing|many)\s+)?(?:[\w.-]+\s+)?$|(?:基于|基於|采用|採用|使用|借助|利用)$",
+    r"popular|existing|many)\s+)?(?:[\w.-]+\s+)?$|(?:基于|基於|采用|採用|使用|借助|利用)了?(?:其|它的|它们的)?\s*$",
     re.I,
 )
 _THIRD_PARTY_AFTER = re.compile(
@@ -173,7 +175,9 @@ def open_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
     out: list[tuple[int, str, ClaimSubject]] = []
     pos = 0
     seen = 0
-    raw, text = text, _NOISE.sub(lambda m: " " * len(m.group(0)), text)
+    raw = text
+    text = _LINK_IN_PROSE.sub(_link_text, text)
+    text = _NOISE.sub(lambda m: " " * len(m.group(0)), text)
     for sentence in _SENTENCE_END.split(text):
         start = text.find(sentence, pos) if sentence else pos
         pos = max(pos, start + len(sentence))
@@ -199,6 +203,10 @@ def open_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
                     taken.add(subject)
                     out.append((start + clause_start + lo + m.start(), _phrase(near, m), subject))
     return out
+
+
+def _link_text(m: re.Match[str]) -> str:
+    return " " + m.group(1) + " " * (len(m.group(0)) - len(m.group(1)) - 1)
 
 
 def _long_line_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
