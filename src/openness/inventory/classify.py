@@ -49,6 +49,7 @@ CARD_READ = 16 * 1024  # head of a README: front matter and the first sections
 CONFIG_READ = 8 * 1024
 README_USAGE_READ = 64 * 1024  # head of a root README searched for usage examples (code blocks)
 MAX_USAGE_READMES = 3  # root READMEs searched (README.md, README_zh.md...)
+MAX_USAGE_IMPORTS = 256  # module names taken from their usage examples
 TEXT_BUDGET = 16 * 1024 * 1024  # text bytes read per audit
 HEADER_BUDGET = 256 * 1024 * 1024  # weight-header bytes read per audit (GGUF vocabularies are MBs)
 MAX_NOTES_PER_KIND = 20
@@ -551,12 +552,9 @@ def _readme_usage(ctx: _Context, items: list[Classified]) -> list[Classified]:
         (it for it in items if "/" not in it.entry.path and it.role in (Role.README, Role.MODEL_CARD)),
         key=lambda it: (it.entry.path.lower() != "readme.md", it.entry.path),
     )[:MAX_USAGE_READMES]
-    if not readmes:
-        return items
-    modules = _python_modules(items)
-    if not modules:
-        return items
-    shown: dict[int, tuple[str, Location]] = {}  # item index -> (import line, README location)
+    # First the README's usage imports (module name -> the line showing it), then only the files
+    # those names could be: most releases have none, and listing every module costs a pass.
+    imports: dict[str, tuple[str, Location]] = {}
     for readme in readmes:
         text = ctx.read_text(readme.entry, README_USAGE_READ)
         if not text:
@@ -566,14 +564,20 @@ def _readme_usage(ctx: _Context, items: list[Classified]) -> list[Classified]:
                 continue
             for n, line in block:
                 m = _USAGE_IMPORT.match(line)
-                if m is None:
+                if m is None or len(imports) >= MAX_USAGE_IMPORTS:
                     continue
                 dotted = (m.group(1) or m.group(2)).strip(".")
                 top = dotted.split(".", 1)[0]
-                for key in dict.fromkeys((dotted, top, f"{top}.{top}")):
-                    for index in modules.get(key, ()):
-                        where = Location(path=readme.entry.path, lines=(n, n))
-                        shown.setdefault(index, (line.strip()[:80], where))
+                where = Location(path=readme.entry.path, lines=(n, n))
+                for key in (dotted, top, f"{top}.{top}"):
+                    imports.setdefault(key, (line.strip()[:80], where))
+    if not imports:
+        return items
+    shown: dict[int, tuple[str, Location]] = {}  # item index -> (import line, README location)
+    for key, indexes in _python_modules(items, {k.split(".", 1)[0] for k in imports}).items():
+        if key in imports:
+            for index in indexes:
+                shown.setdefault(index, imports[key])
     if not shown:
         return items
     out = list(items)
@@ -608,8 +612,8 @@ def _code_blocks(text: str) -> list[list[tuple[int, str]]]:
     return blocks
 
 
-def _python_modules(items: list[Classified]) -> dict[str, list[int]]:
-    """Importable names of the release's Python files -> item indexes.
+def _python_modules(items: list[Classified], tops: set[str]) -> dict[str, list[int]]:
+    """Importable names of the release's Python files under the top-level names ``tops`` -> indexes.
 
     ``pkg/mod.py`` is ``pkg.mod``; ``pkg/__init__.py`` is ``pkg``; under one source folder
     (``src/pkg/mod.py``) both with and without it. Tests are never what a README shows in use.
@@ -617,12 +621,14 @@ def _python_modules(items: list[Classified]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for index, it in enumerate(items):
         path = it.entry.path
-        if not path.endswith(".py") or it.role is not Role.CODE or is_test_path(split(path)):
+        if not path.endswith(".py") or it.role is not Role.CODE:
             continue
         parts = path[:-3].split("/")
+        if parts[0] not in tops and (len(parts) < 2 or parts[1] not in tops):
+            continue
         if parts[-1] == "__init__":
             parts.pop()
-        if not parts or not all(p.isidentifier() for p in parts):
+        if not parts or not all(p.isidentifier() for p in parts) or is_test_path(split(path)):
             continue
         out.setdefault(".".join(parts), []).append(index)
         if len(parts) > 1:
