@@ -164,3 +164,14 @@ def test_framework_near_misses(tmp_path: Path) -> None:
     # tooling YAML is not a training config
     ev = evidence_of(tmp_path / "c", {"README.md": CEREBRAS_README, ".github/workflows/ci.yml": "on: push\n"})
     assert ev.get(Component.TRAINING_CODE).status is Status.ABSENT
+
+
+def test_a_linked_paper_is_not_under_the_trees_restrictive_licence(tmp_path: Path) -> None:
+    readme = (
+        HUB_README
+        + "\nRead our paper: https://arxiv.org/abs/2309.16609\n\nSee the [analysis](https://github.com/o/a/blob/main/README.md#x) of the weights.\n"
+    )
+    ev = evidence_of(tmp_path, {"README.md": readme, "LICENSE": MODEL_LICENSE, "train.py": TRAIN_PY})
+    paper = ev.get(Component.RESEARCH_PAPER)
+    assert paper.status is Status.PRESENT and not paper.licenses
+    assert all("github.com" not in p.place for p in ev.get(W).elsewhere)

@@ -102,7 +102,7 @@ _PLACEHOLDER = re.compile(r"[$<>{}]|your[-_]?|my[-_]?bucket|example\.com|\bpath/
 # Papers and docs are not where weights or data are published.
 _NOT_A_PLACE = re.compile(
     r"arxiv\.org|(?<!zenodo\.)doi\.org/(?!10\.5281)|aclanthology|openreview|semanticscholar|"
-    r"proceedings|papers\.|\.pdf\b|img\.shields|badge|wikipedia\.org|twitter\.com|x\.com/|discord",
+    r"proceedings|papers\.|\.pdf\b|\.md(?:#|$)|img\.shields|badge|wikipedia\.org|twitter\.com|x\.com/|discord",
     re.I,
 )
 _RANK = {k: n for n, k in enumerate(PlaceKind)}

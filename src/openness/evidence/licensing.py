@@ -265,7 +265,8 @@ def _step3_root_licences(st: _Attaching) -> None:
                 st.add(c, src, True, f"the text of {src.path} names the {group}")
             elif root_files and not src.policy:
                 st.add(c, src, True, f"repository licence {src.path} covers {root_files[0]}")
-            elif doubtful:
+            elif doubtful and not (c in _PUBLISHED_DOCS and not st.files_of.get(c)):
+                # (a paper or report only linked from the release, on arXiv, is not the tree's to license)
                 st.add(
                     c,
                     src,
@@ -346,6 +347,9 @@ def foreign_notes(sources: Iterable[LicenseSource]) -> list[Note]:
             )
         )
     return out
+
+
+_PUBLISHED_DOCS = frozenset({Component.RESEARCH_PAPER, Component.TECHNICAL_REPORT})
 
 
 def _own_folder(src: LicenseSource) -> str:
