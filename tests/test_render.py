@@ -97,14 +97,16 @@ def test_json_is_versioned_and_carries_evidence() -> None:
     assert doc["findings"][0]["locations"][0]["lines"] == [3, 3]
 
 
-def test_text_report_details_osaid_and_ends_with_comparison() -> None:
+def test_text_report_starts_with_verdicts_then_details() -> None:
     out = render(_report(), "text")
     assert "NOT-OPEN-SOURCE-AI" in out
     assert "no training code found" in out
     assert "LICENSE:1-202" in out
     assert "What would have to change" in out
-    assert out.index("Across frameworks") > out.index("Findings")
+    assert out.index("Verdicts") < out.index("NOT-OPEN-SOURCE-AI") < out.index("Findings")
     assert "\x1b[" not in out  # no colour unless asked
+    summary = render(_report(), "text", summary=True)
+    assert "Verdicts" in summary and "Findings" not in summary and "What would have to change" not in summary
 
 
 def test_text_report_colour_on_request() -> None:
