@@ -12,7 +12,7 @@ from openness.model import Report
 from openness.render.common import (
     PRIMARY,
     SYMBOL,
-    blocker,
+    deciding_reason,
     file_count,
     headline,
     interesting,
@@ -27,9 +27,11 @@ def render_markdown(report: Report) -> str:
     out: list[str] = [f"# openness audit: {md(report.target)}", ""]
     out.append(f"Source: {md(report.source_kind)}, {file_count(report)} files.")
     out.append("")
-    out += ["| framework | verdict | score | main blocker |", "|---|---|---|---|"]
+    out += ["| framework | verdict | progress | deciding reason |", "|---|---|---|---|"]
     for a in ordered(report):
-        out.append(f"| {md(a.framework)} | **{md(headline(a))}** | {md(score_text(a))} | {md(blocker(a))} |")
+        out.append(
+            f"| {md(a.framework)} | **{md(headline(a))}** | {md(score_text(a))} | {md(deciding_reason(a))} |"
+        )
     out.append("")
     for a in ordered(report):
         out.append(f"## {md(a.name)}: {md(headline(a))}")
