@@ -40,7 +40,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from openness.errors import OpennessError, UsageError
 from openness.index.query import TERM_KEYS, Filter
-from openness.index.schema import HEAD, KNOWN_REVISIONS, audits, releases, terms, verdicts
+from openness.index.schema import HEAD, KNOWN_REVISIONS, audits, releases, reports, terms, verdicts
 from openness.index.summary import Summary, summarise
 from openness.render.safe import clean
 
@@ -280,10 +280,9 @@ class Store:
                     tool_version=str(tool.get("version", ""))[:32],
                     files=s.files,
                     open_washing=s.open_washing,
-                    report=document,
-                    html=html,
                 )
             ).inserted_primary_key[0]  # type: ignore[index]
+            conn.execute(insert(reports).values(audit_id=audit_id, report=document, html=html))
             if s.verdicts:
                 conn.execute(
                     insert(verdicts),
@@ -318,6 +317,7 @@ class Store:
             ids = select(audits.c.id).where(audits.c.release_id == row.id)
             conn.execute(delete(verdicts).where(verdicts.c.audit_id.in_(ids)))
             conn.execute(delete(terms).where(terms.c.audit_id.in_(ids)))
+            conn.execute(delete(reports).where(reports.c.audit_id.in_(ids)))
             conn.execute(delete(audits).where(audits.c.release_id == row.id))
             conn.execute(delete(releases).where(releases.c.id == row.id))
 
@@ -434,10 +434,12 @@ class Store:
         return out
 
     def stamp(self) -> tuple[int, int]:
-        """(newest audit id, audit count): changes whenever an audit is added (caches key on it)."""
+        """(newest audit id, release count): changes whenever an audit is added or a release removed
+        (caches key on it)."""
         with self._read() as conn:
-            row = conn.execute(select(func.max(audits.c.id), func.count(audits.c.id))).one()
-        return int(row[0] or 0), int(row[1] or 0)
+            newest = conn.execute(select(func.max(audits.c.id))).scalar()
+            count = conn.execute(select(func.count()).select_from(releases)).scalar()
+        return int(newest or 0), int(count or 0)
 
     def _audit_rows(self, conn: Connection, name: str, limit: int) -> list[Any]:
         rel = conn.execute(select(releases.c.id).where(releases.c.name == name)).first()
@@ -445,7 +447,10 @@ class Store:
             raise UnknownRelease(f"no release named {clean(name[:300])!r} in the index")
         return list(
             conn.execute(
-                select(audits).where(audits.c.release_id == rel.id).order_by(audits.c.id.desc()).limit(limit)
+                _with_documents()
+                .where(audits.c.release_id == rel.id)
+                .order_by(audits.c.id.desc())
+                .limit(limit)
             )
         )
 
@@ -489,7 +494,7 @@ class Store:
         last = 0
         while True:
             with self._read() as conn:
-                stmt = select(audits).where(audits.c.id > last).order_by(audits.c.id).limit(batch)
+                stmt = _with_documents().where(audits.c.id > last).order_by(audits.c.id).limit(batch)
                 if latest_only:
                     stmt = stmt.where(audits.c.id.in_(select(releases.c.latest_audit_id)))
                 rows = list(conn.execute(stmt))
@@ -499,6 +504,10 @@ class Store:
             for r in rows:
                 yield _audit_dict(r, details[r.id], with_report=True)
             last = rows[-1].id
+
+
+def _with_documents() -> Any:
+    return select(audits, reports.c.report, reports.c.html).join(reports, reports.c.audit_id == audits.c.id)
 
 
 _PLURAL = {"license": "licenses", "restriction": "restrictions", "finding": "findings"}

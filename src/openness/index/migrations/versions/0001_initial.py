@@ -1,4 +1,4 @@
-"""The first schema: releases, audits (with the JSON report), verdicts, terms.
+"""The first schema: releases, audits, their reports (JSON and HTML), verdicts, terms.
 
 Revision ID: 0001
 Revises:
@@ -39,11 +39,15 @@ def upgrade() -> None:
         sa.Column("tool_version", sa.String(32), nullable=False),
         sa.Column("files", sa.Integer, nullable=False),
         sa.Column("open_washing", sa.Boolean, nullable=False),
-        sa.Column("report", sa.Text, nullable=False),
-        sa.Column("html", sa.Text, nullable=True),
     )
     op.create_index("ix_audits_release", "audits", ["release_id", "id"])
     op.create_index("ix_audits_revision", "audits", ["release_id", "revision"])
+    op.create_table(
+        "reports",
+        sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("report", sa.Text, nullable=False),
+        sa.Column("html", sa.Text, nullable=True),
+    )
     op.create_table(
         "verdicts",
         sa.Column("audit_id", sa.Integer, sa.ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True),
@@ -65,5 +69,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("terms")
     op.drop_table("verdicts")
+    op.drop_table("reports")
     op.drop_table("audits")
     op.drop_table("releases")
