@@ -251,3 +251,15 @@ def test_batch_policy_failures_name_the_release(releases: list[Path], tmp_path: 
     assert run_audit(["--from-file", str(batch), "--format", "json", "--fail-unless", "mof=class-1"]) == 1
     err = capsys.readouterr().err
     assert f"openness: {releases[0]}: policy failed: frameworks.mof: found " in err
+
+
+def test_batch_summary_in_text_files(releases: list[Path], tmp_path: Path) -> None:
+    batch = tmp_path / "models.txt"
+    batch.write_text(f"{releases[0]}\n", encoding="utf-8")
+    out_dir = tmp_path / "reports"
+    out_dir.mkdir()
+    argv = ["--from-file", str(batch), "--format", "text", "--summary", "--output-dir", str(out_dir)]
+    assert run_audit(argv) == 0
+    (only,) = out_dir.iterdir()
+    text = only.read_text(encoding="utf-8")
+    assert "Verdicts" in text and "What would have to change" not in text

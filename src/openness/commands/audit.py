@@ -364,12 +364,12 @@ def report_name(number: int, target: str, fmt: str) -> str:
     return f"{number:04d}-{slug}.{EXTENSIONS.get(fmt, 'txt')}"
 
 
-def _batch_record(report: Any, fmt: str, outcomes: Outcomes | None, one_line: bool) -> str:
+def _batch_record(report: Any, fmt: str, outcomes: Outcomes | None, one_line: bool, summary: bool) -> str:
     if fmt == "json" and one_line:  # one JSON Lines record, escaped like every JSON the package writes
         from openness.render.json import render_json
 
         return render_json(report, compact=True)
-    return _render(report, fmt, outcomes)
+    return _render(report, fmt, outcomes, **({"summary": True} if summary else {}))
 
 
 def _markup_escape(text: str) -> str:
@@ -438,7 +438,9 @@ def run_batch(args: argparse.Namespace) -> int:
         try:
             report = audit(target, frameworks=ids, options=options, also=also)
             outcomes = _judge(report, policy)
-            return _batch_record(report, args.format, outcomes, not out_dir), None, outcomes
+            summary = getattr(args, "summary", False)
+            record = _batch_record(report, args.format, outcomes, not out_dir, summary)
+            return record, None, outcomes
         except OpennessError as exc:
             return None, str(exc), None
         except Exception as exc:  # a bug in one release's audit must not end the batch

@@ -348,8 +348,8 @@ def verdicts(report: Report) -> list[tuple[str, str]]:
         out.append((f"openness:{fid}:status", a.status))
         if a.score is not None:
             out.append((f"openness:{fid}:score", f"{a.score:.3f}"))
-        if fid == "mof" and "class" in a.extra:
-            out.append(("openness:mof:class", str(a.extra["class"])))
+        if "class" in a.extra:  # a graded framework's class (MOF), whichever framework gives one
+            out.append((f"openness:{fid}:class", str(a.extra["class"])))
     return out
 
 
