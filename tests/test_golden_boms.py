@@ -283,3 +283,15 @@ def test_validators_reject_what_they_should() -> None:
         element.pop("dataset_datasetType", None)
     with pytest.raises(AssertionError):
         validate_spdx3(json.dumps(graph))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_mof_output_is_valid_against_mot_schema(case: str, mot_dir: Path,
+                                                tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The MOF YAML of both examples and the corpus release, against MOT's own schema."""
+    import jsonschema
+    import yaml
+
+    report, _ = _report(case, tmp_path_factory)
+    schema = json.loads((mot_dir / "config" / "mof_schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(yaml.safe_load(render(report, "mof")), schema)
