@@ -169,7 +169,8 @@ def test_framework_near_misses(tmp_path: Path) -> None:
 def test_a_linked_paper_is_not_under_the_trees_restrictive_licence(tmp_path: Path) -> None:
     readme = (
         HUB_README
-        + "\nRead our paper: https://arxiv.org/abs/2309.16609\n\nSee the [analysis](https://github.com/o/a/blob/main/README.md#x) of the weights.\n"
+        + "\nRead our paper: https://arxiv.org/abs/2309.16609\n\n"
+        + "See the [analysis](https://github.com/o/a/blob/main/README.md#x) of the weights.\n"
     )
     ev = evidence_of(tmp_path, {"README.md": readme, "LICENSE": MODEL_LICENSE, "train.py": TRAIN_PY})
     paper = ev.get(Component.RESEARCH_PAPER)

@@ -12,7 +12,7 @@ from typing import Any
 from openness.evidence.card import ModelCard
 from openness.evidence.data_info import ITEM_TITLES, Coverage, coverage
 from openness.evidence.elsewhere import Found, describe, find_publications
-from openness.evidence.libraries import LIBRARY_LICENSES, training_framework
+from openness.evidence.libraries import LIBRARY_LICENSES, MAX_CONFIGS_SHOWN, training_framework
 from openness.evidence.reading import DOC_LIMIT, ReadContext
 from openness.evidence.text import find_lines
 from openness.model import (
@@ -493,9 +493,9 @@ def _framework_training(s: _Scan) -> None:
         True,
         f"the {fw.name} framework's own licence: the framework is the training code",
     )
-    more = len(found.configs) - 3
-    shown = ", ".join(found.configs[:3]) + (f" (+{more} more)" if more > 0 else "")
-    locs = (found.stated_at, *(Location(p) for p in found.configs[:3]))
+    more = len(found.configs) - MAX_CONFIGS_SHOWN
+    shown = ", ".join(found.configs[:MAX_CONFIGS_SHOWN]) + (f" (+{more} more)" if more > 0 else "")
+    locs = (found.stated_at, *(Location(p) for p in found.configs[:MAX_CONFIGS_SHOWN]))
     s.out[Component.TRAINING_CODE] = ComponentEvidence(
         Component.TRAINING_CODE,
         Status.PRESENT,

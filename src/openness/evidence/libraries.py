@@ -166,6 +166,7 @@ def training_framework(
 __all__ = [
     "CONFIG_EXTENSIONS",
     "LIBRARY_LICENSES",
+    "MAX_CONFIGS_SHOWN",
     "TRAINING_FRAMEWORKS",
     "Framework",
     "TrainedWith",
