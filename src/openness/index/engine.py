@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from openness.errors import OpennessError, UsageError
 
 MAX_JOBS = 64  # worker processes / concurrent Ray tasks of one `index add`
+RAY_STALL_SECONDS = 600.0  # Ray finishing no audit for this long ends `index add --engine ray`
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,16 @@ def run_ray(jobs: Sequence[Job], workers: int, address: str | None) -> Iterator[
             raise UsageError(f"cannot start or reach the Ray cluster: {clean(str(exc))[:300]}") from exc
     remote = ray.remote(num_cpus=1, max_retries=1)(audit_job)
     pending = [remote.remote(j) for j in jobs]
-    while pending:
-        done, pending = ray.wait(pending, num_returns=1)
-        for ref in done:
-            yield ray.get(ref)
+    try:
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1, timeout=RAY_STALL_SECONDS)
+            if not done:  # a cluster with no free worker, or a task stuck: fail instead of waiting forever
+                raise UsageError(f"Ray finished no audit in {RAY_STALL_SECONDS:.0f} s; {len(pending)} left")
+            for ref in done:
+                yield ray.get(ref)
+    finally:
+        for ref in pending:
+            ray.cancel(ref, force=True)
 
 
 def default_jobs() -> int:

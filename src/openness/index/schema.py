@@ -37,6 +37,7 @@ releases = Table(
     Column("audit_count", Integer, nullable=False, default=0),
     Column("first_audited", DateTime(timezone=True), nullable=False),
     Column("last_audited", DateTime(timezone=True), nullable=False, index=True),
+    Index("ix_releases_latest", "latest_audit_id"),
 )
 
 # One row per audit of a release at a revision: the full JSON report plus what is filtered on.

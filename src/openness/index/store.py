@@ -27,7 +27,6 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
-    exists,
     func,
     insert,
     not_,
@@ -324,21 +323,27 @@ class Store:
     # ------------------------------------------------------------------ reading
 
     def _conditions(self, filters: Sequence[Filter], search: str | None) -> list[Any]:
-        a = audits
+        """Conditions on ``releases`` alone (its latest audit's id, source and name): a count needs no
+        join, and each filter is one pass over an index (``latest_audit_id IN (ids from the index)``)
+        rather than a subquery per release."""
+        latest = releases.c.latest_audit_id
         out: list[Any] = []
         for f in filters:
             if f.key in TERM_KEYS:
-                cond: Any = exists().where(
-                    and_(terms.c.audit_id == a.c.id, terms.c.kind == f.key, terms.c.value == f.value)
+                cond: Any = latest.in_(
+                    select(terms.c.audit_id).where(and_(terms.c.kind == f.key, terms.c.value == f.value))
                 )
             elif f.key == "source":
-                cond = a.c.source == f.value
+                cond = releases.c.source == f.value
             elif f.key == "open-washing":
-                cond = a.c.open_washing.is_(f.value == "yes")
+                cond = latest.in_(select(audits.c.id).where(audits.c.open_washing.is_(True)))
+                if f.value == "no":
+                    cond = not_(cond)
             else:
-                cond = exists().where(
-                    and_(verdicts.c.audit_id == a.c.id, verdicts.c.framework == f.key,
-                         verdicts.c.status == f.value)
+                cond = latest.in_(
+                    select(verdicts.c.audit_id).where(
+                        and_(verdicts.c.framework == f.key, verdicts.c.status == f.value)
+                    )
                 )
             out.append(not_(cond) if f.negate else cond)
         if search:
@@ -364,9 +369,11 @@ class Store:
             releases.c.name, releases.c.audit_count, releases.c.last_audited, releases.c.first_audited,
             a.c.id, a.c.source, a.c.revision, a.c.open_washing, a.c.audited_at, a.c.files,
         ).join(a, a.c.id == releases.c.latest_audit_id)
+        counting = select(func.count()).select_from(releases)
         conds = self._conditions(filters, search)
         if conds:
             base = base.where(and_(*conds))
+            counting = counting.where(and_(*conds))
         if sort == "name":
             key: Any = releases.c.name
         elif sort == "audited":
@@ -383,7 +390,7 @@ class Store:
             )
         order = [key.desc() if descending else key.asc(), releases.c.name.asc()]
         with self._read() as conn:
-            total = conn.execute(select(func.count()).select_from(base.subquery())).scalar_one()
+            total = conn.execute(counting).scalar_one()
             rows = conn.execute(base.order_by(*order).limit(limit).offset(offset)).all()
             details = self._details(conn, [r.id for r in rows])
         out = []

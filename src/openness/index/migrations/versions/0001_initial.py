@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("last_audited", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_releases_last_audited", "releases", ["last_audited"])
+    op.create_index("ix_releases_latest", "releases", ["latest_audit_id"])
     op.create_table(
         "audits",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
