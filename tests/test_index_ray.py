@@ -34,7 +34,11 @@ def ray_cluster() -> Iterator[object]:
         ray.shutdown()
 
 
-def test_index_add_with_ray_over_examples_and_corpus(ray_cluster, corpus_dir, tmp_path, capsys) -> None:
+def test_index_add_with_ray_over_examples_and_corpus(ray_cluster, corpus_dir, tmp_path, capsys,
+                                                      monkeypatch) -> None:
+    from openness.index import engine
+
+    monkeypatch.setattr(engine, "RAY_STALL_SECONDS", 120.0)  # a stuck task fails the test, never hangs it
     start = time.monotonic()
     db = f"sqlite:///{tmp_path / 'ray.sqlite'}"
     with scratch_dir(tmp_path / "corpus") as scratch:
