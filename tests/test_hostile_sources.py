@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from fs_helpers import remove_tree_iteratively
 from hub_fixtures import build_hf_cache, write_card
 from openness.cli import main
 from openness.errors import SourceError
@@ -55,6 +56,14 @@ def _within(seconds: float, fn: Callable[[], T]) -> T:
     if "error" in box:
         raise box["error"]
     return box["value"]
+
+
+@pytest.fixture(autouse=True)
+def _remove_deep_trees(tmp_path: Path) -> Any:
+    """1,500-level trees would make pytest's later clean-up of old temporary folders (recursive
+    ``shutil.rmtree``) raise RecursionError at the end of another session: remove them here."""
+    yield
+    remove_tree_iteratively(tmp_path)
 
 
 def _deep(root: Path, depth: int, name: str, text: str) -> None:

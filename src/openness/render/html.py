@@ -241,6 +241,7 @@ def _context(report: Report) -> dict[str, Any]:
         "files": file_count(report),
         "elapsed": f"{report.elapsed_seconds:.2f} s" if report.elapsed_seconds is not None else "",
         "version": __version__,
+        "weights": report.evidence.summary,  # where the weights are, their terms, what was not inspected
         "assessments": [_assessment(a, i, clauses) for i, a in enumerate(ordered(report), 1)],
         "findings": findings,
         "components": components,

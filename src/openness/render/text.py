@@ -149,6 +149,8 @@ def render_text(report: Report, *, summary: bool = False, color: bool = False, w
         head.append(f", {report.elapsed_seconds:.2f} s", style="dim")
     head.append(")", style="dim")
     console.print(head)
+    if report.evidence.summary:  # one line: where the weights are, under which terms, what was not seen
+        console.print(_t(report.evidence.summary))
     console.print()
     if report.assessments:
         _verdicts(console, report)
