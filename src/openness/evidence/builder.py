@@ -50,6 +50,7 @@ from openness.model import (
     LicenseResult,
     Location,
     Note,
+    NoteKind,
     Role,
     Status,
 )
@@ -199,6 +200,7 @@ def _cards(ctx: ReadContext) -> list[ModelCard]:
                     "warning",
                     f"{it.entry.path}: model card/README unreadable; what it would show is unknown",
                     Location(it.entry.path),
+                    NoteKind.UNREADABLE,
                 )
             )
             continue
@@ -241,7 +243,8 @@ def _check_license_links(snap: Any, claims: list[Claim], notes: list[Note]) -> N
         target = posixpath.normpath(posixpath.join(base, cl.value)) if base else posixpath.normpath(cl.value)
         # file-relative as markdown resolves it; root-relative as authors often mean it
         if not any(_listed(snap, t) for t in (target, posixpath.normpath(cl.value))):
-            notes.append(Note("warning", f"{cl.location} {MISSING_LINK_PREFIX}: {target}", cl.location))
+            message = f"{cl.location} {MISSING_LINK_PREFIX}: {target}"
+            notes.append(Note("warning", message, cl.location, NoteKind.MISSING_FILE))
 
 
 def _listed(snap: Any, path: str) -> bool:
@@ -299,6 +302,7 @@ def _file_source(ctx: ReadContext, it: Classified) -> tuple[LicenseResult, Licen
                 "warning",
                 f"{path}: licence file unreadable; components it may cover are unknown",
                 Location(path),
+                NoteKind.UNREADABLE,
             )
         )
         return result, LicenseSource(result, path, name_groups(path), frozenset(), folder, unreadable=True)
@@ -366,6 +370,7 @@ def _note_uncertain_scopes(components: Mapping[Component, ComponentEvidence], no
                         "it is counted against "
                         f"every component it may cover: {', '.join(covered)}",
                         a.license.location,
+                        NoteKind.UNCERTAIN_SCOPE,
                     )
                 )
 

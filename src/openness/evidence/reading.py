@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from openness.errors import OpennessError
 from openness.licenses.decode import decode
-from openness.model import Inventory, Location, Note
+from openness.model import Inventory, Location, Note, NoteKind
 
 CARD_LIMIT = 512 * 1024
 LICENSE_LIMIT = 256 * 1024
@@ -30,14 +30,21 @@ class ReadContext:
             data = self.inventory.snapshot.read(path, limit)
         except (OpennessError, OSError) as exc:
             self.unreadable.add(path)
-            self.notes.append(Note("warning", f"{path}: could not be read ({exc})", Location(path)))
+            self.notes.append(
+                Note("warning", f"{path}: could not be read ({exc})", Location(path), NoteKind.UNREADABLE)
+            )
             return None
         # One decoder for every text the package reads (BOMs, UTF-16/32, GB18030, cp1252).
         text, _encoding, binary = decode(data)
         if binary or text is None:
             self.unreadable.add(path)
             self.notes.append(
-                Note("warning", f"{path}: binary content, not text; not used as evidence", Location(path))
+                Note(
+                    "warning",
+                    f"{path}: binary content, not text; not used as evidence",
+                    Location(path),
+                    NoteKind.UNREADABLE,
+                )
             )
             return None
         return text
