@@ -111,4 +111,4 @@ def test_hostile_lines_are_bounded_and_printable() -> None:
     assert not open_claims("a@" * 250_000)
     escape = claims_in_lines(["\x1b[31mWe\x07 open-source\x1b[0m the weights."], "README.md")
     assert escape and all(ch.isprintable() for c in escape for ch in c.value)
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 30  # a hang guard, not a benchmark: ~1 s on an idle machine
