@@ -11,8 +11,6 @@ escapes their control and bidi characters.
 from __future__ import annotations
 
 import argparse
-import os
-import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,33 +29,16 @@ class Loaded:
     binary: bool = False
 
 
-def _kind_error(mode: int) -> str | None:
-    if stat.S_ISDIR(mode):
-        return "is a directory"
-    if not stat.S_ISREG(mode):
-        return "not a regular file"
-    return None
-
-
 def load(path: str) -> Loaded:
     """The text of one file, read once and bounded; only regular files are read at all.
 
     A FIFO would block ``open`` until a writer comes (forever), a device never ends: the file is
-    checked before opening and opened non-blocking, then checked again on the open descriptor
-    (it may have been swapped in between).
+    opened non-blocking and checked on the open descriptor (``openness.safe_io``).
     """
+    from openness import safe_io
+
     try:
-        error = _kind_error(os.stat(path).st_mode)
-        if error is not None:
-            return Loaded(None, error=error)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-        with os.fdopen(fd, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            error = _kind_error(info.st_mode)
-            if error is not None:
-                return Loaded(None, error=error)
-            size = info.st_size
-            data = fh.read(MAX_READ)
+        data, size = safe_io.read_regular(path, MAX_READ)
     except FileNotFoundError:
         return Loaded(None, error="no such file")
     except OSError as exc:

@@ -13,7 +13,6 @@ Blob names of LFS files are their SHA-256, so hashes come for free. Written by h
 
 from __future__ import annotations
 
-import errno
 import itertools
 import os
 import re
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from openness import safe_io
 from openness.licenses.decode import decode
 from openness.sources.interface import MAX_DEPTH
 
@@ -36,8 +36,6 @@ MAX_REFS = 256  # ref names listed from refs/
 MAX_REF_DEPTH = 8  # folder depth under refs/ (branch names like "feature/x/y")
 # Snapshot walks share the local source's depth bound (``sources.interface.MAX_DEPTH``).
 _EXTRA_ENTRIES = 10_000  # folders and skipped entries looked at beyond the file budget
-# O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; fstat then refuses it.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 @dataclass(frozen=True)
@@ -60,38 +58,14 @@ def open_regular(local: Path | str) -> int:
     """A read-only descriptor of ``local`` if it is a regular file; OSError otherwise.
 
     Symlinks are followed (snapshot entries link into ``blobs/``; callers check containment).
-    Opening never blocks: a FIFO opened with O_NONBLOCK returns at once and is refused here,
-    like sockets and devices, before anything is read.
+    Opening never blocks (``openness.safe_io``, the one rule every reader follows).
     """
-    fd = os.open(local, _OPEN_FLAGS)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file (fifo, socket or device)", str(local))
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _read_fd(fd: int, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    remaining = max(0, limit)
-    while remaining > 0:
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+    return safe_io.open_regular(local)
 
 
 def read_bounded(local: Path | str, limit: int) -> bytes:
     """At most ``limit`` bytes of a regular file; OSError for anything else (never blocks)."""
-    fd = open_regular(local)
-    try:
-        return _read_fd(fd, limit)
-    finally:
-        os.close(fd)
+    return safe_io.read_regular(local, limit)[0]
 
 
 def resolve_commit(folder: Path, revision: str | None) -> str | None:
@@ -259,7 +233,7 @@ def safetensors_summary(local: Path) -> dict[str, Any]:
 
         def read_head(n: int) -> bytes:
             os.lseek(fd, 0, os.SEEK_SET)
-            return _read_fd(fd, n)
+            return safe_io.read_fd(fd, n)
 
         info = safetensors_info(read_head, size)
     finally:

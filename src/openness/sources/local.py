@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openness import safe_io
 from openness.errors import SourceError
 from openness.model import FileEntry, Location, Note, NoteKind, Reader, Snapshot
 from openness.sources.interface import MAX_DEPTH, SourceOptions
@@ -424,15 +425,7 @@ def make_reader(root: str, allowed: tuple[str, ...] | None = None) -> Reader:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise SourceError(f"{path}: not a regular file")
-            chunks: list[bytes] = []
-            remaining = max(0, limit)
-            while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                remaining -= len(chunk)
-            return b"".join(chunks)
+            return safe_io.read_fd(fd, limit)
         except OSError as exc:
             raise SourceError(f"{path}: cannot read ({_reason(exc)})") from exc
         finally:
