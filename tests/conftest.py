@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property-based tests in the suite are derandomized: the same inputs on every run, so a CI result
+# does not depend on luck. Exploration with fresh inputs is scripts/fuzz.py's job.
+settings.register_profile("suite", derandomize=True, database=None)
+settings.load_profile("suite")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -441,11 +441,13 @@ def _parse_gguf(buf: bytes, limit: int) -> tuple[WeightsInfo, bool]:
     metadata: dict[str, str] = {"gguf.version": str(version)}
     tensor_count: int | None = None
     try:
-        tensor_count = cur.count()
+        # Both counts are read before either is kept: a header cut after the first must not
+        # report an unchecked count (2**62 tensors) as the file's.
+        claimed_tensors = cur.count()
         kv_count = cur.count()
-        if tensor_count > GGUF_MAX_TENSORS or kv_count > GGUF_MAX_KV:
-            tensor_count = None  # not a number to report
+        if claimed_tensors > GGUF_MAX_TENSORS or kv_count > GGUF_MAX_KV:
             raise HeaderError(f"implausible counts (limits {GGUF_MAX_TENSORS} tensors, {GGUF_MAX_KV} keys)")
+        tensor_count = claimed_tensors
         # Each key/value takes at least a key length, a type and one byte; each tensor info a
         # name length, n_dims, a type and an offset: counts the bytes cannot hold are refused
         # (or read further) before any loop runs.
