@@ -283,15 +283,7 @@ def _license_conflicts(evidence: Evidence) -> list[Finding]:
         if not relevant or any(low in _ids(r) for r in relevant):
             continue
         conflicting = [r for r in relevant if restrictive(r)]
-        if conflicting and low in (
-            "apache-2.0",
-            "mit",
-            "bsd-3-clause",
-            "bsd-2-clause",
-            "cc-by-4.0",
-            "cc0-1.0",
-            "gpl-3.0",
-        ):
+        if conflicting and _free_id(ident):
             what = f"the {group}" if group else "the release"
             out.append(
                 Finding(
@@ -303,6 +295,13 @@ def _license_conflicts(evidence: Evidence) -> list[Finding]:
                 )
             )
     return out
+
+
+def _free_id(ident: str) -> bool:
+    """Whether a licence named in prose is free terms, as ``licenses.terms`` (the one answer) says."""
+    from openness.licenses import analyze_id
+
+    return free_terms(analyze_id(ident, Location(key="claim"))) is True
 
 
 def _covers_group(evidence: Evidence, result: LicenseResult, group: str) -> bool:
