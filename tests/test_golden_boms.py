@@ -248,8 +248,11 @@ def test_code_dependencies_from_requirement_facts(tmp_path_factory: pytest.TempP
                                         "requirements": ["NumPy==1.26.4", "safetensors[torch]>=0.4",
                                                          "\x1b[2J; rm -rf /"]},
                 Location(path="requirements.txt"))
-    report = dataclasses.replace(report, evidence=dataclasses.replace(
-        report.evidence, facts=(*report.evidence.facts, fact)))
+    # The example's own requirements.txt is read for real (numpy, safetensors, PyYAML, pinned).
+    real = {c["name"]: c for c in _cdx(report)["components"] if c["type"] == "library"}
+    assert real["PyYAML"]["purl"] == "pkg:pypi/pyyaml@6.0.3" and {"numpy", "safetensors"} <= set(real)
+    kept = tuple(f for f in report.evidence.facts if f.key != "pinned_dependencies")
+    report = dataclasses.replace(report, evidence=dataclasses.replace(report.evidence, facts=(*kept, fact)))
     libs = {c["name"]: c for c in _cdx(report)["components"] if c["type"] == "library"}
     assert libs["NumPy"]["purl"] == "pkg:pypi/numpy@1.26.4" and libs["NumPy"]["version"] == "1.26.4"
     assert libs["safetensors"]["purl"] == "pkg:pypi/safetensors" and "version" not in libs["safetensors"]

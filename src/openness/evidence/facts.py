@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 
-from openness.model import Classified, CodeRole, Fact, Inventory, Location, Note, Role
+from openness.model import Classified, CodeRole, Fact, Inventory, Location, Note, NoteKind, Role
 
 _SEED_CONFIG = re.compile(r"""^\s*["']?(?:[\w.]*_)?seed["']?\s*[:=]\s*["']?(\d{1,12})\b""", re.I | re.M)
 _SEED_CODE = re.compile(
@@ -83,7 +83,8 @@ def dependencies(items: Iterable[Classified], read: Read, notes: list[Note]) -> 
             continue
         text = read(path, 256 * 1024)
         if text is None:
-            notes.append(Note("warning", f"{path}: dependency manifest unreadable", Location(path)))
+            message = f"{path}: dependency manifest unreadable"
+            notes.append(Note("warning", message, Location(path), NoteKind.UNREADABLE))
             continue
         reqs = _requirements(name, text)
         if reqs is None:
@@ -92,11 +93,16 @@ def dependencies(items: Iterable[Classified], read: Read, notes: list[Note]) -> 
         out.append(
             Fact(
                 "pinned_dependencies",
-                {"file": path, "lock": False, "pinned": pinned, "total": len(reqs)},
+                # the lines themselves (bounded) for bills of materials' dependency lists
+                {"file": path, "lock": False, "pinned": pinned, "total": len(reqs),
+                 "requirements": [str(r)[:200] for r in reqs[:MAX_REQUIREMENTS_KEPT]]},
                 Location(path),
             )
         )
     return out
+
+
+MAX_REQUIREMENTS_KEPT = 500  # requirement lines kept per manifest (bills of materials list them)
 
 
 def _requirements(name: str, text: str) -> list[str] | None:
