@@ -258,7 +258,8 @@ def _step3_root_licences(st: _Attaching) -> None:
         doubtful = src.unreadable or src.policy or not src.result.matches or restrictive(src.result)
         for c in st.comps:
             group = GROUP_OF.get(c, "docs")
-            root_files = [p for p in st.files_of.get(c, ()) if not _under_any(p, st.scoped_folders)]
+            # sorted: the reason names the first file, and the report must not depend on set order
+            root_files = sorted(p for p in st.files_of.get(c, ()) if not _under_any(p, st.scoped_folders))
             if group in st.pinned:
                 continue
             if group in src.text_groups:
