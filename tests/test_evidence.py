@@ -239,7 +239,8 @@ def test_facts_from_configs_manifests_and_containers(tmp_path: Path) -> None:
     seeds = {(f.value, f.location.path) for f in ev.facts_for("random_seed")}
     assert (42, "configs/train.yaml") in seeds and (1234, "train.py") in seeds
     (deps,) = ev.facts_for("pinned_dependencies")
-    assert deps.value == {"file": "requirements.txt", "lock": False, "pinned": 1, "total": 2}
+    assert deps.value == {"file": "requirements.txt", "lock": False, "pinned": 1, "total": 2,
+                          "requirements": ["torch==2.3.0", "numpy>=1.26"]}
     assert _status(ev, Component.ENVIRONMENT) is Status.PARTIAL
     assert ev.facts_for("container_base")[0].value.startswith("nvidia/cuda")
     assert _status(ev, Component.RANDOM_SEEDS) is Status.PRESENT

@@ -1,4 +1,5 @@
-"""Golden files for the human formats (text, HTML, badge): both examples and one corpus release with
+"""Golden files for the human and data formats (text, HTML, badge, JSON, Markdown, MOF YAML; the bills of
+materials and SARIF are in test_golden_boms.py): both examples and one corpus release with
 a custom licence (Baichuan 2's community licence), compared byte for byte after normalising what
 legitimately varies between runs (elapsed time, the package version, where the release sits).
 
@@ -27,7 +28,9 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 REGEN = os.environ.get("OPENNESS_REGEN_GOLDEN") == "1"
 CORPUS_CASE = "baichuan-inc__Baichuan2"  # a custom community licence with use restrictions
 CASES = ("tiny-open-lm", "openwashed-lm", f"corpus-{CORPUS_CASE}")
-FORMATS = {"text": "txt", "html": "html", "badge": "svg"}
+FORMATS = {
+    "text": "txt", "html": "html", "badge": "svg", "json": "report.json", "markdown": "md", "mof": "mof.yml",
+}
 TEXT_WIDTH = 100  # columns of the golden terminal report
 
 
@@ -35,6 +38,9 @@ def normalise(text: str, release: Path) -> str:
     """What varies between runs, replaced by placeholders: paths, times, the package version."""
     text = text.replace(str(release.resolve()), "<RELEASE>").replace(str(release), "<RELEASE>")
     text = re.sub(r"\b\d+\.\d+ s\b", "<ELAPSED>", text)
+    text = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)?", "<TIME>", text)
+    text = re.sub(r'"license_data": "[^"]*"', '"license_data": "<DATA>"', text)  # the data's own stamp
+    text = text.replace(f'"version": "{__version__}"', '"version": "<VERSION>"')
     return text.replace(f"openness {__version__}", "openness <VERSION>")
 
 
