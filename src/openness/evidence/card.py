@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openness.evidence.text import LineIndex, claims_in_lines, facts_in_lines
+from openness.lazy_re import lazy_compile
 from openness.model import Claim, ClaimSubject, Fact, Location, Note
 from openness.safe_yaml import YamlError, YamlLimits, YamlProblem, load_yaml
 
@@ -49,11 +50,11 @@ _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("citation", re.compile(r"\b(citation|cite|bibtex)\b", re.I)),
 )
 
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_BOLD_HEADING = re.compile(r"^\s{0,3}(?:\*\*|__)([^*_]{2,80})(?:\*\*|__)\s*:?\s*$")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_ATX = lazy_compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_BOLD_HEADING = lazy_compile(r"^\s{0,3}(?:\*\*|__)([^*_]{2,80})(?:\*\*|__)\s*:?\s*$")
+_FENCE = lazy_compile(r"^\s{0,3}(```|~~~)")
 _HEAD_CHARS = frozenset("#*_`~=-")
-_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_SETEXT = lazy_compile(r"^\s{0,3}(=+|-+)\s*$")
 
 
 @dataclass(frozen=True)

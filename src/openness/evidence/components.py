@@ -15,6 +15,7 @@ from openness.evidence.elsewhere import Found, describe, find_publications
 from openness.evidence.libraries import LIBRARY_LICENSES, MAX_CONFIGS_SHOWN, training_framework
 from openness.evidence.reading import DOC_LIMIT, ReadContext
 from openness.evidence.text import find_lines
+from openness.lazy_re import Regex, lazy_compile
 from openness.model import (
     AppliedLicense,
     Classified,
@@ -65,39 +66,39 @@ _EVAL_TOKENS = frozenset(
     }
 )  # fmt: skip
 # Tokenizer vocabularies kept as JSON under "tokenizers/" are not data.
-_TOKENIZER_DIR = re.compile(r"(?:^|/)tokeni[sz]ers?/", re.I)
-_TOKEN_SPLIT = re.compile(r"[-_./\s]+")
+_TOKENIZER_DIR = lazy_compile(r"(?:^|/)tokeni[sz]ers?/", re.I)
+_TOKEN_SPLIT = lazy_compile(r"[-_./\s]+")
 
 # Folders of material for users of the model: fine-tuning recipes, examples, demos, tutorials,
 # quantisation calibration sets. Their code and sample data are not what trained the base model.
-_AUXILIARY_DIR = re.compile(
+_AUXILIARY_DIR = lazy_compile(
     r"(?:^|[-_.])(?:fine[-_]?tun(?:e|es|ed|ing)|sft|examples?|demos?|cookbooks?|tutorials?|quanti[sz]\w*|"
     r"calibration)(?:[-_.]|$)",
     re.I,
 )
 # A folder README presenting a model of the release made with the folder's code.
-_RELEASED_FROM = re.compile(
+_RELEASED_FROM = lazy_compile(
     r"\b(?:is|are|was|were)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}?(?:fine-?tuned|trained)\s+(?:from|on)\b",
     re.I,
 )
 MAX_FOLDER_READMES = 8
 # A card line saying the model was trained with a given folder's material.
-_TRAINED_WITH = re.compile(
+_TRAINED_WITH = lazy_compile(
     r"\b(?:(?:pre-?)?trained|fine-?tuned)\s+(?:\w+\s+){0,3}?(?:on|with|using|from)\b"
     r"|\btraining (?:data|set|code)\b",
     re.I,
 )
 
 
-_REPORT_NAME = re.compile(r"report|technical|tech[-_]?rep", re.I)
+_REPORT_NAME = lazy_compile(r"report|technical|tech[-_]?rep", re.I)
 
 
-_ARXIV = re.compile(
+_ARXIV = lazy_compile(
     r"arxiv\.org/(?:abs|pdf)/\d{4}\.\d{4,5}|\barXiv:\s?\d{4}\.\d{4,5}|doi\.org/10\.\d+/\S+", re.I
 )
 
 
-_EPRINT = re.compile(r"\beprint\s*=\s*[{\"]?(\d{4}\.\d{4,5})\b", re.I)
+_EPRINT = lazy_compile(r"\beprint\s*=\s*[{\"]?(\d{4}\.\d{4,5})\b", re.I)
 
 
 _ARXIV_HINTS = ("arxiv", "doi.org")
@@ -109,38 +110,38 @@ _DOWNLOAD_HINTS = ("download", "request access", "available")
 _HF_HINTS = ("huggingface.co/",)
 
 
-_TECH_REPORT_LINE = re.compile(r"technical report|tech report|whitepaper|white paper", re.I)
+_TECH_REPORT_LINE = lazy_compile(r"technical report|tech report|whitepaper|white paper", re.I)
 
 
-_HF_MODEL_LINK = re.compile(
+_HF_MODEL_LINK = lazy_compile(
     r"huggingface\.co/(?!datasets/|spaces/|docs/|blog/|papers/|join|login)[\w.-]+/[\w.-]+"
 )
 
 
-_HF_DATASET_LINK = re.compile(r"huggingface\.co/datasets/([\w.-]+/[\w.-]+)")
+_HF_DATASET_LINK = lazy_compile(r"huggingface\.co/datasets/([\w.-]+/[\w.-]+)")
 
 
-_TRAIN_WORD = re.compile(r"\b(?:pre-?)?train(?:ed|ing|s)?\b", re.I)
+_TRAIN_WORD = lazy_compile(r"\b(?:pre-?)?train(?:ed|ing|s)?\b", re.I)
 
 
-_DOWNLOAD_WEIGHTS = re.compile(
+_DOWNLOAD_WEIGHTS = lazy_compile(
     r"\bdownload\w*\b[^\n]{0,80}\b(?:weights|checkpoints?|models?)\b"
     r"|\b(?:weights|checkpoints?)\b[^\n]{0,60}\b(?:download|request access|available (?:at|on|from))",
     re.I,
 )
 
 
-_HYPER = re.compile(
+_HYPER = lazy_compile(
     r"\b(?:learning[- ]rate|\blr\b|batch[- ]size|warm-?up|weight[- ]decay|adam\w*|optimizer|epochs?|"
     r"training steps|gradient clipping|lr schedule|cosine)\b",
     re.I,
 )
 
 
-_WEIGHTS_WORD = re.compile(r"\b(?:model weights|weights|checkpoints?)\b", re.I)
+_WEIGHTS_WORD = lazy_compile(r"\b(?:model weights|weights|checkpoints?)\b", re.I)
 _WEIGHTS_HINTS = ("weights", "checkpoint")
 # The model's size or how to run it.
-_MODEL_USE = re.compile(
+_MODEL_USE = lazy_compile(
     r"\b\d+(?:\.\d+)?\s?[BM]\s+param\w*|\(\d+(?:\.\d+)?[BM]\s*param\w*|\bparameters\b|from_pretrained|"
     r"\binference\b|\bpython3?\s+\S+\.py\b|\bgenerat(?:e|ion)\b",
     re.I,
@@ -148,24 +149,24 @@ _MODEL_USE = re.compile(
 _MODEL_USE_HINTS = ("param", "from_pretrained", "inference", "python", "generat")
 
 
-_HYPER_TITLE = re.compile(r"\bhyper-?param", re.I)
-_HYPER_VALUES = re.compile(r"^\s*\|.*\d|[:=]\s*\d", re.M)  # a table row or "name: value" with a number
+_HYPER_TITLE = lazy_compile(r"\bhyper-?param", re.I)
+_HYPER_VALUES = lazy_compile(r"^\s*\|.*\d|[:=]\s*\d", re.M)  # a table row or "name: value" with a number
 
 
 # A card's code block that loads the released model with a public inference library and runs it.
 # Such a release ships no inference script because the library is its inference code (the way
 # "architecture specified by configuration, implemented in a library" is its architecture).
-_LIBRARY_IMPORT = re.compile(
+_LIBRARY_IMPORT = lazy_compile(
     r"^\s*(?:from|import)\s+(transformers|diffusers|sentence_transformers|vllm|llama_cpp|mlx_lm|"
     r"open_clip|timm|peft|optimum|ctransformers|gguf|whisper|keras_nlp|keras_hub|sglang)\b"
 )  # the keys of LIBRARY_LICENSES
-_LIBRARY_RUN = re.compile(
+_LIBRARY_RUN = lazy_compile(
     r"\.from_pretrained\(|\bpipeline\(|\bSentenceTransformer\(|\bLLM\(|\bLlama\(|\bload_model\(|"
     r"\bcreate_model(?:_and_transforms)?\(|\bload\(\s*[\"']"
 )
-_FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
+_FENCE_LINE = lazy_compile(r"^\s{0,3}(```|~~~)")
 # The licence each inference library is published under: ``libraries.LIBRARY_LICENSES``.
-_STEP_REF = re.compile(r"(?:^|/)(?:step|ckpt|checkpoint|iter|revision|stage)[-_]?\d+", re.I)
+_STEP_REF = lazy_compile(r"(?:^|/)(?:step|ckpt|checkpoint|iter|revision|stage)[-_]?\d+", re.I)
 
 
 def is_eval_path(path: str) -> bool:
@@ -283,7 +284,7 @@ def _files_detail(items: tuple[Classified, ...], what: str) -> str:
 
 
 def _card_lines(
-    cards: list[ModelCard], rx: re.Pattern[str], hints: tuple[str, ...]
+    cards: list[ModelCard], rx: Regex, hints: tuple[str, ...]
 ) -> list[tuple[Location, str]]:
     out: list[tuple[Location, str]] = []
     for card in cards:
@@ -464,7 +465,7 @@ def _code(s: _Scan) -> None:
 
 
 MAX_REQUIREMENT_FILES = 8
-_RUN_TITLE = re.compile(r"\b(?:decod\w*|inference|infer|predict\w*|generat\w*|sampl\w*)\b", re.I)
+_RUN_TITLE = lazy_compile(r"\b(?:decod\w*|inference|infer|predict\w*|generat\w*|sampl\w*)\b", re.I)
 
 
 def _framework_training(s: _Scan) -> None:
@@ -919,7 +920,7 @@ def _data(s: _Scan) -> None:
             )
 
 
-def _line_matches(cards: list[ModelCard], loc: Location, rx: re.Pattern[str]) -> bool:
+def _line_matches(cards: list[ModelCard], loc: Location, rx: Regex) -> bool:
     for c in cards:
         if c.path == loc.path and loc.lines:
             return bool(rx.search(c.lines[loc.lines[0] - 1]))

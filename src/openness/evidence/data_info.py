@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from openness.lazy_re import lazy_compile
+
 ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "provenance",
@@ -67,7 +69,7 @@ ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 ITEM_TITLES = {key: title for key, title, _ in ITEMS}
 
 # Pre-training on raw text has no labels: labelling is then not a gap.
-_LABELS_RELEVANT = re.compile(
+_LABELS_RELEVANT = lazy_compile(
     r"\b(?:annotat\w+|label\w*|human|instruction|preference|rlhf|sft|supervised fine)", re.I
 )
 

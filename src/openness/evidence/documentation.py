@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from openness.evidence.card import ModelCard, parse_card
 from openness.evidence.reading import DOC_LIMIT, ReadContext
+from openness.lazy_re import lazy_compile
 from openness.model import Component, ComponentEvidence, Fact, Location, Role
 
 MAX_PUBLICATIONS = 8  # publication facts per release
@@ -43,31 +44,31 @@ MAX_CANDIDATES = 2000  # candidate lines per card and pattern family
 MAX_NAMED = 5000  # file names the cards name, remembered for code documentation
 BIBTEX_LINES = 40  # lines a bibtex entry may span
 
-_ARXIV_ID = re.compile(
+_ARXIV_ID = lazy_compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|\barXiv[:\s]\s?|\beprint\s*=\s*[{\"]?\s*)(\d{4}\.\d{4,5})", re.I
 )
 # Papers hosted without an arXiv id or DOI: proceedings sites (peer-reviewed, the site names the venue)
 # and a maker's own publication pages (a paper, not peer-reviewed by being there).
-_REVIEWED_HOST = re.compile(
+_REVIEWED_HOST = lazy_compile(
     r"https?://(?:www\.)?(aclanthology\.org|proceedings\.neurips\.cc|papers\.nips\.cc|proceedings\.mlr\.press|"
     r"openaccess\.thecvf\.com|ojs\.aaai\.org|jmlr\.org/papers|dl\.acm\.org/doi)/[^\s)\"'<>]+",
     re.I,
 )
-_MAKER_PAPER = re.compile(
+_MAKER_PAPER = lazy_compile(
     r"https?://(?:[\w-]+\.)+[a-z]{2,}/(?:[\w-]+/)*(?:research/publications?|papers?|publications?)/[^\s)\"'<>]+",
     re.I,
 )
-_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>)}\]]+)")
-_BIB_START = re.compile(r"^\s*@(\w+)\s*\{", re.I)
+_DOI = lazy_compile(r"\b(10\.\d{4,9}/[^\s\"'<>)}\]]+)")
+_BIB_START = lazy_compile(r"^\s*@(\w+)\s*\{", re.I)
 # Peer-reviewed venues, by the names citations use. A preprint server (arXiv, CoRR, bioRxiv, SSRN) or a
 # "GitHub repository" / "technical report" is not a venue.
-_VENUE = re.compile(
+_VENUE = lazy_compile(
     r"\b(NeurIPS|NIPS|ICML|ICLR|ACL|EMNLP|NAACL|EACL|COLING|AACL|CVPR|ICCV|ECCV|WACV|AAAI|IJCAI|KDD|SIGIR|"
     r"WWW|TMLR|JMLR|COLM|Interspeech|ICASSP|TACL|FAccT|CHI|CUI|MLSys|LREC|"
     r"Proceedings of|Transactions on|Journal of|Nature|Science)\b"
 )
-_NOT_VENUE = re.compile(r"arxiv|corr|preprint|biorxiv|ssrn|github|technical report|tech\.? rep|blog", re.I)
-_OWN_LINK_TEXT = re.compile(
+_NOT_VENUE = lazy_compile(r"arxiv|corr|preprint|biorxiv|ssrn|github|technical report|tech\.? rep|blog", re.I)
+_OWN_LINK_TEXT = lazy_compile(
     r"\[\s*\[?\s*(?:the |our |this )?(?:research paper|paper|technical report|tech(?:nical)? report|report|"
     r"preprint|accompanying paper|paper accompanying this release)\s*\]?\s*\]\(|"
     r"\*\*\s*(?:research |technical )?(?:paper|report)\s*\*\*|"
@@ -76,28 +77,28 @@ _OWN_LINK_TEXT = re.compile(
     re.I,
 )
 
-_ACCELERATOR = re.compile(
+_ACCELERATOR = lazy_compile(
     r"\b(?:[AHLBV]100|H800|A800|H200|H20|B200|GB200|A6000|RTX\s?\d{4}|MI\d{3}X?|TPU\s?v?\d*|Gaudi\d?|"
     r"GPU[- ]?hours?|GPUs|NPUs?|Ascend\s?\d*|CPUs?)\b",
     re.I,
 )
-_TRAIN_WORD = re.compile(
+_TRAIN_WORD = lazy_compile(
     r"\b(?:trains?|trained|training|pre-?train(?:s|ed|ing)?|fine-?tun(?:es?|ed|ing)|compute)\b", re.I
 )
 
 _PUBLISHED_KINDS = ("inproceedings", "article", "incollection", "proceedings")
-_CFF_VENUE = re.compile(r"^\s*(?:journal|conference|collection-title|name)\s*:\s*(.*)$", re.M | re.I)
+_CFF_VENUE = lazy_compile(r"^\s*(?:journal|conference|collection-title|name)\s*:\s*(.*)$", re.M | re.I)
 
 # "fine-tunes LLaMA-7B with our dataset on a machine with 4 A100 80G GPUs": a training verb, then on/with/
 # using, then the accelerator, in one sentence.
-_TRAINED_ON = re.compile(
+_TRAINED_ON = lazy_compile(
     r"\b(?:trains?|trained|training|pre-?train\w*|fine-?tun\w*)\b[^.]{0,120}?\b(?:on|with|using)\b[^.]{0,60}?"
     r"\b(?:\d+\s*(?:x\s*)?)?(?:[AHLBV]100|H800|A800|H200|B200|MI\d{3}X?|TPU|Gaudi|GPUs?|NPUs?|CPUs?)\b",
     re.I,
 )
 
 # What hardware a release runs on or will document is not what the model was trained on.
-_COMPATIBILITY = re.compile(
+_COMPATIBILITY = lazy_compile(
     r"\bsupport(?:s|ed)?\b|\bcompatible\b|\brecommended\b|\bwatch this space\b|\bcoming soon\b|\bwill\b",
     re.I,
 )
@@ -143,7 +144,7 @@ _HARDWARE_HINTS = (
     "a6000",
 )
 
-_TRAINING_DOC_NAME = re.compile(r"train|finetun|fine-tun|pretrain|sft|data[-_]?(?:prep|process)", re.I)
+_TRAINING_DOC_NAME = lazy_compile(r"train|finetun|fine-tun|pretrain|sft|data[-_]?(?:prep|process)", re.I)
 
 _GEBRU = (
     ("motivation", re.compile(r"\bmotivation\b", re.I)),
@@ -158,7 +159,7 @@ _GEBRU = (
     ("maintenance", re.compile(r"\bmaintenance\b", re.I)),
 )
 
-_LABEL = re.compile(r"^\s*(?:[-*]\s*)?\**([A-Z][\w /&-]{2,40}?)\**\s*:")
+_LABEL = lazy_compile(r"^\s*(?:[-*]\s*)?\**([A-Z][\w /&-]{2,40}?)\**\s*:")
 
 CARD_ASPECTS = ("architecture", "training", "data", "evaluation")
 

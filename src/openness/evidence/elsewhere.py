@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from openness.evidence.card import ModelCard
+from openness.lazy_re import lazy_compile
 from openness.model import (
     Component,
     ComponentEvidence,
@@ -68,46 +69,48 @@ _PLACES: tuple[tuple[PlaceKind, re.Pattern[str]], ...] = (
     (PlaceKind.WEB, re.compile(rf"\bhttps?://{_URL_CHARS}+")),
 )
 # Ids in code: the release's own model/dataset as its users load them.
-_LOAD_ID = re.compile(
+_LOAD_ID = lazy_compile(
     r"\b(from_pretrained|load_dataset|snapshot_download|hf_hub_download)\(\s*(?:repo_id\s*=\s*)?"
     r"[\"']([\w.-]{1,96}/[\w.-]{1,96})[\"']"
 )
-_WEIGHTS = re.compile(
+_WEIGHTS = lazy_compile(
     r"\b(?:weights?|checkpoints?|ckpts?|parameters|pre-?trained models?|released models?|"
     r"model (?:files|download|zoo)|our models?|models? (?:are|is) (?:available|released|uploaded|hosted))\b"
     r"|权重|模型下载|模型文件",
     re.I,
 )
-_DATA = re.compile(
+_DATA = lazy_compile(
     r"\b(?:datasets?|training data|pre-?training data|corpus|corpora|data mix|tokens)\b|数据集|训练数据",
     re.I,
 )
 # Section headings that speak of the release's models ("Models", "Model Zoo", "Downloads").
-_WEIGHTS_TITLE = re.compile(r"\bmodels?\b|checkpoints?|weights|downloads?|model zoo|releases?|模型", re.I)
-_TRAINING = re.compile(r"\b(?:pre-?)?train(?:ed|ing)?\b|预训练|训练", re.I)
-_TRAIN_DATA_TITLE = re.compile(r"(?:pre-?)?training data|data ?mix|datasets?\b|corpus|训练数据|数据集", re.I)
-_NOT_TRAINING = re.compile(r"fine-?tun\w*|\beval\w*|benchmark|微调|评测", re.I)
-_DOWNLOAD = re.compile(r"\b(?:download\w*|available|released?|uploaded|hosted|obtain|get)\b|下载", re.I)
+_WEIGHTS_TITLE = lazy_compile(r"\bmodels?\b|checkpoints?|weights|downloads?|model zoo|releases?|模型", re.I)
+_TRAINING = lazy_compile(r"\b(?:pre-?)?train(?:ed|ing)?\b|预训练|训练", re.I)
+_TRAIN_DATA_TITLE = lazy_compile(
+    r"(?:pre-?)?training data|data ?mix|datasets?\b|corpus|训练数据|数据集", re.I,
+)
+_NOT_TRAINING = lazy_compile(r"fine-?tun\w*|\beval\w*|benchmark|微调|评测", re.I)
+_DOWNLOAD = lazy_compile(r"\b(?:download\w*|available|released?|uploaded|hosted|obtain|get)\b|下载", re.I)
 # Lines about *another* model or dataset: credits, comparisons, bases.
-_OTHER = re.compile(
+_OTHER = lazy_compile(
     r"\b(?:based on|built (?:on|upon)|derived from|fine-?tuned (?:from|on top of)|initiali[sz]ed from|"
     r"compared? (?:with|to|against)|baselines?|base model|originally|inspired by|thanks?|"
     r"acknowledg\w*|courtesy|borrowed|adapted from|such as|e\.g\.)\b",
     re.I,
 )
-_SKIP_SECTION = re.compile(
+_SKIP_SECTION = lazy_compile(
     r"acknowledg|citation|cite|reference|related|thanks|credits|contributors|news|changelog|基于|致谢", re.I
 )
-_PLACEHOLDER = re.compile(r"[$<>{}]|your[-_]?|my[-_]?bucket|example\.com|\bpath/to\b", re.I)
+_PLACEHOLDER = lazy_compile(r"[$<>{}]|your[-_]?|my[-_]?bucket|example\.com|\bpath/to\b", re.I)
 # Papers and docs are not where weights or data are published.
-_NOT_A_PLACE = re.compile(
+_NOT_A_PLACE = lazy_compile(
     r"arxiv\.org|(?<!zenodo\.)doi\.org/(?!10\.5281)|aclanthology|openreview|semanticscholar|"
     r"proceedings|papers\.|\.pdf\b|\.md(?:#|$)|img\.shields|badge|wikipedia\.org|twitter\.com|x\.com/|discord",
     re.I,
 )
 _RANK = {k: n for n, k in enumerate(PlaceKind)}
-_DATASET_TYPE = re.compile(r"repo_type\s*=\s*[\"']dataset")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_DATASET_TYPE = lazy_compile(r"repo_type\s*=\s*[\"']dataset")
+_FENCE = lazy_compile(r"^\s{0,3}(```|~~~)")
 _TRAIL = ".,;:)]}'\"!?*"
 
 

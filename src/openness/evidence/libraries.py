@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from openness.evidence.card import ModelCard
+from openness.lazy_re import lazy_compile
 from openness.model import Classified, Location, Role
 
 LIBRARY_LICENSES = {
@@ -84,20 +85,22 @@ TRAINING_FRAMEWORKS: tuple[Framework, ...] = (
     _fw("MaxText", "Apache-2.0", r"\bmaxtext\b"),
 )
 
-_ANY_FRAMEWORK = re.compile("|".join(f"(?:{fw.mention.pattern})" for fw in TRAINING_FRAMEWORKS), re.I)
-_TRAIN = re.compile(r"\b(?:pre-?)?train(?:ed|ing|s)?\b|预训练|训练", re.I)
+_ANY_FRAMEWORK = lazy_compile("|".join(f"(?:{fw.mention.pattern})" for fw in TRAINING_FRAMEWORKS), re.I)
+_TRAIN = lazy_compile(r"\b(?:pre-?)?train(?:ed|ing|s)?\b|预训练|训练", re.I)
 # A framework named as an alternative, a comparison or a credit is not what trained the model.
-_NOT_OURS = re.compile(
+_NOT_OURS = lazy_compile(
     r"\b(?:inspired by|compared? (?:with|to|against)|thanks?|acknowledg\w*|such as|e\.g\.|"
     r"alternatively|also supports?|you can (?:also )?use|is (?:also )?compatible with|"
     r"(?:frameworks?|tools?|libraries) (?:like|including)|advise|recommend\w*|post-?training|"
     r"fine-?tun\w*|finetun\w*|sft|dpo|rlhf|lora)\b",
     re.I,
 )
-_SKIP_SECTION = re.compile(r"acknowledg|citation|cite|reference|related|thanks|credits|news|changelog", re.I)
+_SKIP_SECTION = lazy_compile(
+    r"acknowledg|citation|cite|reference|related|thanks|credits|news|changelog", re.I,
+)
 CONFIG_EXTENSIONS = (".yml", ".yaml", ".gin", ".jsonnet", ".toml")
 # YAML that configures tooling, not a training run.
-_TOOLING = re.compile(
+_TOOLING = lazy_compile(
     r"(?:^|/)(?:\.github|\.gitlab|\.circleci|docs?|\.pre-commit[^/]*|mkdocs[^/]*|codecov[^/]*|"
     r"\.readthedocs[^/]*|environment[^/]*|conda[^/]*|docker-compose[^/]*|pyproject[^/]*|citation[^/]*|"
     r"\.?ruff[^/]*|\.?mypy[^/]*|setup[^/]*|poetry[^/]*|tox[^/]*|manifest[^/]*)(?:/|$)",

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from openness.evidence.card import ModelCard
+from openness.lazy_re import lazy_compile
 from openness.licenses.clause_patterns import KINDS
 from openness.model import LicenseKind, LicenseResult, Location, Restriction, RestrictionKind
 
@@ -39,13 +40,13 @@ class Foreign(StrEnum):
     VENDORED = "vendored"  # the licence of vendored third-party code: its folder only
 
 
-_VENDORED = re.compile(
+_VENDORED = lazy_compile(
     r"(?:^|/)(?:third[-_]?party|3rd[-_]?party|thirdparty|vendor(?:ed)?|externals?|extern|deps|"
     r"dependencies|submodules?)/",
     re.I,
 )
-_ASSET_LICENCES = re.compile(r"(?:^|/)assets?/(?:[^/]+/)*[^/]*licen[cs]", re.I)
-_QUOTED = re.compile(r"^docs?/", re.I)
+_ASSET_LICENCES = lazy_compile(r"(?:^|/)assets?/(?:[^/]+/)*[^/]*licen[cs]", re.I)
+_QUOTED = lazy_compile(r"^docs?/", re.I)
 
 
 def foreign(path: str | None) -> Foreign | None:
@@ -62,13 +63,13 @@ def foreign(path: str | None) -> Foreign | None:
 
 
 # The sentence must speak of the release's weights (or its models) ...
-_WEIGHTS_SUBJECT = re.compile(
+_WEIGHTS_SUBJECT = lazy_compile(
     r"\b(?:model weights|weights|checkpoints?|pre-?trained models?|(?:our|the|these|this) models?|"
     r"model parameters|parameters)\b|模型权重|权重|本模型|模型",
     re.I,
 )
 # ... and not of something else's terms.
-_ABOUT_OTHERS = re.compile(
+_ABOUT_OTHERS = lazy_compile(
     r"\b(?:dependenc\w*|third[- ]party|librar(?:y|ies)|package|tokenizer from|based on|derived from|"
     r"fine-?tuned from|originally|base model|datasets?|data is|inherit\w*|upstream)\b|基于|衍生",
     re.I,

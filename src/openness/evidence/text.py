@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
+from openness.lazy_re import Regex, lazy_compile
 from openness.model import Claim, ClaimSubject, Fact, Location
 
 # ---------------------------------------------------------------- "open source" claims
@@ -21,7 +22,7 @@ from openness.model import Claim, ClaimSubject, Fact, Location
 # models"), third-party tools ("TensorRT-LLM is an open-source inference engine"), negations. Those
 # are dropped here, so the findings weigh only claims about the release, each against the terms of
 # the part it names (``frameworks/findings.py``). Labelled cases: tests/data/openwashing_claims.yaml.
-_OPEN_PHRASE = re.compile(
+_OPEN_PHRASE = lazy_compile(
     r"\bopen[- ]?sourc(?:e|ed|es|ing)\b"
     r"|\b(?:fully|truly|completely|totally|100%)[- ]open(?:[- ]?sourc(?:e|ed|ing))?\b"
     r"(?![- ]?(?:to|for|weights?|access)\b)"
@@ -34,29 +35,29 @@ MAX_OPEN_PHRASES_PER_LINE = 32  # "open source" phrases read per line; a line re
 _WINDOW = 200  # characters either side of a phrase that decide its subject
 _LONG_LINE = 4 * _WINDOW  # longer lines are read only in windows around their phrases
 # Sentence ends (ASCII followed by a space, CJK without) and clause breaks that change the subject.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\[`(<\"'])|(?<=[。！？；;])|\s+\|\s+")
+_SENTENCE_END = lazy_compile(r"(?<=[.!?])\s+(?=[A-Z*\[`(<\"'])|(?<=[。！？；;])|\s+\|\s+")
 # Blanked before reading (same length, so columns hold): HTML tags ("<code>Yi-9B</code>" is no code),
 # link targets, bare URLs and e-mail addresses ("github.com/jd-opensource", "opensource@...").
 # A link keeps its text, blanked around: "its [open-source](https://...) evaluation" reads as prose.
-_LINK_IN_PROSE = re.compile(r"(?<!!)\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
-_NOISE = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|<[^>\n]{0,200}>|\b(?:https?://|www\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
-_CLAUSE_BREAK = re.compile(
+_LINK_IN_PROSE = lazy_compile(r"(?<!!)\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
+_NOISE = lazy_compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|<[^>\n]{0,200}>|\b(?:https?://|www\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
+_CLAUSE_BREAK = lazy_compile(
     r",?\s+(?:but|while|whereas|although|however)\b|;|，|但是"
     r"|,\s+and\s+(?=(?:the|our|its)\s+(?:[\w-]+\s+){0,3}(?:is|are|was|were|remains?|will|has|have)\b)",
     re.I,
 )
-_NEGATION_BEFORE = re.compile(
+_NEGATION_BEFORE = lazy_compile(
     r"(?:\b(?:not|never|no longer|non|nor|neither)|n't)[\s-]+"
     r"(?:(?:yet|been|be|fully|truly|an?|the)[\s-]+){0,3}$"
     r"|(?:不|未|非|没有|並非|并非|尚未)$",
     re.I,
 )
-_THANKS = re.compile(
+_THANKS = lazy_compile(
     r"\b(?:thanks?|thankful|grateful|gratitude|credits?|acknowledg\w*|appreciat\w*|indebted|kudos)\b"
     r"|感谢|感謝|致谢|致謝|鸣谢",
     re.I,
 )
-_FUTURE_BEFORE = re.compile(
+_FUTURE_BEFORE = lazy_compile(
     r"\b(?:will|shall|plan(?:s|ned|ning)?\s+to|going\s+to|intend\w*\s+to|aim\w*\s+to|hope\s+to|"
     r"expect\w*\s+to|to\s+be|would|could|soon|later|upcoming|in\s+the\s+(?:near\s+)?future)\b"
     r"|'ll\b",
@@ -64,16 +65,16 @@ _FUTURE_BEFORE = re.compile(
 )
 # "将" is also the object marker: "我们将模型参数……进行了开源" (we have open-sourced the parameters).
 # A "了" after the marker means it is done, not promised.
-_FUTURE_BEFORE_ZH = re.compile(
+_FUTURE_BEFORE_ZH = lazy_compile(
     r"(?:即将|将会|将|計劃|计划|后续|後續|未来|未來|准备|準備|预计|会)[^了]*$"
 )
-_FUTURE_AFTER = re.compile(
+_FUTURE_AFTER = lazy_compile(
     r"^\W*(?:\w+\W+){0,6}?(?:soon|later|in\s+the\s+(?:near\s+|coming\s+)?future|upon\s+(?:publication|acceptance)|"
     r"after\s+(?:the\s+)?(?:paper|review|publication))\b|^[^。！？]{0,12}(?:敬请期待|即将|后续)",
     re.I,
 )
 # Someone else's project: a comparison, a borrowed tool, the "open-source community".
-_COMPARE_BEFORE = re.compile(
+_COMPARE_BEFORE = lazy_compile(
     r"\b(?:other|existing|many|most|leading|popular|prior|previous|mainstream|competing|similar|"
     r"comparable|various|several|outperform\w*|surpass\w*|beat\w*|exceed\w*|than|compared|comparison|"
     r"among|amongst|vs\.?|versus|rival\w*|against|match(?:es|ing)?|like|such\s+as|including|top)\b"
@@ -81,13 +82,13 @@ _COMPARE_BEFORE = re.compile(
     r"|大部分|大多数|多数|许多|很多|各种|多种|不同|所有|前沿|更多|一些",
     re.I,
 )
-_BORROWED_BEFORE = re.compile(
+_BORROWED_BEFORE = lazy_compile(
     r"\b(?:with|using|uses?|used|via|from|into|based\s+on|built\s+(?:up)?on(?:\s+top\s+of)?|"
     r"powered\s+by|leverag\w*|integrat\w*|adopt\w*|relies\s+on|supports?)\s+(?:(?:the|an?|other|some|all|"
     r"popular|existing|many)\s+)?(?:[\w.-]+\s+)?$|(?:基于|基於|采用|採用|使用|借助|利用)了?(?:其|它的|它们的)?\s*$",
     re.I,
 )
-_THIRD_PARTY_AFTER = re.compile(
+_THIRD_PARTY_AFTER = lazy_compile(
     r"^[\s-]*(?:(?!(?:our|its|their|for|to|the|an?|on|in|at|by|with|and|of|under)\b)[\w.+-]+[\s-]+){0,2}?"
     r"(?:communit(?:y|ies)|ecosystems?|world|movement|spirit|contributors?|"
     r"developers?|efforts?|initiatives?|platforms?|engines?|tools?|toolchains?|alternatives?|counterparts?|"
@@ -96,20 +97,20 @@ _THIRD_PARTY_AFTER = re.compile(
     r"|^[^，。；,;]{0,12}?(?:平台|社区|社區|生态|生態|引擎|服务)",
     re.I,
 )
-_GENERIC_PLURAL_AFTER = re.compile(
+_GENERIC_PLURAL_AFTER = lazy_compile(
     r"^[\s-]*(?!(?:our|the|an?|its|their|these|this|all|two|three|several)\b)(?:[\w.-]+[\s-]+){0,2}?"
     r"(?:models|llms|alternatives|projects|repos|weights|datasets|corpora|checkpoints|librar(?:y|ies)|frameworks)\b",
     re.I,
 )
-_SELF_DETERMINER_BEFORE = re.compile(
+_SELF_DETERMINER_BEFORE = lazy_compile(
     r"\b(?:our|these|this|its|their|(?:series|family|collection|suite|generation)\s+of|we(?:'ve|\s+have)?\s+\w+)\s+"
     r"(?:[\w.-]+\s+){0,2}$|我们的|我們的",
     re.I,
 )
-_OBJECT_END = re.compile(
+_OBJECT_END = lazy_compile(
     r"\b(?:we|that|which|who|to|for|used|with|on|in|from|under|at|by|so|as|is|are|was|were)\b", re.I
 )
-_LINK_SUBJECT = re.compile(
+_LINK_SUBJECT = lazy_compile(
     r"^\W*\[[^\]]+\]\((?:https?:)?//[^)]*\)\s*(?:\([^)]*\)\s*)?(?:is|are|was|provides)\b", re.I
 )
 _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
@@ -160,11 +161,11 @@ _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
 )
 # A results or comparison table: an "open source" cell is about the row's model, which is this
 # release's only when the row says so (bold, "ours", the card's title word).
-_OPEN_CELL = re.compile(
+_OPEN_CELL = lazy_compile(
     r"^(?:[✅✓✔️\s]*)(?:开源|開源|open[- ]?source(?:d)?|open|yes\s*\(open[- ]?source\))(?:[✅✓✔️\s]*)$", re.I
 )
-_OURS = re.compile(r"\*\*|__|\bours\b|\bour\s+model\b|本模型|我们|我們|本文", re.I)
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_OURS = lazy_compile(r"\*\*|__|\bours\b|\bour\s+model\b|本模型|我们|我們|本文", re.I)
+_TABLE_RULE = lazy_compile(r"^\s*\|?\s*:?-{3,}")
 
 
 def open_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
@@ -314,9 +315,9 @@ def _title_word(lines: Sequence[str], first: int) -> str:
     return ""
 
 
-_BADGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
-_LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
-_LICENSE_FILE_LINK = re.compile(
+_BADGE = lazy_compile(r"!\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+_LINK = lazy_compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+_LICENSE_FILE_LINK = lazy_compile(
     r"(?:^|/)(?:LICEN[CS]E|COPYING|NOTICE|USE_POLICY|[\w.-]*licen[cs]e[\w.-]*)(?:\.\w+)?$", re.I
 )
 
@@ -360,7 +361,7 @@ _PROSE_LICENSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 # Cheap first pass: only text naming some licence goes through the table above.
-_PROSE_TRIGGER = re.compile(
+_PROSE_TRIGGER = lazy_compile(
     r"apache|\bMIT\b|\bBSD|GPL|\bCC[- ]?(?:BY|0)|\bODC|CDLA|OpenMDW|RAIL\b|RAIL-M|"
     r"Community License|Gemma Terms",
     re.I,
@@ -371,13 +372,13 @@ _GROUP_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("data", re.compile(r"\b(?:data(?:sets?)?|corpus|corpora)\b", re.I)),
 )
 # "License" alone is not a verb: "prohibited by the Llama 2 Community License" states no scope.
-_LICENSE_VERB = re.compile(
+_LICENSE_VERB = lazy_compile(
     r"\b(?:licen[sc]ed|released|distributed|governed|under)\b"
     r"|\b(?:is|are)\s+(?=(?:\w+\s+){0,2}?(?:CC|Apache|MIT|BSD|GPL|ODC|CDLA|Open))"  # "the data is CC0-1.0"
     r"|\blicen[cs]e\W{0,3}:",  # "**Licence**: Apache-2.0 for the code"
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.;!?])\s+|\s+\|\s+")
+_SENTENCE = lazy_compile(r"(?<=[.;!?])\s+|\s+\|\s+")
 
 
 def prose_licenses(text: str) -> list[str]:
@@ -435,7 +436,7 @@ class LineIndex:
                 pos = self.lower.find(hint, pos + 1)
         return sorted(i for i in found if i >= self.first and i not in self.fenced)
 
-    def matches(self, rx: re.Pattern[str], hints: Sequence[str]) -> Iterable[tuple[int, re.Match[str]]]:
+    def matches(self, rx: Regex, hints: Sequence[str]) -> Iterable[tuple[int, re.Match[str]]]:
         """(0-based line index, match within that line) outside fenced code."""
         for i in self.candidates(hints):
             for m in rx.finditer(self.lines[i]):
@@ -444,7 +445,7 @@ class LineIndex:
 
 def find_lines(
     lines: Sequence[str],
-    rx: re.Pattern[str],
+    rx: Regex,
     hints: Sequence[str],
     start: int = 1,
     index: LineIndex | None = None,
@@ -578,30 +579,30 @@ _SCALE = {
     "t": 1e12,
     "trillion": 1e12,
 }
-_PARAMS = re.compile(
+_PARAMS = lazy_compile(
     r"\b(\d+(?:\.\d+)?)\s*(k|m|b|t|thousand|million|billion|trillion)\b[- ]*"
     r"(?:total\s+)?(?:parameters?|params?)\b",
     re.I,
 )
-_TOKENS = re.compile(
+_TOKENS = lazy_compile(
     r"\b(\d+(?:\.\d+)?)\s*(k|m|b|t|thousand|million|billion|trillion)\b[- ]*(?:high[- ]quality\s+)?tokens\b",
     re.I,
 )
-_TOKENS_CONTEXT = re.compile(r"\b(?:train|trained|training|pre-?train\w*|corpus|data|dataset)\b", re.I)
-_TOKENS_NOT = re.compile(r"\b(?:batch|context|window|sequence length|per step|per second|vocab)", re.I)
-_HARDWARE = re.compile(
+_TOKENS_CONTEXT = lazy_compile(r"\b(?:train|trained|training|pre-?train\w*|corpus|data|dataset)\b", re.I)
+_TOKENS_NOT = lazy_compile(r"\b(?:batch|context|window|sequence length|per step|per second|vocab)", re.I)
+_HARDWARE = lazy_compile(
     r"\b(A100|H100|H200|H800|A800|V100|A6000|L40S?|B200|GB200|TPU\s?v\d\w*|MI250X?|MI300X?|"
     r"Gaudi ?\d?|RTX\s?\d{4})\b"
 )
 # A stated hardware line names what it names, CPU-only training included ("Hardware: one core of
 # an x86-64 CPU, no GPU"): accelerator names alone miss small and CPU-trained releases.
-_HARDWARE_LINE = re.compile(
+_HARDWARE_LINE = lazy_compile(
     r"^\W*(?:training\s+|compute\s+)?(?:hardware|compute infrastructure|accelerators?)\s*\**\s*[:：]\s*\**\s*"
     r"(\S.{1,150}?)\s*$",
     re.I,
 )
-_GPU_HOURS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(k|m|thousand|million)?\s*GPU[- ]hours\b", re.I)
-_SEED = re.compile(r"\b(?:random[_ ])?seed\b\s*(?:[:=]|of|is|was)\s*(\d{1,10})\b", re.I)
+_GPU_HOURS = lazy_compile(r"\b(\d+(?:\.\d+)?)\s*(k|m|thousand|million)?\s*GPU[- ]hours\b", re.I)
+_SEED = lazy_compile(r"\b(?:random[_ ])?seed\b\s*(?:[:=]|of|is|was)\s*(\d{1,10})\b", re.I)
 
 
 def _number(value: str, scale: str | None) -> int:

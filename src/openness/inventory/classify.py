@@ -30,6 +30,7 @@ from openness.inventory.names import (
     is_canonical_license,
     split,
 )
+from openness.lazy_re import lazy_compile
 from openness.model import (
     Classified,
     CodeRole,
@@ -90,8 +91,8 @@ ARCHITECTURE_KEYS = frozenset({
 # ``key:`` / ``key =`` at a line start (YAML, TOML, Python) and ``"key":`` anywhere (JSON, even
 # minified); names are then looked up in the set above. Both patterns start with a literal so
 # the regex engine skips ahead quickly; one alternation of every name would be ~20x slower.
-_LINE_KEY = re.compile(r"""\n[ \t\-]*["']?([A-Za-z_][\w.-]*+)["']?[ \t]*[:=]""")
-_JSON_KEY = re.compile(r'"([A-Za-z_][\w-]*+)"\s*:')
+_LINE_KEY = lazy_compile(r"""\n[ \t\-]*["']?([A-Za-z_][\w.-]*+)["']?[ \t]*[:=]""")
+_JSON_KEY = lazy_compile(r'"([A-Za-z_][\w-]*+)"\s*:')
 _IN_TOTO = "https://in-toto.io/Statement"
 _CONFIG_PLACES = frozenset(  # folders whose Python files may be configs (nanoGPT's config/)
     {
@@ -108,22 +109,22 @@ _CONFIG_PLACES = frozenset(  # folders whose Python files may be configs (nanoGP
         "exp",
     }
 )
-_CARD_SECTIONS = re.compile(
+_CARD_SECTIONS = lazy_compile(
     r"^#{1,6}\s*(model[ _-]?card|model (?:details|description|summary|information|overview|architecture)"
     r"|intended uses?|uses|training (?:data|details|procedure)|evaluation(?: results)?|limitations"
     r"|bias(?:,| and)|ethical considerations)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_DATASET_REPO = re.compile(r"repo[-_]type[ =]+[\"']?dataset|huggingface\.co/datasets/|load_dataset\(")
-_NAME_WORD = re.compile(r"[a-z]+")
+_DATASET_REPO = lazy_compile(r"repo[-_]type[ =]+[\"']?dataset|huggingface\.co/datasets/|load_dataset\(")
+_NAME_WORD = lazy_compile(r"[a-z]+")
 _WEIGHT_WORDS = frozenset(
     {"model", "models", "weights", "weight", "ckpt", "ckpts", "checkpoint", "checkpoints", "stages", "params"}
 )
-_SPACE_KEYS = re.compile(r"^(?:sdk|app_file|sdk_version):", re.MULTILINE)
-_DATASET_KEYS = re.compile(
+_SPACE_KEYS = lazy_compile(r"^(?:sdk|app_file|sdk_version):", re.MULTILINE)
+_DATASET_KEYS = lazy_compile(
     r"^(?:dataset_info|task_categories|size_categories|source_datasets):", re.MULTILINE
 )
-_WEIGHTS_FETCH = re.compile(
+_WEIGHTS_FETCH = lazy_compile(
     r"\.safetensors|\.bin\b|\.pth?\b|\.ckpt\b|\.gguf|checkpoint|weights|snapshot_download|hf_hub_download"
     r"|huggingface-cli download|hf download|model_size|consolidated|tokenizer\.model",
     re.IGNORECASE,
@@ -526,13 +527,13 @@ def _weights_item(
 # --------------------------------------------------------------------------- README usage
 
 # ``from pkg.mod import X`` / ``import pkg`` at the start of a code line (``>>>`` prompts too).
-_USAGE_IMPORT = re.compile(
+_USAGE_IMPORT = lazy_compile(
     r"^[ \t]*(?:>>>[ \t]*)?(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))"
 )
-_FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
+_FENCE = lazy_compile(r"^[ \t]*(?:```|~~~)")
 # A code block that runs a model: loads it, or calls what produces outputs. An import next to
 # ``registry`` or a kernel build is library plumbing, not a usage example.
-_RUNS_MODEL = re.compile(
+_RUNS_MODEL = lazy_compile(
     r"\.(?:generate|predict|transcribe|infer|sample|chat|complete|detect|segment|caption|embed|classify)\w*\("
     r"|\b(?:load_model|from_pretrained|pipeline|infer|predict|generate|transcribe)\("
     r"|\b\w*(?:Predictor|Pipeline|Sampler|Generator|Inference\w*)\("

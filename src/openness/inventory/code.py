@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from openness.inventory.names import TEST_DIRS, PathParts
+from openness.lazy_re import lazy_compile
 from openness.model import CodeRole, Location
 
 # Words of a path (folders and file name) that suggest a role.
@@ -137,7 +138,7 @@ _MAX_TRIES = 64  # anchor occurrences checked per role and file (a file of 1,000
 # comment, or anywhere in Python (where it can only be a usage note), a launcher line counts for
 # training only when it also names training; a launch command in a shell script counts unless it
 # names inference and not training.
-_LAUNCHER = re.compile(r"torchrun\b|accelerate launch\b")
+_LAUNCHER = lazy_compile(r"torchrun\b|accelerate launch\b")
 # Training words of a path that say "LoRA" or "reward" rather than "train": an inference package's
 # lora.py applies adapters, a serving folder's reward.py scores. They count only outside inference paths.
 _WEAK_TRAINING_WORDS = frozenset({"lora", "qlora", "reward"})
@@ -182,7 +183,7 @@ def _first_match(
 
 
 _FROM_PRETRAINED = "from_pretrained"
-_WORD = re.compile(r"[a-z]+")
+_WORD = lazy_compile(r"[a-z]+")
 MAX_LOCATIONS = 8
 
 

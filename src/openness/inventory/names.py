@@ -7,9 +7,9 @@ code does) say so in ``PathGuess.content`` and the classifier reads a bounded he
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from openness.lazy_re import lazy_compile
 from openness.model import Role, WeightFormat
 
 # What the classifier must read to settle a guess.
@@ -40,7 +40,7 @@ class PathParts:
     tokens: frozenset[str]  # alphabetic words of the whole path
 
 
-_WORD = re.compile(r"[a-z]+")
+_WORD = lazy_compile(r"[a-z]+")
 _TOKENIZER_WORDS = frozenset({"tokenizer", "spiece", "sentencepiece", "spm", "vocab", "merges"})
 
 
@@ -223,7 +223,7 @@ _OUTPUT_DIRS = frozenset(
     {"output", "outputs", "results", "analysis", "analyses", "experiment", "experiments", "ablation",
      "ablations", "logs", "log", "wandb", "scratch", "playground", "sandbox"}
 )
-_OUTPUT_DIR = re.compile(r"[-_](?:outputs?|results|analysis)$")
+_OUTPUT_DIR = lazy_compile(r"[-_](?:outputs?|results|analysis)$")
 # Words of a tensor file's name that say it saves data computed with a model (encodings, features,
 # activations), not the model.
 _SAVED_DATA_WORDS = frozenset(
@@ -241,44 +241,50 @@ _PICKLED_MODEL_WORDS = _MODEL_WORDS | {"export", "classifier", "clf", "estimator
 # A small torch file named like an experiment run (date-stamped ``251016_rosa_1bit_run.pth``, "run",
 # "ablation") is that experiment's tensors; released weights are named for the model, or big.
 EXPERIMENT_MAX_BYTES = 16 << 20
-_EXPERIMENT_NAME = re.compile(
+_EXPERIMENT_NAME = lazy_compile(
     r"^(?:19|20)?\d{6}[-_]|(?:^|[-_.])(?:run|runs|exp|experiment|ablation|trial|debug|probe)(?:[-_.\d]|$)"
 )
 
-_LICENSE_WORD = re.compile(r"(?:^|[^a-z])(?:licen[cs]e|licen[cs]es|copying|unlicense|eula)(?:[^a-z]|$)")
+_LICENSE_WORD = lazy_compile(r"(?:^|[^a-z])(?:licen[cs]e|licen[cs]es|copying|unlicense|eula)(?:[^a-z]|$)")
 # Licence-named files that are not the licence of their folder (templates, lists, checkers).
 _NOT_A_FOLDER_LICENSE = frozenset(
     {"header", "headers", "template", "check", "checker", "list", "summary", "report", "faq", "third",
      "party"}
 )
-_TERMS = re.compile(r"^(?:terms[-_]of[-_](?:use|service)|terms)(?:\.[a-z]+)?$")
-_USE_POLICY = re.compile(
+_TERMS = lazy_compile(r"^(?:terms[-_]of[-_](?:use|service)|terms)(?:\.[a-z]+)?$")
+_USE_POLICY = lazy_compile(
     r"(?:use[-_ ]?policy|acceptable[-_ ]?use|prohibited[-_ ]?use|(?:^|[-_])aup(?:[-_.]|$))"
 )
-_NOTICE = re.compile(
+_NOTICE = lazy_compile(
     r"^(?:notice|notices|third[-_]?party[-_]?notices?|thirdpartynotices|attributions?)(?:\.[a-z]+)?$"
 )
-_MODEL_CARD = re.compile(r"(?:^|[-_ ])(?:model[-_ ]?card|modelcard)(?:[-_ .]|$)")
-_DATA_CARD = re.compile(r"(?:data[-_ ]?card|datacard|datasheet|dataset[-_ ]?card)")
-_PAPER_NAME = re.compile(r"^(?:paper|technical[-_ ]?report|tech[-_ ]?report|report|whitepaper)(?:[-_.].*)?$")
-_ARXIV = re.compile(r"^\d{4}\.\d{4,5}(?:v\d+)?$")
-_README = re.compile(r"^readme(?:[-_.].*)?$")
-_REQUIREMENTS = re.compile(r"(?:^|[-_.])(?:requirements|constraints|reqs)(?:[-_.][a-z0-9_.-]*)?\.(?:txt|in)$")
-_ENVIRONMENT = re.compile(r"^(?:environment|env|conda)(?:[-_.][a-z0-9_.-]*)?\.ya?ml$")
-_CONTAINER = re.compile(
+_MODEL_CARD = lazy_compile(r"(?:^|[-_ ])(?:model[-_ ]?card|modelcard)(?:[-_ .]|$)")
+_DATA_CARD = lazy_compile(r"(?:data[-_ ]?card|datacard|datasheet|dataset[-_ ]?card)")
+_PAPER_NAME = lazy_compile(
+    r"^(?:paper|technical[-_ ]?report|tech[-_ ]?report|report|whitepaper)(?:[-_.].*)?$",
+)
+_ARXIV = lazy_compile(
+    r"^\d{4}\.\d{4,5}(?:v\d+)?$",
+)
+_README = lazy_compile(r"^readme(?:[-_.].*)?$")
+_REQUIREMENTS = lazy_compile(
+    r"(?:^|[-_.])(?:requirements|constraints|reqs)(?:[-_.][a-z0-9_.-]*)?\.(?:txt|in)$"
+)
+_ENVIRONMENT = lazy_compile(r"^(?:environment|env|conda)(?:[-_.][a-z0-9_.-]*)?\.ya?ml$")
+_CONTAINER = lazy_compile(
     r"(?:^(?:docker|container)file(?:[-_.].*)?$|\.(?:docker|container)file$|^docker-compose.*\.ya?ml$"
     r"|^compose\.ya?ml$|^singularity(?:[-_.].*)?$|^apptainer(?:[-_.].*)?$|\.def$|^devcontainer\.json$)"
 )
-_ATTESTATION = re.compile(
+_ATTESTATION = lazy_compile(
     r"\.(?:intoto\.jsonl?|sigstore(?:\.json)?|att\.json)$|(?:attestation|provenance)[^/]*\.(?:jsonl?|bundle)$"
 )
-_DOWNLOAD = re.compile(r"^(?:download|fetch|get[-_](?:weights|ckpt|checkpoints?|models?|data))")
-_CHECKPOINT_STEP = re.compile(
+_DOWNLOAD = lazy_compile(r"^(?:download|fetch|get[-_](?:weights|ckpt|checkpoints?|models?|data))")
+_CHECKPOINT_STEP = lazy_compile(
     r"(?:^|[/_.-])(?:step|global[-_]?step|iter|iteration|epoch|checkpoint|ckpt)[-_]?\d+"
 )
-_SHARD_INDEX = re.compile(r"\.(?:safetensors|bin|pt|pth)\.index\.json$")
-_OPTIMIZER = re.compile(r"(?:optim|optimizer|zero_pp_rank|adam_state|optimizer_state)")
-_TF_SHARD = re.compile(r"\.data-\d{5}-of-\d{5}$")
+_SHARD_INDEX = lazy_compile(r"\.(?:safetensors|bin|pt|pth)\.index\.json$")
+_OPTIMIZER = lazy_compile(r"(?:optim|optimizer|zero_pp_rank|adam_state|optimizer_state)")
+_TF_SHARD = lazy_compile(r"\.data-\d{5}-of-\d{5}$")
 # fmt: on
 
 

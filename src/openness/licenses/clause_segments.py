@@ -20,22 +20,24 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from openness.lazy_re import lazy_compile
+
 MAX_CHARS = 1_000_000  # analyse at most the first 1 MB of a text ...
 MAX_LINES = 50_000  # ... and its first 50,000 lines (licences have hundreds; this bounds junk input)
 
-_HTML_TAG = re.compile(r"<[^<>\n]{0,300}>")
-_MD_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)")
-_MD_REF_DEF = re.compile(r"^\s*\[[^\]\n]{1,300}\]:\s*\S+\s*$")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
-_MD_EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)|`+")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
-_QUOTE = re.compile(r"^\s*(?:>\s*)+")
-_SPACES = re.compile(r"\s+")
+_HTML_TAG = lazy_compile(r"<[^<>\n]{0,300}>")
+_MD_LINK = lazy_compile(r"!?\[([^\]\n]{0,500})\]\([^)\s]{0,2000}\)")
+_MD_REF_DEF = lazy_compile(r"^\s*\[[^\]\n]{1,300}\]:\s*\S+\s*$")
+_MD_ESCAPE = lazy_compile(r"\\([\\`*_{}\[\]()#+\-.!|>])")
+_MD_EMPHASIS = lazy_compile(r"\*+|(?<!\w)_+|_+(?!\w)|`+")
+_MD_HEADING = lazy_compile(r"^\s{0,3}#{1,6}\s*")
+_QUOTE = lazy_compile(r"^\s*(?:>\s*)+")
+_SPACES = lazy_compile(r"\s+")
 _QUOTE_PAIRS = (("“", '"'), ("”", '"'), ("„", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " "), ("\u3000", " "))
 
 # A list item starts with a bullet, an enumerator (1. / a) / iv. / (ii) / 1.2.3) or a
 # Chinese enumerator (一、 / （二）). Requiring whitespace after "a." keeps "e.g." out.
-LIST_MARKER = re.compile(
+LIST_MARKER = lazy_compile(
     r"""^\s*(?:
         [-*•+·▪◦]\s+
       | \(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)](?:\s+|(?=[\u4e00-\u9fff]))
@@ -47,13 +49,13 @@ LIST_MARKER = re.compile(
     re.VERBOSE,
 )
 # A lead-in that forgot its colon: "You will not, and will not permit any third party to" + a list.
-_OPEN_LEAD = re.compile(r"\b(?:to|following|below)$|(?:如下|以下)$")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_OPEN_LEAD = lazy_compile(r"\b(?:to|following|below)$|(?:如下|以下)$")
+_CJK = lazy_compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_EDGE = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 
 # Sentence boundaries: Western punctuation followed by space and a capital/digit/quote, or a
 # colon/semicolon followed by a capital (inline lists); Chinese full stops need no space.
-_BOUNDARY = re.compile(
+_BOUNDARY = lazy_compile(
     r"(?<=[.!?;:])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff]|\(?(?:[ivx]{1,5}|[a-h])[.)]\s)|(?<=[。！？；：])\s*(?=\S)",
 )
 _ABBREVIATIONS = frozenset(
@@ -95,7 +97,7 @@ _ABBREVIATIONS = frozenset(
         "l.l.c.",
     }
 )
-_ENUMERATOR = re.compile(r"^(?:\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]|\d+(?:\.\d+)+\.?|[A-Z])$")
+_ENUMERATOR = lazy_compile(r"^(?:\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]|\d+(?:\.\d+)+\.?|[A-Z])$")
 
 
 @dataclass(frozen=True)

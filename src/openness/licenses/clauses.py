@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from openness.lazy_re import lazy_compile
 from openness.licenses.clause_patterns import KINDS, USE_LIST, kind_screens, negation, rules, threshold
 from openness.licenses.clause_segments import LIST_MARKER, Clause, segment
 from openness.model import Location, Restriction, RestrictionKind
@@ -49,12 +50,12 @@ def _trim(text: str) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
-_REGIONS = re.compile(
+_REGIONS = lazy_compile(
     r"\b(?:the )?(European Union|European Economic Area|EEA|United Kingdom|South Korea|United States|"
     r"mainland China|China|Russia|Switzerland)\b|(欧盟|英国|韩国|中国大陆|香港|澳门|台湾)"
 )
-_QUOTED = re.compile(r'"([^"]{2,40})"|“([^”]{2,40})”')
-_BRAND_PHRASE = re.compile(r"(?i)built|powered|made with|improved")
+_QUOTED = lazy_compile(r'"([^"]{2,40})"|“([^”]{2,40})”')
+_BRAND_PHRASE = lazy_compile(r"(?i)built|powered|made with|improved")
 
 
 def _summary(kind: RestrictionKind, template: str, text: str) -> str:
@@ -82,23 +83,23 @@ def _summary(kind: RestrictionKind, template: str, text: str) -> str:
 # A definition ("Personal Use" means ... non-commercial purposes) names a term; it restricts
 # nothing until an operative clause uses it. Only policy/terms definitions can carry a change
 # clause ("AUP" means the policy at ..., as may be updated from time to time).
-_DEFINITION = re.compile(r'^\W{0,3}"[^"]{1,80}"[^.]{0,80}?\b(?:means|shall mean|refers to|is defined as)\b')
-_MEANS = re.compile(r"mean|refers to|defined as")
-_POLICY_WORDS = re.compile(r"polic|terms|agreement|\baup\b|licen[cs]e")
+_DEFINITION = lazy_compile(r'^\W{0,3}"[^"]{1,80}"[^.]{0,80}?\b(?:means|shall mean|refers to|is defined as)\b')
+_MEANS = lazy_compile(r"mean|refers to|defined as")
+_POLICY_WORDS = lazy_compile(r"polic|terms|agreement|\baup\b|licen[cs]e")
 # ... and a "Territory" defined as the world minus some regions is the territorial restriction.
 _DEFINITION_KINDS = {
     RestrictionKind.REVOCABLE: _POLICY_WORDS,
-    RestrictionKind.TERRITORY: re.compile(r"exclud|except"),
+    RestrictionKind.TERRITORY: lazy_compile(r"exclud|except"),
 }
 # Dots inside words and figures ("Hunyuan 3D 2.0", "FLUX.1", "llama.meta.com", "U.S.") must not look
 # like sentence ends to the patterns' "[^.]" spans.
-_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_INNER_DOT = lazy_compile(r"(?<=\w)\.(?=\w)")
 # A lead-in lends its prohibition to a list only when it binds the licensee.
-_LEAD_SUBJECT = re.compile(r"\b(?:you|licensee|licensees|user|users|recipient)\b|您|你|用户|使用者")
-_LEAD_NOT_BINDING = re.compile(r"liab|warrant|damages|claims?\b")
+_LEAD_SUBJECT = lazy_compile(r"\b(?:you|licensee|licensees|user|users|recipient)\b|您|你|用户|使用者")
+_LEAD_NOT_BINDING = lazy_compile(r"liab|warrant|damages|claims?\b")
 
 
-_OTHER_PURPOSES = re.compile(
+_OTHER_PURPOSES = lazy_compile(
     r"militar|surveil|weapon|nuclear|biometric|illegal|unlawful|harm|medical|law enforcement|\(ii\)"
     r"|军事|非法|违法|危害"
 )
@@ -112,11 +113,11 @@ def _prohibits(lead: Clause | None) -> bool:
     return bool(negation().search(text) and _LEAD_SUBJECT.search(text) and not _LEAD_NOT_BINDING.search(text))
 
 
-_USE_VERB = re.compile(
+_USE_VERB = lazy_compile(
     r"\b(?:use|used|deploy|deployed|utili[sz]e|utili[sz]ed|exploit)\b|用于|利用|从事|使用|部署", re.IGNORECASE
 )
-_PURPOSE_START = re.compile(r"\b(?:for|to|as)\s+|\bin\s+(?!whole\b|part\b)|用于|从事|进行", re.IGNORECASE)
-_CN_PURPOSE = re.compile(r"出于(.{1,40}?)(?:目的|用途)")
+_PURPOSE_START = lazy_compile(r"\b(?:for|to|as)\s+|\bin\s+(?!whole\b|part\b)|用于|从事|进行", re.IGNORECASE)
+_CN_PURPOSE = lazy_compile(r"出于(.{1,40}?)(?:目的|用途)")
 
 
 def _purpose(text: str) -> str | None:
@@ -212,7 +213,7 @@ def _merge(hits: list[_Hit]) -> list[_Hit]:
     return merged
 
 
-_HAS_WORD = re.compile(r"\w")
+_HAS_WORD = lazy_compile(r"\w")
 
 
 def find_restrictions(text: str, path: str | None = None) -> tuple[Restriction, ...]:

@@ -16,24 +16,26 @@ import re
 import zlib
 from dataclasses import dataclass
 
+from openness.lazy_re import lazy_compile
+
 SHINGLE = 3  # tokens per shingle in the candidate index
 
 # Every repetition is bounded: a hostile text (a 1 MB run of "1.1.1..." or "[[[[...") must not
 # make a pattern backtrack quadratically.
-_TAG = re.compile(r"<[^>\n]{0,200}>")
-_MD_LINK = re.compile(r"!?\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)")
-_URL = re.compile(
+_TAG = lazy_compile(r"<[^>\n]{0,200}>")
+_MD_LINK = lazy_compile(r"!?\[([^\]\n]{0,300})\]\([^)\n]{0,500}\)")
+_URL = lazy_compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"
     r"|\b(?:[\w-]{1,63}\.){1,6}(?:com|org|net|io|ai|dev|edu|gov|cn|ae)\b(?:/\S*)?",
     re.IGNORECASE,
 )
-_COPYRIGHT = re.compile(
+_COPYRIGHT = lazy_compile(
     r"^\W*(?:copyright\W*(?:\(c\)|c\)|©|\d{4}|\[|\{|<|by\b|holder:?\W*$)|\(c\)\s*\d|©|all rights reserved)",
     re.IGNORECASE,
 )
-_BULLET = re.compile(r"^\s*[-*+•·▪●◦>#|]+\s+")
-_NUMBER = re.compile(r"^\s*[*_]*\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,5})[.)][*_]*\s+")
-_TOKEN = re.compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]")
+_BULLET = lazy_compile(r"^\s*[-*+•·▪●◦>#|]+\s+")
+_NUMBER = lazy_compile(r"^\s*[*_]*\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,5})[.)][*_]*\s+")
+_TOKEN = lazy_compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]")
 _QUOTES = str.maketrans({"’": "", "'": "", "‘": "", "`": "", "\\": ""})
 
 # Equivalent words (SPDX matching guidelines, "varietal word spelling"); a small, common subset.
@@ -115,10 +117,10 @@ def shingle_hashes(tokens: tuple[str, ...] | list[str]) -> list[int]:
     return [crc(f"{tokens[i]} {tokens[i + 1]} {tokens[i + 2]}".encode()) for i in range(n)]
 
 
-_GITHUB = re.compile(
+_GITHUB = lazy_compile(
     r"^(?:raw\.githubusercontent\.com/([^/]+)/([^/]+)/[^/]+/|github\.com/([^/]+)/([^/]+)/(?:blob|raw)/[^/]+/)"
 )
-_HF = re.compile(r"^huggingface\.co/((?:datasets/|spaces/)?[^/]+/[^/]+)/(?:blob|raw|resolve)/[^/]+/")
+_HF = lazy_compile(r"^huggingface\.co/((?:datasets/|spaces/)?[^/]+/[^/]+)/(?:blob|raw|resolve)/[^/]+/")
 
 
 def url_key(url: str) -> str:
@@ -138,7 +140,7 @@ def url_key(url: str) -> str:
     return key
 
 
-_KEY = re.compile(r"[^a-z0-9+.]+")
+_KEY = lazy_compile(r"[^a-z0-9+.]+")
 
 
 def lookup_key(value: str) -> str:
