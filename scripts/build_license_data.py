@@ -10,7 +10,8 @@ Sources (PyPI distributions, read as archives, never imported or installed):
 Outputs (no pickle anywhere):
 - ``licenses.json.gz``: every licence (id, name, category, flags, ScanCode key) and every indexed
   reference text (which licence, where its compressed text sits), plus a ``stamp`` that
-  ``tests/test_license_knowledge.py`` recomputes to tell stale data;
+  ``tests/test_license_knowledge.py`` recomputes to tell stale data; gzip of a JSON header line
+  (section byte ranges) followed by sections decoded on demand (``sections`` below);
 - ``texts.bin``: the reference texts, each zlib-compressed on its own (random access);
 - ``index.bin``: a sampled shingle index (sorted hashes -> reference ids) for candidate retrieval.
 
@@ -53,7 +54,8 @@ SCANCODE_DIST = "scancode-toolkit-mini"
 SCANCODE_VERSION = "32.5.0"
 DATA_DIR = ROOT / "src" / "openness" / "licenses" / "data"
 CACHE = ROOT / ".cache" / "license-build"
-FORMAT = 2  # 2: ships the alias table (lookup_key -> id)
+# 2: ships the alias table (lookup_key -> id); 3: sections decoded on demand (knowledge.DATA_FORMAT)
+FORMAT = 3
 
 MIN_TOKENS = 8  # shorter texts (keys with no real text) are not indexed
 SAMPLE_MOD = 8  # keep shingles whose hash is 0 mod this...
@@ -453,13 +455,57 @@ def _build_index(texts: list[str]) -> tuple[bytes, list[int]]:
     return body, sizes
 
 
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _url_owners(licenses: list[dict[str, Any]]) -> dict[str, str]:
+    """URL -> the one non-deprecated licence recording it (``Knowledge.by_link``); a URL claimed
+    by two licences names neither. Computed here so a process never scans every licence for it."""
+    owners: dict[str, set[str]] = {}
+    for e in licenses:
+        if e.get("deprecated"):
+            continue
+        for url in e.get("urls") or ():
+            owners.setdefault(url, set()).add(e["id"])
+    return {url: next(iter(ids)) for url, ids in owners.items() if len(ids) == 1}
+
+
+def sections(data: dict[str, Any]) -> bytes:
+    """``licenses.json.gz``'s content: a JSON header line naming each section's byte range, then
+    the sections. Each is decoded only when asked for, and the licences (the bulk) one line per
+    licence, so a process that looks up three licences parses three lines, not a megabyte of
+    JSON (issue 14: that parse was ~23 ms of every audit)."""
+    if set(data) != {"meta", "curated", "references", "aliases", "licenses"}:
+        raise SystemExit(f"unexpected licence data sections: {sorted(data)}")
+    ids = [e["id"] for e in data["licenses"]]
+    if any("\n" in i for i in ids) or len(set(ids)) != len(ids):
+        raise SystemExit("licence ids must be unique and free of newlines")
+    parts = {
+        "meta": _json(data["meta"]),
+        "curated": _json(data["curated"]),
+        "references": _json(data["references"]),
+        "aliases": _json(data["aliases"]),
+        "ids": "\n".join(ids).encode("utf-8"),
+        # json.dumps escapes newlines inside strings: one licence per line.
+        "licenses": b"\n".join(_json(e) for e in data["licenses"]),
+        "urls": _json(_url_owners(data["licenses"])),
+    }
+    ranges: dict[str, list[int]] = {}
+    pos = 0
+    for name, part in parts.items():
+        ranges[name] = [pos, pos + len(part)]
+        pos += len(part)
+    header = _json({"format": FORMAT, "sections": ranges})
+    return header + b"\n" + b"".join(parts.values())
+
+
 def write(data: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "texts.bin").write_bytes(data.pop("_blob"))
     (out / "index.bin").write_bytes(data.pop("_index"))
-    payload = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     # mtime=0 keeps the archive byte-identical across rebuilds.
-    (out / "licenses.json.gz").write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
+    (out / "licenses.json.gz").write_bytes(gzip.compress(sections(data), compresslevel=9, mtime=0))
 
 
 def main(argv: list[str] | None = None) -> int:

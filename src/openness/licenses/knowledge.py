@@ -125,15 +125,42 @@ def _data(name: str) -> bytes:
         raise LicenseError(f"licence data {name} missing: run scripts/build_license_data.py") from exc
 
 
+DATA_FORMAT = 3  # scripts/build_license_data.py FORMAT
+
+
+class _Sections:
+    """``licenses.json.gz``: a JSON header line with each section's byte range, then the
+    sections, each decoded only when asked for (a full JSON parse was ~23 ms of every audit)."""
+
+    def __init__(self, blob: bytes) -> None:
+        body = gzip.decompress(blob)
+        end = body.find(b"\n")
+        header = json.loads(body[:end]) if end > 0 else None
+        if not isinstance(header, dict) or header.get("format") != DATA_FORMAT:
+            raise LicenseError("licence data: unknown format: run scripts/build_license_data.py")
+        self._body = body
+        self._start = end + 1
+        self._ranges: dict[str, list[int]] = header["sections"]
+
+    def raw(self, name: str) -> bytes:
+        start, end = self._ranges[name]
+        return self._body[self._start + start : self._start + end]
+
+    def json(self, name: str) -> Any:
+        return json.loads(self.raw(name))
+
+
 
 
 class _Infos(Mapping[str, LicenseInfo]):
     """Licence facts by id, each built on first access (most runs look at a handful)."""
 
     def __init__(
-        self, licenses: list[dict[str, Any]], curated: dict[str, dict[str, Any]], with_text: set[str]
+        self, ids: list[str], lines: list[bytes], curated: dict[str, dict[str, Any]], with_text: set[str]
     ):
-        self._raw = {e["id"]: e for e in licenses}
+        # One JSON line per licence, in ``ids`` order, parsed on first access.
+        self._index = {lid: i for i, lid in enumerate(ids)}
+        self._lines = lines
         self._curated = curated
         self._with_text = with_text
         self._built: dict[str, LicenseInfo] = {}
@@ -141,7 +168,7 @@ class _Infos(Mapping[str, LicenseInfo]):
     def __getitem__(self, lid: str) -> LicenseInfo:
         info = self._built.get(lid)
         if info is None:
-            e = self._raw[lid]
+            e = json.loads(self._lines[self._index[lid]])
             c = self._curated.get(lid, {})
             info = LicenseInfo(
                 id=e["id"],
@@ -163,10 +190,10 @@ class _Infos(Mapping[str, LicenseInfo]):
         return info
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
+        return iter(self._index)
 
     def __len__(self) -> int:
-        return len(self._raw)
+        return len(self._index)
 
 
 class _References(Sequence[Reference]):
@@ -208,20 +235,23 @@ class Knowledge:
     """Everything known about licences; one instance per process (``knowledge()``)."""
 
     def __init__(self) -> None:
-        raw = json.loads(gzip.decompress(_data("licenses.json.gz")))
-        self.meta: dict[str, Any] = raw["meta"]
-        self._licenses_raw: list[dict[str, Any]] = raw["licenses"]
-        self._curated_raw: list[dict[str, Any]] = raw["curated"]
-        refs = raw["references"]
+        sections = self._sections = _Sections(_data("licenses.json.gz"))
+        self.meta: dict[str, Any] = sections.json("meta")
+        self._curated_raw: list[dict[str, Any]] = sections.json("curated")
+        refs = sections.json("references")
         curated = {c["id"]: c for c in self._curated_raw}
-        self.infos: Mapping[str, LicenseInfo] = _Infos(raw["licenses"], curated, {r["id"] for r in refs})
+        ids = sections.raw("ids").decode("utf-8").split("\n")
+        lines = sections.raw("licenses").split(b"\n")
+        if len(ids) != len(lines):
+            raise LicenseError("licence data: ids and licences disagree: run scripts/build_license_data.py")
+        self.infos: Mapping[str, LicenseInfo] = _Infos(ids, lines, curated, {r["id"] for r in refs})
         self.references: Sequence[Reference] = _References(refs)
         self.samples: list[int] = [r["sample"] for r in refs]  # hot in candidate scoring
         self._links = tuple(
             (link.lower(), c["id"]) for c in self._curated_raw for link in c.get("links") or ()
         )
         # lookup_key(alias) -> id, computed by the data build: rebuilding it here cost ~35 ms a process.
-        self._aliases: dict[str, str] = raw["aliases"]
+        self._aliases: dict[str, str] = sections.json("aliases")
 
     # ------------------------------------------------------------------ lookups
 
@@ -251,13 +281,9 @@ class Knowledge:
 
     @cached_property
     def _urls(self) -> dict[str, str]:
-        owners: dict[str, set[str]] = {}
-        for e in self._licenses_raw:
-            if e.get("deprecated"):
-                continue
-            for url in e.get("urls") or ():
-                owners.setdefault(url, set()).add(e["id"])
-        return {url: next(iter(ids)) for url, ids in owners.items() if len(ids) == 1}
+        """URL -> the one non-deprecated licence recording it (computed by the data build)."""
+        urls: dict[str, str] = self._sections.json("urls")
+        return urls
 
     @cached_property
     def index(self) -> ShingleIndex:
