@@ -176,3 +176,17 @@ def test_a_linked_paper_is_not_under_the_trees_restrictive_licence(tmp_path: Pat
     paper = ev.get(Component.RESEARCH_PAPER)
     assert paper.status is Status.PRESENT and not paper.licenses
     assert all("github.com" not in p.place for p in ev.get(W).elsewhere)
+
+
+def test_weights_licence_in_the_licences_own_wording(tmp_path: Path) -> None:
+    """GPT-J's README: 'The weights of GPT-J-6B are licensed under version 2.0 of the Apache License.'
+    The weights' terms are that sentence's (cited), not the code's MIT file that 'may cover' them."""
+    readme = (
+        "# GPT-J\n\nDownload the weights: https://the-eye.eu/public/AI/GPT-J-6B/step_383500_slim.tar.zstd\n"
+        "\n## License\n\nThe weights of GPT-J-6B are licensed under version 2.0 of the Apache License.\n"
+    )
+    ev = evidence_of(tmp_path, {"README.md": readme, "LICENSE": MIT_TEXT, "train.py": TRAIN_PY})
+    assert ev.get(W).published_elsewhere
+    applied = [a for a in ev.get(W).licenses if a.license.location.path == "README.md"]
+    assert applied and applied[0].license.match is not None and applied[0].license.match.id == "Apache-2.0"
+    assert "Apache-2.0 (README.md:7)" in ev.summary

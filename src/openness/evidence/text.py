@@ -329,6 +329,8 @@ _PROSE_LICENSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.I), v)
     for p, v in (
         (r"\bapache(?:[- ]license)?,?[- ]?(?:v(?:ersion)?\.?\s?)?2(?:\.0)?\b", "Apache-2.0"),
+        # the licence's own wording: "version 2.0 of the Apache License" (GPT-J's weights statement)
+        (r"\bversion\s+2(?:\.0)?\s+of\s+the\s+apache\s+licen[cs]e\b", "Apache-2.0"),
         (r"(?-i:\bMIT\b)(?!-)", "MIT"),
         (r"\bBSD[- ]?3[- ]?clause\b|\bBSD-3\b", "BSD-3-Clause"),
         (r"\bBSD[- ]?2[- ]?clause\b", "BSD-2-Clause"),
