@@ -163,3 +163,15 @@ def test_weights_in_the_tree_win(tmp_path: Path) -> None:
     )
     assert ev.get(W).status is Status.PRESENT and not ev.get(W).elsewhere
     assert ev.summary.startswith("Weights: in the release (model.safetensors)")
+
+
+def test_a_link_does_not_keep_the_sentences_punctuation(tmp_path: Path) -> None:
+    """amber-data-prep's README ends a sentence with a dataset link: the id has no trailing period."""
+    readme = (
+        "# Data prep\n\n## Training data\n\nWe train on https://huggingface.co/datasets/tiiuae/falcon-refinedweb.\n"
+        "Weights: (https://huggingface.co/acme/acme-7b).\n"
+    )
+    ev = evidence_of(tmp_path, {"README.md": readme, "LICENSE": MIT_TEXT, "train.py": TRAIN_PY})
+    data = ev.get(Component.DATASETS)
+    assert data.detail.endswith("tiiuae/falcon-refinedweb")
+    assert all(not p.endswith((".", ")")) for p in _places(ev, Component.DATASETS) + _places(ev))

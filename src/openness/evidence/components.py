@@ -11,7 +11,7 @@ from typing import Any
 
 from openness.evidence.card import ModelCard
 from openness.evidence.data_info import ITEM_TITLES, Coverage, coverage
-from openness.evidence.elsewhere import Found, describe, find_publications
+from openness.evidence.elsewhere import Found, describe, find_publications, trim_link
 from openness.evidence.libraries import LIBRARY_LICENSES, MAX_CONFIGS_SHOWN, training_framework
 from openness.evidence.reading import DOC_LIMIT, ReadContext
 from openness.evidence.text import find_lines
@@ -704,7 +704,7 @@ def _training_data_links(cards: list[ModelCard]) -> list[tuple[Location, str]]:
         for i, m in find_lines(card.lines, _HF_DATASET_LINK, _HF_HINTS, card.body_start, card.index):
             in_section = any(a <= i + 1 <= b for a, b in spans)
             if in_section or _TRAIN_WORD.search(card.lines[i]):
-                out.append((Location(card.path, (i + 1, i + 1)), m.group(1)))
+                out.append((Location(card.path, (i + 1, i + 1)), trim_link(m.group(1))))
     return out
 
 

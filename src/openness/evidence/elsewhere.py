@@ -68,6 +68,12 @@ _PLACES: tuple[tuple[PlaceKind, re.Pattern[str]], ...] = (
     ),
     (PlaceKind.WEB, re.compile(rf"\bhttps?://{_URL_CHARS}+")),
 )
+def trim_link(raw: str) -> str:
+    """A link or hub id as prose quotes it, without the punctuation of the sentence around it
+    ("... trained on tiiuae/falcon-refinedweb." names the dataset tiiuae/falcon-refinedweb)."""
+    return raw.rstrip(".,;:!?)'\"")
+
+
 # Ids in code: the release's own model/dataset as its users load them.
 _LOAD_ID = lazy_compile(
     r"\b(from_pretrained|load_dataset|snapshot_download|hf_hub_download)\(\s*(?:repo_id\s*=\s*)?"
@@ -249,6 +255,7 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
                         continue  # a hub or bucket link already read as such
                     taken.append(m.span())
                     raw = m.group(1) if kind in (PlaceKind.HUB_MODEL, PlaceKind.HUB_DATASET) else m.group(0)
+                    raw = trim_link(raw)
                     if _PLACEHOLDER.search(raw) or (kind is PlaceKind.WEB and _NOT_A_PLACE.search(raw)):
                         continue
                     if kind is PlaceKind.WEB and not (_DOWNLOAD.search(line) and (weights or data)):
