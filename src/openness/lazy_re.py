@@ -11,51 +11,52 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+_METHODS = ("search", "match", "fullmatch", "finditer", "findall", "split", "sub", "subn")
 
 
 class LazyPattern:
-    """A ``re.Pattern[str]`` stand-in that compiles itself on first use."""
+    """A ``re.Pattern[str]`` stand-in that compiles itself on first use.
 
-    __slots__ = ("_compiled", "flags", "pattern")
+    The first call of a method compiles the pattern and copies the compiled pattern's bound
+    methods onto the instance, so every later call goes straight to C (a Python wrapper per
+    call cost measurable time in the licence normaliser's loops)."""
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self.flags = flags
-        self._compiled: re.Pattern[str] | None = None
 
     @property
     def compiled(self) -> re.Pattern[str]:
-        p = self._compiled
+        p: re.Pattern[str] | None = self.__dict__.get("_compiled")
         if p is None:
-            p = self._compiled = re.compile(self.pattern, self.flags)
+            p = re.compile(self.pattern, self.flags)
+            self.__dict__["_compiled"] = p
+            for name in _METHODS:
+                self.__dict__[name] = getattr(p, name)
         return p
 
-    def search(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> re.Match[str] | None:
-        return self.compiled.search(string, pos, endpos)
+    if TYPE_CHECKING:  # what callers may use; at run time __getattr__ fills these in
 
-    def match(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> re.Match[str] | None:
-        return self.compiled.match(string, pos, endpos)
+        def search(self, string: str, pos: int = ..., endpos: int = ...) -> re.Match[str] | None: ...
+        def match(self, string: str, pos: int = ..., endpos: int = ...) -> re.Match[str] | None: ...
+        def fullmatch(self, string: str, pos: int = ..., endpos: int = ...) -> re.Match[str] | None: ...
+        def finditer(self, string: str, pos: int = ..., endpos: int = ...) -> Iterator[re.Match[str]]: ...
+        def findall(self, string: str, pos: int = ..., endpos: int = ...) -> list[Any]: ...
+        def split(self, string: str, maxsplit: int = ...) -> list[str | Any]: ...
+        def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = ...) -> str: ...
+        def subn(
+            self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = ...
+        ) -> tuple[str, int]: ...
 
-    def fullmatch(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> re.Match[str] | None:
-        return self.compiled.fullmatch(string, pos, endpos)
+    else:
 
-    def finditer(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(string, pos, endpos)
-
-    def findall(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> list[Any]:
-        return self.compiled.findall(string, pos, endpos)
-
-    def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
-        return self.compiled.split(string, maxsplit)
-
-    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        return self.compiled.sub(repl, string, count)
-
-    def subn(
-        self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0
-    ) -> tuple[str, int]:
-        return self.compiled.subn(repl, string, count)
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for names not yet on the instance: the methods before first use.
+            if name in _METHODS:
+                return getattr(self.compiled, name)
+            raise AttributeError(name)
 
     @property
     def groupindex(self) -> Any:
