@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import re
 import shutil
@@ -329,25 +328,10 @@ def read_batch(source: str) -> list[tuple[str, list[str]]]:
 
 def _read_regular(path: str, limit: int) -> bytes:
     """At most ``limit`` bytes of a regular file; OSError for a folder, FIFO, socket or device
-    (opened without blocking, then refused)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise OSError(errno.EISDIR, "is a directory")
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        chunks: list[bytes] = []
-        remaining = limit
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+    (opened without blocking, then refused: ``openness.safe_io``)."""
+    from openness import safe_io
+
+    return safe_io.read_regular(path, limit)[0]
 
 
 # A report file's extension per format, for --output-dir (anything else: .txt).
