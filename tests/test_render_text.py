@@ -80,11 +80,6 @@ def test_long_reason_is_cut_on_a_word_with_an_ellipsis() -> None:
     assert reason.startswith("Long: word word")
 
 
-@pytest.mark.xfail(
-    reason="frameworks/osaid.py wraps a reason that already says 'may cover it' "
-    "(frameworks.common._uncertain avoids it); not this renderer's text",
-    strict=False,
-)
 def test_wording_says_may_cover_it_once(openwashed: Report) -> None:
     out = _flat(render_text(openwashed))
     assert not re.search(r"may cover it: [^)]*may cover it", out)

@@ -110,7 +110,7 @@ def judge_applied(applied: Iterable[AppliedLicense]) -> LicenseJudgement:
         if not a.scope_certain and j.state is not LicenseState.OPEN:
             j = LicenseJudgement(
                 j.state,
-                tuple(f"{r} ({_uncertain(a.reason)})" for r in j.reasons),
+                tuple(f"{r} ({uncertain_scope(a.reason)})" for r in j.reasons),
                 j.locations,
                 j.ids,
                 j.osi_only,
@@ -122,7 +122,7 @@ def judge_applied(applied: Iterable[AppliedLicense]) -> LicenseJudgement:
         return LicenseJudgement(
             LicenseState.UNKNOWN,
             tuple(
-                f"{r} — but nothing ties it to this component ({_uncertain(a.reason)})"
+                f"{r} — but nothing ties it to this component ({uncertain_scope(a.reason)})"
                 for a, j in zip(applied, judgements, strict=True)
                 for r in j.reasons
             ),
@@ -132,7 +132,8 @@ def judge_applied(applied: Iterable[AppliedLicense]) -> LicenseJudgement:
     return result
 
 
-def _uncertain(reason: str) -> str:
+def uncertain_scope(reason: str) -> str:
+    """The words for a licence whose reach is not pinned, said once ("may cover it: ...")."""
     return reason if "may cover" in reason else f"may cover it: {reason}"
 
 

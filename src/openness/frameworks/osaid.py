@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from openness.frameworks.common import uncertain_scope
 from openness.licenses import terms
 from openness.model import (
     AppliedLicense,
@@ -101,13 +102,13 @@ def _legal(ev: ComponentEvidence, test: str) -> tuple[Outcome, str, tuple[Locati
             kinds = ", ".join(sorted({str(r.kind) for r in blocking}))
             bad.append(
                 f"{_lic_label(a)} restricts {kinds}"
-                + ("" if a.scope_certain else f" (may cover it: {a.reason})")
+                + ("" if a.scope_certain else f" ({uncertain_scope(a.reason)})")
             )
             locs += tuple(r.location for r in blocking)
         elif ok is False:
             what = "not OSI-approved" if test == "license" else "does not grant the four freedoms"
             bad.append(
-                f"{_lic_label(a)} is {what}" + ("" if a.scope_certain else f" (may cover it: {a.reason})")
+                f"{_lic_label(a)} is {what}" + ("" if a.scope_certain else f" ({uncertain_scope(a.reason)})")
             )
         elif ok is None:
             why = "; ".join(a.license.notes) or _undecided(a)
