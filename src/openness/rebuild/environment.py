@@ -32,6 +32,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from openness.errors import RebuildError
+from openness.rebuild.recipe import PROXY_VARIABLES
 
 ENV_MODES = ("auto", "isolated", "host")
 _PROBE_TIMEOUT = 60.0
@@ -160,14 +161,7 @@ _PIP_PASSED = frozenset(
         "HOME",
         "XDG_CONFIG_HOME",
         "XDG_CONFIG_DIRS",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-        "no_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "NO_PROXY",
+        *PROXY_VARIABLES,
         "SSL_CERT_FILE",
         "SSL_CERT_DIR",
         "REQUESTS_CA_BUNDLE",

@@ -32,6 +32,13 @@ MAX_SEED = 2**64 - 1  # seeds are unsigned 64-bit integers
 MAX_VARIABLE_BYTES = 4096  # one [environment.variables] value
 # Set by openness itself for isolation; a recipe may not override them (it could point HOME at the
 # caller's home or give the build a working proxy).
+# The network settings of a process, named once: pip gets the caller's, a build without network gets
+# them pointed at nothing, and a recipe may set none of them.
+PROXY_VARIABLES = (
+    "http_proxy", "https_proxy", "all_proxy", "no_proxy",
+    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
+)  # fmt: skip
+OFFLINE_FLAGS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE", "PIP_NO_INDEX")
 RESERVED_VARIABLES = frozenset(
     {
         "PATH",
@@ -43,18 +50,8 @@ RESERVED_VARIABLES = frozenset(
         "PYTHONNOUSERSITE",
         "PIP_CACHE_DIR",
         "XDG_CACHE_HOME",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-        "no_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "NO_PROXY",
-        "HF_HUB_OFFLINE",
-        "TRANSFORMERS_OFFLINE",
-        "HF_DATASETS_OFFLINE",
-        "PIP_NO_INDEX",
+        *PROXY_VARIABLES,
+        *OFFLINE_FLAGS,
     }
 )
 _MAX_PROBLEMS_SHOWN = 20  # one line on stderr, not a screenful

@@ -38,6 +38,8 @@ from openness.rebuild.compare import IDENTICAL, WITHIN, TensorDiff, compare_safe
 from openness.rebuild.recipe import (
     MAX_STEP,
     MAX_TIMEOUT,
+    OFFLINE_FLAGS,
+    PROXY_VARIABLES,
     FileSpec,
     Recipe,
     check_number,
@@ -74,14 +76,8 @@ _CHUNK = 1024 * 1024
 # discard service, closed on any normal machine: a client that honours proxies fails at once.
 DEAD_PROXY = "http://127.0.0.1:9"
 OFFLINE_VARIABLES = {
-    **{k: DEAD_PROXY for k in ("http_proxy", "https_proxy", "all_proxy")},
-    **{k: DEAD_PROXY for k in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")},
-    "no_proxy": "",
-    "NO_PROXY": "",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_DATASETS_OFFLINE": "1",
-    "PIP_NO_INDEX": "1",
+    **{k: "" if k.lower() == "no_proxy" else DEAD_PROXY for k in PROXY_VARIABLES},
+    **dict.fromkeys(OFFLINE_FLAGS, "1"),
 }
 # Release files looked at when the release cannot be hidden from the build (bounded walk).
 MAX_RELEASE_FILES = 100_000
