@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from openness import safe_io
 from openness.errors import SourceError
 from openness.frameworks import mof_catalog as cat
 from openness.model import Location, Note, Snapshot
@@ -49,8 +50,7 @@ def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
 def load(path: Path) -> dict[str, Any]:
     """Parse a MOF YAML file, bounded; raise one-line ``SourceError`` when it is unusable."""
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        raw = safe_io.read_regular(path, MAX_BYTES + 1)[0]  # never blocks on a FIFO swapped in
     except OSError as exc:
         raise SourceError(f"{path}: cannot read ({exc.strerror or exc})") from exc
     if len(raw) > MAX_BYTES:
