@@ -12,9 +12,7 @@ review the diff in git:  ``OPENNESS_REGEN_GOLDEN=1 python3 -m pytest tests/test_
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -22,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from conftest import CORPUS, EXAMPLES
-from corpus_release import rebuild
+from conftest import EXAMPLES
+from golden_support import CASES, GOLDEN, compare_golden, golden_report, normalise_common
 from openness import __version__
 from openness.model import Fact, Location, Report, RestrictionKind
 from openness.pipeline import audit
@@ -31,10 +29,6 @@ from openness.policy import evaluate, parse_policy
 from openness.render import render
 
 DATA = Path(__file__).resolve().parent / "data"
-GOLDEN = Path(__file__).resolve().parent / "golden"
-REGEN = os.environ.get("OPENNESS_REGEN_GOLDEN") == "1"
-CORPUS_CASE = "baichuan-inc__Baichuan2"  # a custom community licence with use restrictions
-CASES = ("tiny-open-lm", "openwashed-lm", f"corpus-{CORPUS_CASE}")
 FORMATS = {"sarif": "sarif", "cyclonedx": "cdx.json", "spdx3": "spdx3.json"}
 # The SARIF goldens carry failed rules too: this policy is the gate they were rendered with.
 POLICY = parse_policy(
@@ -46,29 +40,12 @@ _TIME = re.compile(r'"(created|timestamp)": "[^"]+"')
 
 def normalise(text: str, release: Path) -> str:
     """What varies between runs, replaced by placeholders."""
-    text = text.replace(str(release.resolve()), "<RELEASE>").replace(str(release), "<RELEASE>")
+    text = normalise_common(text, release)
     text = re.sub(r"urn:openness:[0-9a-f-]{36}", "urn:openness:<UUID>", text)
     text = re.sub(r"urn:uuid:[0-9a-f-]{36}", "urn:uuid:<UUID>", text)
     text = _TIME.sub(r'"\1": "<TIME>"', text)
-    text = text.replace(f"openness {__version__}", "openness <VERSION>")
     ours = r'"(version|semanticVersion)": "' + re.escape(__version__) + '"'
     return re.sub(ours, r'"\1": "<VERSION>"', text)
-
-
-_reports: dict[str, tuple[Report, Path]] = {}
-
-
-def _report(case: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Report, Path]:
-    if case not in _reports:
-        if case.startswith("corpus-"):
-            if not (CORPUS / CORPUS_CASE / "TREE.txt").is_file():
-                pytest.skip("../shared/corpus is absent (it sits beside the checkout in CI)")
-            release = rebuild(CORPUS / CORPUS_CASE, tmp_path_factory.mktemp("golden-boms") / CORPUS_CASE)
-        else:
-            release = EXAMPLES / case
-        report = dataclasses.replace(audit(str(release)), target=case, elapsed_seconds=1.0)
-        _reports[case] = (report, release)
-    return _reports[case]
 
 
 def _render(report: Report, fmt: str) -> str:
@@ -142,22 +119,10 @@ VALIDATORS = {"sarif": validate_sarif, "cyclonedx": validate_cyclonedx, "spdx3":
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 @pytest.mark.parametrize("case", CASES)
 def test_golden_bom(case: str, fmt: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    report, release = _report(case, tmp_path_factory)
+    report, release = golden_report(case, tmp_path_factory)
     text = _render(report, fmt)
     VALIDATORS[fmt](text)
-    got = normalise(text, release)
-    path = GOLDEN / f"{case}.{FORMATS[fmt]}"
-    if REGEN or not path.exists():
-        if not REGEN:
-            pytest.fail(f"{path.name} is missing: create it with OPENNESS_REGEN_GOLDEN=1")
-        path.write_text(got, encoding="utf-8")
-        return
-    want = path.read_text(encoding="utf-8")
-    if got != want:
-        diff = "".join(difflib.unified_diff(want.splitlines(keepends=True), got.splitlines(keepends=True),
-                                            path.name, "rendered", n=2))
-        pytest.fail(f"{path.name} differs (if intended: OPENNESS_REGEN_GOLDEN=1, then review the diff):\n"
-                    + diff[:6000])
+    compare_golden(GOLDEN / f"{case}.{FORMATS[fmt]}", normalise(text, release))
 
 
 def test_normaliser_replaces_what_varies(tmp_path: Path) -> None:
@@ -178,7 +143,7 @@ def _cdx(report: Report) -> dict[str, Any]:
 
 
 def test_cyclonedx_model_card_and_hashes(tmp_path_factory: pytest.TempPathFactory) -> None:
-    report, _ = _report("tiny-open-lm", tmp_path_factory)
+    report, _ = golden_report("tiny-open-lm", tmp_path_factory)
     doc = _cdx(report)
     model = doc["metadata"]["component"]
     card = model["modelCard"]
@@ -201,7 +166,7 @@ def test_cyclonedx_model_card_and_hashes(tmp_path_factory: pytest.TempPathFactor
 def test_named_licence_carries_its_text_hash(tmp_path_factory: pytest.TempPathFactory) -> None:
     import hashlib
 
-    report, release = _report("openwashed-lm", tmp_path_factory)
+    report, release = golden_report("openwashed-lm", tmp_path_factory)
     (lic,) = _cdx(report)["metadata"]["component"]["licenses"]
     assert "id" not in lic["license"] and lic["license"]["name"] == "acme-community-license"
     props = {p["name"]: p["value"] for p in lic["license"]["properties"]}
@@ -243,7 +208,7 @@ def test_placeholders_never_become_licence_ids(tmp_path: Path) -> None:
 
 
 def test_code_dependencies_from_requirement_facts(tmp_path_factory: pytest.TempPathFactory) -> None:
-    report, _ = _report("tiny-open-lm", tmp_path_factory)
+    report, _ = golden_report("tiny-open-lm", tmp_path_factory)
     fact = Fact("pinned_dependencies", {"file": "requirements.txt", "lock": False, "pinned": 1, "total": 2,
                                         "requirements": ["NumPy==1.26.4", "safetensors[torch]>=0.4",
                                                          "\x1b[2J; rm -rf /"]},
@@ -264,7 +229,7 @@ def test_code_dependencies_from_requirement_facts(tmp_path_factory: pytest.TempP
 
 def test_spdx_standard_compliance_holds_standard_names(tmp_path_factory: pytest.TempPathFactory) -> None:
     for case, want in (("tiny-open-lm", {"OSI Open Source AI Definition 1.0"}), ("openwashed-lm", set())):
-        report, _ = _report(case, tmp_path_factory)
+        report, _ = golden_report(case, tmp_path_factory)
         graph = json.loads(render(report, "spdx3"))["@graph"]
         model = next(e for e in graph if e["type"] == "ai_AIPackage")
         compliance = set(model.get("ai_standardCompliance", []))
@@ -295,6 +260,6 @@ def test_mof_output_is_valid_against_mot_schema(case: str, mot_dir: Path,
     import jsonschema
     import yaml
 
-    report, _ = _report(case, tmp_path_factory)
+    report, _ = golden_report(case, tmp_path_factory)
     schema = json.loads((mot_dir / "config" / "mof_schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(yaml.safe_load(render(report, "mof")), schema)
