@@ -10,24 +10,13 @@ an untrusted report; the screenshot is of the viewport (``--height``) unless ``-
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from browser import CHROMIUM_ARGS, chromium_path
+
 MAX_SIDE = 8000  # pixels: the largest viewport side accepted (chromium's own limit is ~16k)
-
-
-def chromium_path() -> str:
-    return os.environ.get("OPENNESS_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
 def screenshot(
@@ -36,7 +25,7 @@ def screenshot(
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
         try:
             context = browser.new_context(
                 viewport={"width": width, "height": height}, java_script_enabled=False, device_scale_factor=1

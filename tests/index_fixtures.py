@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+import browser
 
 BACKENDS = ("sqlite", "postgres")
 
@@ -48,16 +52,14 @@ def database(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 def chromium_path() -> str:
-    path = os.environ.get("OPENNESS_TEST_CHROMIUM") or "/usr/bin/chromium"
+    """Debian's chromium (``scripts/browser.py`` says where), or skip / fail in CI."""
+    path = browser.chromium_path()
     if not os.access(path, os.X_OK):
-        _missing(f"chromium ({path})")
+        _missing(f"chromium ({path}; apt-get install chromium, or set OPENNESS_TEST_CHROMIUM)")
     return path
 
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
+CHROMIUM_ARGS = list(browser.CHROMIUM_ARGS)
 
 
 def audit_document(target: Path | str) -> tuple[str, str | None]:

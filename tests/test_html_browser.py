@@ -9,7 +9,6 @@ Skipped only when chromium is absent outside CI; in CI (``CI`` set) a missing ch
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,20 +16,11 @@ from typing import Any
 
 import pytest
 
+from index_fixtures import CHROMIUM_ARGS, chromium_path
 from openness.cli import main
 from openness.pipeline import audit
 from openness.render.common import headline
 
-CHROMIUM = os.environ.get("OPENNESS_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS = ROOT / "examples" / "openwashed-lm" / "model.safetensors"
 
@@ -42,22 +32,13 @@ ATTR = "\"><script>window.pwned=4</script><a href=\"javascript:window.pwned=5\">
 PAYLOAD = f"{SCRIPT} {EVENTS} {ATTR}"
 
 
-def _browser_or_skip() -> None:
-    if Path(CHROMIUM).is_file():
-        return
-    message = f"chromium not found at {CHROMIUM} (apt-get install chromium, or set OPENNESS_TEST_CHROMIUM)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI must run the browser tests (.ci/run installs it)")
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    _browser_or_skip()
+    executable = chromium_path()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             yield b
         finally:
@@ -183,3 +164,32 @@ def test_fragment_embeds_with_the_stylesheet(browser: Any, hostile_release: Path
         assert colour == "rgb(198, 40, 40)"  # the stylesheet applied: a failing verdict is red
     finally:
         context.close()
+
+
+def test_screenshot_script_renders_a_report(tmp_path: Path) -> None:
+    """``scripts/screenshot.py`` (the README's screenshots) launches the same chromium with the same
+    flags (``scripts/browser.py``) and writes a PNG of the requested viewport; bad sizes are one line."""
+    import struct
+    import subprocess
+    import sys
+
+    chromium_path()  # skip (or fail in CI) without the browser, as the other tests here
+    root = Path(__file__).resolve().parent.parent
+    report = tmp_path / "report.html"
+    example = str(root / "examples" / "tiny-open-lm")
+    assert main(["audit", example, "--format", "html", "-o", str(report)]) in (0, 1)
+    out = tmp_path / "shot.png"
+    script = root / "scripts" / "screenshot.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(report), str(out), "--width", "800", "--height", "600"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    head = out.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", head[16:24]) == (800, 600)
+    bad = subprocess.run(
+        [sys.executable, str(script), str(report), str(out), "--width", "0"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
