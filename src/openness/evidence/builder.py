@@ -494,7 +494,7 @@ def _attestation(inv: Inventory, notes: list[Note]) -> list[Fact]:
     try:
         got = fn(inv)
     except OpennessError as exc:
-        notes.append(Note("warning", f"attestation: {exc}"))
+        notes.append(Note("warning", f"attestation: {exc}", kind=NoteKind.UNREADABLE))
         return []
     out: list[Fact] = []
     for x in got or ():

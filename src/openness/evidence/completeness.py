@@ -17,7 +17,16 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
-from openness.model import Component, ComponentEvidence, Inventory, Location, Role, Snapshot, Status
+from openness.model import (
+    Component,
+    ComponentEvidence,
+    Inventory,
+    Location,
+    NoteKind,
+    Role,
+    Snapshot,
+    Status,
+)
 
 # Shown by a file's name alone: with a complete listing their absence is known even when
 # some contents could not be read.
@@ -38,13 +47,17 @@ _PAYLOAD = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".gguf", ".onnx", ".
 
 @dataclass(frozen=True)
 class Unseen:
-    """Why part of a hub repository was not seen, and whether its file list is partial."""
+    """Why part of a hub repository was not seen, and whether its file list is partial.
+
+    ``reason`` is for people; ``kind`` says what the gap is (offline, gated, unreadable) so that no
+    consumer reads the reason's wording."""
 
     reason: str
     location: Location
     listing_partial: bool  # files may exist that the snapshot does not list
     refs_unknown: bool  # branches/tags (intermediate checkpoints) were not listed
     content_unread: bool = True  # listed files whose content could show a component were not read
+    kind: NoteKind = NoteKind.UNREADABLE
 
     def hides(self, component: Component) -> bool:
         if self.listing_partial:
@@ -71,6 +84,7 @@ def unseen(snapshot: Snapshot) -> Unseen | None:
             Location(key="hub:cache", origin=f"hf:{hub.repo_id}"),
             True,
             True,
+            kind=NoteKind.OFFLINE,
         )
     unread = [f.path for f in snapshot.files if not f.readable and not f.path.lower().endswith(_PAYLOAD)]
     parts: list[str] = []
@@ -85,7 +99,9 @@ def unseen(snapshot: Snapshot) -> Unseen | None:
     if not parts:  # e.g. only safetensors headers unreadable: parameter counts, not components
         return None
     reason = "the Hub snapshot is incomplete: " + "; ".join(parts)
-    return Unseen(reason, where, False, refs_unknown, bool(unread))
+    # Gated with nothing else unread: the publisher's restriction is the gap; otherwise unread content.
+    kind = NoteKind.GATED if hub.gated and not unread else NoteKind.UNREADABLE
+    return Unseen(reason, where, False, refs_unknown, bool(unread), kind)
 
 
 def unknown_if_unseen(

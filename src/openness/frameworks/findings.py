@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from openness.evidence.builder import MISSING_LINK_PREFIX
 from openness.evidence.licensing import GROUP_OF
 from openness.licenses.terms import blocking, free_terms, judge, license_id, restrictive
 from openness.model import (
@@ -23,6 +22,7 @@ from openness.model import (
     LicenseResult,
     Location,
     Note,
+    NoteKind,
     Outcome,
     Status,
 )
@@ -316,14 +316,19 @@ def _missing_license_links(evidence: Evidence) -> list[Finding]:
     return [
         Finding("missing-license-file", "medium", n.message, (n.location,))
         for n in evidence.notes
-        if n.location is not None and (_kind(n) == "missing-file" or MISSING_LINK_PREFIX in n.message)
+        if n.location is not None and n.kind is NoteKind.MISSING_FILE
     ]
 
 
-def _kind(note: Note) -> str:
-    """A note's kind (``NoteKind``) as a string; "other" for notes made before kinds existed. The
-    message tests next to it stay until every producer sets a kind."""
-    return str(getattr(note, "kind", None) or "other")
+def _unread_note(note: Note) -> bool:
+    """Whether a note says a file's content could not be read: its kind. The one message test left is
+    for the notes of ``sources/hf.py`` that carry no kind yet ("safetensors header unreadable", a gated
+    repository's files that "could not be read"); it looks at untyped notes only, so a typed note whose
+    text happens to say "unreadable" (an attestation result, a file name) is never taken for one."""
+    if note.kind is NoteKind.UNREADABLE:
+        return True
+    text = note.message
+    return note.kind is NoteKind.OTHER and ("unreadable" in text or "could not be read" in text)
 
 
 def _split_licensing(evidence: Evidence) -> list[Finding]:
@@ -391,13 +396,7 @@ def _unreadable(evidence: Evidence) -> list[Finding]:
     locs = [
         n.location
         for n in evidence.notes
-        if n.location is not None
-        and (
-            _kind(n) == "unreadable"
-            or "unreadable" in n.message
-            or "could not be read" in n.message
-            or "not valid UTF-8" in n.message
-        )
+        if n.location is not None and _unread_note(n)
     ]
     if not locs:
         return []
