@@ -88,7 +88,8 @@ def test_missing_licence_file_finding_asks_the_kind(tmp_path: Path) -> None:
     text looks like the builder's is not one."""
     ev = evidence_of(tmp_path, {"generate.py": GENERATE_PY, "README.md": "# m\n\nsee [licence](LICENSE-X)\n"})
     assert [f.kind for f in find(ev, {})].count("missing-license-file") == 1
-    fake = Note("info", "x links a licence file that is not in the release: y", Location("x"), NoteKind.SKIPPED)
+    said = "x links a licence file that is not in the release: y"
+    fake = Note("info", said, Location("x"), NoteKind.SKIPPED)
     typed = Evidence(target=ev.target, components=ev.components, notes=(fake,))
     assert "missing-license-file" not in [f.kind for f in find(typed, {})]
 
@@ -98,14 +99,17 @@ def test_completeness_gap_says_its_kind() -> None:
     gated = Snapshot("hf:a/b", "hf", files, hub=HubMetadata("a/b", gated="manual", extra={"complete": False}))
     gap = unseen(gated)
     assert gap is not None and gap.kind is NoteKind.UNREADABLE  # files listed but not read
-    cache = Snapshot("hf:a/b", "hf", files, hub=HubMetadata("a/b", extra={"complete": False, "source": "cache"}))
+    offline = HubMetadata("a/b", extra={"complete": False, "source": "cache"})
+    cache = Snapshot("hf:a/b", "hf", files, hub=offline)
     gap = unseen(cache)
     assert gap is not None and gap.kind is NoteKind.OFFLINE
     only_gated = Snapshot(
         "hf:a/b",
         "hf",
         (FileEntry("model.safetensors", 10, readable=False),),
-        hub=HubMetadata("a/b", gated="auto", extra={"complete": False, "branches": ["main"], "source": "hub"}),
+        hub=HubMetadata(
+            "a/b", gated="auto", extra={"complete": False, "branches": ["main"], "source": "hub"}
+        ),
     )
     gap = unseen(only_gated)
     assert gap is not None and gap.kind is NoteKind.GATED
