@@ -5,13 +5,161 @@ pattern: about three hundred of them cost a third of a small audit's own time (i
 typical release uses half. ``lazy_compile`` keeps the pattern next to its comment, as before, and
 compiles it the first time it matches anything. Only the methods the code base uses are offered,
 so mypy points at any caller that needs a real ``re.Pattern`` (pass ``.compiled`` there).
+
+Even compiled lazily, the patterns a typical audit reaches cost 45-70 ms of parsing and code
+generation in every process (issue 14): Python keeps no compiled regex between runs. ``compile``
+keeps one, the way the interpreter keeps bytecode: the engine's code for each pattern is stored
+beside this module's ``.pyc`` (``__pycache__/lazy_re.<python tag>.<version>.<engine magic>.sre``,
+written at exit when a run compiled something new, never when bytecode writing is off) and a later
+process hands it straight to the engine. The file is the project's own derived data, never
+release content; a file that does not load, or code the engine refuses (it validates every code
+it is given), is ignored and the pattern compiled as usual. Keyed by the full interpreter version,
+so an interpreter update never reuses another version's code.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import marshal
+import os
 import re
+import sys
+from array import array
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
+
+try:  # the engine and compiler behind ``re.compile`` (CPython); elsewhere: no cache
+    import _sre
+    from re import _compiler, _parser  # type: ignore[attr-defined]
+
+    if array("I").itemsize != _sre.CODESIZE:  # pragma: no cover - code words are stored as "I"
+        _sre = None
+except ImportError:  # pragma: no cover - other interpreters
+    _sre = None
+
+MAX_CACHED_PATTERNS = 4096  # entries kept in the cache file (a full audit uses ~400)
+MAX_CACHE_BYTES = 8 << 20  # a larger cache file is not read (it is ~0.3 MB in practice)
+_UNCACHEABLE = re.DEBUG | re.TEMPLATE  # flags whose compile has side effects or is deprecated
+
+# (pattern, flags) -> (final flags, code, groups, groupindex, indexgroup): _sre.compile's arguments,
+# the code as the bytes of an array of code words (a list of ints loads several times slower).
+_Entry = tuple[int, bytes, int, dict[str, int], tuple[str | None, ...]]
+
+
+class _CodeCache:
+    """The engine code of every pattern compiled through ``compile``, loaded once per process."""
+
+    def __init__(self) -> None:
+        self.path = _cache_path()
+        self.entries: dict[tuple[str, int], _Entry] | None = None
+        self.used: dict[tuple[str, int], _Entry] = {}  # this process's patterns: kept first
+        self.dirty = False
+
+    def load(self) -> dict[tuple[str, int], _Entry]:
+        if self.entries is None:
+            self.entries = _read(self.path) if self.path else {}
+        return self.entries
+
+    def save(self) -> None:
+        """Merge this run's new entries into the file (atomic replace; failures are silent)."""
+        if not (self.dirty and self.path) or sys.dont_write_bytecode:
+            return
+        merged = _read(self.path)
+        merged.update(self.used)
+        if len(merged) > MAX_CACHED_PATTERNS:  # keep this run's patterns, then the others
+            rest = [k for k in merged if k not in self.used]
+            keep = max(0, MAX_CACHED_PATTERNS - len(self.used))
+            merged = {k: merged[k] for k in [*self.used, *rest[:keep]][:MAX_CACHED_PATTERNS]}
+        tmp = f"{self.path}.{os.getpid()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(marshal.dumps(merged))
+            os.replace(tmp, self.path)
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self.dirty = False
+
+
+def _cache_path() -> str | None:
+    tag = sys.implementation.cache_tag
+    if _sre is None or tag is None:
+        return None
+    here = os.path.dirname(os.path.abspath(__file__))
+    name = f"lazy_re.{tag}.{sys.hexversion:x}.{_sre.MAGIC}.sre"
+    if sys.pycache_prefix:  # as the interpreter places bytecode (PYTHONPYCACHEPREFIX)
+        return os.path.join(sys.pycache_prefix, here.lstrip(os.sep), name)
+    return os.path.join(here, "__pycache__", name)
+
+
+def _read(path: str | None) -> dict[tuple[str, int], _Entry]:
+    if not path:
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_CACHE_BYTES + 1)
+        if len(data) > MAX_CACHE_BYTES:
+            return {}
+        loaded = marshal.loads(data)
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+_CACHE = _CodeCache()
+atexit.register(_CACHE.save)
+
+
+def _from_entry(pattern: str, entry: Any) -> re.Pattern[str] | None:
+    try:
+        flags, raw, groups, groupindex, indexgroup = entry
+        code = array("I")
+        code.frombytes(raw)
+        compiled: re.Pattern[str] = _sre.compile(
+            pattern, flags, code.tolist(), groups, groupindex, indexgroup
+        )
+    except Exception:  # a damaged or foreign entry: the engine refused it, compile afresh
+        return None
+    return compiled
+
+
+def _entry(pattern: str, flags: int) -> _Entry:
+    """What ``re._compiler.compile`` hands the engine, kept instead of the compiled object."""
+    parsed = _parser.parse(pattern, flags)
+    code = _compiler._code(parsed, flags)
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, i in groupindex.items():
+        indexgroup[i] = name
+    final = int(flags | parsed.state.flags)
+    return final, array("I", code).tobytes(), parsed.state.groups - 1, groupindex, tuple(indexgroup)
+
+
+def compile(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, from the code cache when an earlier run compiled it."""
+    flags = int(flags)
+    if _sre is None or flags & _UNCACHEABLE or not isinstance(pattern, str):
+        return re.compile(pattern, flags)
+    key = (pattern, flags)
+    cached = _CACHE.load().get(key)
+    if cached is not None:
+        hit = _from_entry(pattern, cached)
+        if hit is not None:
+            _CACHE.used[key] = cached
+            return hit
+    try:
+        entry = _entry(pattern, flags)
+        compiled = _from_entry(pattern, entry)
+    except Exception:  # an internal API that moved: the public one still works (and raises re.error)
+        compiled = None
+    if compiled is None:
+        return re.compile(pattern, flags)
+    _CACHE.load()[key] = entry
+    _CACHE.used[key] = entry
+    _CACHE.dirty = True
+    return compiled
 
 _METHODS = ("search", "match", "fullmatch", "finditer", "findall", "split", "sub", "subn")
 
@@ -31,7 +179,7 @@ class LazyPattern:
     def compiled(self) -> re.Pattern[str]:
         p: re.Pattern[str] | None = self.__dict__.get("_compiled")
         if p is None:
-            p = re.compile(self.pattern, self.flags)
+            p = compile(self.pattern, self.flags)
             self.__dict__["_compiled"] = p
             for name in _METHODS:
                 self.__dict__[name] = getattr(p, name)

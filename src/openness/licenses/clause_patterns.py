@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from openness import lazy_re
 from openness.model import Freedom, RestrictionKind
 
 K = RestrictionKind
@@ -558,7 +559,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
     # Python's engine several times slower on these alternations.
     if _BAD_ESCAPE.search(pattern):  # lower-casing would turn \S, \W, \D into their opposites
         raise ValueError(f"upper-case escape in clause pattern: {pattern}")
-    return re.compile(pattern.lower())
+    return lazy_re.compile(pattern.lower())  # ~85 patterns: their code is cached between runs
 
 
 @lru_cache(maxsize=1)
