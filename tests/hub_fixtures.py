@@ -176,13 +176,19 @@ class FakeRepo:
         return self.hashes[rel]
 
     def etag(self, rel: str) -> str:
-        return self.sha256(rel) if self.lfs(rel) else git_blob_sha1(self.files[rel].read_bytes())
+        if self.lfs(rel):
+            return self.sha256(rel)
+        key = f"git:{rel}"  # memoised beside the SHA-256s: the server hashes each file once
+        if key not in self.hashes:
+            self.hashes[key] = git_blob_sha1(self.files[rel].read_bytes())
+        return self.hashes[key]
 
     def info(self) -> dict[str, Any]:
         siblings = []
         for rel, path in self.files.items():
             size = path.stat().st_size
-            sib: dict[str, Any] = {"rfilename": rel, "size": size, "blobId": fake_commit(rel)}
+            # The real Hub's blobId is the git object id (the ETag the resolve endpoint sends).
+            sib: dict[str, Any] = {"rfilename": rel, "size": size, "blobId": self.etag(rel)}
             if self.lfs(rel):
                 sib["lfs"] = {"size": size, "sha256": self.sha256(rel), "pointerSize": 134}
             siblings.append(sib)
@@ -204,16 +210,19 @@ class FakeRepo:
 class FakeHub:
     """A loopback HTTP server speaking enough of the Hub's API for ``huggingface_hub``.
 
-    ``fail_first`` answers that many requests with ``fail_status`` first (retry tests); ``delay`` seconds
-    pass before every answer (timeout tests). Every request is recorded
+    ``fail_first`` answers that many requests with ``fail_status`` first (retry tests), with the
+    ``fail_headers`` given (default ``Retry-After: 0``; rate-limit tests send the Hub's ``RateLimit``
+    header instead); ``delay`` seconds pass before every answer (timeout tests). Every request is recorded
     in ``requests`` as (method, path, range header) so tests can check that weights are never fetched.
     """
 
     def __init__(self, repos: list[FakeRepo], *, fail_first: int = 0, fail_status: int = 503,
-                 delay: float = 0.0, max_requests: int = 200_000) -> None:
+                 delay: float = 0.0, max_requests: int = 200_000,
+                 fail_headers: Mapping[str, str] | None = None) -> None:
         self.repos = {(r.repo_type, r.repo_id): r for r in repos}
         self.fail_first = fail_first
         self.fail_status = fail_status
+        self.fail_headers = dict(fail_headers) if fail_headers is not None else {"Retry-After": "0"}
         self.delay = delay
         self.max_requests = max_requests
         self.requests: list[tuple[str, str, str | None]] = []
@@ -276,7 +285,7 @@ class FakeHub:
             time.sleep(self.delay)
         if count <= self.fail_first:
             return self._send(h, self.fail_status, {"error": "try again"}, head=head,
-                              extra={"Retry-After": "0"})
+                              extra=self.fail_headers)
         m = self._API.match(path)
         if m and not head:
             kind, repo_id, refs, _rev = m.groups()

@@ -1,10 +1,12 @@
 """Hugging Face Hub source: a release where it lives, without downloading its weights.
 
-Online: repo info with file metadata (sizes, LFS SHA-256), refs (branches and tags: intermediate
-checkpoints), the small files only (cards, licence and policy texts, configs, dependency files, small code)
-through ``hf_hub_download`` into the hub cache, safetensors headers through ranged reads, the datasets the
-card names (their licences) and the ``base_model`` chain (bounded depth). What was seen is saved beside
-the hub cache (``<openness cache>/hub/...json``) so a later offline audit sees the same release.
+Online: repo info with file metadata (sizes, blob ids, LFS SHA-256: one call), refs (branches and tags:
+intermediate checkpoints), the small files only (cards, licence and policy texts, configs, dependency
+files, small code), one GET each at the listed commit into the hub cache (``hub_fetch``: the hub client's
+``hf_hub_download`` adds a HEAD per file), safetensors headers through ranged reads, the datasets the card
+names (their licences) and the ``base_model`` chain (bounded depth), looked up once per process. What was
+seen is saved beside the hub cache (``<openness cache>/hub/...json``) so a later offline audit sees the
+same release. A Hub that says "too many requests" is waited for (bounded, ``http``) and noted.
 
 Offline (``--offline``, ``HF_HUB_OFFLINE=1``) or when the Hub cannot be reached: everything comes from the
 hub cache; what the cache cannot say becomes a Note, and the evidence stays ``unknown``.
@@ -20,20 +22,20 @@ Contract with the later stages (hub snapshots have no local weight files to read
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
 from openness.errors import SourceError, UsageError
-from openness.model import FileEntry, HubMetadata, Location, Note, Snapshot
+from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, Snapshot
 from openness.sources import hf_cache
-from openness.sources.http import hub_cache_dir, is_offline, openness_cache_dir
+from openness.sources.http import BACKOFF_CAP, hub_cache_dir, is_offline, openness_cache_dir
 from openness.sources.interface import SourceOptions
 
 SMALL_FILE_MAX = 1_000_000  # bytes: larger files are listed, never downloaded
@@ -41,7 +43,7 @@ MAX_DOWNLOADS = 48  # small files fetched per repo, most useful first
 MAX_SAFETENSORS = 64  # shard headers read per repo (each a ~100 KB ranged read)
 MAX_DATASETS = 32  # datasets named in the card that are looked up
 MAX_LINEAGE = 16  # base models followed in all
-WORKERS = 8  # concurrent requests per repo
+HEADER_READ = 100_000  # bytes asked for by the first ranged read of a safetensors header
 SIDECAR_VERSION = 1
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[\w.\-]{1,96})?$")
@@ -216,7 +218,7 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
             f"is not in the Hugging Face cache ({cache})"
         )
     where = Location(key="hub:cache", origin=ref.label)
-    notes = [Note("info", reason, where)]
+    notes = [Note("info", reason, where, NoteKind.OFFLINE)]
     local: dict[str, Path] = {}
     cached: dict[str, hf_cache.CachedFile] = {}
     for cf in hf_cache.list_snapshot(folder, commit, options.max_files):
@@ -230,7 +232,8 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
         files = tuple(replace(f, readable=f.path in local) for f in files)
         known = {f.path for f in files}
         files += tuple(_cached_entry(cf, ref) for p, cf in cached.items() if p not in known)
-        notes.append(Note("info", "repo listing, refs and lookups from the last online audit", where))
+        notes.append(Note("info", "repo listing, refs and lookups from the last online audit", where,
+                          NoteKind.OFFLINE))
         return Snapshot(target, "hf", files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,))
 
     files = tuple(_cached_entry(cf, ref) for cf in cached.values())
@@ -242,12 +245,15 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
                 per_file[path] = hf_cache.safetensors_summary(cf.local)
             except (OSError, ValueError) as exc:
                 at = Location(path, origin=ref.label)
-                notes.append(Note("warning", f"safetensors header unreadable: {exc}", at))
+                # OSError: the cached file could not be read; ValueError: read, but no valid header.
+                kind = NoteKind.UNREADABLE if isinstance(exc, OSError) else NoteKind.MALFORMED
+                notes.append(Note("warning", f"safetensors header unreadable: {exc}", at, kind))
     notes.append(Note(
         "warning",
         "offline: only files in the local cache are listed; the repo may hold more (weights, code), "
         "refs and intermediate checkpoints are unknown",
         where,
+        NoteKind.OFFLINE,
     ))
     datasets = [_cached_dataset(cache, d) for d in _as_list(card.get("datasets"))[:MAX_DATASETS]]
     lineage = _cached_lineage(cache, card, options) if options.follow_lineage else []
@@ -335,14 +341,33 @@ def _follow_lineage(
 
 
 def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
-    from openness.sources.http import hub_api, hub_error_message
+    from openness.sources.http import RATE_LOG, RateLimitLog, hub_api
 
     api = hub_api(options)
+    # Every request made for this release (in any thread of the shared pool) counts its 429s here.
+    rate_log = RateLimitLog()
+    token = RATE_LOG.set(rate_log)
+    try:
+        return _fetch_online(target, ref, options, api, rate_log)
+    finally:
+        RATE_LOG.reset(token)
+
+
+def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, rate_log: Any) -> Snapshot:
+    from huggingface_hub import hf_hub_url
+    from huggingface_hub.utils import build_hf_headers
+
+    from openness.sources import hub_fetch
+    from openness.sources.http import hub_error_message
+
+    # One metadata call: the listing with sizes, blob ids and LFS hashes, the card data, gating, tags,
+    # the commit and the Hub's own parameter count.
     info: Any = api.repo_info(ref.repo_id, repo_type=ref.repo_type, revision=ref.revision,
-                         files_metadata=True, timeout=options.timeout)
+                              files_metadata=True, timeout=options.timeout)
     notes: list[Note] = []
     where = Location(key="hub:api", origin=ref.label)
     revision = ref.revision or "main"
+    siblings = (info.siblings or [])[: options.max_files]
     files = tuple(
         FileEntry(
             path=s.rfilename,
@@ -352,64 +377,67 @@ def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
             readable=False,
             lfs=s.lfs is not None,
         )
-        for s in (info.siblings or [])[: options.max_files]
+        for s in siblings
     )
+    blob_ids = {s.rfilename: getattr(s, "blob_id", None) for s in siblings}
     if info.siblings is not None and len(info.siblings) > options.max_files:
-        notes.append(Note("warning", f"only the first {options.max_files} files are listed", where))
+        notes.append(Note("warning", f"only the first {options.max_files} files are listed", where,
+                          NoteKind.LIMIT))
     card: dict[str, Any] = info.card_data.to_dict() if info.card_data is not None else {}
     wanted = _select_downloads(files)
     st_files = [f.path for f in files if f.path.endswith(".safetensors")]
+    entries = {f.path: f for f in files}
+    # Files come from the listed commit, not the branch: a push between requests cannot mix two commits.
+    at = info.sha if isinstance(info.sha, str) and info.sha else revision
+    auth = build_hf_headers(token=options.token, library_name="openness")  # once: it costs CPU per call
+    cache_folder = hf_cache.repo_folder(hub_cache_dir(), ref.repo_id, ref.repo_type)
+
+    def url(path: str) -> str:
+        return hf_hub_url(ref.repo_id, path, repo_type=ref.repo_type, revision=at, endpoint=api.endpoint)
 
     def download(path: str) -> tuple[str, Path | None, str | None]:
-        from huggingface_hub import hf_hub_download
-
+        entry = entries[path]
         try:
-            got = hf_hub_download(ref.repo_id, path, repo_type=ref.repo_type, revision=revision,
-                                  cache_dir=hub_cache_dir(), token=options.token, endpoint=api.endpoint,
-                                  etag_timeout=options.timeout, library_name="openness")
-            return path, Path(str(got)), None
+            got = hub_fetch.fetch_small_file(
+                url=url(path), headers=auth, cache_folder=cache_folder, commit=at, revision=revision,
+                path=path, size=entry.size, blob_id=blob_ids.get(path),
+                lfs_sha256=entry.sha256 if entry.lfs else None, limit=SMALL_FILE_MAX, timeout=options.timeout,
+            )
+            return path, got, None
         except Exception as exc:
             return path, None, hub_error_message(exc)
 
-    sizes = {f.path: f.size for f in files}
-
-    def header(path: str) -> tuple[str, dict[str, Any] | None, str | None]:
+    def header(path: str) -> tuple[str, dict[str, Any] | None, str | None, bool]:
         # Ranged reads parsed by the inventory's bounded reader, not the hub client's
         # parse_safetensors_file_metadata: that one multiplies every shape out unbounded (a
         # 200,000-dimension shape hangs it) and trusts whatever counts the header claims.
-        from huggingface_hub import get_session, hf_hub_url
-        from huggingface_hub.utils import build_hf_headers, hf_raise_for_status
-
+        # The last element says whether the header was read but is not a valid one (malformed).
         from openness.inventory.headers import safetensors_info
 
-        url = hf_hub_url(ref.repo_id, path, repo_type=ref.repo_type, revision=revision,
-                         endpoint=api.endpoint)
-        auth = build_hf_headers(token=options.token, library_name="openness")
         got = b""
 
         def read(n: int) -> bytes:
             nonlocal got
             if len(got) < n:
-                # The first read asks for 100 KB: most headers fit, so one request is the norm.
-                want = max(n, 100_000) if not got else n
-                response = get_session().get(url, headers={**auth, "Range": f"bytes=0-{want - 1}"},
-                                             timeout=options.timeout)
-                hf_raise_for_status(response)
-                got = bytes(response.content[:want])
+                # The first read asks for 100 KB: most headers fit, so one request is the norm. A server
+                # that ignores the range still costs at most what was asked (bounded read).
+                want = max(n, HEADER_READ) if not got else n
+                got, _ = hub_fetch.get_bounded(url(path), {**auth, "Range": f"bytes=0-{want - 1}"}, want,
+                                               options.timeout)
             return got[:n]
 
         try:
-            info = safetensors_info(read, sizes.get(path) or 0)
+            info = safetensors_info(read, entries[path].size or 0)
         except Exception as exc:
-            return path, None, hub_error_message(exc)
+            return path, None, hub_error_message(exc), False
         if info.parameters is None:
-            return path, None, info.error or "safetensors header unreadable"
+            return path, None, info.error or "safetensors header unreadable", True
         return path, {
             "parameters": info.parameters,
             "dtypes": dict(info.dtypes),
             "tensor_count": info.tensor_count,
             "metadata": dict(info.metadata),
-        }, None
+        }, None, False
 
     def refs() -> tuple[list[str], list[str], str | None]:
         try:
@@ -419,11 +447,24 @@ def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
         return [b.name for b in got.branches], [t.name for t in got.tags], None
 
     def remote_card(repo_id: str, repo_type: str) -> tuple[dict[str, Any] | None, str]:
-        try:
-            other: Any = api.repo_info(repo_id, repo_type=repo_type, timeout=options.timeout)
-        except Exception as exc:
-            return None, hub_error_message(exc)
-        return (_slim_card(other.card_data.to_dict()) if other.card_data is not None else {}), "found"
+        def lookup() -> tuple[dict[str, Any] | None, str, bool]:
+            from huggingface_hub.errors import HfHubHTTPError
+
+            try:
+                other: Any = api.repo_info(repo_id, repo_type=repo_type, timeout=options.timeout)
+            except Exception as exc:
+                # A definite "no" (not found, gated) is kept for the batch; a 429, 5xx or timeout is not.
+                status = getattr(getattr(exc, "response", None), "status_code", None)
+                definite = isinstance(exc, HfHubHTTPError) and status is not None and 400 <= status < 500 \
+                    and status != 429
+                return None, hub_error_message(exc), definite
+            found = _slim_card(other.card_data.to_dict()) if other.card_data is not None else {}
+            return found, "found", True
+
+        key = (api.endpoint, str(options.token or ""), repo_type, repo_id)
+        found, status = hub_fetch.LOOKUPS.get(key, lookup)
+        # Shared between releases: each gets its own copy of the card.
+        return (copy.deepcopy(found) if found is not None else None), status
 
     def dataset(dataset_id: str) -> dict[str, Any]:
         found, status = remote_card(dataset_id, "dataset")
@@ -433,38 +474,42 @@ def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
         return entry
 
     # Everything is submitted before anything is awaited: one repo costs about its slowest request.
-    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="openness-hf") as pool:
-        refs_job = pool.submit(refs)
-        lineage_job = pool.submit(_follow_lineage, card if options.follow_lineage else {}, options,
-                                  lambda rid: remote_card(rid, "model"))
-        download_jobs = [pool.submit(download, p) for p in wanted]
-        header_jobs = [pool.submit(header, p) for p in st_files[:MAX_SAFETENSORS]]
-        dataset_jobs = [pool.submit(dataset, d) for d in _as_list(card.get("datasets"))[:MAX_DATASETS]]
-        downloads = [j.result() for j in download_jobs]
-        headers = [j.result() for j in header_jobs]
-        datasets = [j.result() for j in dataset_jobs]
-        lineage = lineage_job.result()
-        branches, tags, refs_error = refs_job.result()
+    # The pool is the process's (hub_fetch.executor): no job here waits on another job of it.
+    submit = hub_fetch.submit
+    refs_job = submit(refs)
+    lineage_job = submit(_follow_lineage, card if options.follow_lineage else {}, options,
+                         lambda rid: remote_card(rid, "model"))
+    download_jobs = [submit(download, p) for p in wanted]
+    header_jobs = [submit(header, p) for p in st_files[:MAX_SAFETENSORS]]
+    dataset_jobs = [submit(dataset, d) for d in _as_list(card.get("datasets"))[:MAX_DATASETS]]
+    downloads = [j.result() for j in download_jobs]
+    headers = [j.result() for j in header_jobs]
+    datasets = [j.result() for j in dataset_jobs]
+    lineage = lineage_job.result()
+    branches, tags, refs_error = refs_job.result()
 
     local = {p: where_ for p, where_, _ in downloads if where_ is not None}
     failed = [(p, err) for p, where_, err in downloads if where_ is None]
     if failed:
         sample = "; ".join(f"{p}: {err}" for p, err in failed[:5])
+        # Listed, content not here (ELSEWHERE): the evidence resting on them stays unknown.
         notes.append(Note("warning", f"{len(failed)} small file(s) could not be fetched, their content is "
-                          f"unknown ({sample})", where))
+                          f"unknown ({sample})", where, NoteKind.ELSEWHERE))
     files = tuple(replace(f, readable=f.path in local) for f in files)
     if not card and "README.md" in local:
         card = hf_cache.card_front_matter(local["README.md"])
 
-    per_file = {p: h for p, h, _ in headers if h is not None}
-    bad_headers = [(p, err) for p, h, err in headers if h is None]
+    per_file = {p: h for p, h, _, _ in headers if h is not None}
+    bad_headers = [(p, err, malformed) for p, h, err, malformed in headers if h is None]
     if bad_headers:
+        # Read but invalid (every one of them): MALFORMED; any that could not be fetched: UNREADABLE.
+        kind = NoteKind.MALFORMED if all(m for _, _, m in bad_headers) else NoteKind.UNREADABLE
         notes.append(Note("warning", f"{len(bad_headers)} safetensors header(s) unreadable "
-                          f"({bad_headers[0][0]}: {bad_headers[0][1]})", where))
+                          f"({bad_headers[0][0]}: {bad_headers[0][1]})", where, kind))
     params = _sum_dtypes(per_file)
     if len(st_files) > MAX_SAFETENSORS:
         notes.append(Note("info", f"{len(st_files)} safetensors files: headers read for the first "
-                          f"{MAX_SAFETENSORS} only", where))
+                          f"{MAX_SAFETENSORS} only", where, NoteKind.LIMIT))
     if (not params or len(per_file) < len(st_files)) and getattr(info, "safetensors", None) is not None:
         params = {str(k): int(v) for k, v in info.safetensors.parameters.items()}  # the Hub's own count
     if refs_error:
@@ -472,17 +517,21 @@ def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
                           "are unknown", Location(key="hub:refs", origin=ref.label)))
     for d in datasets:
         if d["status"] != "found":
-            notes.append(Note("info", f"dataset {d['id']}: {d['status']}", Location(key="card:datasets",
-                                                                                    origin=ref.label)))
+            notes.append(Note("info", f"dataset {d['id']}: {d['status']}",
+                              Location(key="card:datasets", origin=ref.label), NoteKind.UNRESOLVED))
     for b in lineage:
         if b["status"] != "found":
             notes.append(Note("warning", f"base model {b['id']}: {b['status']}; its licence is unknown",
-                              Location(key="card:base_model", origin=ref.label)))
+                              Location(key="card:base_model", origin=ref.label), NoteKind.UNRESOLVED))
     gated = getattr(info, "gated", None)
     if gated and failed:
         notes.append(Note("warning", f"gated repo ({gated}): without granted access its files could not be "
                           "read; card data comes from the Hub API",
-                          Location(key="hub:gated", origin=ref.label)))
+                          Location(key="hub:gated", origin=ref.label), NoteKind.GATED))
+    if rate_log.responses:
+        notes.append(Note("info", f"the Hub answered 'too many requests' {rate_log.responses} time(s): "
+                          f"waited {rate_log.waited:.1f} s in all (each wait at most {BACKOFF_CAP:.0f} s)",
+                          where, NoteKind.LIMIT))
 
     hub = HubMetadata(
         repo_id=ref.repo_id,

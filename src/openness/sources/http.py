@@ -6,7 +6,9 @@ Everything that may touch the network asks this module first:
   ``HF_HUB_OFFLINE`` / ``TRANSFORMERS_OFFLINE``, read at call time so tests and batch runs can flip it);
 - ``hub_api(options)``: a ``huggingface_hub.HfApi`` whose shared HTTP client comes from our factory
   (timeouts on every request, retries with exponential backoff on 429/5xx and connection errors,
-  ``Retry-After`` honoured up to a cap);
+  ``Retry-After`` or the ``RateLimit`` header's reset honoured up to a cap; after a 429 every thread of
+  the process holds off until the Hub's window resets, so a batch slows down instead of hammering; the
+  waits are counted in the asking release's ``RateLimitLog``, which becomes a note);
 - ``hub_error_message(exc)``: any Hub/HTTP failure as one line, for a ``SourceError`` or a ``Note``.
 
 ``huggingface_hub`` and its HTTP stack (``httpx2``) are imported lazily: an offline audit reads only
@@ -15,10 +17,14 @@ the cache and must not pay their import time (about half a second together).
 
 from __future__ import annotations
 
+import contextvars
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +40,11 @@ MAX_RETRIES = 3
 BACKOFF_BASE = 0.5  # seconds; doubles each retry
 BACKOFF_CAP = 8.0  # never sleep longer than this, whatever Retry-After says
 
+POOL_CONNECTIONS = 64  # open connections to the Hub per process (keep-alive: HUB_THREADS of them reused)
+POOL_KEEPALIVE = 32
+
 _TRUE = {"1", "true", "yes", "on"}
+_RESET = re.compile(r"(?:^|[;,\s])t=(\d{1,9})(?:$|[;,\s])")  # RateLimit: "api";r=0;t=42
 _configured_timeout: float | None = None
 _lock = threading.Lock()
 
@@ -83,14 +93,91 @@ def openness_cache_dir(options: SourceOptions | None = None) -> Path:
 # --------------------------------------------------------------------------- the HTTP client
 
 
-def backoff_delay(attempt: int, retry_after: str | None = None) -> float:
-    """Seconds to wait before retry number ``attempt`` (1-based); ``Retry-After`` wins, capped."""
-    if retry_after:
-        try:
-            return min(BACKOFF_CAP, max(0.0, float(retry_after)))
-        except ValueError:
-            pass  # an HTTP date: fall back to our own schedule
+def backoff_delay(attempt: int, retry_after: str | None = None, ratelimit: str | None = None) -> float:
+    """Seconds to wait before retry number ``attempt`` (1-based), capped at ``BACKOFF_CAP``.
+
+    The Hub's own word wins: ``Retry-After`` (seconds or an HTTP date), else the reset time ``t=`` of
+    the ``RateLimit`` header (IETF draft, what the Hub sends with a 429), else our doubling schedule.
+    """
+    told = _retry_after_seconds(retry_after)
+    if told is None and ratelimit:
+        m = _RESET.search(ratelimit)
+        told = float(m.group(1)) if m else None
+    if told is not None:
+        return min(BACKOFF_CAP, max(0.0, told))
     return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempt - 1)))
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    if not value or len(value) > 64:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return when.timestamp() - time.time()
+
+
+@dataclass
+class RateLimitLog:
+    """How often the Hub said "too many requests" to one release's requests, and how long we waited."""
+
+    responses: int = 0
+    waited: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, seconds: float, answered: bool) -> None:
+        with self._lock:
+            self.responses += int(answered)
+            self.waited += seconds
+
+
+RATE_LOG: contextvars.ContextVar[RateLimitLog | None] = contextvars.ContextVar("openness_rate_log",
+                                                                                default=None)
+
+
+class _Gate:
+    """After a 429, no request of this process leaves before the Hub's reset time (bounded)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until = 0.0
+
+    def hold_until(self, delay: float) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + delay)
+
+    def wait(self) -> float:
+        """Sleep until the gate opens, at most ``BACKOFF_CAP`` seconds; returns the time slept."""
+        delay = min(BACKOFF_CAP, self._until - time.monotonic())
+        if delay <= 0:
+            return 0.0
+        time.sleep(delay)
+        return delay
+
+
+_gate = _Gate()
+
+
+def _fresh_gate() -> None:
+    global _gate
+    _gate = _Gate()  # a forked worker never inherits a lock another thread held at the fork
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_fresh_gate)
+
+
+def _note_wait(seconds: float, answered: bool) -> None:
+    log = RATE_LOG.get()
+    if log is not None and (seconds > 0 or answered):
+        log.add(seconds, answered)
 
 
 def _client_factory(timeout: float) -> Callable[[], Any]:
@@ -106,7 +193,10 @@ def _client_factory(timeout: float) -> Callable[[], Any]:
         """
 
         def __init__(self) -> None:
-            self._inner = httpx2.HTTPTransport(retries=1)  # connection-level retry only
+            # Connection-level retry only; the pool is sized for every Hub thread of the process, so
+            # connections are reused across requests and releases instead of opened and dropped.
+            limits = httpx2.Limits(max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_KEEPALIVE)
+            self._inner = httpx2.HTTPTransport(retries=1, limits=limits)
 
         def handle_request(self, request: httpx2.Request) -> httpx2.Response:
             limits = request.extensions.get("timeout") or {}
@@ -116,6 +206,7 @@ def _client_factory(timeout: float) -> Callable[[], Any]:
             attempt = 0
             while True:
                 attempt += 1
+                _note_wait(_gate.wait(), answered=False)
                 try:
                     response = self._inner.handle_request(request)
                 except (httpx2.ConnectError, httpx2.ReadTimeout, httpx2.ConnectTimeout,
@@ -124,11 +215,19 @@ def _client_factory(timeout: float) -> Callable[[], Any]:
                         raise
                     time.sleep(backoff_delay(attempt))
                     continue
+                limited = response.status_code == 429
+                if limited:
+                    _note_wait(0.0, answered=True)
                 if not retry or response.status_code not in RETRY_STATUSES or attempt > MAX_RETRIES:
                     return response
-                delay = backoff_delay(attempt, response.headers.get("Retry-After"))
+                delay = backoff_delay(attempt, response.headers.get("Retry-After"),
+                                      response.headers.get("RateLimit"))
                 response.close()
-                time.sleep(delay)
+                if limited:  # the whole process holds off, not just this thread
+                    _gate.hold_until(delay)
+                    _note_wait(_gate.wait(), answered=False)
+                else:
+                    time.sleep(delay)
 
         def close(self) -> None:
             self._inner.close()

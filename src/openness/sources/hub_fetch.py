@@ -1,0 +1,272 @@
+"""Hub transfers the hub client does not do cheaply: one GET per small file, bounded reads, shared lookups.
+
+``huggingface_hub.hf_hub_download`` asks the Hub twice per file (a HEAD for the commit and ETag, then
+the GET) and spends about 5 ms of CPU on each file in locks, metadata and bookkeeping: for the nine small
+files of a typical release that was two thirds of the requests and most of the client's CPU. The repo
+listing (``model_info(files_metadata=True)``) already says everything the HEAD would: the commit, each
+file's git blob id (its ETag) or LFS SHA-256 and its size. So a small file is one GET of
+``resolve/<commit>/<path>``, read bounded, checked against the listing (size, git blob id), and laid out
+in the hub cache exactly as ``hf_hub_download`` lays it out (``blobs/<etag>``,
+``snapshots/<commit>/<path>`` a relative symlink, ``refs/<revision>``), so the offline audit and the hub
+client itself find it there.
+
+Also here, shared by every release a process audits:
+
+- ``executor()``: one thread pool for all Hub requests (a pool per release started eight threads each
+  time, and sixteen batch threads each with their own pool contended for the one HTTP connection pool);
+- ``Lookups``: the cards of other repos (datasets, base models) looked up once per process, concurrent
+  askers waiting for the first (a batch of fine-tunes names the same base model and datasets over and
+  over). Only definite answers are kept (found, not found, gated): a timeout or a 5xx is asked again.
+
+Everything read from the Hub is hostile input: paths and ids are checked before they name a file in
+the cache, every body is read to a bound, and an error body is read to a bound before the hub
+client's error mapping sees it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+from openness.sources import hf_cache
+
+HUB_THREADS = 16  # concurrent Hub requests per process, all releases together
+MAX_ERROR_BODY = 64 * 1024  # bytes of an error response read for its message
+MAX_LOOKUPS = 4096  # other repos' cards remembered per process
+_HEX40 = re.compile(r"^[0-9a-f]{40}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_T = TypeVar("_T")
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def executor() -> ThreadPoolExecutor:
+    """The process's one pool for Hub requests (jobs never wait on other jobs of this pool)."""
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(max_workers=HUB_THREADS, thread_name_prefix="openness-hub")
+    return _pool
+
+
+def submit(fn: Callable[..., _T], *args: Any) -> Future[_T]:
+    """``executor().submit`` in the caller's context (the rate-limit log of the release asking)."""
+    ctx = contextvars.copy_context()
+    return executor().submit(ctx.run, fn, *args)
+
+
+def _after_fork() -> None:
+    # A forked worker must not reuse the parent's threads (they do not exist in the child) or its
+    # in-flight lookups; each process starts its own.
+    global _pool, _pool_lock
+    _pool = None
+    _pool_lock = threading.Lock()
+    LOOKUPS.clear()
+
+
+# --------------------------------------------------------------------------- bounded GETs
+
+
+@dataclass(frozen=True)
+class Fetched:
+    path: str
+    local: Path | None
+    error: str | None
+
+
+def get_bounded(url: str, headers: dict[str, str], limit: int, timeout: float) -> tuple[bytes, bool]:
+    """GET ``url``, at most ``limit`` bytes of the body: (body, True if the body was longer).
+
+    HTTP errors are raised as the hub client's errors (``hf_raise_for_status``) from a bounded copy of
+    the response: that helper would otherwise read a streamed error body whole.
+    """
+    import httpx2
+    from huggingface_hub import get_session
+    from huggingface_hub.utils import hf_raise_for_status
+
+    with get_session().stream("GET", url, headers=headers, timeout=timeout) as response:
+        bound = limit if response.status_code < 400 else MAX_ERROR_BODY
+        chunks: list[bytes] = []
+        size = 0
+        more = False
+        for chunk in response.iter_bytes():
+            if size + len(chunk) > bound:
+                chunks.append(chunk[: bound - size])
+                size = bound
+                more = True
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        body = b"".join(chunks)
+        if response.status_code >= 400:
+            copy = httpx2.Response(response.status_code, headers=response.headers, content=body,
+                                   request=response.request)
+            hf_raise_for_status(copy)
+        return body, more
+
+
+def git_blob_id(data: bytes) -> str:
+    """Git's object id of a file's content: the Hub's ``blobId`` and ETag of a non-LFS file."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def safe_rel_path(path: str) -> bool:
+    """A listed file name that may name a file under the cache's snapshot folder (never out of it)."""
+    if not path or len(path) > 1024 or "\\" in path or "\0" in path or path.startswith("/"):
+        return False
+    parts = PurePosixPath(path).parts
+    return bool(parts) and len(parts) <= 32 and not any(p in ("", ".", "..") for p in parts)
+
+
+def fetch_small_file(
+    *,
+    url: str,
+    headers: dict[str, str],
+    cache_folder: Path,
+    commit: str,
+    revision: str,
+    path: str,
+    size: int,
+    blob_id: str | None,
+    lfs_sha256: str | None,
+    limit: int,
+    timeout: float,
+) -> Path:
+    """One GET of a listed small file, checked against the listing and put in the hub cache.
+
+    Returns the snapshot entry; raises ``ValueError`` when the listing cannot name a cache entry or
+    the content is not what the listing says, ``OSError`` when the cache cannot be written, and the
+    hub client's errors for HTTP failures.
+    """
+    if not _HEX40.match(commit) or not safe_rel_path(path):
+        raise ValueError("the listing names no usable commit or path")
+    if size > limit:
+        raise ValueError(f"larger than {limit} bytes")
+    data, more = get_bounded(url, headers, limit, timeout)
+    if more or len(data) != size:
+        got = f"over {limit}" if more else str(len(data))
+        raise ValueError(f"size {got} differs from the listing ({size})")
+    if lfs_sha256:
+        etag = lfs_sha256.lower()
+        if not _HEX64.match(etag) or hashlib.sha256(data).hexdigest() != etag:
+            raise ValueError("content does not match the listed SHA-256")
+    else:
+        etag = git_blob_id(data)
+        if blob_id is not None and blob_id.lower() != etag:
+            raise ValueError("content does not match the listed blob id")
+    return store(cache_folder, commit, revision, path, etag, data)
+
+
+def store(cache_folder: Path, commit: str, revision: str, path: str, etag: str, data: bytes) -> Path:
+    """Lay one file out as the hub client does; atomic, so concurrent audits never see half a file."""
+    blob = cache_folder / "blobs" / etag
+    if not blob.is_file():
+        blob.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(blob, data)
+    link = cache_folder / "snapshots" / commit / path
+    link.parent.mkdir(parents=True, exist_ok=True)
+    target = os.path.relpath(blob, link.parent)
+    if not (link.is_symlink() and os.readlink(link) == target):
+        tmp = link.with_name(f".{link.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            os.symlink(target, tmp)
+            os.replace(tmp, link)
+        except OSError:
+            with _suppress_os_error():
+                os.unlink(tmp)
+            if not link.exists():  # a file system without symlinks: a copy, as the hub client makes
+                _write_atomic(link, data)
+    if revision != commit and hf_cache.resolve_commit(cache_folder, revision) != commit:
+        ref = cache_folder / "refs" / revision
+        if safe_rel_path(revision):
+            ref.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(ref, commit.encode("ascii"))
+    return link
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+                                     delete=False) as fh:
+        fh.write(data)
+    try:
+        os.replace(fh.name, path)
+    except OSError:
+        with _suppress_os_error():
+            os.unlink(fh.name)
+        raise
+
+
+class _suppress_os_error:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> bool:
+        return kind is not None and issubclass(kind, OSError)
+
+
+# --------------------------------------------------------------------------- shared lookups
+
+
+class Lookups:
+    """Other repos' cards, looked up once per process; concurrent askers of one repo wait for the first.
+
+    A key holds the endpoint and the token, so two hubs (or two identities) never share an answer.
+    """
+
+    def __init__(self, limit: int = MAX_LOOKUPS) -> None:
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._done: dict[tuple[str, ...], tuple[dict[str, Any] | None, str]] = {}
+        self._running: dict[tuple[str, ...], Future[tuple[dict[str, Any] | None, str, bool]]] = {}
+
+    def get(
+        self,
+        key: tuple[str, ...],
+        lookup: Callable[[], tuple[dict[str, Any] | None, str, bool]],
+    ) -> tuple[dict[str, Any] | None, str]:
+        """``lookup()`` returns (card, status, keep): keep it when the answer is definite."""
+        with self._lock:
+            if key in self._done:
+                return self._done[key]
+            running = self._running.get(key)
+            owner = running is None
+            if running is None:
+                running = self._running[key] = Future()
+        if not owner:
+            card, status, _ = running.result()
+            return card, status
+        try:
+            result = lookup()
+        except BaseException as exc:
+            with self._lock:
+                self._running.pop(key, None)
+            running.set_exception(exc)
+            raise
+        with self._lock:
+            self._running.pop(key, None)
+            if result[2] and len(self._done) < self._limit:
+                self._done[key] = (result[0], result[1])
+        running.set_result(result)
+        return result[0], result[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._done.clear()
+            self._running.clear()
+
+
+LOOKUPS = Lookups()
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
