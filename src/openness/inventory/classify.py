@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from openness.errors import SourceError
 from openness.inventory import headers
-from openness.inventory.code import analyse, is_test_path
+from openness.inventory.code import analyse, deepen, is_test_path, reads_further
 from openness.inventory.names import (
     NEEDS_CODE,
     NEEDS_CONFIG,
@@ -46,6 +46,10 @@ from openness.model import (
 )
 
 CODE_READ = 4 * 1024  # head of a code file: imports and the first definitions
+# A Python module importing a deep-learning framework whose head leaves its model classes or inference
+# methods unseen is read this far (``code.reads_further``): model code defined below 4 KB of imports,
+# helpers and docstrings. Bounded per file, and charged to TEXT_BUDGET like every read.
+CODE_DEEP_READ = 64 * 1024
 CARD_READ = 16 * 1024  # head of a README: front matter and the first sections
 CONFIG_READ = 8 * 1024
 README_USAGE_READ = 64 * 1024  # head of a root README searched for usage examples (code blocks)
@@ -268,6 +272,11 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
     scanned = parts.suffix in SCANNED_CODE and not is_test_path(parts)
     text = ctx.read_text(entry, CODE_READ) if scanned else None
     analysis = analyse(parts, text)
+    if reads_further(parts, entry.size, text, analysis, CODE_READ):
+        longer = ctx.read_text(entry, CODE_DEEP_READ)
+        if longer is not None:
+            text = longer
+            analysis = deepen(parts, longer, analysis)
     role, reasons = g.role, [g.reason, *analysis.reasons]
     locations = list(analysis.locations)
     if g.content == NEEDS_DOWNLOAD:

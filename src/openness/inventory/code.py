@@ -3,8 +3,10 @@
 Path words are the weaker signal (``train.py``, ``eval/``, ``data/prepare.py``); the head of
 the file (a few KB) confirms or adds roles: an optimizer step means training, ``generate(``
 means inference, ``load_dataset(`` means data preprocessing, ``nn.Module`` subclasses mean
-architecture. Every content-based role carries the line that shows it. Nothing is executed
-or imported: these are regular expressions over text.
+architecture. A Python module that imports a deep-learning framework and whose head leaves its
+model classes or inference methods unseen is read further (``reads_further`` / ``deepen``, bounded
+by the caller), for those roles only. Every content-based role carries the line that shows it.
+Nothing is executed or imported: these are regular expressions over text.
 """
 
 from __future__ import annotations
@@ -228,6 +230,60 @@ def path_roles(parts: PathParts) -> set[CodeRole]:
     if "fine-tun" in parts.lower or "fine_tun" in parts.lower:
         roles.add(CodeRole.TRAINING)
     return roles
+
+
+# What a Python module's later definitions can add to what its head showed: its model classes and
+# the methods that run them (``class Llama(nn.Module)`` at line 300, ``def generate(`` below it). A
+# training signal deep in a module is left alone: a model's ``def train(self, mode=True)`` override or
+# a helper far below the imports is not a training script (a real one says so in its head or name).
+DEEP_ROLES = frozenset({CodeRole.ARCHITECTURE, CodeRole.INFERENCE})
+# A head that imports a deep-learning framework: the module may define a model further down.
+_ML_IMPORT = lazy_compile(
+    r"^[ \t]*(?:import|from)[ \t]+(?:torch|tensorflow|jax|flax|haiku|equinox|keras|transformers|diffusers|"
+    r"mlx|paddle|mindspore|megatron|vllm|accelerate|deepspeed)\b",
+    re.M,
+)
+
+
+def reads_further(parts: PathParts, size: int, head: str | None, analysis: CodeAnalysis, read: int) -> bool:
+    """Whether a Python file is worth reading past its head (``read`` bytes): it is longer than that,
+    its head imports a deep-learning framework, and the head has not shown every role a deeper read
+    could add (``DEEP_ROLES``). Everything else (shell scripts, utilities, tests, files the head
+    settled) keeps the head-only read, so a large release costs what it did."""
+    if parts.suffix != ".py" or size <= read or not head or is_test_path(parts):
+        return False
+    if analysis.roles >= DEEP_ROLES:
+        return False
+    return _ML_IMPORT.search(head) is not None
+
+
+def deepen(parts: PathParts, text: str, analysis: CodeAnalysis) -> CodeAnalysis:
+    """``analysis`` (of the head) with the ``DEEP_ROLES`` signals found in ``text`` (a longer read of the
+    same file), each with its line; a file that was only supporting code loses that label."""
+    roles = set(analysis.roles)
+    reasons = list(analysis.reasons)
+    locations = list(analysis.locations)
+    added = False
+    for role, pattern in _SIGNALS:
+        if role not in DEEP_ROLES or role in roles:
+            continue
+        m = _first_match(text, role, pattern, True)
+        if m is None:
+            continue
+        if role is CodeRole.INFERENCE and _FROM_PRETRAINED in m.group(0) and CodeRole.TRAINING in roles:
+            continue
+        line = text.count("\n", 0, m.start()) + 1
+        roles.add(role)
+        added = True
+        reasons.append(f"{role}: {m.group(0).strip()[:60]!r} (line {line}, past the head)")
+        if len(locations) < MAX_LOCATIONS:
+            locations.append(Location(path=parts.path, lines=(line, line)))
+    if not added:
+        return analysis
+    if CodeRole.SUPPORT in roles:
+        roles.discard(CodeRole.SUPPORT)
+        reasons = [r for r in reasons if not r.startswith("no training, inference")]
+    return CodeAnalysis(frozenset(roles), tuple(reasons), tuple(locations))
 
 
 def analyse(parts: PathParts, text: str | None) -> CodeAnalysis:
