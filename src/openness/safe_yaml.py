@@ -29,13 +29,15 @@ card) or a one-line error (a MOF record given as the target).
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from dataclasses import dataclass
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from openness.errors import OpennessError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import yaml
 
 MAX_INT_CHARS = 100  # an int scalar longer than this stays text (Python refuses str->int past 4300 digits)
 _MAX_PROBLEM = 160  # characters of a parser message kept in an error line
@@ -71,67 +73,89 @@ class YamlError(OpennessError):
         super().__init__(f"invalid YAML{where}: {detail}" if problem is YamlProblem.MALFORMED else detail)
 
 
-_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: 10x faster, same semantics
+_TAG = "tag:yaml.org,2002:"
 
 
-class SafeYamlLoader(_BASE):
-    """``SafeLoader`` that builds only plain data and never builds it from text that would fail."""
+@functools.cache
+def loader() -> Any:
+    """The loader class (``SafeLoader``, the C one when available, made total), built on first use.
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
-        # Keys become strings as they are read, not after: `1:` and `yes:` (True) are one key to
-        # a Python dict, and a later one would silently replace the earlier.
-        if not isinstance(node, yaml.MappingNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"expected a mapping node, but found {node.id}", node.start_mark
-            )
-        self.flatten_mapping(node)  # `<<` merge keys, as SafeLoader does
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, (dict, list)):
+    PyYAML costs ~20 ms to import (its resolver compiles a dozen patterns); most audited
+    releases have no YAML to read (a card without front matter), so it loads only when a YAML
+    text reaches ``load_yaml`` (issue 14).
+    """
+    import yaml
+
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser: 10x faster, same semantics
+
+    class SafeYamlLoader(base):
+        """``SafeLoader`` that builds only plain data and never builds it from text that would fail."""
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:
+            # Keys become strings as they are read, not after: `1:` and `yes:` (True) are one key to
+            # a Python dict, and a later one would silently replace the earlier.
+            if not isinstance(node, yaml.MappingNode):
                 raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark, "found a key that is not a scalar",
-                    key_node.start_mark,
-                )  # fmt: skip
-            mapping[_key(key)] = self.construct_object(value_node, deep=deep)
-        return mapping
+                    None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+                )
+            self.flatten_mapping(node)  # `<<` merge keys, as SafeLoader does
+            mapping: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, (dict, list)):
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark, "found a key that is not a scalar",
+                        key_node.start_mark,
+                    )  # fmt: skip
+                mapping[_key(key)] = self.construct_object(value_node, deep=deep)
+            return mapping
 
-    def construct_text(self, node: Any) -> str:
-        return str(self.construct_scalar(node))
+        def construct_text(self, node: Any) -> str:
+            return str(self.construct_scalar(node))
 
-    def construct_int(self, node: Any) -> int | str:
-        text = str(self.construct_scalar(node))
-        if len(text) > MAX_INT_CHARS:
-            return text
-        try:
-            value: int = super().construct_yaml_int(node)
-        except (ValueError, TypeError, IndexError):
-            return text  # explicit `!!int foo`, `0b`, `0x_`: the author's text, not a crash
-        return value
+        def construct_int(self, node: Any) -> int | str:
+            text = str(self.construct_scalar(node))
+            if len(text) > MAX_INT_CHARS:
+                return text
+            try:
+                value: int = super().construct_yaml_int(node)
+            except (ValueError, TypeError, IndexError):
+                return text  # explicit `!!int foo`, `0b`, `0x_`: the author's text, not a crash
+            return value
 
-    def construct_float(self, node: Any) -> float | str:
-        text = str(self.construct_scalar(node))
-        try:
-            value: float = super().construct_yaml_float(node)
-        except (ValueError, TypeError, IndexError, OverflowError):
-            return text
-        return value if math.isfinite(value) else text
+        def construct_float(self, node: Any) -> float | str:
+            text = str(self.construct_scalar(node))
+            try:
+                value: float = super().construct_yaml_float(node)
+            except (ValueError, TypeError, IndexError, OverflowError):
+                return text
+            return value if math.isfinite(value) else text
 
-    def construct_bool(self, node: Any) -> bool | str:
-        text = str(self.construct_scalar(node))
-        value = self.bool_values.get(text.lower())
-        return text if value is None else bool(value)
+        def construct_bool(self, node: Any) -> bool | str:
+            text = str(self.construct_scalar(node))
+            value = self.bool_values.get(text.lower())
+            return text if value is None else bool(value)
 
-    def construct_set(self, node: Any) -> Any:
-        data: list[Any] = []
-        yield data
-        data.extend(self.construct_mapping(node))
+        def construct_set(self, node: Any) -> Any:
+            data: list[Any] = []
+            yield data
+            data.extend(self.construct_mapping(node))
 
-    def construct_pairs(self, node: Any) -> Any:
-        # `!!omap`/`!!pairs` are a sequence of one-key mappings: load them as exactly that.
-        data: list[Any] = []
-        yield data
-        data.extend(self.construct_sequence(node))
+        def construct_pairs(self, node: Any) -> Any:
+            # `!!omap`/`!!pairs` are a sequence of one-key mappings: load them as exactly that.
+            data: list[Any] = []
+            yield data
+            data.extend(self.construct_sequence(node))
+
+    for _tag in ("timestamp", "binary", "str"):
+        SafeYamlLoader.add_constructor(_TAG + _tag, SafeYamlLoader.construct_text)
+    SafeYamlLoader.add_constructor(_TAG + "int", SafeYamlLoader.construct_int)
+    SafeYamlLoader.add_constructor(_TAG + "float", SafeYamlLoader.construct_float)
+    SafeYamlLoader.add_constructor(_TAG + "bool", SafeYamlLoader.construct_bool)
+    SafeYamlLoader.add_constructor(_TAG + "set", SafeYamlLoader.construct_set)
+    SafeYamlLoader.add_constructor(_TAG + "omap", SafeYamlLoader.construct_pairs)
+    SafeYamlLoader.add_constructor(_TAG + "pairs", SafeYamlLoader.construct_pairs)
+    return SafeYamlLoader
 
 
 def _key(key: Any) -> str:
@@ -144,15 +168,10 @@ def _key(key: Any) -> str:
     return str(key)
 
 
-_TAG = "tag:yaml.org,2002:"
-for _tag in ("timestamp", "binary", "str"):
-    SafeYamlLoader.add_constructor(_TAG + _tag, SafeYamlLoader.construct_text)
-SafeYamlLoader.add_constructor(_TAG + "int", SafeYamlLoader.construct_int)
-SafeYamlLoader.add_constructor(_TAG + "float", SafeYamlLoader.construct_float)
-SafeYamlLoader.add_constructor(_TAG + "bool", SafeYamlLoader.construct_bool)
-SafeYamlLoader.add_constructor(_TAG + "set", SafeYamlLoader.construct_set)
-SafeYamlLoader.add_constructor(_TAG + "omap", SafeYamlLoader.construct_pairs)
-SafeYamlLoader.add_constructor(_TAG + "pairs", SafeYamlLoader.construct_pairs)
+def __getattr__(name: str) -> Any:
+    if name == "SafeYamlLoader":  # the class by its old module-level name
+        return loader()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_yaml(text: str, limits: YamlLimits) -> Any:
@@ -165,9 +184,11 @@ def load_yaml(text: str, limits: YamlLimits) -> Any:
         raise YamlError(
             YamlProblem.TOO_LARGE, f"larger than {_size(limits.max_bytes)}", limit=limits.max_bytes
         )
+    import yaml
+
     _check_events(text, limits)
     try:
-        return yaml.load(text, Loader=SafeYamlLoader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=loader())  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise _malformed(exc) from None
     except Exception as exc:  # the boundary: PyYAML has unguarded paths (see module docstring)
@@ -185,8 +206,10 @@ def _check_events(text: str, limits: YamlLimits) -> None:
     anchors_open: list[str | None] = [None]
     anchored: dict[str, int] = {}  # anchor -> expanded size of the node it names
     total = 0  # sum(counts), kept incrementally: closing a collection moves its count, adds none
+    import yaml
+
     try:
-        for event in yaml.parse(text, Loader=SafeYamlLoader):
+        for event in yaml.parse(text, Loader=loader()):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > limits.max_depth:
