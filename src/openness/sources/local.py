@@ -16,7 +16,6 @@ A git working tree is a directory like any other (``.git`` is skipped); the git 
 from __future__ import annotations
 
 import errno
-import hashlib
 import itertools
 import os
 import re
@@ -342,6 +341,8 @@ def _open_listed(abs_path: str) -> int:
 def _sha256(abs_path: str, size: int) -> str | None:
     """SHA-256 of a small weight file (for bills of materials); None if it cannot be read.
     At most ``size`` bytes (the listed size) are read: a file growing meanwhile is not followed."""
+    import hashlib  # OpenSSL loads in ~8 ms: only when a small weight file is hashed (issue 14)
+
     h = hashlib.sha256()
     try:
         fd = _open_listed(abs_path)
