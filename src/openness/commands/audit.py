@@ -8,7 +8,6 @@ import re
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
@@ -218,6 +217,8 @@ class ReportFile:
             if st is not None and not os.access(target, os.W_OK):
                 raise OutputError(f"{shown}: cannot write the report (permission denied)")
             prefix = f".{os.path.basename(target)}."
+            import tempfile  # only with -o: tempfile pulls in random (issue 14)
+
             fd, self._tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
         except OSError as exc:
             raise OutputError(f"{shown}: cannot write the report ({_strerror(exc)})") from exc

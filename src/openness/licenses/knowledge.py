@@ -7,7 +7,6 @@ needs aligning. See ``docs/licenses.md`` for the format.
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 import zlib
@@ -133,6 +132,8 @@ class _Sections:
     sections, each decoded only when asked for (a full JSON parse was ~23 ms of every audit)."""
 
     def __init__(self, blob: bytes) -> None:
+        import gzip  # only here: the other readers of this module need none of it
+
         body = gzip.decompress(blob)
         end = body.find(b"\n")
         header = json.loads(body[:end]) if end > 0 else None
