@@ -22,6 +22,7 @@ Contract with the later stages (hub snapshots have no local weight files to read
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
@@ -399,7 +400,7 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
         entry = entries[path]
         try:
             got = hub_fetch.fetch_small_file(
-                url=url(path), headers=auth, cache_folder=cache_folder, commit=at, revision=revision,
+                url=url(path), headers=auth, cache_folder=cache_folder, commit=at,
                 path=path, size=entry.size, blob_id=blob_ids.get(path),
                 lfs_sha256=entry.sha256 if entry.lfs else None, limit=SMALL_FILE_MAX, timeout=options.timeout,
             )
@@ -489,6 +490,10 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
     branches, tags, refs_error = refs_job.result()
 
     local = {p: where_ for p, where_, _ in downloads if where_ is not None}
+    if local:
+        # A read-only cache: the offline audit of this revision will not find it, nothing more.
+        with contextlib.suppress(OSError):
+            hub_fetch.store_ref(cache_folder, at, revision)
     failed = [(p, err) for p, where_, err in downloads if where_ is None]
     if failed:
         sample = "; ".join(f"{p}: {err}" for p, err in failed[:5])

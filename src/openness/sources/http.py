@@ -47,6 +47,8 @@ _TRUE = {"1", "true", "yes", "on"}
 _RESET = re.compile(r"(?:^|[;,\s])t=(\d{1,9})(?:$|[;,\s])")  # RateLimit: "api";r=0;t=42
 _configured_timeout: float | None = None
 _lock = threading.Lock()
+MAX_APIS = 16  # HfApi objects kept (one per endpoint and token)
+_apis: dict[tuple[str, str | None], HfApi] = {}
 
 
 # --------------------------------------------------------------------------- offline and places
@@ -262,9 +264,19 @@ def hub_api(options: SourceOptions) -> HfApi:
     if is_offline(options):
         raise SourceError("offline: the Hugging Face Hub may not be contacted (read the cache instead)")
     configure_hub(options)
-    from huggingface_hub import HfApi
+    key = (hub_endpoint(), options.token)
+    api = _apis.get(key)
+    if api is None:
+        # One per endpoint and token, reused by every release: building one (and the hub package's
+        # lazy attribute lookup behind the import) cost more CPU per release than a request.
+        from huggingface_hub.hf_api import HfApi
 
-    return HfApi(endpoint=hub_endpoint(), token=options.token, library_name="openness")
+        api = HfApi(endpoint=key[0], token=options.token, library_name="openness")
+        with _lock:
+            if len(_apis) >= MAX_APIS:
+                _apis.clear()
+            _apis[key] = api
+    return api
 
 
 # --------------------------------------------------------------------------- errors

@@ -25,11 +25,12 @@ client's error mapping sees it.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
+import itertools
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -45,6 +46,7 @@ MAX_LOOKUPS = 4096  # other repos' cards remembered per process
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _T = TypeVar("_T")
+_counter = itertools.count()
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -92,9 +94,8 @@ def get_bounded(url: str, headers: dict[str, str], limit: int, timeout: float) -
     the response: that helper would otherwise read a streamed error body whole.
     """
     import httpx2
-    from huggingface_hub import get_session
-    from huggingface_hub.utils import hf_raise_for_status
 
+    get_session, hf_raise_for_status = _hub_calls()
     with get_session().stream("GET", url, headers=headers, timeout=timeout) as response:
         bound = limit if response.status_code < 400 else MAX_ERROR_BODY
         chunks: list[bytes] = []
@@ -116,6 +117,20 @@ def get_bounded(url: str, headers: dict[str, str], limit: int, timeout: float) -
         return body, more
 
 
+_calls: tuple[Callable[[], Any], Callable[[Any], None]] | None = None
+
+
+def _hub_calls() -> tuple[Callable[[], Any], Callable[[Any], None]]:
+    """The hub client's session getter and error mapping, looked up once: its package resolves names
+    lazily through a module ``__getattr__`` on every ``from huggingface_hub import ...``."""
+    global _calls
+    if _calls is None:
+        from huggingface_hub.utils import get_session, hf_raise_for_status
+
+        _calls = (get_session, hf_raise_for_status)
+    return _calls
+
+
 def git_blob_id(data: bytes) -> str:
     """Git's object id of a file's content: the Hub's ``blobId`` and ETag of a non-LFS file."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
@@ -135,7 +150,6 @@ def fetch_small_file(
     headers: dict[str, str],
     cache_folder: Path,
     commit: str,
-    revision: str,
     path: str,
     size: int,
     blob_id: str | None,
@@ -165,10 +179,10 @@ def fetch_small_file(
         etag = git_blob_id(data)
         if blob_id is not None and blob_id.lower() != etag:
             raise ValueError("content does not match the listed blob id")
-    return store(cache_folder, commit, revision, path, etag, data)
+    return store(cache_folder, commit, path, etag, data)
 
 
-def store(cache_folder: Path, commit: str, revision: str, path: str, etag: str, data: bytes) -> Path:
+def store(cache_folder: Path, commit: str, path: str, etag: str, data: bytes) -> Path:
     """Lay one file out as the hub client does; atomic, so concurrent audits never see half a file."""
     blob = cache_folder / "blobs" / etag
     if not blob.is_file():
@@ -183,36 +197,35 @@ def store(cache_folder: Path, commit: str, revision: str, path: str, etag: str, 
             os.symlink(target, tmp)
             os.replace(tmp, link)
         except OSError:
-            with _suppress_os_error():
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
             if not link.exists():  # a file system without symlinks: a copy, as the hub client makes
                 _write_atomic(link, data)
-    if revision != commit and hf_cache.resolve_commit(cache_folder, revision) != commit:
-        ref = cache_folder / "refs" / revision
-        if safe_rel_path(revision):
-            ref.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(ref, commit.encode("ascii"))
     return link
 
 
+def store_ref(cache_folder: Path, commit: str, revision: str) -> None:
+    """``refs/<revision>`` names the commit (once per release, after its files are stored)."""
+    if revision == commit or not _HEX40.match(commit) or not safe_rel_path(revision):
+        return
+    if hf_cache.resolve_commit(cache_folder, revision) != commit:
+        ref = cache_folder / "refs" / revision
+        ref.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(ref, commit.encode("ascii"))
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                     delete=False) as fh:
-        fh.write(data)
+    # A name no other process or thread uses (O_EXCL: never follows a planted link), then a rename.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.{next(_counter)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
     try:
-        os.replace(fh.name, path)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
     except OSError:
-        with _suppress_os_error():
-            os.unlink(fh.name)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
-
-
-class _suppress_os_error:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> bool:
-        return kind is not None and issubclass(kind, OSError)
 
 
 # --------------------------------------------------------------------------- shared lookups
