@@ -20,9 +20,8 @@ import itertools
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from openness import safe_io
 from openness.errors import SourceError
@@ -127,7 +126,7 @@ class _Walk:
     origin: str = "local"
     device: int = 0  # st_dev of the root
     hash_left: int = HASH_BUDGET
-    files: list[FileEntry] = field(default_factory=list)
+    listed: int = 0  # files yielded so far (the entries themselves are not kept here)
     notes: list[Note] = field(default_factory=list)
     note_counts: dict[str, int] = field(default_factory=dict)
     truncated: bool = False
@@ -178,9 +177,13 @@ def snapshot_directory(
         os.scandir(root).close()
     except OSError as exc:
         raise SourceError(f"{target}: cannot list ({_reason(exc)})") from exc
-    _walk(walk)
+    # One list of the entries as the walk yields them, sorted in place (the walk is nearly in path
+    # order already), then frozen; the list is dropped at once, so the entries are held once.
+    listed = list(iter_files(walk))
+    listed.sort(key=_path)
+    files = tuple(listed)
+    del listed
     _summarise_dropped_notes(walk)
-    files = tuple(sorted(walk.files, key=lambda f: f.path))
     return Snapshot(
         target=target,
         kind=kind,
@@ -194,22 +197,37 @@ def snapshot_directory(
 # --------------------------------------------------------------------------- walking
 
 
-def _walk(walk: _Walk) -> None:
+def _listing(walk: _Walk, abs_dir: str, rel_dir: str) -> list[os.DirEntry[str]] | None:
+    """The entries of one folder in name order, at most what could still be listed (None: unreadable)."""
+    # Bounded even for one huge folder: never more entries than could still be listed.
+    cap = max(0, walk.max_files - walk.listed) + _EXTRA_ENTRIES
+    try:
+        with os.scandir(abs_dir) as it:
+            entries = list(itertools.islice(it, cap + 1))
+    except OSError as exc:
+        walk.note("unreadable-dir", "warning", f"directory not listed: {_reason(exc)}", rel_dir or ".")
+        return None
+    if len(entries) > cap:
+        walk.truncated = True
+        entries = entries[:cap]
+    entries.sort(key=lambda e: e.name)  # scandir order is the file system's: make it stable
+    return entries
+
+
+def iter_files(walk: _Walk) -> Iterator[FileEntry]:
+    """Every listable file under ``walk.root``, one at a time.
+
+    Folders in name order, each folder's files before its sub-folders: when the file bound is
+    reached, what was listed is the upper levels of the release (its README, LICENSE, configs),
+    not the first corner of a deep data folder. Iterative (an explicit stack, never recursion),
+    bounded in depth and in files; only one folder's entries are held at a time.
+    """
     stack: list[tuple[str, str, int]] = [(walk.root, "", 0)]
     while stack:
         abs_dir, rel_dir, depth = stack.pop()
-        # Bounded even for one huge folder: never more entries than could still be listed.
-        cap = max(0, walk.max_files - len(walk.files)) + _EXTRA_ENTRIES
-        try:
-            with os.scandir(abs_dir) as it:
-                entries = list(itertools.islice(it, cap + 1))
-        except OSError as exc:
-            walk.note("unreadable-dir", "warning", f"directory not listed: {_reason(exc)}", rel_dir or ".")
+        entries = _listing(walk, abs_dir, rel_dir)
+        if entries is None:
             continue
-        if len(entries) > cap:
-            walk.truncated = True
-            entries = entries[:cap]
-        entries.sort(key=lambda e: e.name)  # scandir order is the file system's: make it stable
         subdirs: list[tuple[str, str, int]] = []
         for entry in entries:
             rel = _rel_name(walk, rel_dir, entry.name)
@@ -217,6 +235,7 @@ def _walk(walk: _Walk) -> None:
                 continue
             try:
                 is_link = entry.is_symlink()
+                target: str | None = None
                 if is_link:
                     target = _link_target(walk, entry.path, rel)
                     if target is None:
@@ -228,37 +247,22 @@ def _walk(walk: _Walk) -> None:
                 walk.note("unreadable-file", "warning", f"not inspected: {_reason(exc)}", rel)
                 continue
             if stat.S_ISDIR(st.st_mode):
-                if is_link:
-                    # Following in-root directory links would list files twice (or forever).
-                    walk.note("symlink", "info", "symlinked directory not followed", rel)
-                elif entry.name in VCS_DIRS or entry.name in CACHE_DIRS:
-                    continue
-                elif entry.name in TOOL_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
-                    # A virtualenv or node_modules beside the release would flood it with library
-                    # code (PyTorch's own optimizers read as "training code").
-                    walk.note(
-                        "tool-dir", "info", "environment folder (virtualenv, node_modules) skipped", rel
-                    )
-                elif st.st_dev != walk.device:
-                    # Like find -xdev: a mount inside the release (/proc, a network share) is not it.
-                    walk.note("mount", "warning", "another file system is mounted here: not listed", rel)
-                elif depth + 1 > walk.max_depth:
-                    walk.note("depth", "warning", f"deeper than {walk.max_depth} levels: not listed", rel)
-                else:
+                if _listable_folder(walk, entry, rel, st, is_link, depth):
                     subdirs.append((entry.path, rel, depth + 1))
                 continue
-            if len(walk.files) >= walk.max_files:
+            if walk.listed >= walk.max_files:
                 walk.truncated = True
                 break
+            walk.listed += 1
             if not stat.S_ISREG(st.st_mode):
                 # Listed, never opened: a FIFO named README.md is a README whose content could not
                 # be read, so what it would show is unknown (skipping it would make it "absent").
                 walk.note("special", "warning", "not a regular file (fifo, socket or device): not read", rel)
-                walk.files.append(FileEntry(path=rel, size=0, origin=walk.origin, readable=False))
+                yield FileEntry(path=rel, size=0, origin=walk.origin, readable=False)
                 continue
-            real = target if is_link and target is not None else entry.path
-            walk.files.append(_file_entry(walk, rel, real, st))
-        if walk.truncated and len(walk.files) >= walk.max_files:
+            yield _file_entry(walk, rel, entry.name, target if target is not None else entry.path, st)
+        del entries
+        if walk.truncated and walk.listed >= walk.max_files:
             break
         # Reverse so that popping visits sub-directories in name order (stable output).
         stack.extend(reversed(subdirs))
@@ -270,23 +274,51 @@ def _walk(walk: _Walk) -> None:
         )
 
 
+def _listable_folder(
+    walk: _Walk, entry: os.DirEntry[str], rel: str, st: os.stat_result, is_link: bool, depth: int
+) -> bool:
+    """Whether a folder is part of the release and is to be listed (if not, a note says why)."""
+    if is_link:
+        # Following in-root directory links would list files twice (or forever).
+        walk.note("symlink", "info", "symlinked directory not followed", rel)
+    elif entry.name in VCS_DIRS or entry.name in CACHE_DIRS:
+        pass
+    elif entry.name in TOOL_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
+        # A virtualenv or node_modules beside the release would flood it with library
+        # code (PyTorch's own optimizers read as "training code").
+        walk.note("tool-dir", "info", "environment folder (virtualenv, node_modules) skipped", rel)
+    elif st.st_dev != walk.device:
+        # Like find -xdev: a mount inside the release (/proc, a network share) is not it.
+        walk.note("mount", "warning", "another file system is mounted here: not listed", rel)
+    elif depth + 1 > walk.max_depth:
+        walk.note("depth", "warning", f"deeper than {walk.max_depth} levels: not listed", rel)
+    else:
+        return True
+    return False
+
+
+def _path(entry: FileEntry) -> str:
+    return entry.path
+
+
 def _rel_name(walk: _Walk, rel_dir: str, name: str) -> str | None:
     """The POSIX relative path for ``name``, or None (with a note) when it cannot be shown."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        # os.scandir returns undecodable bytes as surrogates; such a name cannot go into a
-        # report (JSON, terminal) faithfully, so the file is skipped and named escaped.
-        shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
-        walk.note("bad-name", "warning", "file name is not valid UTF-8: skipped", shown_rel)
-        return None
-    if _CONTROL.search(name):
-        # A newline or escape sequence in a name could forge lines of a terminal report.
-        shown = name.encode("unicode_escape").decode("ascii")
-        shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
-        walk.note("bad-name", "warning", "file name holds control characters: skipped", shown_rel)
-        return None
+    if not (name.isascii() and name.isprintable()):  # the common case needs neither check below
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            # os.scandir returns undecodable bytes as surrogates; such a name cannot go into a
+            # report (JSON, terminal) faithfully, so the file is skipped and named escaped.
+            shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
+            walk.note("bad-name", "warning", "file name is not valid UTF-8: skipped", shown_rel)
+            return None
+        if _CONTROL.search(name):
+            # A newline or escape sequence in a name could forge lines of a terminal report.
+            shown = name.encode("unicode_escape").decode("ascii")
+            shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
+            walk.note("bad-name", "warning", "file name holds control characters: skipped", shown_rel)
+            return None
     return f"{rel_dir}/{name}" if rel_dir else name
 
 
@@ -306,12 +338,13 @@ def _link_target(walk: _Walk, abs_path: str, rel: str) -> str | None:
     return target
 
 
-def _file_entry(walk: _Walk, rel: str, abs_path: str, st: os.stat_result) -> FileEntry:
+def _file_entry(walk: _Walk, rel: str, name: str, abs_path: str, st: os.stat_result) -> FileEntry:
     readable = True
     if not st.st_mode & 0o444 and not os.access(abs_path, os.R_OK):
         readable = False
         walk.note("unreadable-file", "warning", "permission denied: listed, content not inspected", rel)
-    suffix = Path(rel).suffix.lower()
+    dot = name.rfind(".")  # pathlib's suffix of the name, without building a Path per file
+    suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
     if readable and st.st_size <= _LFS_MAX_POINTER and suffix in _LFS_CANDIDATE_SUFFIXES:
         pointer = _lfs_pointer(abs_path)
         if pointer is not None:
