@@ -8,6 +8,7 @@ needs aligning. See ``docs/licenses.md`` for the format.
 from __future__ import annotations
 
 import json
+import mmap
 import sys
 import zlib
 from array import array
@@ -291,8 +292,14 @@ class Knowledge:
         return ShingleIndex(_data("index.bin"))
 
     @cached_property
-    def _texts(self) -> bytes:
-        return _data("texts.bin")
+    def _texts(self) -> bytes | mmap.mmap:
+        """The reference texts (5 MB), mapped rather than read: an audit decompresses a few of
+        them, and reading the whole file cost ~8 ms of every process that identifies a licence."""
+        try:
+            with open(DATA_DIR / "texts.bin", "rb") as fh:
+                return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # no mmap here (or an empty file): read it whole
+            return _data("texts.bin")
 
     def tokens(self, ref: Reference) -> tuple[str, ...]:
         """The reference's normalised tokens (as ``normalize`` gives them)."""

@@ -11,6 +11,7 @@ Java/Redis or return no token positions, and the index must be reproducible byte
 
 from __future__ import annotations
 
+import html
 import re
 import zlib
 from dataclasses import dataclass
@@ -85,10 +86,7 @@ def _strip_markers(line: str) -> str:
 
 def normalize(text: str) -> Normalized:
     """Tokenise ``text`` for matching, keeping each token's line number."""
-    if "&" in text:  # html.entities is a 2,000-entry table: imported only for a text that may hold one
-        import html
-
-        text = html.unescape(text)
+    text = html.unescape(text) if "&" in text else text
     # Tags, links and URLs never span lines (the patterns exclude newlines): one pass each.
     text = _URL.sub(" ", _MD_LINK.sub(r"\1", _TAG.sub(" ", text)))
     tokens: list[str] = []
