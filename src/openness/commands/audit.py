@@ -8,7 +8,7 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import IO, TYPE_CHECKING, Any
@@ -45,6 +45,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--policy", metavar="FILE",
                    help="exit 1 unless the release meets every rule of this TOML policy (docs/policy.md)")
     p.add_argument("--summary", action="store_true", help="text format: only the verdicts block")
+    from openness.render import listing
+
+    p.add_argument("--files", choices=listing.CHOICES, default=None,
+                   help="json format: 'all' lists every file; 'summary' gives the counts per role and "
+                        "extension, the files the evidence cites and samples of the largest and unclassified "
+                        f"(default: all up to {listing.SUMMARY_ABOVE:,} files, summary above)")
     p.add_argument("--quiet", "-q", action="store_true",
                    help="print nothing but errors (and failed policy rules); the exit code tells")
     p.add_argument("--also", action="append", default=[], metavar="TARGET",
@@ -149,6 +155,12 @@ def run(args: argparse.Namespace) -> int:
         args.format = "json" if getattr(args, "from_file", None) else "text"
     if getattr(args, "summary", False) and args.format != "text":
         raise UsageError("--summary applies to the text format only")
+    files = getattr(args, "files", None)
+    if files is not None and args.format != "json":
+        raise UsageError("--files applies to the json format (the other formats never list every file)")
+    if files is not None and getattr(args, "from_file", None):
+        raise UsageError("--files goes with one TARGET (batch records list every file up to the summary "
+                         "threshold, a summary above)")
     if getattr(args, "from_file", None):
         return run_batch(args)
     if not args.target:
@@ -168,16 +180,30 @@ def run(args: argparse.Namespace) -> int:
         report = audit(args.target, frameworks=ids, options=options, also=args.also)
         outcomes = _judge(report, policy)
         extra: dict[str, Any] = {"summary": True} if getattr(args, "summary", False) else {}
-        text = _render(report, args.format, outcomes, **_colour(args), **extra)
-        if out is not None:
-            out.write(text)
-            out.commit()
-        elif not quiet:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        if args.format == "json":
+            _write_json(report, out, quiet, files)
+        else:
+            text = _render(report, args.format, outcomes, **_colour(args), **extra)
+            if out is not None:
+                out.write(text)
+                out.commit()
+            elif not quiet:
+                sys.stdout.write(text if text.endswith("\n") else text + "\n")
     finally:
         if out is not None:
             out.discard()
     return _tell(outcomes, quiet)
+
+
+def _write_json(report: Any, out: ReportFile | None, quiet: bool, files: str | None) -> None:
+    """The JSON report written as it is encoded: a 100,000-file listing is never one string."""
+    from openness.render.json import write_json
+
+    if out is not None:
+        out.write_with(lambda write: write_json(report, write, files=files))
+        out.commit()
+    elif not quiet:
+        write_json(report, sys.stdout.write, files=files)
 
 
 # --------------------------------------------------------------------------- the report file (-o)
@@ -229,6 +255,14 @@ class ReportFile:
     def write(self, text: str) -> None:
         try:
             self.stream.write(text if text.endswith("\n") else text + "\n")
+            self.stream.flush()
+        except OSError as exc:
+            raise OutputError(f"{clean(self.path)}: cannot write the report ({_strerror(exc)})") from exc
+
+    def write_with(self, produce: Callable[[Callable[[str], object]], None]) -> None:
+        """Let ``produce`` write the report piece by piece (a streamed JSON document)."""
+        try:
+            produce(self.stream.write)
             self.stream.flush()
         except OSError as exc:
             raise OutputError(f"{clean(self.path)}: cannot write the report ({_strerror(exc)})") from exc
