@@ -59,6 +59,9 @@ def chosen_command(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from openness import dataclass_cache
+
+    dataclass_cache.install()  # before the command's imports create their dataclasses (issue 14)
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(chosen_command(argv))
     args = parser.parse_args(argv)
