@@ -1,0 +1,231 @@
+"""Start-up of `openness audit` (issue 14): what a run imports, and the two code caches.
+
+No timing is asserted (benchmarks/bench_audit.py measures). What can be asserted exactly is what
+the gains rest on: the modules a JSON audit never loads, and that the regex and dataclass code
+caches give the very objects an uncached run builds, survive a damaged cache file and write
+nothing when bytecode writing is off.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from openness import dataclass_cache, lazy_re
+
+ROOT = Path(__file__).resolve().parent.parent
+OPEN = ROOT / "examples" / "tiny-open-lm"
+
+MIT = (
+    "MIT License\n\nCopyright (c) 2026 Example\n\nPermission is hereby granted, free of charge, to any "
+    "person obtaining a copy\nof this software and associated documentation files (the \"Software\"), "
+    "to deal\nin the Software without restriction, including without limitation the rights\nto use, "
+    "copy, modify, merge, publish, distribute, sublicense, and/or sell\ncopies of the Software, and to "
+    "permit persons to whom the Software is\nfurnished to do so, subject to the following conditions:"
+    "\n\nThe above copyright notice and this permission notice shall be included in all\ncopies or "
+    "substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF "
+    "ANY KIND, EXPRESS OR\nIMPLIED.\n"
+)
+
+# Never needed by `audit --format json`: other commands, other renderers, the index and web
+# stacks, the templates, the terminal UI, a policy parser, the -o temporary file.
+NEVER_FOR_JSON_AUDIT = {
+    "jinja2", "markupsafe", "rich", "cyclonedx", "spdx_python_model", "sqlalchemy", "fastapi",
+    "ray", "tempfile", "tomllib",
+    "openness.commands.license", "openness.commands.index", "openness.commands.serve",
+    "openness.commands.rebuild", "openness.index", "openness.web", "openness.rebuild",
+    "openness.render.text", "openness.render.html", "openness.render.badge", "openness.render.markdown",
+    "openness.render.sarif", "openness.render.cyclonedx", "openness.render.spdx3", "openness.render.mof",
+}  # fmt: skip
+
+
+_RUN_AND_LIST = (
+    "import atexit, json, runpy, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "atexit.register(lambda: open(out, 'w').write(json.dumps(sorted(sys.modules))))\n"
+    "sys.argv[0] = 'openness'\n"
+    "runpy.run_module('openness', run_name='__main__')\n"
+)
+
+
+def _audit_imports(target: Path, tmp_path: Path) -> tuple[set[str], dict]:
+    """The modules a whole `openness audit TARGET --format json` process has loaded when it exits
+    (``sys.modules``: ``-X importtime`` misses what ``importlib.import_module`` loads), and its report."""
+    listing = tmp_path / f"modules-{target.name}.json"
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}  # caches kept out of src/
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST, str(listing), "audit", str(target), "--format", "json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return set(json.loads(listing.read_text())), json.loads(proc.stdout)
+
+
+def _release(root: Path, readme: str) -> Path:
+    root.mkdir()
+    (root / "README.md").write_text(readme, encoding="utf-8")
+    (root / "LICENSE").write_text(MIT, encoding="utf-8")
+    (root / "train.py").write_text("import torch\n\nmodel = torch.nn.Linear(4, 4)\n", encoding="utf-8")
+    return root
+
+
+def test_json_audit_of_the_example_loads_only_what_it_uses(tmp_path: Path) -> None:
+    modules, report = _audit_imports(OPEN, tmp_path)
+    assert report["assessments"]["osaid"]["status"] == "open-source-ai"
+    assert "openness.commands.audit" in modules and "openness.render.json" in modules  # the parse works
+    assert not modules & NEVER_FOR_JSON_AUDIT, sorted(modules & NEVER_FOR_JSON_AUDIT)
+
+
+def test_yaml_and_openssl_load_only_for_a_text_that_needs_them(tmp_path: Path) -> None:
+    """A card without front matter and no small weights to hash: no PyYAML, no OpenSSL. With front
+    matter, PyYAML loads and the metadata is read as before."""
+    plain, _ = _audit_imports(_release(tmp_path / "plain", "# demo\n\nA small model.\n"), tmp_path)
+    assert not {"yaml", "hashlib", "_hashlib"} & plain
+    assert not plain & NEVER_FOR_JSON_AUDIT
+
+    card = "---\nlicense: mit\ntags:\n- demo\n---\n# demo\n\nA small model.\n"
+    with_meta, report = _audit_imports(_release(tmp_path / "card", card), tmp_path)
+    assert "yaml" in with_meta
+    assert "yaml" not in json.dumps(report["notes"]).lower()  # loaded, not refused
+    assert '"mit"' in json.dumps(report).lower() or '"MIT"' in json.dumps(report)
+
+
+def test_a_command_line_naming_a_command_registers_that_command_alone() -> None:
+    from openness.cli import build_parser, chosen_command
+
+    assert chosen_command(["audit", "x"]) == "audit"
+    assert chosen_command(["--version"]) is None and chosen_command([]) is None
+    assert chosen_command(["auditx"]) is None  # a typo gets the whole parser and its message
+    sub = build_parser("license")._subparsers
+    assert sub is not None and set(getattr(sub._group_actions[0], "choices", None) or ()) == {"license"}
+
+
+# --------------------------------------------------------------------------- the regex code cache
+
+
+PATTERNS = [
+    (r"(?P<word>\w+)\s+(?P=word)", 0),
+    (r"\blicen[cs]e[ds]?\b", re.IGNORECASE),
+    (r"^(?:#+)\s*(.*?)\s*$", re.MULTILINE),
+    (r"预训练|训练|[\u4e00-\u9fff]{2,}", 0),
+    (r"(a|b)*?c{2,5}(?=d)(?!e)", re.VERBOSE | re.DOTALL),
+    (r"[^\x00-\x1f]+", re.ASCII),
+]
+SAMPLES = ["the the licence", "Licensed LICENSES", "## Title ##\nbody", "模型预训练数据", "ababccd", "\x01ok"]
+
+
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
+def test_cached_code_builds_the_pattern_re_compile_builds(pattern: str, flags: int) -> None:
+    entry = lazy_re._entry(pattern, flags)
+    cached = lazy_re._from_entry(pattern, entry)
+    plain = re.compile(pattern, flags)
+    assert cached is not None
+    assert (cached.pattern, cached.flags, cached.groups, cached.groupindex) == (
+        plain.pattern, plain.flags, plain.groups, plain.groupindex,
+    )  # fmt: skip
+    for text in SAMPLES:
+        a, b = cached.search(text), plain.search(text)
+        assert (a and (a.span(), a.groups())) == (b and (b.span(), b.groups()))
+        assert cached.findall(text) == plain.findall(text)
+
+
+def test_damaged_cache_entries_and_files_fall_back_to_compiling(tmp_path: Path) -> None:
+    assert lazy_re._from_entry("a+", (0, b"\xff\xff\xff\xff", 0, {}, (None,))) is None  # engine refuses
+    assert lazy_re._from_entry("a+", ("not", "an", "entry")) is None
+    bad = tmp_path / "cache.sre"
+    for data in (b"", b"\x00garbage", b"\xe3" * 100, b"[" + b"\x00" * 64):
+        bad.write_bytes(data)
+        assert lazy_re._read(str(bad)) == {}
+    assert lazy_re._read(str(tmp_path / "missing")) == {}
+    with pytest.raises(re.error):
+        lazy_re.compile("(unclosed")
+
+
+_CACHE_RUN = """
+import re, sys
+from openness import lazy_re
+p = lazy_re.compile(r"(?P<x>ab+)c", re.I)
+assert p.search("xxABBC").group("x") == "ABB"
+print(int(lazy_re._CACHE.dirty))
+"""
+
+
+def test_the_regex_cache_is_written_once_and_reused(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path)
+    first = subprocess.run([sys.executable, "-c", _CACHE_RUN], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    written = list(tmp_path.rglob("lazy_re.*.sre"))
+    assert len(written) == 1 and first.stdout.strip() == "1"  # compiled, then kept
+    second = subprocess.run([sys.executable, "-c", _CACHE_RUN], capture_output=True, text=True, env=env)
+    assert second.returncode == 0 and second.stdout.strip() == "0"  # nothing compiled afresh
+
+    off = tmp_path / "off"
+    env_off = {**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(off)}
+    third = subprocess.run([sys.executable, "-c", _CACHE_RUN], capture_output=True, text=True, env=env_off)
+    assert third.returncode == 0 and not list(off.rglob("*.sre"))  # bytecode writing off: no file
+
+
+# --------------------------------------------------------------------------- the dataclass code cache
+
+
+_DATACLASS_RUN = """
+import dataclasses, sys
+from openness import dataclass_cache
+dataclass_cache.install()
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Point:
+    x: int
+    y: int = 0
+    tags: tuple[str, ...] = ()
+
+p = Point(1, 2)
+assert p == Point(1, 2) and p < Point(1, 3) and hash(p) == hash(Point(1, 2))
+assert repr(p) == "Point(x=1, y=2, tags=())"
+try:
+    p.x = 3
+except dataclasses.FrozenInstanceError:
+    pass
+else:
+    raise SystemExit("not frozen")
+print(int(dataclass_cache._state["dirty"]))
+"""
+
+
+def test_the_dataclass_cache_builds_the_same_classes_and_is_reused(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path)
+    first = subprocess.run([sys.executable, "-c", _DATACLASS_RUN], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "1" and len(list(tmp_path.rglob("dataclass_cache.*.code"))) == 1
+    second = subprocess.run([sys.executable, "-c", _DATACLASS_RUN], capture_output=True, text=True, env=env)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "0"  # every method came from the cache
+
+
+def test_a_damaged_dataclass_cache_is_ignored(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.code"
+    bad.write_bytes(b"\x00not marshal")
+    assert dataclass_cache._read(str(bad)) == {}
+    bad.write_bytes(__import__("marshal").dumps({"text": 1, 2: "x"}))  # wrong types: dropped
+    assert dataclass_cache._read(str(bad)) == {}
+
+
+def test_the_cached_exec_defines_what_exec_defines() -> None:
+    """As ``exec`` of the text from ``dataclasses`` (no ``from __future__`` there): annotations
+    are evaluated, not inherited as strings from the module that installed the cache."""
+    text = "def __create_fn__(a):\n def f(self, x:a=1)->a:\n  return x\n return f"
+    ns_cached: dict[str, object] = {}
+    dataclass_cache._cached_exec(text, {}, ns_cached)
+    f_cached = ns_cached["__create_fn__"](int)  # type: ignore[operator]
+    assert f_cached.__annotations__ == {"x": int, "return": int}
+    assert f_cached(None, 5) == 5 and f_cached.__code__.co_filename == "<string>"
+    assert dataclasses.is_dataclass(dataclasses.make_dataclass("Made", ["a"]))
