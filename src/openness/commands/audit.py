@@ -10,7 +10,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 
 from openness.errors import OpennessError, OutputError, UsageError
@@ -311,7 +311,8 @@ def _strerror(exc: OSError) -> str:
 
 # --------------------------------------------------------------------------- batch (--from-file)
 #
-# Many releases, concurrently (threads: the work is mostly waiting on the network), bounded by --jobs.
+# Many releases, concurrently, bounded by --jobs: threads in this process, or for a large batch on
+# several cores, worker processes each running threads (batch_workers: the audit is CPU-bound).
 # Each release is audited on its own: a failure becomes a record ({"target", "error"} in JSON) and the
 # batch goes on; its error is one line on stderr, never a record. With --format json the output is
 # JSON Lines: one compact report document per release, in the batch file's order; with --output-dir,
@@ -421,9 +422,56 @@ def _output_dir(path: str) -> str:
     return path
 
 
-def run_batch(args: argparse.Namespace) -> int:
+@dataclass(frozen=True)
+class _BatchSetup:
+    """What every release of a batch is audited and rendered with (sent once to each worker process)."""
+
+    ids: list[str] | None
+    policy: Policy | None
+    options: Any  # SourceOptions
+    fmt: str
+    one_line: bool
+    summary: bool
+
+
+_Result = tuple[str | None, str | None, "Outcomes | None"]  # record, error, policy outcomes
+
+
+def _audit_release(setup: _BatchSetup, target: str, also: list[str]) -> _Result:
+    """(record, error, policy outcomes) for one release; never raises (threads and worker processes)."""
+    from openness.pipeline import audit  # at call time: tests stand in for the pipeline
+
+    try:
+        report = audit(target, frameworks=setup.ids, options=setup.options, also=also)
+        outcomes = _judge(report, setup.policy)
+        record = _batch_record(report, setup.fmt, outcomes, setup.one_line, setup.summary)
+        return record, None, outcomes
+    except OpennessError as exc:
+        return None, str(exc), None
+    except Exception as exc:  # a bug in one release's audit must not end the batch
+        return None, f"internal error: {type(exc).__name__}: {exc}", None
+
+
+def _threaded(one: Callable[[str, list[str]], _Result], entries: list[tuple[str, list[str]]],
+              jobs: int) -> Iterator[tuple[int, _Result]]:
+    """(index, result) in the order releases finish, ``jobs`` threads in this process."""
     from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait  # batch only
 
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="openness-batch") as pool:
+        pending: dict[Future[_Result], int] = {
+            pool.submit(one, target, also): i for i, (target, also) in enumerate(entries)
+        }
+        while pending:
+            try:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+            for fut in done:
+                yield pending.pop(fut), fut.result()
+
+
+def run_batch(args: argparse.Namespace) -> int:
     if args.target:
         raise UsageError("give a TARGET or --from-file, not both")
     if args.also:
@@ -444,28 +492,26 @@ def run_batch(args: argparse.Namespace) -> int:
         raise UsageError(f"{clean(args.from_file)}: no release listed")
     if out_dir:
         _output_dir(out_dir)
-    from openness.pipeline import audit
+    from functools import partial
+
+    from openness.commands import batch_workers
     from openness.sources import SourceOptions
 
     options = SourceOptions(offline=args.offline, revision=args.revision, follow=args.follow)
+    setup = _BatchSetup(ids, policy, options, args.format, not out_dir, getattr(args, "summary", False))
+    one = partial(_audit_release, setup)
     report_file = ReportFile(args.output) if args.output else None  # checked before any audit
     out: IO[str] | None = report_file.stream if report_file is not None else None
     failed = gated = 0
+    # A large batch runs in worker processes (the audit is CPU-bound); they start here, before the
+    # progress bar's thread, so that they can be forked (batch_workers).
+    n_workers, threads = batch_workers.plan(args.jobs, len(entries))
+    workers: batch_workers.Workers | None = None
+    if n_workers > 1:
+        batch_workers.preload([target for target, _ in entries], args.offline, ids)
+        workers = batch_workers.Workers(one, entries, n_workers, threads)
 
-    def one(target: str, also: list[str]) -> tuple[str | None, str | None, Outcomes | None]:
-        """(record, error, policy outcomes) for one release; never raises."""
-        try:
-            report = audit(target, frameworks=ids, options=options, also=also)
-            outcomes = _judge(report, policy)
-            summary = getattr(args, "summary", False)
-            record = _batch_record(report, args.format, outcomes, not out_dir, summary)
-            return record, None, outcomes
-        except OpennessError as exc:
-            return None, str(exc), None
-        except Exception as exc:  # a bug in one release's audit must not end the batch
-            return None, f"internal error: {type(exc).__name__}: {exc}", None
-
-    def emit(number: int, target: str, result: tuple[str | None, str | None, Outcomes | None]) -> None:
+    def emit(number: int, target: str, result: _Result) -> None:
         """Write one release's record (stdout, -o or its own file) and its errors (stderr only)."""
         nonlocal failed, gated
         record, error, outcomes = result
@@ -487,33 +533,25 @@ def run_batch(args: argparse.Namespace) -> int:
         # The bar is drawn on stderr when it is a terminal, unless the records go to that terminal too.
         show_bar = not quiet and sys.stderr.isatty() and (
             out is not None or out_dir is not None or not sys.stdout.isatty())
-        with _progress(len(entries), show_bar) as bar, \
-                ThreadPoolExecutor(max_workers=args.jobs, thread_name_prefix="openness-batch") as pool:
-            pending: dict[Future[tuple[str | None, str | None, Outcomes | None]], int] = {
-                pool.submit(one, target, also): i for i, (target, also) in enumerate(entries)
-            }
+        with _progress(len(entries), show_bar) as bar:
+            results = workers.results() if workers is not None else _threaded(one, entries, args.jobs)
             # Records are written in the order of the batch file: a finished release waits for the
             # ones listed before it (at most --jobs of them are running), then goes out at once.
-            ready: dict[int, tuple[str | None, str | None, Outcomes | None]] = {}
+            ready: dict[int, _Result] = {}
             next_out = 0
-            while pending:
-                try:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                except KeyboardInterrupt:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
-                for fut in done:
-                    index = pending.pop(fut)
-                    ready[index] = fut.result()
-                    if bar is not None:
-                        shown = _markup_escape(clean(entries[index][0][-60:]))
-                        bar.update(bar.task_ids[0], advance=1, description=shown)
+            for index, result in results:
+                ready[index] = result
+                if bar is not None:
+                    shown = _markup_escape(clean(entries[index][0][-60:]))
+                    bar.update(bar.task_ids[0], advance=1, description=shown)
                 while next_out in ready:
                     emit(next_out + 1, entries[next_out][0], ready.pop(next_out))
                     next_out += 1
         if report_file is not None:
             report_file.commit()
     finally:
+        if workers is not None:
+            workers.close()
         if report_file is not None:
             report_file.discard()
     if (failed or len(entries) > 1) and not quiet:

@@ -117,8 +117,9 @@ def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
         return _open_online(target, ref, options)
     except (HfHubHTTPError, httpx2.HTTPError, OSError, ValueError) as exc:  # the Hub said no, or is away
         if is_network_failure(exc):
-            why = f"the Hub could not be reached ({hub_error_message(exc)}); read from the local cache"
-            return _open_cached(target, ref, options, "the Hub could not be reached", why)
+            said = hub_error_message(exc)
+            why = f"the Hub could not be reached ({said}); read from the local cache"
+            return _open_cached(target, ref, options, f"the Hub could not be reached ({said})", why)
         hint = ""
         if ref.repo_type == "model" and "not found" in hub_error_message(exc):
             hint = f" (a dataset? use hf:datasets/{ref.repo_id})"

@@ -147,20 +147,23 @@ RATE_LOG: contextvars.ContextVar[RateLimitLog | None] = contextvars.ContextVar("
 class _Gate:
     """After a 429, no request of this process leaves before the Hub's reset time (bounded)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self._lock = threading.Lock()
         self._until = 0.0
+        self._clock = clock
+        self._sleep = sleep
 
     def hold_until(self, delay: float) -> None:
         with self._lock:
-            self._until = max(self._until, time.monotonic() + delay)
+            self._until = max(self._until, self._clock() + delay)
 
     def wait(self) -> float:
         """Sleep until the gate opens, at most ``BACKOFF_CAP`` seconds; returns the time slept."""
-        delay = min(BACKOFF_CAP, self._until - time.monotonic())
+        delay = min(BACKOFF_CAP, self._until - self._clock())
         if delay <= 0:
             return 0.0
-        time.sleep(delay)
+        self._sleep(delay)
         return delay
 
 
@@ -300,6 +303,8 @@ def hub_error_message(exc: BaseException) -> str:
         return "offline mode is enabled"
     if isinstance(exc, hf.HfHubHTTPError):
         status = exc.response.status_code if exc.response is not None else "?"
+        if status == 429:
+            return f"HTTP 429 from the Hub: too many requests, still after {MAX_RETRIES} bounded waits"
         return f"HTTP {status} from the Hub"
     name = type(exc).__name__
     text = str(exc).splitlines()[0] if str(exc) else ""
