@@ -67,11 +67,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     dataclass_cache.install()  # before the command's imports create their dataclasses (issue 14)
     argv = list(sys.argv[1:] if argv is None else argv)
     command = chosen_command(argv)
+    thresholds = gc.get_threshold()
     if command in ONE_SHOT_COMMANDS:
         # The collector's default (a pass every 700 new containers) ran 55-80 times in an audit,
         # ~10 ms, and found nearly nothing: the pipeline builds trees, not cycles. A one-shot
-        # command collects after GC_GEN0_THRESHOLD new containers instead.
-        gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
+        # command collects after GC_GEN0_THRESHOLD new containers instead (restored on return,
+        # for a caller running commands in its own process).
+        gc.set_threshold(GC_GEN0_THRESHOLD, *thresholds[1:])
+    try:
+        return _run(command, argv)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _run(command: str | None, argv: list[str]) -> int:
     parser = build_parser(command)
     args = parser.parse_args(argv)
     try:
