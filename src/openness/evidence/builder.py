@@ -25,6 +25,7 @@ from openness.evidence.components import (
 )
 from openness.evidence.declared import declared_components
 from openness.evidence.documentation import documentation_facts
+from openness.evidence.elsewhere import find_publications, settle
 from openness.evidence.licensing import (
     LicenseSource,
     attach,
@@ -34,6 +35,7 @@ from openness.evidence.licensing import (
     text_groups,
 )
 from openness.evidence.reading import CARD_LIMIT, LICENSE_LIMIT, ReadContext
+from openness.evidence.release_kind import release_kind
 from openness.evidence.summary import weights_line
 from openness.licenses.terms import osi_license, restrictive
 from openness.model import (
@@ -86,6 +88,16 @@ def build_evidence(inventory: Inventory) -> Evidence:
     # components ---------------------------------------------------------------
     for_users = UserMaterial(ctx, cards)
     comps = component_statuses(ctx, cards, front, card_source, datasets, for_users)
+    # What lives elsewhere once the statuses are decided (intermediate checkpoints, every dataset
+    # named, weights whose terms are stated, a linked training framework), and whether the release
+    # is a tool with no model of its own (elsewhere.settle, release_kind).
+    published = find_publications(inventory, cards)  # the answer component_statuses had, kept
+    weights_terms = [
+        cl.location for cl in claims if cl.kind == "component-license" and cl.value.startswith("weights=")
+    ]
+    weights_terms += [src.result.location for src in sources if src.via == "prose"]
+    kind = release_kind(inventory, cards, front, published.of(Component.PARAMETERS_FINAL))
+    comps = settle(comps, published, cards, weights_terms, kind)
     if snap.declared:
         for c, ev in declared_components(snap.declared, snap.target).items():
             if comps.get(c) is None or comps[c].status in (Status.ABSENT, Status.UNKNOWN):
@@ -102,6 +114,7 @@ def build_evidence(inventory: Inventory) -> Evidence:
         paths_of,
         elsewhere=_weights_elsewhere(comps, paths_of),
         apart=followed_roots(inventory),
+        own_terms=[c for c, ev in comps.items() if any(a.scope_certain for a in ev.licenses)],
     )
     gaps = unread(inventory, ctx.unreadable)
     _licence_unknown_if_card_unread(attached, considered, gaps.get(Component.MODEL_CARD, ()))

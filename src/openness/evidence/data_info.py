@@ -54,7 +54,11 @@ ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         "processing and filtering methods",
         re.compile(
             r"\b(?:filter\w*|dedup\w*|de-duplicat\w+|preprocess\w*|pre-process\w*|clean\w*|pii|"
-            r"decontaminat\w+|quality classifier|normali[sz]\w+)\b",
+            r"decontaminat\w+|quality classifier|normali[sz]\w+|"
+            # a data-preparation pipeline's own steps (LLM360's amber-data-prep: "Tokenize the data
+            # ...", "Concatenate the tokens into 2048 token sequences")
+            r"tokeni[sz](?:e|ed|ing) (?:the )?(?:raw )?(?:data|datasets?|documents|text|corpus)|"
+            r"concatenat\w+ (?:the )?(?:tokens|sequences|documents))\b",
             re.I,
         ),
     ),

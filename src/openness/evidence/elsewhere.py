@@ -27,12 +27,16 @@ characters into any output).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from openness.evidence.card import ModelCard
+from openness.evidence.libraries import framework_named
+from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, own_place
 from openness.lazy_re import lazy_compile
 from openness.model import (
+    AppliedLicense,
     Component,
     ComponentEvidence,
     Inventory,
@@ -41,11 +45,13 @@ from openness.model import (
     PlaceKind,
     Publication,
     Role,
+    Status,
 )
 
 MAX_CANDIDATES = 2_000
 MAX_PLACES = 8
 MAX_PLACE_CHARS = 200
+BARE_ID_REACH = 80  # characters after "trained on" / "dataset:" in which an unlinked Hub id is read
 
 _URL_CHARS = r"[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]"
 _PLACES: tuple[tuple[PlaceKind, re.Pattern[str]], ...] = (
@@ -101,21 +107,117 @@ _TRAIN_DATA_TITLE = lazy_compile(
 )
 _NOT_TRAINING = lazy_compile(r"fine-?tun\w*|\beval\w*|benchmark|微调|评测", re.I)
 _DOWNLOAD = lazy_compile(r"\b(?:download\w*|available|released?|uploaded|hosted|obtain|get)\b|下载", re.I)
+# Ordinary web links count by their context (issue 10's follow-up: GPT-J's "trained on [The Pile]
+# (pile.eleuther.ai)", TinyLlama's and GPT-J's checkpoint tables, a framework linked as the training
+# code). Each of these says what the link that follows it holds:
+# - "trained on / pre-trained on / fine-tuned on <link or Hub id>": the training data (past tense:
+#   "you can fine-tune on ..." is advice to users, not what trained the model);
+_TRAINED_ON = lazy_compile(
+    r"\b(?:(?:pre-?|post-?|instruction[- ]|further )?trained|fine-?tuned|finetuned|instruction-tuned|"
+    r"(?:pre-?)?training (?:is |was )?(?:done |performed )?)\s+(?:\w+\s+){0,2}?on\b|"
+    r"\b(?:data(?:sets?)?|corpus|corpora)\s+(?:that\s+)?we\s+(?:use|used)\b|"
+    r"(?:训练|预训练)(?:数据|语料)?(?:来自|使用)",
+    re.I,
+)
+# - "dataset: <link>", "training data: <link>", "weights: <link>", "checkpoints: <link>";
+# (a label opens a line, a list item or a table cell: "Much faster tokenizer of large data: <link>"
+# labels nothing)
+_DATA_LABEL = lazy_compile(
+    r"(?:^|\|)\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?:(?:pre-?)?training[ -])?(?:data(?:sets?)?|corpus|corpora)"
+    r"\s*(?:\*\*|__)?\s*[:：]|(?:^|\|)\s*(?:[-*+]\s+)?(?:训练)?数据集?\s*[:：]",
+    re.I,
+)
+_WEIGHTS_LABEL = lazy_compile(
+    r"(?:^|\|)\s*(?:[-*+]\s+)?(?:\*\*|__)?\s*(?:model )?(?:weights|checkpoints?|ckpts?)"
+    r"\s*(?:\*\*|__)?\s*[:：]|"
+    r"权重\s*[:：]",
+    re.I,
+)
+# A sentence wrapped before "on": "... and fine-tuned\non a [~15K record instruction corpus](...)".
+_TRAINED_TAIL = lazy_compile(r"\b(?:(?:pre-?)?trained|fine-?tuned|finetuned)\s*$", re.I)
+_ON_HEAD = lazy_compile(r"^\s*on\b", re.I)
+# - a heading or a table column about checkpoints/weights/downloads (stricter than
+#   ``_WEIGHTS_TITLE``: a "Models" heading also lists papers and demos);
+_CKPT_TITLE = lazy_compile(
+    r"checkpoints?|weights|model zoo|(?:pre-?trained|released) models|models? downloads?|"
+    r"download (?:the )?(?:models?|weights)|模型下载|权重",
+    re.I,
+)
+# - a markdown link whose own text is about weights ("[Download full weights](...)",
+#   "[Partially trained checkpoints](...)").
+_MD_LINK_WHOLE = lazy_compile(r"!?\[[^\]\n]{0,200}\]\([^)\n]{0,2000}\)|<[^>\n]{0,300}>")
+_MD_LINK = lazy_compile(r"\[([^\]\n]{1,200})\]\(\s*<?([^)\s>]{1,2000})")
+# Near-misses that bind nothing even next to those words (in ``_OTHER``): credits, citations,
+# comparisons ("compared with Llama 2"), evaluation benchmarks ("evaluated on MMLU"). A licence
+# sentence about a dependency keeps no ordinary link: "this project uses [FlashAttention](...),
+# licensed under BSD-3-Clause" names another project's terms, not where this release's parts are
+# (a licence sentence about the release's own data or weights still names their place).
+_LICENCE_SENTENCE = lazy_compile(
+    r"\blicen[cs]ed\b|\blicen[cs]e (?:of|for|is)\b|\bunder the [\w .-]{0,40}licen[cs]e\b|许可", re.I
+)
+_DEPENDENCY = lazy_compile(
+    r"\b(?:dependenc\w*|depends on|third[- ]party|librar(?:y|ies)|packages?|uses|using|built with|"
+    r"vendored|submodules?|framework|toolkit)\b|依赖",
+    re.I,
+)
+# A repository on a code host is code, not where weights are (unless it is a release asset or
+# a weight file), and a licence document is terms, not a place.
+_CODE_HOST = lazy_compile(r"^(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/", re.I)
+_WEIGHT_ASSET = lazy_compile(
+    r"/releases/|/raw/|/resolve/|\.(?:pt|pth|bin|safetensors|ckpt|gguf|npz|h5|msgpack|tar|tgz|zip|zst|zstd|gz)"
+    r"(?:$|[?#])",
+    re.I,
+)
+_LICENCE_DOC = lazy_compile(r"licen[cs]e|copying", re.I)
+_WEIGHT_FILE = lazy_compile(
+    r"\.(?:pt|pth|bin|safetensors|ckpt|gguf|npz|h5|msgpack|tar|tgz|zip|zst|zstd)(?:$|[?#])", re.I
+)
+_REPO_ROOT = lazy_compile(
+    r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[\w.-]+/[\w.-]+/?(?:#.*)?$", re.I
+)
+# The front page of a hub or code host is no place ("available on [Hugging Face](https://huggingface.co/)").
+_HOST_ROOT = lazy_compile(
+    r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co|github\.com|gitlab\.com|modelscope\.cn|pypi\.org|"
+    r"kaggle\.com)/?$",
+    re.I,
+)
+# Intermediate checkpoints: named so ("...-intermediate-step-480k-1T", "Partially trained
+# checkpoints"); a step in a name alone says nothing (GPT-J's final weights are "step_383500").
+_INTERMEDIATE = lazy_compile(r"intermediate|partial(?:ly)?[- ]trained|中间", re.I)
+# A sentence ends at ". " before a capital (links and ids keep their dots), or at "。".
+_SENTENCE_END = lazy_compile(r"[.!?](?=\s+[A-Z\[*`(])|[。！？]")
+_STEP = lazy_compile(r"(?:step|iter|ckpt|checkpoint)[-_ ]?(\d{1,9})(k?)", re.I)
+# Hub ids named in prose after "trained on" or a data label ("trained on `bigcode/starcoderdata`"),
+# when the README does not link them: the id is kept as the dataset it names.
+_BARE_ID = lazy_compile(r"(?<![\w./:-])`?([A-Za-z0-9][\w-]{1,38}/[A-Za-z0-9][\w.-]{1,95})`?(?![\w/])")
+_NAME_GOES_ON = lazy_compile(r"\s+[A-Z][a-z]")  # "CNN/Daily Mail" is a name, not a Hub id
+_NOT_AN_ID = lazy_compile(
+    r"^(?:and|or|input|output|data|src|scripts?|configs?|examples?|docs?|tests?|models?|tools?|"
+    r"train|val|dev|n|w|s|tcp|ip|i|o|km|gb|tb|mb|kb|a)/|\.(?:py|json|jsonl|txt|md|ya?ml|sh|csv|"
+    r"tsv|parquet|arrow|bin|pt|gz|zip|tar|html?)$|^\d+/\d+$",
+    re.I,
+)
 # Lines about *another* model or dataset: credits, comparisons, bases.
 _OTHER = lazy_compile(
     r"\b(?:based on|built (?:on|upon)|derived from|fine-?tuned (?:from|on top of)|initiali[sz]ed from|"
     r"compared? (?:with|to|against)|baselines?|base model|originally|inspired by|thanks?|"
-    r"acknowledg\w*|courtesy|borrowed|adapted from|such as|e\.g\.)\b",
+    r"acknowledg\w*|courtesy|borrowed|adapted from|such as|e\.g\.|"
+    r"compatible with|cit(?:e|ed|ing|ation)|outperform\w*|versus|vs\.?|evaluat\w*|benchmarks?)\b|"
+    r"评测|评估",
     re.I,
 )
 _SKIP_SECTION = lazy_compile(
-    r"acknowledg|citation|cite|reference|related|thanks|credits|contributors|news|changelog|基于|致谢", re.I
+    r"acknowledg|citation|cite|reference|related|thanks|credits|contributors|authors|team\b|contact|"
+    r"news|changelog|updates|"
+    r"基于|致谢|新闻|动态|更新",
+    re.I,
 )
 _PLACEHOLDER = lazy_compile(r"[$<>{}]|your[-_]?|my[-_]?bucket|example\.com|\bpath/to\b", re.I)
 # Papers and docs are not where weights or data are published.
 _NOT_A_PLACE = lazy_compile(
     r"arxiv\.org|(?<!zenodo\.)doi\.org/(?!10\.5281)|aclanthology|openreview|semanticscholar|"
-    r"proceedings|papers\.|\.pdf\b|\.md(?:#|$)|img\.shields|badge|wikipedia\.org|twitter\.com|x\.com/|discord",
+    r"proceedings|papers\.|\.pdf\b|\.md(?:#|$)|img\.shields|badge|wikipedia\.org|twitter\.com|x\.com/|discord|"
+    r"wandb\.ai|tensorboard",
     re.I,
 )
 _RANK = {k: n for n, k in enumerate(PlaceKind)}
@@ -144,14 +246,31 @@ def safe_place(raw: str) -> str:
     return text
 
 
+# The evidence builder asks twice per audit (the component statuses, then ``settle``): the last
+# answer is kept for the same inventory object and the same card objects (weakly, so nothing is
+# kept alive), which makes the second question free.
+_last: tuple[weakref.ref[Inventory], tuple[int, ...], Found] | None = None
+
+
 def find_publications(inventory: Inventory, cards: Iterable[ModelCard]) -> Found:
     """Where the weights and datasets are published, from the cards and the release's own files."""
+    global _last
+    cards = list(cards)
+    key = tuple(id(c) for c in cards)
+    if _last is not None and _last[0]() is inventory and _last[1] == key:
+        return _last[2]
+    found = _find_publications(inventory, cards)
+    _last = (weakref.ref(inventory), key, found)
+    return found
+
+
+def _find_publications(inventory: Inventory, cards: list[ModelCard]) -> Found:
     acc: dict[Component, list[Publication]] = {}
     notes: list[Note] = []
 
     def add(c: Component, pub: Publication) -> None:
         have = acc.setdefault(c, [])
-        if len(have) < MAX_PLACES and all(p.place != pub.place for p in have):
+        if len(have) < MAX_CANDIDATES and all(p.place != pub.place for p in have):
             have.append(pub)
 
     for it in inventory.by_role(Role.DOWNLOAD_SCRIPT):
@@ -169,17 +288,54 @@ def find_publications(inventory: Inventory, cards: Iterable[ModelCard]) -> Found
     found = [x for card in cards for x in _card_places(card, notes)]
     for c, pub in _own_models(found):
         add(c, pub)
-    # Hub repositories and buckets first: they are what a follow or a reader would open.
-    return Found({c: tuple(sorted(v, key=lambda p: _RANK[p.kind])) for c, v in acc.items()}, tuple(notes))
+    # Intermediate checkpoints are where they are, and the final weights' answer names the final
+    # model: "TinyLlama-...-step-50K" listed first in a schedule is not the release's model. When
+    # every link is to an intermediate checkpoint, the latest stands for the weights.
+    finals = acc.pop(Component.PARAMETERS_FINAL, [])
+    inter = acc.pop(Component.PARAMETERS_INTERMEDIATE, [])
+    inter += [p for p in finals if _intermediate(p.place) and p.place not in {q.place for q in inter}]
+    finals = [p for p in finals if p.place not in {q.place for q in inter}]
+    if inter:
+        acc[Component.PARAMETERS_INTERMEDIATE] = inter
+    if finals or inter:
+        acc[Component.PARAMETERS_FINAL] = finals or sorted(inter, key=lambda p: -_step(p.place))
+    return Found(
+        {c: tuple(_ranked(c, v)[:MAX_PLACES]) for c, v in acc.items()},
+        tuple(notes),
+    )
+
+
+def _intermediate(place: str) -> bool:
+    return bool(_INTERMEDIATE.search(place))
+
+
+def _step(place: str) -> int:
+    m = _STEP.search(place)
+    return int(m.group(1)) * (1000 if m.group(2) else 1) if m else -1
+
+
+def _ranked(c: Component, pubs: list[Publication]) -> list[Publication]:
+    """Hub repositories and buckets first: they are what a follow or a reader would open (stable:
+    the README's order otherwise; the latest intermediate first when they stand for the weights)."""
+    return sorted(pubs, key=lambda p: _RANK[p.kind])
 
 
 def _hub_org(place: str) -> str | None:
     return place[3:].split("/", 1)[0].lower() if place.startswith("hf:") and "/" in place else None
 
 
+def _stem(place: str) -> str:
+    """A Hub model name's first word ("hf:PY007/TinyLlama-1.1B-step-50K" -> "tinyllama")."""
+    name = place.rsplit("/", 1)[-1]
+    return re.split(r"[-_.]", name, maxsplit=1)[0].lower()
+
+
 def _own_models(found: list[tuple[Component, Publication]]) -> list[tuple[Component, Publication]]:
     """Drop Hub links to other publishers' models when the README mostly links one publisher's
-    (the release's own): "Nous-Capybara-34B" in a community list is not where Yi's weights are."""
+    (the release's own): "Nous-Capybara-34B" in a community list is not where Yi's weights are.
+    A model of an org named as the top org's models are is kept: releases move into their own org
+    ("PY007/TinyLlama-..." then "TinyLlama/TinyLlama-..."); "1bitLLM/bitnet_b1_58" beside
+    "microsoft/BitNet-b1.58-2B-4T" is another publisher's."""
     orgs: dict[str, int] = {}
     for c, pub in found:
         org = _hub_org(pub.place)
@@ -190,8 +346,16 @@ def _own_models(found: list[tuple[Component, Publication]]) -> list[tuple[Compon
     top, count = max(orgs.items(), key=lambda kv: kv[1])
     if count < 2:
         return found
+    stems = {
+        _stem(p.place) for c, p in found if c is Component.PARAMETERS_FINAL and _hub_org(p.place) == top
+    }
+    stems = {x for x in stems if len(x) >= 4}
     return [
-        (c, p) for c, p in found if c is not Component.PARAMETERS_FINAL or _hub_org(p.place) in (None, top)
+        (c, p)
+        for c, p in found
+        if c is not Component.PARAMETERS_FINAL
+        or _hub_org(p.place) in (None, top)
+        or (_hub_org(p.place) in stems and _stem(p.place) in stems)
     ]
 
 
@@ -212,8 +376,158 @@ def _titles_by_line(card: ModelCard) -> list[tuple[str, ...]]:
     return out
 
 
+_TABLE_RULE = lazy_compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _table_headers(card: ModelCard) -> dict[int, str]:
+    """For each line of a markdown table body (1-based), the table's header row."""
+    out: dict[int, str] = {}
+    lines = card.lines
+    n = 1
+    while n < len(lines):
+        if "|" in lines[n] and "-" in lines[n] and _TABLE_RULE.match(lines[n]) and "|" in lines[n - 1]:
+            header = lines[n - 1][:500]
+            k = n + 1
+            while k < len(lines) and "|" in lines[k]:
+                out[k + 1] = header
+                k += 1
+            n = k
+        n += 1
+    return out
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a README line says about the links on it (see the patterns above)."""
+
+    weights: bool  # the line or its section speaks of weights/checkpoints
+    data: bool  # ... of the data the model was trained on
+    web_weights: bool  # an ordinary web link on it may be where the weights are
+    web_data: bool  # ... where the training data is
+    data_from: int  # links at or after this offset are training data ("trained on <link>"); -1: none
+    data_to: int  # ... and before this one: the end of that sentence
+    data_links: tuple[int, ...]  # where the links that are the object of "trained on" start
+    intermediate: bool  # the heading or table column says intermediate checkpoints
+    checkpoints: bool = False  # under a checkpoints/weights heading
+
+
+@dataclass(frozen=True)
+class _Headings:
+    """What the headings above a line say (computed once per distinct heading stack)."""
+
+    skip: bool  # an acknowledgement, citation, news... section
+    weights: bool
+    train_data: bool
+    checkpoints: bool
+    intermediate: bool
+
+
+def _headings(titles: tuple[str, ...]) -> _Headings:
+    near = titles[-2:]
+    return _Headings(
+        any(_SKIP_SECTION.search(t) for t in titles),
+        any(_WEIGHTS_TITLE.search(t) for t in near),
+        any(_TRAIN_DATA_TITLE.search(t) for t in near),
+        any(_CKPT_TITLE.search(t) and not _DATA.search(t) for t in near),
+        any(_INTERMEDIATE.search(t) for t in near),
+    )
+
+
+def _context(line: str, heads: _Headings, header: str | None, wrapped: bool = False) -> _Context | None:
+    """What the line says about its links, or None when it speaks of neither weights nor data.
+    Cheapest tests first, and substring tests guard the case-insensitive patterns: READMEs carry
+    long lines (HTML tables, badge rows) where each pattern costs more than the other tests."""
+    weights = heads.weights or bool(_WEIGHTS.search(line))
+    # Data places only where the line or its section speaks of *training* data: datasets
+    # named for fine-tuning, evaluation or as examples are not what trained the model.
+    data = (heads.train_data or bool(_DATA.search(line) and _TRAINING.search(line))) and not (
+        _NOT_TRAINING.search(line)
+    )
+    on = _TRAINED_ON.search(line) if _has_trained_on(line.lower()) else None
+    label = _DATA_LABEL.search(line) if ":" in line or "：" in line else None
+    starts = [m.end() for m in (on, label) if m is not None] + ([0] if wrapped else [])
+    data_from = min(starts) if starts else -1
+    end = _SENTENCE_END.search(line, data_from) if data_from >= 0 else None
+    data_to = end.start() if end is not None else len(line)
+    data_links = _object_links(line, data_from, data_to) if data_from >= 0 else ()
+    table_ckpt = header is not None and bool(_CKPT_TITLE.search(header))
+    if not (weights or data or table_ckpt or data_from >= 0):
+        return None
+    if _OTHER.search(line):
+        return None
+    download = bool(_DOWNLOAD.search(line)) if weights or data else False
+    # A heading alone does not make every link under it a place ("515k steps on [laion-aesthetics]
+    # (https://laion.ai/...)" under "Weights"): there the link's own words or file must say so.
+    web_weights = weights and (
+        table_ckpt
+        or download
+        or (("：" in line or ":" in line) and bool(_WEIGHTS_LABEL.search(line)))
+        or (heads.checkpoints and _listing(line))
+    )
+    intermediate = heads.intermediate or bool(header is not None and _INTERMEDIATE.search(header))
+    return _Context(
+        weights or table_ckpt,
+        data or data_from >= 0,
+        web_weights,
+        data and download,
+        data_from,
+        data_to,
+        data_links,
+        intermediate,
+        heads.checkpoints,
+    )
+
+
+_LINK_START = lazy_compile(r"\]\(\s*<?|(?<![(<\w])(?=https?://|(?:www\.)?(?:huggingface\.co|hf\.co)/)")
+OBJECT_GAP = 80  # characters between "trained on" and its first link, and between the links it lists
+
+
+def _object_links(line: str, start: int, end: int) -> tuple[int, ...]:
+    """Where the links that are the object of "trained on" start: the first within ``OBJECT_GAP``
+    characters of the phrase, each next one within ``OBJECT_GAP`` of the previous link's end
+    ("trained on a mixture of [RefinedWeb](...), mixed with the [starcoder dataset](...)"), not a
+    link further on ("trained on a broader collection of languages than ... ([200 total
+    languages](...))")."""
+    out: list[int] = []
+    anchor = start
+    for m in _LINK_START.finditer(line, start, end):
+        at = m.end()
+        if at - anchor > OBJECT_GAP:
+            break
+        out.append(at)
+        close = line.find(")", at, at + MAX_PLACE_CHARS * 10)
+        anchor = close if close > 0 else at
+    return tuple(out)
+
+
+LISTING_WORDS = 40  # characters besides its links that a list item or table row may hold to be a listing
+
+
+def _listing(line: str) -> bool:
+    """A list item, table row or bare link that lists places ("- [Gemma 3](https://www.kaggle.com/...)"
+    under "Download Gemma model checkpoint"), not a sentence that happens to link something."""
+    rest = _MD_LINK_WHOLE.sub("", line)
+    return len(rest.strip(" \t-*+|:.0123456789")) <= LISTING_WORDS
+
+
+def _has_trained_on(low: str) -> bool:
+    return (" on" in low and ("train" in low or "tuned" in low)) or " we use" in low or "训练" in low
+
+
+def _link_texts(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each markdown link on the line: the link's own words say what it holds."""
+    # a badge's or an image's alt text ("[<img alt="Weights & Biases">](https://wandb.ai/...)") is
+    # not the link's words
+    return [
+        (m.start(2), m.end(2), "" if m.group(1).lstrip().startswith(("<", "!")) else m.group(1))
+        for m in _MD_LINK.finditer(line)
+    ]
+
+
 def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component, Publication]]:
     titles_at = _titles_by_line(card)
+    heads_of: dict[tuple[str, ...], _Headings] = {}
+    headers: dict[int, str] | None = None
     examined = 0
     in_fence = False
     for n, line in enumerate(card.lines, 1):
@@ -227,10 +541,19 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
         if in_fence:
             if not any(h in line for h in _LOAD_HINTS):
                 continue
-        elif not any(h in line for h in _PLACE_HINTS):
+        elif not any(h in line for h in _PLACE_HINTS) and not (
+            "/" in line
+            and (
+                (_has_trained_on(line.lower()) and _TRAINED_ON.search(line))
+                or ((":" in line or "：" in line) and _DATA_LABEL.search(line))
+            )
+        ):
             continue
         titles = titles_at[n - 1]
-        if any(_SKIP_SECTION.search(t) for t in titles):
+        heads = heads_of.get(titles)
+        if heads is None:
+            heads = heads_of[titles] = _headings(titles)
+        if heads.skip:
             continue
         if in_fence:
             for m in _LOAD_ID.finditer(line):
@@ -245,17 +568,13 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
                 comp = Component.DATASETS if data else Component.PARAMETERS_FINAL
                 yield comp, Publication(kind, safe_place(f"hf:{ident}"), Location(card.path, (n, n)))
         else:
-            if _OTHER.search(line):
+            if "|" in line and headers is None:
+                headers = _table_headers(card)
+            wrapped = n > 1 and bool(_ON_HEAD.match(line)) and bool(_TRAINED_TAIL.search(card.lines[n - 2]))
+            ctx = _context(line, heads, headers.get(n) if headers and "|" in line else None, wrapped)
+            if ctx is None:
                 continue
-            weights = bool(_WEIGHTS.search(line)) or any(_WEIGHTS_TITLE.search(t) for t in titles[-2:])
-            # Data places only where the line or its section speaks of *training* data: datasets
-            # named for fine-tuning, evaluation or as examples are not what trained the model.
-            data = (
-                bool(_DATA.search(line) and _TRAINING.search(line))
-                or any(_TRAIN_DATA_TITLE.search(t) for t in titles[-2:])
-            ) and not _NOT_TRAINING.search(line)
-            if not (weights or data):
-                continue
+            texts = _link_texts(line) if "[" in line else []
             taken: list[tuple[int, int]] = []
             for kind, rx in _PLACES:
                 for m in rx.finditer(line):
@@ -269,12 +588,43 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
                     raw = trim_link(raw)
                     if _PLACEHOLDER.search(raw) or (kind is PlaceKind.WEB and _NOT_A_PLACE.search(raw)):
                         continue
-                    if kind is PlaceKind.WEB and not (_DOWNLOAD.search(line) and (weights or data)):
-                        continue
+                    text = next((t for a, b, t in texts if a <= m.start() < b), "")
                     place = f"hf:{raw}" if kind in (PlaceKind.HUB_MODEL, PlaceKind.HUB_DATASET) else raw
-                    target = _component(kind, line, weights, data)
-                    if target is not None:
-                        yield target, Publication(kind, safe_place(place), Location(card.path, (n, n)))
+                    target = _component(kind, line, raw, text, m.start(), ctx)
+                    if target is None:
+                        continue
+                    if target is Component.PARAMETERS_FINAL and (
+                        ctx.intermediate or _intermediate(text) or _intermediate(place)
+                    ):
+                        # "[Partially trained checkpoints](https://host/GPT-J-6B/)": the link's words
+                        # say what it is when its address does not.
+                        yield (
+                            Component.PARAMETERS_INTERMEDIATE,
+                            Publication(kind, safe_place(place), Location(card.path, (n, n))),
+                        )
+                        continue
+                    yield target, Publication(kind, safe_place(place), Location(card.path, (n, n)))
+            if ctx.data_from >= 0:
+                reach = min(ctx.data_to, ctx.data_from + BARE_ID_REACH)
+                for m in _BARE_ID.finditer(line, ctx.data_from, reach):
+                    examined += 1
+                    if examined > MAX_CANDIDATES:
+                        break
+                    ident = trim_link(m.group(1))
+                    if (
+                        any(m.start() < b and a < m.end() for a, b in taken)
+                        or _NOT_AN_ID.search(ident)
+                        or _PLACEHOLDER.search(ident)
+                        or line[m.end() : m.end() + 1] in ("(", "]")
+                        or (not m.group(0).endswith("`") and _NAME_GOES_ON.match(line, m.end()))
+                    ):
+                        continue
+                    yield (
+                        Component.DATASETS,
+                        Publication(
+                            PlaceKind.HUB_DATASET, safe_place(f"hf:{ident}"), Location(card.path, (n, n))
+                        ),
+                    )
         if examined > MAX_CANDIDATES:
             notes.append(
                 Note(
@@ -287,18 +637,186 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
             return
 
 
-def _component(kind: PlaceKind, line: str, weights: bool, data: bool) -> Component | None:
+def _component(
+    kind: PlaceKind, line: str, raw: str, text: str, at: int, ctx: _Context
+) -> Component | None:
+    """Which part a place on a line holds, or None when the line does not say."""
+    # a hub match starts after "https://"; a markdown link's address right after "]("
+    trained_on = any(0 <= at - p <= len("https://www.") for p in ctx.data_links)
     if kind is PlaceKind.HUB_DATASET:
-        return Component.DATASETS if data else None
+        return Component.DATASETS if ctx.data else None
     if kind is PlaceKind.HUB_MODEL:  # a model repository holds weights, never the training data
-        return Component.PARAMETERS_FINAL if weights else None
+        return Component.PARAMETERS_FINAL if ctx.weights and not trained_on else None
+    if kind is PlaceKind.WEB:
+        if _HOST_ROOT.match(raw) or _REPO_ROOT.match(raw):
+            return None  # a host's front page, or a code repository (a library, a tool) as a whole
+        if (
+            ("licen" in line.lower() or "许可" in line)
+            and _LICENCE_SENTENCE.search(line)
+            and _DEPENDENCY.search(line)
+        ):
+            return None
+        if trained_on:
+            return Component.DATASETS
+        link_weights = bool(text and _WEIGHTS.search(text)) or (
+            (ctx.weights or ctx.checkpoints) and bool(_WEIGHT_FILE.search(raw))
+        )
+        if not (ctx.web_weights or ctx.web_data or link_weights):
+            return None
+        if _LICENCE_DOC.search(raw.split("?", 1)[0].rsplit("/", 1)[-1]):
+            return None  # a licence document is terms, not a place
+        # The link's own words first, then the line's: a "Models" section's line about the data
+        # ("trained on the Pile ([paper](https://pile.eleuther.ai/))") links the data.
+        if link_weights or (
+            ctx.web_weights
+            and not (ctx.web_data and (bool(text and _DATA.search(text)) or not _WEIGHTS.search(line)))
+        ):
+            if _CODE_HOST.search(raw) and not _WEIGHT_ASSET.search(raw):
+                return None  # a repository is code: a framework or a project linked, not weights
+            return Component.PARAMETERS_FINAL
+        return Component.DATASETS if ctx.web_data else None
     own_weights = bool(_WEIGHTS.search(line))
     own_data = bool(_DATA.search(line))
-    if own_weights or (weights and not own_data):
+    if trained_on:
+        return Component.DATASETS
+    if own_weights or (ctx.weights and not own_data):
         return Component.PARAMETERS_FINAL
-    if own_data or data:
+    if own_data or ctx.data:
         return Component.DATASETS
     return None
+
+
+def settle(
+    comps: Mapping[Component, ComponentEvidence],
+    found: Found,
+    cards: Sequence[ModelCard],
+    weights_terms: Sequence[Location] = (),
+    kind: ReleaseKind = MODEL,
+) -> dict[Component, ComponentEvidence]:
+    """The "elsewhere" answers the component statuses leave open, once they are decided:
+
+    - intermediate checkpoints published elsewhere (a checkpoint table, "Partially trained
+      checkpoints") are ``unknown`` with their places, not absent;
+    - the training data keeps every Hub dataset it is named by (the second link on a line, a bare
+      id, the card's ``datasets`` field), so ``--follow`` and the reader see them all;
+    - weights whose terms the release states ("the code and model weights are released under the
+      MIT License") exist somewhere: ``unknown`` (not inspected), never absent;
+    - training done with a public framework the README links, without the configs in the tree:
+      the training code is published elsewhere (the framework), not absent;
+    - a tool with no model of its own (``release_kind``): other publishers' models named in its
+      examples are not its weights, and the parts only a model has are not applicable (``unknown``
+      with that reason), never absent and failed.
+    """
+    out = dict(comps)
+    _intermediate_places(out, found)
+    _data_places(out, found)
+    _framework_elsewhere(out, cards)
+    if kind.tool:
+        _tool(out, kind)
+    elif weights_terms:
+        ev = out.get(Component.PARAMETERS_FINAL)
+        if ev is None or ev.status is Status.ABSENT:
+            at = weights_terms[0]
+            out[Component.PARAMETERS_FINAL] = ComponentEvidence(
+                Component.PARAMETERS_FINAL,
+                Status.UNKNOWN,
+                tuple(weights_terms[:2]),
+                detail=f"weights are not in the release; {at} states their terms, so they are published, "
+                "but the release does not say where: not inspected",
+            )
+    return out
+
+
+def _intermediate_places(out: dict[Component, ComponentEvidence], found: Found) -> None:
+    c = Component.PARAMETERS_INTERMEDIATE
+    pubs = found.of(c)
+    ev = out.get(c)
+    if pubs and (ev is None or ev.status is Status.ABSENT):
+        out[c] = ComponentEvidence(
+            c,
+            Status.UNKNOWN,
+            tuple(dict.fromkeys(p.stated_at for p in pubs))[:4],
+            detail="intermediate checkpoints published elsewhere, not inspected: " + describe(pubs),
+            elsewhere=pubs,
+        )
+
+
+def _data_places(out: dict[Component, ComponentEvidence], found: Found) -> None:
+    c = Component.DATASETS
+    pubs = found.of(c)
+    ev = out.get(c)
+    if not pubs or ev is None or ev.status is not Status.UNKNOWN:
+        return
+    have = {p.place for p in ev.elsewhere}
+    merged = ev.elsewhere + tuple(p for p in pubs if p.place not in have)
+    if merged == ev.elsewhere:
+        return
+    named = [p.place[3:] if p.place.startswith("hf:") else p.place for p in merged]
+    missing = [x for x in named if x not in ev.detail]
+    detail = ev.detail
+    if missing:
+        more = ", ".join(missing[:4]) + (f" (+{len(missing) - 4} more)" if len(missing) > 4 else "")
+        detail = f"{detail}; also named: {more}" if detail else f"named elsewhere: {more}"
+    out[c] = replace(ev, elsewhere=merged[:MAX_PLACES], detail=detail)
+
+
+def _framework_elsewhere(out: dict[Component, ComponentEvidence], cards: Sequence[ModelCard]) -> None:
+    c = Component.TRAINING_CODE
+    ev = out.get(c)
+    if ev is not None and ev.status is not Status.ABSENT:
+        return
+    named = framework_named(cards)
+    if named is None:
+        return
+    trained, link = named
+    if link is None:
+        return  # named but not linked: nothing says where the code that trained it is
+    from openness.licenses import analyze_id
+
+    fw = trained.framework
+    place = safe_place(link)
+    # The framework's own licence covers its code, as for a framework whose configs ship
+    # (components._framework_training): the card's model licence is not the code's terms.
+    lic = AppliedLicense(
+        analyze_id(fw.license, Location(key=f"library:{fw.name}")),
+        True,
+        f"the {fw.name} framework's own licence: the framework is the training code",
+    )
+    out[c] = ComponentEvidence(
+        c,
+        Status.UNKNOWN,
+        (trained.stated_at,),
+        (lic,),
+        detail=f"trained with the public {fw.name} framework ({trained.stated_at}), published elsewhere "
+        f"({place}); the configs that drove the run are not in the release: not inspected",
+        elsewhere=(Publication(PlaceKind.WEB, place, trained.stated_at),),
+    )
+
+
+def _tool(out: dict[Component, ComponentEvidence], kind: ReleaseKind) -> None:
+    w = out.get(Component.PARAMETERS_FINAL)
+    if w is not None and w.status is Status.UNKNOWN:
+        own = tuple(p for p in w.elsewhere if own_place(p, kind.own_names))
+        if not own:
+            others = describe(w.elsewhere, 2) if w.elsewhere else ""
+            out[Component.PARAMETERS_FINAL] = ComponentEvidence(
+                Component.PARAMETERS_FINAL,
+                Status.UNKNOWN,
+                (kind.stated_at,) if kind.stated_at else (),
+                detail=f"not applicable: {kind.reason()}"
+                + (f"; what it links is not this release's weights ({others})" if others else ""),
+            )
+        elif own != w.elsewhere:
+            out[Component.PARAMETERS_FINAL] = replace(w, elsewhere=own, detail=w.detail)
+    for c in MODEL_PARTS:
+        ev = out.get(c)
+        if ev is None or ev.status is Status.ABSENT:
+            out[c] = ComponentEvidence(
+                c,
+                Status.UNKNOWN,
+                (kind.stated_at,) if kind.stated_at else (),
+                detail=f"not applicable: {kind.reason()}",
+            )
 
 
 def follow_targets(components: Mapping[Component, ComponentEvidence]) -> list[str]:
@@ -332,4 +850,5 @@ __all__ = [
     "find_publications",
     "follow_targets",
     "safe_place",
+    "settle",
 ]

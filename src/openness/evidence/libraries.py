@@ -132,17 +132,30 @@ def training_configs(items: Iterable[Classified]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def training_framework(
-    cards: Sequence[ModelCard], items: Sequence[Classified], requirements: Sequence[tuple[str, str]] = ()
-) -> TrainedWith | None:
-    """The public framework the release says it was trained with, when it ships the configs.
+_LINK_AT = lazy_compile(r"\]\(\s*<?(https?://[^)\s>]{1,300})|\bhttps?://[^\s)\]>]{1,300}")
 
-    Named on a README/card line with a training word within ``TRAIN_WINDOW`` lines (outside
-    acknowledgement and citation sections, not as an alternative or comparison), or in a
-    requirements file ``(path, text)``; and at least one training configuration in the release."""
-    configs = training_configs(items)
-    if not configs:
-        return None
+
+def framework_named(cards: Sequence[ModelCard]) -> tuple[TrainedWith, str | None] | None:
+    """The public framework a README/card says the model was trained with, and the link it gives
+    for it, whether or not the release ships the configs (``training_framework`` asks for them).
+    Without configs the training code is published elsewhere (the framework's repository), not
+    absent: "We train the models on cloud TPU-v4s using [EasyLM](https://github.com/young-geng/EasyLM)"."""
+    for card, n, fw in _mentions(cards):
+        line = card.lines[n - 1]
+        link = None
+        for m in _LINK_AT.finditer(line):
+            url = (m.group(1) or m.group(0)).rstrip(".,;:!?)'\"")
+            if fw.mention.search(url.replace("_", "-")) or fw.mention.search(url):
+                link = url
+                break
+        return TrainedWith(fw, Location(card.path, (n, n)), ()), link
+    return None
+
+
+def _mentions(cards: Sequence[ModelCard]) -> Iterable[tuple[ModelCard, int, Framework]]:
+    """(card, line, framework) for each line naming a training framework as what trained the model:
+    a training word within ``TRAIN_WINDOW`` lines, outside acknowledgement and citation sections,
+    not as an alternative or comparison."""
     for card in cards:
         skip = [s.lines for s in card.sections if _SKIP_SECTION.search(s.title)]
         for n, line in enumerate(card.lines, 1):
@@ -155,7 +168,23 @@ def training_framework(
                     continue
                 window = card.lines[max(0, n - 1 - TRAIN_WINDOW) : n + TRAIN_WINDOW]
                 if any(_TRAIN.search(w) for w in window):
-                    return TrainedWith(fw, Location(card.path, (n, n)), configs)
+                    yield card, n, fw
+                    break
+
+
+def training_framework(
+    cards: Sequence[ModelCard], items: Sequence[Classified], requirements: Sequence[tuple[str, str]] = ()
+) -> TrainedWith | None:
+    """The public framework the release says it was trained with, when it ships the configs.
+
+    Named on a README/card line with a training word within ``TRAIN_WINDOW`` lines (outside
+    acknowledgement and citation sections, not as an alternative or comparison), or in a
+    requirements file ``(path, text)``; and at least one training configuration in the release."""
+    configs = training_configs(items)
+    if not configs:
+        return None
+    for card, n, fw in _mentions(cards):
+        return TrainedWith(fw, Location(card.path, (n, n)), configs)
     for path, text in requirements:
         for n, line in enumerate(text.splitlines()[:2000], 1):
             if not _ANY_FRAMEWORK.search(line.replace("_", "-")) and not _ANY_FRAMEWORK.search(line):
@@ -173,6 +202,7 @@ __all__ = [
     "TRAINING_FRAMEWORKS",
     "Framework",
     "TrainedWith",
+    "framework_named",
     "training_configs",
     "training_framework",
 ]

@@ -147,10 +147,13 @@ class _Attaching:
     out: dict[Component, list[AppliedLicense]]
     pinned: set[str]  # groups whose licence a name or a statement pins down
     scoped_folders: list[str]
+    own_terms: frozenset[Component] = frozenset()
 
     def add(self, c: Component, src: LicenseSource, certain: bool, reason: str) -> None:
         if c not in self.out:
             return
+        if not certain and c in self.own_terms:
+            return  # its own terms are known (a public framework's licence): a guess adds nothing
         if any(a.license is src.result for a in self.out[c]):
             return
         self.out[c].append(AppliedLicense(src.result, certain, reason))
@@ -162,12 +165,17 @@ def attach(
     files_of: Mapping[Component, frozenset[str]],
     elsewhere: Iterable[Component] = (),
     apart: Iterable[str] = (),
+    own_terms: Iterable[Component] = (),
 ) -> dict[Component, list[AppliedLicense]]:
     """Attach every licence to the components it covers (see the module docstring).
 
     ``apart``: folders holding other places of the release (Hub repositories followed with
     ``--follow``): the tree's root licence never covers their files; their own licence files and
     card do.
+
+    ``own_terms``: components whose terms the evidence already carries with certainty (training
+    code that is a public framework, under the framework's own licence): a licence that only *may*
+    cover them (the card's model licence, a restrictive root licence) is not attached to them.
 
     ``elsewhere``: components published outside the release (weights on a hub): the repository's
     own licence is attached to them as a possible scope, so its terms can be judged. Licences of
@@ -185,6 +193,7 @@ def attach(
         [s.folder for s in srcs if s.via == "file" and s.folder]
         + [_own_folder(s) for s in vendored]
         + [a for a in apart if a],
+        frozenset(own_terms),
     )
     _step1_names_and_statements(st)
     _step2_folder_licences(st)
