@@ -5,7 +5,8 @@ Python 3.11 writes the source of every dataclass's ``__init__``, ``__repr__``, `
 time the class is created: the ~70 dataclasses an audit imports cost ~30 ms of compiling in every
 process (a tenth of a small audit, issue 14). ``install`` gives the ``dataclasses`` module an
 ``exec`` that compiles each distinct text once and keeps the code object (``marshal``, like a
-``.pyc``) beside this module's bytecode: ``__pycache__/dataclass_cache.<tag>.<version>.code``.
+``.pyc``) beside this module's bytecode (``__pycache__/dataclass_cache.<tag>.<version>.O<n>.code``;
+``derived_cache`` says where and how).
 
 The generated functions are the same: the same text compiled the same way (file name
 ``<string>``, no inherited ``__future__`` flags, as ``exec`` of a string from ``dataclasses`` has),
@@ -20,13 +21,12 @@ from __future__ import annotations
 
 import atexit
 import builtins
-import contextlib
 import dataclasses
-import marshal
-import os
 import sys
 from types import CodeType
 from typing import Any
+
+from openness import derived_cache
 
 MAX_CACHED_TEXTS = 2048  # generated method texts kept (an audit creates ~330)
 MAX_CACHE_BYTES = 8 << 20  # a larger cache file is not read (it is ~0.5 MB in practice)
@@ -38,27 +38,11 @@ _used: set[str] = set()
 
 
 def _cache_path() -> str | None:
-    tag = sys.implementation.cache_tag
-    if tag is None:
-        return None
-    here = os.path.dirname(os.path.abspath(__file__))
-    name = f"dataclass_cache.{tag}.{sys.hexversion:x}.O{sys.flags.optimize}.code"
-    if sys.pycache_prefix:  # as the interpreter places bytecode (PYTHONPYCACHEPREFIX)
-        return os.path.join(sys.pycache_prefix, here.lstrip(os.sep), name)
-    return os.path.join(here, "__pycache__", name)
+    return derived_cache.cache_path(__file__, "dataclass_cache", f"O{sys.flags.optimize}.code")
 
 
 def _read(path: str | None) -> dict[str, CodeType]:
-    if not path:
-        return {}
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_CACHE_BYTES + 1)
-        if len(data) > MAX_CACHE_BYTES:
-            return {}
-        loaded = marshal.loads(data)
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
+    loaded = derived_cache.read(path, MAX_CACHE_BYTES)
     if not isinstance(loaded, dict):
         return {}
     return {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, CodeType)}
@@ -87,15 +71,7 @@ def _save() -> None:
     if len(merged) > MAX_CACHED_TEXTS:  # keep this run's texts, then the others
         keep = [*_used, *(k for k in merged if k not in _used)][:MAX_CACHED_TEXTS]
         merged = {k: merged[k] for k in keep}
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(marshal.dumps(merged))
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    derived_cache.write(path, merged)
     _state["dirty"] = False
 
 

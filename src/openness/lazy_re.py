@@ -10,24 +10,21 @@ Even compiled lazily, the patterns a typical audit reaches cost 45-70 ms of pars
 generation in every process (issue 14): Python keeps no compiled regex between runs. ``compile``
 keeps one, the way the interpreter keeps bytecode: the engine's code for each pattern is stored
 beside this module's ``.pyc`` (``__pycache__/lazy_re.<python tag>.<version>.<engine magic>.sre``,
-written at exit when a run compiled something new, never when bytecode writing is off) and a later
-process hands it straight to the engine. The file is the project's own derived data, never
-release content; a file that does not load, or code the engine refuses (it validates every code
-it is given), is ignored and the pattern compiled as usual. Keyed by the full interpreter version,
-so an interpreter update never reuses another version's code.
+written at exit when a run compiled something new; ``derived_cache`` says where and how) and a
+later process hands it straight to the engine. A file that does not load, or code the engine
+refuses (it validates every code it is given), is ignored and the pattern compiled as usual.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import marshal
-import os
 import re
 import sys
 from array import array
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
+
+from openness import derived_cache
 
 try:  # the engine and compiler behind ``re.compile`` (CPython); elsewhere: no cache
     import _sre
@@ -62,7 +59,7 @@ class _CodeCache:
         return self.entries
 
     def save(self) -> None:
-        """Merge this run's new entries into the file (atomic replace; failures are silent)."""
+        """Merge this run's new entries into the file (``derived_cache.write``: atomic, silent)."""
         if not (self.dirty and self.path) or sys.dont_write_bytecode:
             return
         merged = _read(self.path)
@@ -71,40 +68,18 @@ class _CodeCache:
             rest = [k for k in merged if k not in self.used]
             keep = max(0, MAX_CACHED_PATTERNS - len(self.used))
             merged = {k: merged[k] for k in [*self.used, *rest[:keep]][:MAX_CACHED_PATTERNS]}
-        tmp = f"{self.path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(tmp, "wb") as fh:
-                fh.write(marshal.dumps(merged))
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        derived_cache.write(self.path, merged)
         self.dirty = False
 
 
 def _cache_path() -> str | None:
-    tag = sys.implementation.cache_tag
-    if _sre is None or tag is None:
+    if _sre is None:
         return None
-    here = os.path.dirname(os.path.abspath(__file__))
-    name = f"lazy_re.{tag}.{sys.hexversion:x}.{_sre.MAGIC}.sre"
-    if sys.pycache_prefix:  # as the interpreter places bytecode (PYTHONPYCACHEPREFIX)
-        return os.path.join(sys.pycache_prefix, here.lstrip(os.sep), name)
-    return os.path.join(here, "__pycache__", name)
+    return derived_cache.cache_path(__file__, "lazy_re", f"{_sre.MAGIC}.sre")
 
 
 def _read(path: str | None) -> dict[tuple[str, int], _Entry]:
-    if not path:
-        return {}
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_CACHE_BYTES + 1)
-        if len(data) > MAX_CACHE_BYTES:
-            return {}
-        loaded = marshal.loads(data)
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
+    loaded = derived_cache.read(path, MAX_CACHE_BYTES)
     return loaded if isinstance(loaded, dict) else {}
 
 
