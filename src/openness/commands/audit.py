@@ -551,7 +551,7 @@ def run_batch(args: argparse.Namespace) -> int:
             report_file.commit()
     finally:
         if workers is not None:
-            workers.close()
+            workers.close(graceful=False)  # a no-op after a complete batch (closed by then)
         if report_file is not None:
             report_file.discard()
     if (failed or len(entries) > 1) and not quiet:

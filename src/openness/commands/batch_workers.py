@@ -36,6 +36,7 @@ from typing import Any
 
 MIN_RELEASES_PER_WORKER = 8  # fewer per worker and one process with threads finishes first
 MAX_WORKERS = 32  # worker processes of one batch, whatever the core count
+STOP_SECONDS = 2.0  # a worker is waited for this long at each step of stopping it
 
 Result = tuple[str | None, str | None, Any]  # record, error, policy outcomes
 AuditOne = Callable[[str, list[str]], Result]
@@ -189,21 +190,31 @@ class Workers:
                                 yield item
                             continue
                         feed(w)
-        finally:
-            self.close()
+        except BaseException:
+            self.close(graceful=False)
+            raise
+        self.close()
 
-    def close(self) -> None:
-        """Tell every worker to stop, wait a little, then end the ones still running (Ctrl-C, errors)."""
+    def close(self, graceful: bool = True) -> None:
+        """Stop the workers: after a complete batch tell them to stop and wait a little; after Ctrl-C or
+        an error (``graceful=False``), or for one that does not stop, end them at once (their cache
+        writes are atomic: at worst a temporary file is left)."""
         if self._closed:
             return
         self._closed = True
-        for conn in self.conns:
-            with contextlib.suppress(OSError):
-                conn.send(None)
+        if graceful:
+            for conn in self.conns:
+                with contextlib.suppress(OSError):
+                    conn.send(None)
+            for proc in self.procs:
+                proc.join(timeout=STOP_SECONDS)
         for proc in self.procs:
-            proc.join(timeout=2.0)
             if proc.is_alive():
                 proc.terminate()
-                proc.join(timeout=2.0)
+        for proc in self.procs:
+            proc.join(timeout=STOP_SECONDS)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=STOP_SECONDS)
         for conn in self.conns:
             conn.close()
