@@ -43,6 +43,8 @@ from openness.sources import hf_cache
 HUB_THREADS = 16  # concurrent Hub requests per process, all releases together
 MAX_ERROR_BODY = 64 * 1024  # bytes of an error response read for its message
 MAX_LOOKUPS = 4096  # other repos' cards remembered per process
+MAX_PATH_CHARS = 1024  # a listed file name longer than this is not written into the cache
+MAX_PATH_PARTS = 32  # nor one this many folders deep
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _T = TypeVar("_T")
@@ -138,10 +140,10 @@ def git_blob_id(data: bytes) -> str:
 
 def safe_rel_path(path: str) -> bool:
     """A listed file name that may name a file under the cache's snapshot folder (never out of it)."""
-    if not path or len(path) > 1024 or "\\" in path or "\0" in path or path.startswith("/"):
+    if not path or len(path) > MAX_PATH_CHARS or "\\" in path or "\0" in path or path.startswith("/"):
         return False
     parts = path.split("/")  # not PurePosixPath: it folds "a//b" and "a/./b" into names that look fine
-    return len(parts) <= 32 and not any(p in ("", ".", "..") for p in parts)
+    return len(parts) <= MAX_PATH_PARTS and not any(p in ("", ".", "..") for p in parts)
 
 
 def fetch_small_file(
