@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import marshal
 import os
 import re
 import subprocess
@@ -215,7 +216,7 @@ def test_a_damaged_dataclass_cache_is_ignored(tmp_path: Path) -> None:
     bad = tmp_path / "bad.code"
     bad.write_bytes(b"\x00not marshal")
     assert dataclass_cache._read(str(bad)) == {}
-    bad.write_bytes(__import__("marshal").dumps({"text": 1, 2: "x"}))  # wrong types: dropped
+    bad.write_bytes(marshal.dumps({"text": 1, 2: "x"}))  # wrong types: dropped
     assert dataclass_cache._read(str(bad)) == {}
 
 
@@ -229,3 +230,42 @@ def test_the_cached_exec_defines_what_exec_defines() -> None:
     assert f_cached.__annotations__ == {"x": int, "return": int}
     assert f_cached(None, 5) == 5 and f_cached.__code__.co_filename == "<string>"
     assert dataclasses.is_dataclass(dataclasses.make_dataclass("Made", ["a"]))
+
+
+# --------------------------------------------------------------------------- the licence data cache
+
+
+_KNOWLEDGE_RUN = """
+from openness.licenses import knowledge as K
+k = K.knowledge()
+assert k.info("apache-2.0").id == "Apache-2.0"
+assert k.by_link("https://opensource.org/licenses/MIT").id == "MIT"
+print(len(k.references), len(k._aliases), k.meta["stamp"]["normalize"][:12])
+"""
+
+
+def test_the_licence_data_cache_gives_the_decoded_data(tmp_path: Path) -> None:
+    """Decoded from the data file, from the cache it wrote, from a damaged cache and from a cache of
+    another data file: the same licences every time."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp_path)
+
+    def run() -> str:
+        proc = subprocess.run([sys.executable, "-c", _KNOWLEDGE_RUN], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip()
+
+    first = run()
+    cache = list(tmp_path.rglob("knowledge.*.data"))
+    assert len(cache) == 1
+    assert run() == first  # from the cache
+    cache[0].write_bytes(b"\x00damaged")
+    assert run() == first
+    from openness import derived_cache
+
+    stale = derived_cache.read(str(cache[0]))  # rewritten whole by the run above
+    assert isinstance(stale, dict)
+    stale["key"] = [0, 0, 0]  # another data file: must not be used
+    stale["json"] = {"aliases": marshal.dumps({})}  # (it would lose every alias)
+    cache[0].write_bytes(marshal.dumps(stale))
+    assert run() == first

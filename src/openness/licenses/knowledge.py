@@ -8,7 +8,9 @@ needs aligning. See ``docs/licenses.md`` for the format.
 from __future__ import annotations
 
 import json
+import marshal
 import mmap
+import os
 import sys
 import zlib
 from array import array
@@ -20,6 +22,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, overload
 
+from openness import derived_cache
 from openness.errors import LicenseError
 from openness.licenses.normalize import lookup_key
 
@@ -130,12 +133,22 @@ DATA_FORMAT = 3  # scripts/build_license_data.py FORMAT
 
 class _Sections:
     """``licenses.json.gz``: a JSON header line with each section's byte range, then the
-    sections, each decoded only when asked for (a full JSON parse was ~23 ms of every audit)."""
+    sections, each decoded only when asked for (a full JSON parse was ~23 ms of every audit).
+
+    Decompressing the file and decoding its JSON sections cost ~25 ms of every process that
+    reads a licence (issue 14): ``load`` keeps the decompressed body and the decoded sections
+    (marshal, each decoded on demand) in a start-up cache (``derived_cache``) keyed by the data
+    file's size and modification time, as the interpreter keys bytecode by its source."""
+
+    JSON_SECTIONS = ("meta", "curated", "references", "aliases", "urls")  # cached decoded
 
     def __init__(self, blob: bytes) -> None:
         import gzip  # only here: the other readers of this module need none of it
 
-        body = gzip.decompress(blob)
+        self._init(gzip.decompress(blob))
+        self._decoded: dict[str, bytes] = {}
+
+    def _init(self, body: bytes) -> None:
         end = body.find(b"\n")
         header = json.loads(body[:end]) if end > 0 else None
         if not isinstance(header, dict) or header.get("format") != DATA_FORMAT:
@@ -144,14 +157,42 @@ class _Sections:
         self._start = end + 1
         self._ranges: dict[str, list[int]] = header["sections"]
 
+    @classmethod
+    def load(cls) -> _Sections:
+        name = "licenses.json.gz"
+        try:
+            st = os.stat(DATA_DIR / name)
+            key = [DATA_FORMAT, st.st_size, st.st_mtime_ns]
+        except OSError:
+            key = None
+        path = derived_cache.cache_path(__file__, "knowledge", "data")
+        cached = derived_cache.read(path) if key is not None else None
+        if isinstance(cached, dict) and cached.get("key") == key:
+            try:
+                self = cls.__new__(cls)
+                self._init(cached["body"])
+                self._decoded = dict(cached["json"])
+                return self
+            except (LicenseError, KeyError, TypeError, ValueError):
+                pass  # a damaged cache: decode the data file as usual
+        self = cls(_data(name))
+        if key is not None:
+            decoded = {s: marshal.dumps(self.json(s)) for s in cls.JSON_SECTIONS if s in self._ranges}
+            derived_cache.write(path, {"key": key, "body": self._body, "json": decoded})
+        return self
+
     def raw(self, name: str) -> bytes:
         start, end = self._ranges[name]
         return self._body[self._start + start : self._start + end]
 
     def json(self, name: str) -> Any:
+        cached = self._decoded.get(name)
+        if cached is not None:
+            try:
+                return marshal.loads(cached)
+            except (ValueError, EOFError, TypeError):
+                pass
         return json.loads(self.raw(name))
-
-
 
 
 class _Infos(Mapping[str, LicenseInfo]):
@@ -237,7 +278,7 @@ class Knowledge:
     """Everything known about licences; one instance per process (``knowledge()``)."""
 
     def __init__(self) -> None:
-        sections = self._sections = _Sections(_data("licenses.json.gz"))
+        sections = self._sections = _Sections.load()
         self.meta: dict[str, Any] = sections.json("meta")
         self._curated_raw: list[dict[str, Any]] = sections.json("curated")
         refs = sections.json("references")
