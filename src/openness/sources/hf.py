@@ -453,7 +453,10 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
             from huggingface_hub.errors import HfHubHTTPError
 
             try:
-                other: Any = api.repo_info(repo_id, repo_type=repo_type, timeout=options.timeout)
+                # Only the card is read: expand=cardData spares the Hub and us a popular base model's
+                # file listing and its thousands of dependent spaces.
+                other: Any = api.repo_info(repo_id, repo_type=repo_type, timeout=options.timeout,
+                                           expand=["cardData"])
             except Exception as exc:
                 # A definite "no" (not found, gated) is kept for the batch; a 429, 5xx or timeout is not.
                 status = getattr(getattr(exc, "response", None), "status_code", None)
