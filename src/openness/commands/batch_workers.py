@@ -73,12 +73,15 @@ def preload(targets: Sequence[str], offline: bool, frameworks: Sequence[str] | N
     shipped data) and, for Hub targets, the hub client (a quarter of a second of CPU per process)."""
     import openness.pipeline
     import openness.render.json
-    from openness.frameworks import registry
-    from openness.licenses.knowledge import knowledge
 
-    for framework in frameworks or registry.known_ids():
-        registry.get(framework)
-    knowledge()
+    # A warm-up only: if a module changes shape, the workers load what they need themselves.
+    with contextlib.suppress(ImportError, AttributeError):
+        from openness.frameworks import registry
+        from openness.licenses.knowledge import knowledge
+
+        for framework in frameworks or registry.known_ids():
+            registry.get(framework)
+        knowledge()
     if not offline and any(t.startswith(("hf:", "https://huggingface.co", "https://www.huggingface.co"))
                            for t in targets):
         import huggingface_hub.file_download
