@@ -30,7 +30,13 @@ FRONT_MATTER_LIMITS = YamlLimits(MAX_FRONT_MATTER, MAX_DEPTH, MAX_EXPANDED_NODES
 _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "data",
-        re.compile(r"\b(data(sets?|[- ]?mix(ture)?)?|corpus|corpora|provenance|pre-?training mix)\b", re.I),
+        # (a data pipeline's steps are data sections too: "Tokenize and Concatenate Sequences",
+        # "Deduplication", "Quality filtering" in LLM360's amber-data-prep and its kind)
+        re.compile(
+            r"\b(data(sets?|[- ]?mix(ture)?)?|corpus|corpora|provenance|pre-?training mix|concatenat\w*|"
+            r"dedup\w*|de-?duplicat\w*|(?:quality )?filtering|pre-?process\w*)\b",
+            re.I,
+        ),
     ),
     (
         "training",

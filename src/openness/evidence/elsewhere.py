@@ -31,9 +31,9 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from openness.evidence.card import ModelCard
+from openness.evidence.card import ModelCard, card_list
 from openness.evidence.libraries import framework_named
-from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, own_place
+from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, flat, own_names, own_place
 from openness.lazy_re import lazy_compile
 from openness.model import (
     AppliedLicense,
@@ -116,6 +116,7 @@ _TRAINED_ON = lazy_compile(
     r"\b(?:(?:pre-?|post-?|instruction[- ]|further )?trained|fine-?tuned|finetuned|instruction-tuned|"
     r"(?:pre-?)?training (?:is |was )?(?:done |performed )?)\s+(?:\w+\s+){0,2}?on\b|"
     r"\b(?:data(?:sets?)?|corpus|corpora)\s+(?:that\s+)?we\s+(?:use|used)\b|"
+    r"\b(?:steps|epochs|iterations)\b[^.;]{0,60}?\bon\b|"
     r"(?:训练|预训练)(?:数据|语料)?(?:来自|使用)",
     re.I,
 )
@@ -213,11 +214,11 @@ _SKIP_SECTION = lazy_compile(
     re.I,
 )
 _PLACEHOLDER = lazy_compile(r"[$<>{}]|your[-_]?|my[-_]?bucket|example\.com|\bpath/to\b", re.I)
-# Papers and docs are not where weights or data are published.
+# Papers, docs, badges, package indexes and policy pages are not where weights or data are published.
 _NOT_A_PLACE = lazy_compile(
     r"arxiv\.org|(?<!zenodo\.)doi\.org/(?!10\.5281)|aclanthology|openreview|semanticscholar|"
     r"proceedings|papers\.|\.pdf\b|\.md(?:#|$)|img\.shields|badge|wikipedia\.org|twitter\.com|x\.com/|discord|"
-    r"wandb\.ai|tensorboard",
+    r"wandb\.ai|tensorboard|pypi\.org|/privacy\b|/polic(?:y|ies)\b|terms-of-(?:use|service)",
     re.I,
 )
 _RANK = {k: n for n, k in enumerate(PlaceKind)}
@@ -285,8 +286,9 @@ def _find_publications(inventory: Inventory, cards: list[ModelCard]) -> Found:
         add(
             Component.PARAMETERS_FINAL, Publication(PlaceKind.REQUEST, safe_place(f"hf:{hub.repo_id}"), where)
         )
-    found = [x for card in cards for x in _card_places(card, notes)]
-    for c, pub in _own_models(found):
+    found = [x for card in cards for x in _card_datasets(card)]
+    found += [x for card in cards for x in _card_places(card, notes)]
+    for c, pub in _own_models(found, own_names(inventory.snapshot.target)):
         add(c, pub)
     # Intermediate checkpoints are where they are, and the final weights' answer names the final
     # model: "TinyLlama-...-step-50K" listed first in a schedule is not the release's model. When
@@ -303,6 +305,17 @@ def _find_publications(inventory: Inventory, cards: list[ModelCard]) -> Found:
         {c: tuple(_ranked(c, v)[:MAX_PLACES]) for c, v in acc.items()},
         tuple(notes),
     )
+
+
+_HUB_ID = lazy_compile(r"^[A-Za-z0-9][\w.-]{0,95}(?:/[A-Za-z0-9][\w.-]{0,95})?$")
+
+
+def _card_datasets(card: ModelCard) -> Iterable[tuple[Component, Publication]]:
+    """The card's ``datasets`` field: Hub datasets the model was trained on, kept as places."""
+    for ident in card_list(card.front_matter, "datasets")[:MAX_CANDIDATES]:
+        if _HUB_ID.match(ident) and not _PLACEHOLDER.search(ident):
+            where = Location(card.path, key="card:datasets")
+            yield Component.DATASETS, Publication(PlaceKind.HUB_DATASET, safe_place(f"hf:{ident}"), where)
 
 
 def _intermediate(place: str) -> bool:
@@ -330,12 +343,16 @@ def _stem(place: str) -> str:
     return re.split(r"[-_.]", name, maxsplit=1)[0].lower()
 
 
-def _own_models(found: list[tuple[Component, Publication]]) -> list[tuple[Component, Publication]]:
+def _own_models(
+    found: list[tuple[Component, Publication]], names: frozenset[str] = frozenset()
+) -> list[tuple[Component, Publication]]:
     """Drop Hub links to other publishers' models when the README mostly links one publisher's
     (the release's own): "Nous-Capybara-34B" in a community list is not where Yi's weights are.
     A model of an org named as the top org's models are is kept: releases move into their own org
     ("PY007/TinyLlama-..." then "TinyLlama/TinyLlama-..."); "1bitLLM/bitnet_b1_58" beside
-    "microsoft/BitNet-b1.58-2B-4T" is another publisher's."""
+    "microsoft/BitNet-b1.58-2B-4T" is another publisher's. When the release's own org is known (its
+    target, ``release_kind.own_names``) and it links that org's models, those are its own, however
+    many "Supported models" of others it lists."""
     orgs: dict[str, int] = {}
     for c, pub in found:
         org = _hub_org(pub.place)
@@ -343,18 +360,23 @@ def _own_models(found: list[tuple[Component, Publication]]) -> list[tuple[Compon
             orgs[org] = orgs.get(org, 0) + 1
     if not orgs:
         return found
-    top, count = max(orgs.items(), key=lambda kv: kv[1])
-    if count < 2:
-        return found
+    flat_names = {flat(n) for n in names}
+    tops = {o for o in orgs if flat(o) in flat_names}
+    if not tops:
+        top, count = max(orgs.items(), key=lambda kv: kv[1])
+        if count < 2:
+            return found
+        tops = {top}
     stems = {
-        _stem(p.place) for c, p in found if c is Component.PARAMETERS_FINAL and _hub_org(p.place) == top
+        _stem(p.place) for c, p in found if c is Component.PARAMETERS_FINAL and _hub_org(p.place) in tops
     }
     stems = {x for x in stems if len(x) >= 4}
     return [
         (c, p)
         for c, p in found
         if c is not Component.PARAMETERS_FINAL
-        or _hub_org(p.place) in (None, top)
+        or _hub_org(p.place) is None
+        or _hub_org(p.place) in tops
         or (_hub_org(p.place) in stems and _stem(p.place) in stems)
     ]
 
@@ -511,7 +533,11 @@ def _listing(line: str) -> bool:
 
 
 def _has_trained_on(low: str) -> bool:
-    return (" on" in low and ("train" in low or "tuned" in low)) or " we use" in low or "训练" in low
+    return (
+        (" on" in low and ("train" in low or "tuned" in low or "steps" in low or "epochs" in low))
+        or " we use" in low
+        or "训练" in low
+    )
 
 
 def _link_texts(line: str) -> list[tuple[int, int, str]]:
@@ -749,10 +775,10 @@ def _data_places(out: dict[Component, ComponentEvidence], found: Found) -> None:
         return
     have = {p.place for p in ev.elsewhere}
     merged = ev.elsewhere + tuple(p for p in pubs if p.place not in have)
-    if merged == ev.elsewhere:
-        return
     named = [p.place[3:] if p.place.startswith("hf:") else p.place for p in merged]
     missing = [x for x in named if x not in ev.detail]
+    if merged == ev.elsewhere and not missing:
+        return
     detail = ev.detail
     if missing:
         more = ", ".join(missing[:4]) + (f" (+{len(missing) - 4} more)" if len(missing) > 4 else "")

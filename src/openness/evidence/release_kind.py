@@ -145,15 +145,16 @@ def own_place(p: Publication, names: frozenset[str]) -> bool:
     carries its name. Used for tools, whose examples link other publishers' models."""
     if not names:
         return False
-    flat = {_flat(n) for n in names}  # "lm-sys" on GitHub is "lmsys" on the Hub
+    flats = {flat(n) for n in names}  # "lm-sys" on GitHub is "lmsys" on the Hub
     place = p.place.lower()
     if place.startswith("hf:"):
         org, _, name = place[3:].partition("/")
-        return _flat(org) in flat or any(n in _flat(name) for n in flat if len(n) >= 4)
-    return any(n in _flat(place) for n in flat if len(n) >= 4)
+        return flat(org) in flats or any(n in flat(name) for n in flats if len(n) >= 4)
+    return any(n in flat(place) for n in flats if len(n) >= 4)
 
 
-def _flat(text: str) -> str:
+def flat(text: str) -> str:
+    """Lowercase letters and digits only: "lm-sys" on GitHub is "lmsys" on the Hub."""
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
@@ -168,6 +169,7 @@ __all__ = [
     "MODEL",
     "MODEL_PARTS",
     "ReleaseKind",
+    "flat",
     "own_names",
     "own_place",
     "release_kind",
