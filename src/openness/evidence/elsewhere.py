@@ -378,6 +378,7 @@ def _own_models(
         or _hub_org(p.place) is None
         or _hub_org(p.place) in tops
         or (_hub_org(p.place) in stems and _stem(p.place) in stems)
+        or flat(_stem(p.place)) in flat_names
     ]
 
 
@@ -433,11 +434,21 @@ class _Context:
     checkpoints: bool = False  # under a checkpoints/weights heading
 
 
+# Sections that list other publishers' models: "Supported Models" of an inference engine
+# (bitnet.cpp's table of 1bitLLM models), community fine-tunes, third-party quantisations.
+_OTHERS_MODELS_TITLE = lazy_compile(
+    r"\bsupported|compatib\w*|communit\w*|third[- ]party|ecosystem|derivative|integrations?\b|"
+    r"quanti[sz]ed models|支持的模型|社区",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class _Headings:
     """What the headings above a line say (computed once per distinct heading stack)."""
 
     skip: bool  # an acknowledgement, citation, news... section
+    others: bool  # a list of other publishers' models
     weights: bool
     train_data: bool
     checkpoints: bool
@@ -448,6 +459,7 @@ def _headings(titles: tuple[str, ...]) -> _Headings:
     near = titles[-2:]
     return _Headings(
         any(_SKIP_SECTION.search(t) for t in titles),
+        any(_OTHERS_MODELS_TITLE.search(t) for t in near),
         any(_WEIGHTS_TITLE.search(t) for t in near),
         any(_TRAIN_DATA_TITLE.search(t) for t in near),
         any(_CKPT_TITLE.search(t) and not _DATA.search(t) for t in near),
@@ -459,7 +471,7 @@ def _context(line: str, heads: _Headings, header: str | None, wrapped: bool = Fa
     """What the line says about its links, or None when it speaks of neither weights nor data.
     Cheapest tests first, and substring tests guard the case-insensitive patterns: READMEs carry
     long lines (HTML tables, badge rows) where each pattern costs more than the other tests."""
-    weights = heads.weights or bool(_WEIGHTS.search(line))
+    weights = not heads.others and (heads.weights or bool(_WEIGHTS.search(line)))
     # Data places only where the line or its section speaks of *training* data: datasets
     # named for fine-tuning, evaluation or as examples are not what trained the model.
     data = (heads.train_data or bool(_DATA.search(line) and _TRAINING.search(line))) and not (
