@@ -234,7 +234,7 @@ def test_amber_card_sections_paper_datamix_hyperparameters(corpus_dir: Path) -> 
     ev = _corpus("LLM360__amber-train")
     paper = ev.get(Component.RESEARCH_PAPER)
     assert paper.status is Status.PRESENT and "2312.06550" in paper.detail
-    assert [str(loc) for loc in paper.locations] == ["README.md:110"]
+    assert [str(loc) for loc in paper.locations] == ["README.md:106-113"]  # the bibtex entry
     assert "DataMix" in ev.get(Component.DATA_INFORMATION).detail
     hyper = ev.get(Component.HYPERPARAMETERS)
     assert hyper.status is Status.PARTIAL and "Hyperparameters" in hyper.detail

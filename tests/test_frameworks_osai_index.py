@@ -207,19 +207,17 @@ def test_paper_open_with_a_venue() -> None:
 
 
 def test_a_paper_linked_but_not_the_releases_own_is_unknown_not_open() -> None:
-    # The component found an arXiv link (e.g. the Model Cards paper in the card's preamble); no
-    # publication fact says it is this release's own.
-    linked = comp(Component.RESEARCH_PAPER, detail="paper linked: arxiv.org/abs/1810.03993")
-    linked = type(linked)(
-        linked.component, linked.status, (Location("model-card.md", (5, 5)),), (), linked.detail
-    )
-    a = osai_index.assess(evidence(linked))
+    # The cards link a paper (e.g. the Model Cards paper in the card's preamble) that the evidence
+    # (documentation.papers) does not take for this release's own: a cited_paper fact, no publication.
+    cited = Fact("cited_paper", {"id": "arXiv:1810.03993"}, Location("model-card.md", (5, 5)))
+    a = osai_index.assess(evidence(facts=[cited]))
     assert crit(a, "preprint").value == "unknown"
+    assert "arXiv:1810.03993" in crit(a, "preprint").detail
     assert crit(a, "paper").value == "closed"
 
 
 def test_a_report_file_in_the_release_is_a_partial_preprint() -> None:
-    a = osai_index.assess(evidence(comp(Component.TECHNICAL_REPORT, path="Responsible-Use-Guide.pdf")))
+    a = osai_index.assess(evidence(comp(Component.TECHNICAL_REPORT, path="docs/tech-report.pdf")))
     assert crit(a, "preprint").value == "partial"
     assert crit(a, "paper").value == "closed"
 

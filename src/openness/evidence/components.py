@@ -11,6 +11,7 @@ from typing import Any
 
 from openness.evidence.card import ModelCard
 from openness.evidence.data_info import ITEM_TITLES, Coverage, coverage
+from openness.evidence.documentation import OwnPaper, is_report_file, papers
 from openness.evidence.elsewhere import Found, describe, find_publications, trim_link
 from openness.evidence.libraries import LIBRARY_LICENSES, MAX_CONFIGS_SHOWN, training_framework
 from openness.evidence.reading import DOC_LIMIT, ReadContext
@@ -90,18 +91,8 @@ _TRAINED_WITH = lazy_compile(
 )
 
 
-_REPORT_NAME = lazy_compile(r"report|technical|tech[-_]?rep", re.I)
 
 
-_ARXIV = lazy_compile(
-    r"arxiv\.org/(?:abs|pdf)/\d{4}\.\d{4,5}|\barXiv:\s?\d{4}\.\d{4,5}|doi\.org/10\.\d+/\S+", re.I
-)
-
-
-_EPRINT = lazy_compile(r"\beprint\s*=\s*[{\"]?(\d{4}\.\d{4,5})\b", re.I)
-
-
-_ARXIV_HINTS = ("arxiv", "doi.org")
 
 
 _DOWNLOAD_HINTS = ("download", "request access", "available")
@@ -109,8 +100,6 @@ _DOWNLOAD_HINTS = ("download", "request access", "available")
 
 _HF_HINTS = ("huggingface.co/",)
 
-
-_TECH_REPORT_LINE = lazy_compile(r"technical report|tech report|whitepaper|white paper", re.I)
 
 
 _HF_MODEL_LINK = lazy_compile(
@@ -256,7 +245,7 @@ def _item_components(it: Classified) -> set[Component]:
         out.add(Component.EVALUATION_DATA if is_eval_path(it.entry.path) else Component.DATASETS)
     if it.role is Role.PAPER:
         out.add(
-            Component.TECHNICAL_REPORT if _REPORT_NAME.search(it.entry.path) else Component.RESEARCH_PAPER
+            Component.TECHNICAL_REPORT if is_report_file(it.entry.path) else Component.RESEARCH_PAPER
         )
     return out
 
@@ -681,20 +670,6 @@ def _datasets(s: _Scan) -> None:
         )
 
 
-def _bibtex_eprints(cards: list[ModelCard]) -> list[tuple[Location, str]]:
-    """arXiv ids in the card's citation sections (``eprint={2312.06550}``), fenced BibTeX included:
-    the line scans above skip fenced code, where citations live."""
-    out: list[tuple[Location, str]] = []
-    for card in cards:
-        for sec in card.sections_of("citation"):
-            a, b = sec.lines
-            for n in range(a - 1, min(b, len(card.lines))):
-                m = _EPRINT.search(card.lines[n])
-                if m:
-                    out.append((Location(card.path, (n + 1, n + 1)), f"arXiv:{m.group(1)}"))
-    return list(dict.fromkeys(out))[:3]  # nested citation sections see the same line twice
-
-
 def _training_data_links(cards: list[ModelCard]) -> list[tuple[Location, str]]:
     """Hub dataset links on card lines about training ("we train on [mix](hf.co/datasets/...)")
     or inside the card's data/training sections."""
@@ -709,40 +684,53 @@ def _training_data_links(cards: list[ModelCard]) -> list[tuple[Location, str]]:
 
 
 def _documents(s: _Scan) -> None:
-    """Documents."""
-    inv = s.inv
+    """The research paper and the technical report: the release's own (``documentation.papers``, the
+    one answer), each citing the file or the line that shows it. A paper the cards merely link (the
+    Model Cards paper, MMLU, a method's, the base model's) is not this release's paper."""
     out = s.out
-    cards = s.cards
-    papers = inv.by_role(Role.PAPER)
-    reports = tuple(p for p in papers if _REPORT_NAME.search(p.entry.path))
-    research = tuple(p for p in papers if not _REPORT_NAME.search(p.entry.path))
-    links = _card_lines(cards, _ARXIV, _ARXIV_HINTS) or _bibtex_eprints(cards)
-    report_links = [(loc, v) for loc, v in links if _line_matches(cards, loc, _TECH_REPORT_LINE)]
-    if reports:
+    got = papers(s.ctx, s.cards)
+    files, linked = got.files, got.linked
+    report_files = tuple(p for p in files if p.report is not None)
+    research_files = tuple(p for p in files if p.report is None)
+    report_links = tuple(p for p in linked if p.report is not None)
+    if report_files:
         out[Component.TECHNICAL_REPORT] = _ev(
             Component.TECHNICAL_REPORT,
             Status.PRESENT,
-            _locs(reports),
-            _files_detail(reports, "technical report"),
+            [p.location for p in report_files],
+            _paths_detail([p.id for p in report_files], "technical report"),
         )
     elif report_links:
         out[Component.TECHNICAL_REPORT] = _ev(
             Component.TECHNICAL_REPORT,
             Status.PRESENT,
-            [loc for loc, _ in report_links[:3]],
-            f"technical report linked: {report_links[0][1]}",
+            [p.report or p.location for p in report_links[:3]],
+            f"technical report of the release's own: {_paper_text(report_links[0])}",
         )
-    if research:
-        out[Component.RESEARCH_PAPER] = _ev(
-            Component.RESEARCH_PAPER, Status.PRESENT, _locs(research), _files_detail(research, "paper")
-        )
-    elif links:
+    if research_files:
         out[Component.RESEARCH_PAPER] = _ev(
             Component.RESEARCH_PAPER,
             Status.PRESENT,
-            [loc for loc, _ in links[:3]],
-            f"paper linked: {links[0][1]}",
+            [p.location for p in research_files],
+            _paths_detail([p.id for p in research_files], "paper"),
         )
+    elif linked:
+        out[Component.RESEARCH_PAPER] = _ev(
+            Component.RESEARCH_PAPER,
+            Status.PRESENT,
+            [p.location for p in linked[:3]],
+            f"the release's own paper: {_paper_text(linked[0])}",
+        )
+
+
+def _paper_text(p: OwnPaper) -> str:
+    venue = f", {p.venue}" if p.venue else ""
+    return f"{p.id} ({p.how}{venue})"
+
+
+def _paths_detail(paths: list[str], what: str) -> str:
+    more = f" (+{len(paths) - 3} more)" if len(paths) > 3 else ""
+    return f"{what}: {', '.join(paths[:3])}{more}"
 
 
 def _model_card(s: _Scan) -> None:
@@ -920,13 +908,6 @@ def _data(s: _Scan) -> None:
             )
 
 
-def _line_matches(cards: list[ModelCard], loc: Location, rx: Regex) -> bool:
-    for c in cards:
-        if c.path == loc.path and loc.lines:
-            return bool(rx.search(c.lines[loc.lines[0] - 1]))
-    return False
-
-
 def _weights_elsewhere(inv: Inventory, cards: list[ModelCard]) -> list[tuple[Location, str]] | None:
     """Signs the weights are published somewhere else: a download script, a hub link, gating."""
     out: list[tuple[Location, str]] = []
@@ -996,7 +977,9 @@ def _data_information(
     for comp in (Component.RESEARCH_PAPER, Component.TECHNICAL_REPORT):
         ev = comps.get(comp)
         if ev is not None and ev.status is Status.PRESENT:
-            unread_papers.extend(loc for loc in ev.locations if loc not in locs and loc.lines)
+            unread_papers.extend(
+                loc for loc in ev.locations if loc not in locs and loc.lines and loc not in unread_papers
+            )
     c = Component.DATA_INFORMATION
     if not sources:
         if unread_papers:

@@ -24,15 +24,19 @@ from __future__ import annotations
 
 import posixpath
 import re
+import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from openness.evidence.card import ModelCard, parse_card
 from openness.evidence.reading import DOC_LIMIT, ReadContext
 from openness.lazy_re import lazy_compile
-from openness.model import Component, ComponentEvidence, Fact, Location, Role
+from openness.model import Component, ComponentEvidence, Fact, Inventory, Location, Role
 
 MAX_PUBLICATIONS = 8  # publication facts per release
+MAX_CITED = 8  # papers of others cited, kept (the OSAI Index's "linked but not its own")
+MAX_PAPER_FILES = 8  # paper/report files of the release kept
 MAX_HARDWARE = 3  # training-hardware lines reported
 MAX_DATA_CARDS = 4  # data cards read for datasheet sections
 MAX_CODE_FILES = 400  # training/processing code files checked for documentation
@@ -69,13 +73,39 @@ _VENUE = lazy_compile(
 )
 _NOT_VENUE = lazy_compile(r"arxiv|corr|preprint|biorxiv|ssrn|github|technical report|tech\.? rep|blog", re.I)
 _OWN_LINK_TEXT = lazy_compile(
-    r"\[\s*\[?\s*(?:the |our |this )?(?:research paper|paper|technical report|tech(?:nical)? report|report|"
-    r"preprint|accompanying paper|paper accompanying this release)\s*\]?\s*\]\(|"
+    r"\[\s*\[?\s*(?:the |our |this )?(?:research paper|technical paper|arxiv paper|paper|technical report|"
+    r"tech(?:nical)? report|report|preprint|accompanying paper|paper accompanying this release)"
+    r"\s*(?:[:：][^\]\n]{0,200})?\]?\s*\]\(|"
     r"\*\*\s*(?:research |technical )?(?:paper|report)\s*\*\*|"
     r"(?:view|read|see)\s+(?:the|our)\s+<a[^>]*>\s*(?:paper|report)|"
+    r"<a\s[^>]*>\s*(?:<b>\s*)?(?:paper(?:\s+link)?|technical report|tech report)\s*(?:</b>\s*)?"
+    r"[^<\w]{0,8}</a>|"
     r"^\W*(?:paper|technical report|tech report|report|preprint)\s*[:：]",
     re.I,
 )
+
+# "welcome reading our technical report [Baichuan 2: ...](arxiv)", "欢迎阅读我们的技术报告 [...](...)",
+# "技术报告：[...]": the release presents the link as its own report or paper, whatever the link text.
+_OWN_PHRASE = lazy_compile(
+    r"\b(?:our|this\s+(?:model'?s|release'?s|project'?s))\s+(?:(?:new|latest|full|accompanying)\s+)?"
+    r"(?:research\s+|technical\s+|tech\s+)?(?:paper|report|preprint|whitepaper)\b"
+    r"|我们的(?:技术报告|論文|论文)|我們的(?:技術報告|論文)|^\W*(?:技术报告|技術報告|论文|論文)\s*[:：]",
+    re.I,
+)
+# What makes a publication a technical report rather than a research paper: the line calls it one.
+_REPORT_WORDS = lazy_compile(
+    r"\btechnical\s*\[?\s*report|\btech\.?\s+report|\bwhite\s?paper|技术报告|技術報告|\[\s*report\s*\]\(",
+    re.I,
+)
+_LINK_START = lazy_compile(r"(?:\]\(|href=[\"']?)?(?:https?://|www\.)?[^\s(\"'<>\[\]]*$", re.I)
+_NEAR = 160  # characters between a paper link and the words that call it "our paper" / a technical report
+# A paper file named as a technical report (the rest of the release's paper files are research papers).
+_REPORT_FILE = lazy_compile(r"report|technical|tech[-_]?rep|white[-_]?paper", re.I)
+# Generic words of an organisation's name that say nothing about its web site.
+_ORG_NOISE = frozenset(
+    {"inc", "org", "labs", "lab", "team", "group", "research", "official", "the", "hq", "ai", "dev"}
+)
+_PAGE_HOST = lazy_compile(r"https?://([\w.-]+)/", re.I)
 
 _ACCELERATOR = lazy_compile(
     r"\b(?:[AHLBV]100|H800|A800|H200|H20|B200|GB200|A6000|RTX\s?\d{4}|MI\d{3}X?|TPU\s?v?\d*|Gaudi\d?|"
@@ -186,11 +216,17 @@ def documentation_facts(
 
 
 def _paper_id(text: str) -> str | None:
+    got = _paper_at(text)
+    return got[0] if got else None
+
+
+def _paper_at(text: str) -> tuple[str, int] | None:
+    """The first arXiv id or DOI in ``text`` and where it is."""
     m = _ARXIV_ID.search(text)
     if m:
-        return f"arXiv:{m.group(1)}"
+        return f"arXiv:{m.group(1)}", m.start()
     d = _DOI.search(text) if "10." in text else None
-    return f"doi:{d.group(1).rstrip('.,;')}" if d else None
+    return (f"doi:{d.group(1).rstrip('.,;')}", d.start()) if d else None
 
 
 def _venue(text: str) -> str | None:
@@ -222,17 +258,80 @@ def _bib_fields(entry: str) -> list[str]:
     return [str(g) for g in got]
 
 
-def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
-    found: dict[str, Fact] = {}
+@dataclass(frozen=True)
+class OwnPaper:
+    """A publication of the release's own: a paper or report it cites as its own, or a paper/report
+    file it ships. ``report`` is where it is called a technical report (the line, or the file), if it
+    is one; ``kind`` is "peer-reviewed" (a venue is named), "preprint" (arXiv or no venue) or "file"."""
 
-    def add(pid: str, venue: str | None, loc: Location, how: str) -> None:
+    id: str
+    kind: str
+    venue: str | None
+    how: str
+    location: Location
+    report: Location | None = None
+
+    @property
+    def is_file(self) -> bool:
+        return self.kind == "file"
+
+
+@dataclass(frozen=True)
+class Papers:
+    """What the release publishes as its own, and the papers of others it merely links or cites
+    (the Model Cards paper, a benchmark's, a method's, the base model's): the one answer to "which
+    paper is this release's" that every framework asks (components, OSAI Index, MOF, OSAID)."""
+
+    own: tuple[OwnPaper, ...]
+    cited: tuple[tuple[str, Location], ...]  # (id, line) of papers linked but not the release's own
+
+    @property
+    def linked(self) -> tuple[OwnPaper, ...]:
+        return tuple(p for p in self.own if not p.is_file)
+
+    @property
+    def files(self) -> tuple[OwnPaper, ...]:
+        return tuple(p for p in self.own if p.is_file)
+
+
+def is_report_file(path: str) -> bool:
+    """Whether a paper file of the release is a technical report (by its name), not a research paper."""
+    return _REPORT_FILE.search(path) is not None
+
+
+# Components and the documentation facts both ask: the last answer is kept for the same inventory and
+# the same card objects (weakly, as ``elsewhere.find_publications`` does), so the cards are read once.
+_last: tuple[weakref.ref[Inventory], tuple[int, ...], Papers] | None = None
+
+
+def papers(ctx: ReadContext, cards: Sequence[ModelCard]) -> Papers:
+    global _last
+    key = tuple(id(c) for c in cards)
+    if _last is not None and _last[0]() is ctx.inventory and _last[1] == key:
+        return _last[2]
+    found = _papers(ctx, cards)
+    _last = (weakref.ref(ctx.inventory), key, found)
+    return found
+
+
+def _papers(ctx: ReadContext, cards: Sequence[ModelCard]) -> Papers:
+    found: dict[str, OwnPaper] = {}
+    cited: dict[str, Location] = {}
+    called_report: dict[str, Location] = {}  # paper id -> the first line that calls it a technical report
+    org = _org_words(ctx.inventory)
+
+    def add(pid: str, venue: str | None, loc: Location, how: str, report: Location | None) -> None:
         prev = found.get(pid)
-        if prev is not None and (prev.value.get("venue") or not venue):
-            return
+        if prev is not None:
+            if report is not None and prev.report is None:  # a bibtex entry, then "our technical report"
+                found[pid] = OwnPaper(prev.id, prev.kind, prev.venue, prev.how, prev.location, report)
+            if prev.venue or not venue:
+                return
+            report = report or prev.report
         if not venue and not pid.startswith(("arXiv:", "http")):
             return  # a blog post, a repository or a software archive cited: not a paper
         kind = "peer-reviewed" if venue else "preprint"  # a paper without a venue is an unreviewed one
-        found[pid] = Fact("publication", {"id": pid, "kind": kind, "venue": venue, "own": how}, loc)
+        found[pid] = OwnPaper(pid, kind, venue, how, loc, report)
 
     for card in cards:
         lines = card.lines
@@ -255,22 +354,34 @@ def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
                 venue = _field_venue(_bib_fields(entry)) if kind in _PUBLISHED_KINDS else None
                 pid = _paper_id(entry) or _bib_key(line)
                 if pid:
-                    add(pid, venue, Location(card.path, (i + 1, j + 1)), "bibtex entry")
+                    loc = Location(card.path, (i + 1, j + 1))
+                    report = loc if kind == "techreport" or _REPORT_WORDS.search(entry) else None
+                    add(pid, venue, loc, "bibtex entry", report)
                 done = j
                 continue
             low = line.lower()
-            pid = _paper_id(line) if ("arxiv" in low or "doi" in low or "eprint" in low) else None
+            at = _paper_at(line) if ("arxiv" in low or "doi" in low or "eprint" in low) else None
+            pid, pos = at if at else (None, 0)
             venue = None
+            maker = False
             if pid is None and "://" in line:
                 if any(h in low for h in _HOST_HINTS) and (m := _REVIEWED_HOST.search(line)):
-                    pid, venue = m.group(0), m.group(1)
+                    pid, pos, venue = m.group(0), m.start(), m.group(1)
                 elif ("/paper" in low or "/publication" in low) and (m := _MAKER_PAPER.search(line)):
-                    pid = m.group(0)
-            if pid:
-                in_cite = any(a <= i + 1 <= b for a, b in cite_spans)
-                if in_cite or _OWN_LINK_TEXT.search(line):
-                    how = "citation section" if in_cite else "linked as this release's paper"
-                    add(pid, venue or _venue(line), Location(card.path, (i + 1, i + 1)), how)
+                    pid, pos, maker = m.group(0), m.start(), True
+            if not pid:
+                continue
+            loc = Location(card.path, (i + 1, i + 1))
+            near = line[max(0, pos - _NEAR) : pos + _NEAR]
+            if pid not in called_report and _REPORT_WORDS.search(near):
+                called_report[pid] = loc  # "<a href=arxiv>Yi Tech Report</a>": a report, whoever's
+            in_cite = any(a <= i + 1 <= b for a, b in cite_spans)
+            how = _own_how(line, pos, in_cite, maker and _on_org_site(pid, org))
+            if how is None:
+                if len(cited) < MAX_CITED:
+                    cited.setdefault(pid, loc)
+                continue
+            add(pid, venue or _venue(line), loc, how, called_report.get(pid))
     for it in ctx.inventory.by_role(Role.CITATION)[:2]:
         text = ctx.read(it.entry.path, CITATION_LIMIT)
         if text is None:
@@ -278,8 +389,99 @@ def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
         pid = _paper_id(text)
         if pid:
             venue = _field_venue(_CFF_VENUE.findall(text))
-            add(pid, venue, Location(it.entry.path), "CITATION.cff")
-    return list(found.values())[:MAX_PUBLICATIONS]
+            add(pid, venue, Location(it.entry.path), "CITATION.cff", None)
+    # An own paper another line calls a technical report ("📝 Check out <a href=...>Yi Tech Report</a>"
+    # beside the bibtex entry) is one.
+    linked = [
+        p if p.report is not None or p.id not in called_report else OwnPaper(
+            p.id, p.kind, p.venue, p.how, p.location, called_report[p.id]
+        )
+        for p in list(found.values())[:MAX_PUBLICATIONS]
+    ]
+    files = [
+        OwnPaper(
+            it.entry.path,
+            "file",
+            None,
+            "file in the release",
+            Location(it.entry.path),
+            Location(it.entry.path) if is_report_file(it.entry.path) else None,
+        )
+        for it in ctx.inventory.by_role(Role.PAPER)[:MAX_PAPER_FILES]
+    ]
+    own_ids = {p.id for p in linked}
+    others = tuple((pid, loc) for pid, loc in cited.items() if pid not in own_ids)
+    return Papers(tuple(linked + files), others)
+
+
+def _in_parentheses(before: str) -> bool:
+    """A "[paper](...)" link inside parentheses after something's name is that thing's paper: "LoRA
+    ([paper](...))", "Megatron-LM GPT2 (see [paper](...), [code](...))", "(`StableEmbedding`; see
+    [code](...), [paper](...))". Markdown links before it close their own parentheses."""
+    return before.count("(") > before.count(")")
+
+
+def _own_how(line: str, pos: int, in_cite: bool, org_site: bool) -> str | None:
+    """How a line presents the paper link at ``pos`` as the release's own, or None (someone else's).
+    "our paper" counts only just before the link it names: "please refer to the number in our paper"
+    after a link to Google's IFEval does not make IFEval the release's paper."""
+    if in_cite:
+        return "citation section"
+    m = _OWN_LINK_TEXT.search(line)
+    if m is not None and not (m.group(0).startswith("[") and _in_parentheses(line[: m.start()])):
+        return "linked as this release's paper"
+    before = line[max(0, pos - _NEAR) : pos]
+    phrases = list(_OWN_PHRASE.finditer(before))
+    if phrases:
+        # Between the phrase and this link: the link's own text and scheme, no other link.
+        between = _LINK_START.sub("", before[phrases[-1].end() :])
+        if "://" not in between and "](" not in between:
+            return "called the release's own paper or report"
+    if org_site:
+        return "a paper page on the release's own organisation's site"
+    return None
+
+
+def _org_words(inventory: Inventory) -> frozenset[str]:
+    """Words of the organisation that publishes the release (``meta-llama`` -> meta, llama), from the hub
+    id or the target (``org/name``, a git URL, a corpus directory ``org__name``)."""
+    snap = inventory.snapshot
+    target = snap.target.rstrip("/").removesuffix(".git")
+    if snap.hub is not None and "/" in snap.hub.repo_id:
+        org = snap.hub.repo_id.split("/")[0]
+    elif "://" in target or target.startswith(("git@", "hf:")):
+        parts = re.split(r"[/:]", target)
+        org = parts[-2] if len(parts) >= 2 else ""
+    else:  # a directory: a checkout named org__name (as the corpus names them), else no organisation
+        base = posixpath.basename(target.replace("\\", "/"))
+        org = base.split("__", 1)[0] if "__" in base else ""
+    words = {w for w in re.split(r"[^a-z0-9]+", org.lower()) if len(w) >= 3}
+    return frozenset(words - _ORG_NOISE)
+
+
+def _on_org_site(url: str, org: frozenset[str]) -> bool:
+    """A maker's paper page on the release's own organisation's site (ai.meta.com for meta-llama)."""
+    m = _PAGE_HOST.match(url) if org else None
+    if m is None:
+        return False
+    labels = m.group(1).lower().split(".")
+    return bool(org.intersection(labels[:-1]))
+
+
+def publications(ctx: ReadContext, cards: Sequence[ModelCard]) -> list[Fact]:
+    """The release's own papers (not its files) as ``publication`` facts, and the papers it only links
+    as ``cited_paper`` facts (the OSAI Index's preprint reads "linked, not its own" as unknown)."""
+    got = papers(ctx, cards)
+    out = [
+        Fact(
+            "publication",
+            {"id": p.id, "kind": p.kind, "venue": p.venue, "own": p.how, "report": p.report is not None},
+            p.location,
+        )
+        for p in got.linked
+    ]
+    out.extend(Fact("cited_paper", {"id": pid}, loc) for pid, loc in got.cited)
+    return out
 
 
 def _candidates(card: ModelCard, hints: Sequence[str]) -> list[int]:

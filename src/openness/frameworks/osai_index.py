@@ -292,14 +292,10 @@ def _own_publications(ev: Evidence, kind: str) -> tuple[Fact, ...]:
     return tuple(f for f in _facts(ev, "publication") if f.value.get("kind") == kind)
 
 
-def _linked_papers(ev: Evidence) -> tuple[ComponentEvidence, ...]:
-    """Paper/report components found by a link in a card (not a file in the release)."""
-    out = []
-    for c in (Component.RESEARCH_PAPER, Component.TECHNICAL_REPORT):
-        e = ev.get(c)
-        if e.status is Status.PRESENT and e.locations and all(loc.lines for loc in e.locations):
-            out.append(e)
-    return tuple(out)
+def _cited_papers(ev: Evidence) -> tuple[Fact, ...]:
+    """Papers the cards link or cite that are not the release's own (``cited_paper`` facts,
+    ``evidence.documentation.papers``): its own paper may be among them, unrecognised."""
+    return _facts(ev, "cited_paper")
 
 
 def _paper_files(ev: Evidence) -> tuple[ComponentEvidence, ...]:
@@ -341,14 +337,14 @@ def _preprint(ev: Evidence) -> _Dim:
             locations_of(*files),
             fix,
         )
-    linked = _linked_papers(ev)
-    if linked:
+    cited = _cited_papers(ev)
+    if cited:
         return _Dim(
             CLOSED,
             True,
             "unknown: a paper is linked but not as this release's own (not in its citation, not called its "
-            f"paper): {'; '.join(describe(x) for x in linked)}",
-            locations_of(*linked),
+            f"paper): {_ids(cited)}",
+            locations_of(*cited[:3]),
             fix,
         )
     if _cards_unread(ev):

@@ -430,10 +430,21 @@ def _document_role(parts: PathParts, in_tests: bool, hub: bool) -> PathGuess | N
     return None
 
 
+# A PDF named as one of these is a guide, a policy or slides, not a paper, wherever it sits
+# (Llama 2's Responsible-Use-Guide.pdf at the root).
+_NOT_PAPER_WORDS = frozenset(
+    {"guide", "guidelines", "policy", "license", "licence", "agreement", "terms", "slides", "poster",
+     "manual", "handbook", "brochure", "cheatsheet", "datasheet", "presentation"}
+)
+_NOT_PAPER_CJK = ("许可", "許可", "协议", "協議", "指南", "政策", "手册")  # licence, agreement, guide, policy
+
+
 def _pdf_role(parts: PathParts) -> PathGuess:
     words = parts.tokens & PAPER_WORDS
     if words or _ARXIV.match(parts.stem):
         return PathGuess(Role.PAPER, "PDF named as a paper or report")
+    if parts.tokens & _NOT_PAPER_WORDS or any(w in parts.stem for w in _NOT_PAPER_CJK):
+        return PathGuess(Role.DOCS, "PDF named as a guide, policy or slides, not a paper")
     if not FIGURE_DIRS.isdisjoint(parts.dirs) or {"plot", "plots", "fig", "figure"} & parts.tokens:
         return PathGuess(Role.DOCS, "PDF figure")
     if not parts.dirs or not PAPER_DIRS.isdisjoint(parts.dirs):
