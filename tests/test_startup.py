@@ -269,3 +269,21 @@ def test_the_licence_data_cache_gives_the_decoded_data(tmp_path: Path) -> None:
     stale["json"] = {"aliases": marshal.dumps({})}  # (it would lose every alias)
     cache[0].write_bytes(marshal.dumps(stale))
     assert run() == first
+
+
+def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only install (or a file where the folder should be): the run goes on, uncached."""
+    from openness import derived_cache
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    derived_cache.write(str(blocker / "sub" / "cache.data"), {"a": 1})  # makedirs fails: silent
+    assert blocker.read_text() == "x" and not list(tmp_path.glob("**/*.tmp"))
+    target = tmp_path / "ok.data"
+    derived_cache.write(str(target), {"a": 1})
+    assert derived_cache.read(str(target)) == {"a": 1}
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    derived_cache.write(str(tmp_path / "off.data"), {"a": 1})
+    assert not (tmp_path / "off.data").exists()
+    assert derived_cache.read(str(target), max_bytes=2) is None  # over the bound: not read
