@@ -550,7 +550,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
 )
 
 
-_BAD_ESCAPE = re.compile(r"\\[A-Z]")
+_BAD_ESCAPE = lazy_re.compile(r"\\[A-Z]")
 
 
 @cache
@@ -591,14 +591,14 @@ def negation() -> re.Pattern[str]:
     return _compile(NEGATION)
 
 
-_NUMBER = re.compile(
+_NUMBER = lazy_re.compile(
     r"(?:[$€£]|USD\s?|US\$)?\d[\d,.]*\s*(?:million|billion|thousand|[MBK]\b|万|亿)?",
     re.IGNORECASE,
 )
-_CN_NUMBER = re.compile(r"[一二三四五六七八九十百千]+[万亿]")
+_CN_NUMBER = lazy_re.compile(r"[一二三四五六七八九十百千]+[万亿]")
 
 
-_NEAR_USERS = re.compile(
+_NEAR_USERS = lazy_re.compile(
     _NUMBER.pattern
     + r"(?=\s*\+?\s*(?:[\w-]+\s+){0,3}?(?:monthly|daily|weekly|active|users?\b|visits?\b|visitors|[MD]AU\b)"
     r"|\s*(?:人次|名?用户|次访问))",

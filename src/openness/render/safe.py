@@ -31,6 +31,8 @@ import json
 import re
 from typing import Any
 
+from openness import lazy_re  # compiled through its cache: this module loads with every command
+
 # Code points that act on a terminal, a layout or a parser instead of showing as a glyph:
 # C0 controls, DEL and C1 controls (U+009B is a one-byte CSI); line and paragraph separators;
 # bidi marks, embeddings, overrides and isolates (U+061C, U+200E/F, U+202A-E, U+2066-9);
@@ -48,19 +50,19 @@ _UNSAFE_BEYOND_C0 = (
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0001\U000e0020-\U000e007f"
 )
-UNSAFE = re.compile(f"[\x00-\x1f{_UNSAFE_BEYOND_C0}]")
+UNSAFE = lazy_re.compile(f"[\x00-\x1f{_UNSAFE_BEYOND_C0}]")
 # What a human format escapes: the unsafe code points and a "<" that opens a tag or a comment.
-_HUMAN_UNSAFE = re.compile(f"[\x00-\x1f{_UNSAFE_BEYOND_C0}]|<(?=[A-Za-z/!?])")
+_HUMAN_UNSAFE = lazy_re.compile(f"[\x00-\x1f{_UNSAFE_BEYOND_C0}]|<(?=[A-Za-z/!?])")
 # In a JSON document a raw tab, newline or carriage return can only be layout between tokens
 # (every serialiser escapes them inside strings), so they stay.
-_JSON_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_UNSAFE_BEYOND_C0}<>&]")
+_JSON_UNSAFE = lazy_re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_UNSAFE_BEYOND_C0}<>&]")
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 # Markdown: characters that open emphasis, code spans, links/images, tables, headings or
 # strikethrough, plus the backslash itself; CommonMark lets any ASCII punctuation be escaped.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#!])")
+_MD_SPECIAL = lazy_re.compile(r"([\\`*_\[\]|~#!])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_HTML_SPECIAL = re.compile("[&<>]")
+_HTML_SPECIAL = lazy_re.compile("[&<>]")
 _SIMPLE_KEY_MAX = 128  # characters of an escaped YAML key written inline (PyYAML's own bound)
 
 
