@@ -168,11 +168,98 @@ _OURS = lazy_compile(r"\*\*|__|\bours\b|\bour\s+model\b|本模型|我们|我們|
 _TABLE_RULE = lazy_compile(r"^\s*\|?\s*:?-{3,}")
 
 
-def open_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
+# ---------------------------------------------------------------- whose model a sentence is about
+
+# A model's name as READMEs write it: a capitalised word with a version or size attached ("GLM-4-9B",
+# "Qwen2.5-7B", "ChatGLM3-6B", "Llama-2", "DeepSeek-V3", "Yi-34B"). Bare words ("Falcon") are too
+# ambiguous to tell from prose; names with a space before the number ("Llama 2") are left too.
+_MODEL_NAME = lazy_compile(
+    r"(?<![A-Za-z0-9./_-])([A-Z][A-Za-z]{1,24}[-_]?[vV]?\d+(?:\.\d+)?(?:[-_.][A-Za-z0-9]+){0,4})(?![A-Za-z0-9/])"
+)
+# Names of the same shape that are not models: licences, hardware, languages, tools, document parts.
+_NOT_MODEL_STEMS = frozenset(
+    {
+        "apache", "gpl", "agpl", "lgpl", "mpl", "epl", "bsd", "cddl", "osl", "afl", "openrail", "cc", "ccby",
+        "rtx", "gtx", "mi", "tpu", "tpuv", "gaudi", "ascend", "xeon", "epyc", "python", "py", "cuda", "cudnn",
+        "pytorch", "torch", "ubuntu", "centos", "debian", "windows", "macos", "ios", "android", "node", "gcc",
+        "java", "step", "stage", "table", "figure", "fig", "section", "phase", "top", "pass", "layer",
+        "round", "version", "v", "utf", "sha", "fp", "bf", "int", "float", "e", "h", "a", "x", "nccl",
+        "nvfp", "mxfp", "awq", "gptq", "gguf", "ggml", "q", "w", "sm", "compute",
+    }
+)
+# The sentence's subject is this release's model whatever else it names ("Unlike Llama-2-70B, our model
+# is open source").
+_OURS_BEFORE = lazy_compile(
+    r"\b(?:our|this)\s+(?:[\w.-]+\s+){0,2}$|我们的\S{0,6}$|我們的\S{0,6}$|本模型", re.I
+)
+_OBJECT_REACH = 24  # characters after a phrase where its object's name starts ("we open-source GLM-4-9B")
+MAX_HEADINGS = 64  # headings read for the release's own model names
+_HEADING = lazy_compile(r"^\s{0,3}(#{1,3})\s+(.*)$")
+
+
+def _norm_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _family(name: str) -> str:
+    """A model name's family: its letters and first version number ("GLM-4-0414" and "GLM-4-9B" are
+    "glm4"; "Qwen2.5-7B" is "qwen2.5", not "qwen2"; "ChatGLM3-6B" is "chatglm3")."""
+    m = re.match(r"([A-Za-z]+)[-_]?[vV]?(\d+(?:\.\d+)?)", name)
+    return f"{m.group(1).lower()}{m.group(2)}" if m else name.lower()
+
+
+def own_names(lines: Sequence[str], first: int = 0) -> frozenset[str]:
+    """The names a card gives its own model (normalised: lowercase letters and digits): every word of
+    its first level-1 heading ("# ChatGLM3", "# Baichuan 2"), and the families of the model names in its
+    headings, marked "=" ("# GLM-4-0414 Model Series": GLM-4). Empty when the card has no heading: then no
+    claim or fact is set aside for naming another model."""
+    out: set[str] = set()
+    seen_h1 = False
+    headings = 0
+    for line in lines[first : first + 4000]:
+        if not line.startswith(("#", " #", "  #", "   #")):
+            continue
+        m = _HEADING.match(line)
+        if m is None:
+            continue
+        headings += 1
+        if headings > MAX_HEADINGS:
+            break
+        title = m.group(2)[:200]
+        if len(m.group(1)) == 1 and not seen_h1:
+            seen_h1 = True
+            words = (_norm_name(t) for t in re.findall(r"[A-Za-z][\w.-]*", title))
+            out.update(w for w in words if len(w) >= 2)
+        out.update("=" + _family(n.group(1)) for n in _MODEL_NAME.finditer(title))
+    return frozenset(out)
+
+
+def other_model(text: str, own: frozenset[str]) -> str | None:
+    """A model name in ``text`` that is not the release's own (``own_names``), when ``text`` names none of
+    the release's own: "GLM-4-9B is open-sourced" in ChatGLM3's README is about GLM-4. None when the own
+    names are unknown (no heading) or the text names the release's own model too."""
+    if not own:
+        return None
+    other = None
+    for m in _MODEL_NAME.finditer(text):
+        name = m.group(1)
+        stem = re.match(r"[A-Za-z]+", name)
+        if stem is None or stem.group(0).lower() in _NOT_MODEL_STEMS:
+            continue
+        norm, family = _norm_name(name), "=" + _family(name)
+        if family in own or any(norm.startswith(o) for o in own if not o.startswith("=")):
+            return None
+        other = other or name
+    return other
+
+
+def open_claims(text: str, own: frozenset[str] = frozenset()) -> list[tuple[int, str, ClaimSubject]]:
     """(column, phrase, subject) of every claim in one line of prose that a part of this release is
-    open source. One claim per subject a sentence names ("the weights and the code")."""
+    open source. One claim per subject a sentence names ("the weights and the code"). ``own``: the
+    release's own model names (``own_names``); a claim whose subject is another model named in the
+    sentence ("we released the open-source GLM-4-9B" in ChatGLM3's README) is not this release's."""
     if len(text) > _LONG_LINE:
-        return _long_line_claims(text)
+        return _long_line_claims(text, own)
     out: list[tuple[int, str, ClaimSubject]] = []
     pos = 0
     seen = 0
@@ -197,7 +284,7 @@ def open_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
                 lo = max(0, m.start() - _WINDOW)
                 near = clause[lo : m.end() + _WINDOW]
                 m = _OPEN_PHRASE.match(near, m.start() - lo) or m
-                subjects = _claim_subjects(near, m) if m.string is near else []
+                subjects = _claim_subjects(near, m, own) if m.string is near else []
                 for subject in subjects:
                     if subject in taken:
                         continue
@@ -210,7 +297,7 @@ def _link_text(m: re.Match[str]) -> str:
     return " " + m.group(1) + " " * (len(m.group(0)) - len(m.group(1)) - 1)
 
 
-def _long_line_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
+def _long_line_claims(text: str, own: frozenset[str] = frozenset()) -> list[tuple[int, str, ClaimSubject]]:
     """A very long line (minified HTML, a hostile card) is read only around its first phrases, each
     segment like a line of its own: the cost is bounded by the phrases read, not the line's size."""
     out: dict[tuple[int, ClaimSubject], str] = {}
@@ -218,7 +305,7 @@ def _long_line_claims(text: str) -> list[tuple[int, str, ClaimSubject]]:
         if n >= MAX_OPEN_PHRASES_PER_LINE:
             break
         lo = max(0, m.start() - _WINDOW)
-        for col, phrase, subject in open_claims(text[lo : m.end() + _WINDOW]):
+        for col, phrase, subject in open_claims(text[lo : m.end() + _WINDOW], own):
             out.setdefault((lo + col, subject), phrase)
     return [(col, phrase, subject) for (col, subject), phrase in sorted(out.items())]
 
@@ -233,10 +320,12 @@ def _clauses(sentence: str) -> list[tuple[int, str]]:
     return out
 
 
-def _claim_subjects(clause: str, m: re.Match[str]) -> list[ClaimSubject]:
+def _claim_subjects(clause: str, m: re.Match[str], own: frozenset[str] = frozenset()) -> list[ClaimSubject]:
     """What the phrase ``m`` says is open source, or [] when it is no claim about this release."""
     before, after = clause[: m.start()], clause[m.end() :]
     near = before[-60:]
+    if own and not _OURS_BEFORE.search(before[-40:]) and other_model(near + " " + after[:_OBJECT_REACH], own):
+        return []  # its subject (just before the phrase, or its object) is another model, by name
     if _NEGATION_BEFORE.search(before[-30:]) or _FUTURE_BEFORE.search(near) or _FUTURE_AFTER.search(after):
         return []
     if _FUTURE_BEFORE_ZH.search(before[-20:]) and not after.startswith("了"):
@@ -504,9 +593,10 @@ def claims_in_lines(
         return Location(path, (i + 1, i + 1))
 
     title = _title_word(lines, t.first)
+    own = own_names(lines, t.first)
     for i in t.candidates(_OPEN_HINTS):
         line = lines[i]
-        hits = table_open_claims(lines, i, title) if line.lstrip().startswith("|") else open_claims(line)
+        hits = table_open_claims(lines, i, title) if line.lstrip().startswith("|") else open_claims(line, own)
         for col, phrase, subject in hits:
             found.append((i, col, Claim("open-source", " ".join(phrase.split()), loc(i), subject)))
     for i, m in t.matches(_BADGE, ("![",)):
@@ -607,6 +697,15 @@ _GPU_HOURS = lazy_compile(r"\b(\d+(?:\.\d+)?)\s*(k|m|thousand|million)?\s*GPU[- 
 _SEED = lazy_compile(r"\b(?:random[_ ])?seed\b\s*(?:[:=]|of|is|was)\s*(\d{1,10})\b", re.I)
 
 
+_FACT_REACH = 120  # characters before a stated fact read for the model it is about
+_SENTENCE_BREAK = lazy_compile(r"(?<=[.!?])\s+|[。！？；;]")
+
+
+def _sentence_before(line: str, col: int) -> str:
+    """The part of ``line``'s sentence before column ``col`` (bounded), table cells included."""
+    return _SENTENCE_BREAK.split(line[max(0, col - _FACT_REACH) : col])[-1]
+
+
 def _number(value: str, scale: str | None) -> int:
     return round(float(value) * _SCALE.get((scale or "").lower(), 1))
 
@@ -615,25 +714,37 @@ def facts_in_lines(
     lines: Sequence[str], path: str, start: int = 1, index: LineIndex | None = None
 ) -> tuple[Fact, ...]:
     t = index or LineIndex(lines, start)
+    own = own_names(lines, t.first)
+
+    def others(i: int, m: re.Match[str]) -> bool:
+        """The fact's sentence (or table row) names another model before it: "Llama-2-7B was trained
+        on 2T tokens" in another release's README is Llama 2's fact, not this release's."""
+        return bool(own) and other_model(_sentence_before(lines[i], m.start()), own) is not None
+
     found: list[tuple[int, str, object]] = []
     for i, m in t.matches(_PARAMS, ("param",)):
-        found.append((i, "parameters_stated", _number(m.group(1), m.group(2))))
+        if not others(i, m):
+            found.append((i, "parameters_stated", _number(m.group(1), m.group(2))))
     for i, m in t.matches(_TOKENS, ("token",)):
         line = lines[i]
         col = m.start()
-        if _TOKENS_CONTEXT.search(line) and not _TOKENS_NOT.search(
-            line[max(0, col - 40) : col + len(m.group(0)) + 10]
+        if (
+            _TOKENS_CONTEXT.search(line)
+            and not _TOKENS_NOT.search(line[max(0, col - 40) : col + len(m.group(0)) + 10])
+            and not others(i, m)
         ):
             found.append((i, "training_tokens", _number(m.group(1), m.group(2))))
     hardware_lines = set()
     for i, m in t.matches(_HARDWARE, _HW_HINTS):
-        found.append((i, "hardware", m.group(1)))
         hardware_lines.add(i)
+        if not others(i, m):
+            found.append((i, "hardware", m.group(1)))
     for i, m in t.matches(_HARDWARE_LINE, ("hardware", "compute", "accelerator")):
         if i not in hardware_lines:
             found.append((i, "hardware", m.group(1)))
     for i, m in t.matches(_GPU_HOURS, ("gpu",)):
-        found.append((i, "gpu_hours", _number(m.group(1), m.group(2))))
+        if not others(i, m):
+            found.append((i, "gpu_hours", _number(m.group(1), m.group(2))))
     for i, m in t.matches(_SEED, ("seed",)):
         found.append((i, "random_seed", int(m.group(1))))
     out: list[Fact] = []
