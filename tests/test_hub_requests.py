@@ -180,3 +180,20 @@ def test_lookups_share_definite_answers_only() -> None:
     assert lookups.get(("e", "t", "model", "b"), flaky)[1] == "HTTP 503 from the Hub"
     assert lookups.get(("e", "t", "model", "b"), flaky)[1] == "HTTP 503 from the Hub"
     assert calls == ["found", "flaky", "flaky"]  # a transient failure is asked again
+
+
+def test_files_already_cached_at_the_commit_are_not_fetched_again(repos: list[FakeRepo], tmp_path: Path,
+                                                                   fresh_lookups: None) -> None:
+    """A second audit of the same commit (a re-run, a repo followed by many releases) reads the small
+    files from the hub cache when they are there as the listing names them; a changed blob is fetched."""
+    with FakeHub(repos) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        open_snapshot("hf:org/m0", SourceOptions())
+        before = len(hub.requests)
+        snapshot = tmp_path / "hub" / "models--org--m0" / "snapshots" / repos[0].commit
+        blob = (snapshot / "config.json").resolve()
+        blob.write_bytes(b'{"hidden_size": 9999}')  # another size than the listing says: not trusted
+        again = open_snapshot("hf:org/m0", SourceOptions())
+        fetched = [r[1].rsplit("/", 1)[-1] for r in hub.requests[before:] if "/resolve/" in r[1] and not r[2]]
+    assert fetched == ["config.json"]
+    assert again.read("config.json", 1 << 16) == b'{"hidden_size": 8}'
+    assert {f.path for f in again.files if f.readable} == set(SMALL)

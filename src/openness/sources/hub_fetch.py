@@ -31,6 +31,7 @@ import hashlib
 import itertools
 import os
 import re
+import stat
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -169,6 +170,10 @@ def fetch_small_file(
         raise ValueError("the listing names no usable commit or path")
     if size > limit:
         raise ValueError(f"larger than {limit} bytes")
+    expected = (lfs_sha256 or blob_id or "").lower()
+    cached = _cached_entry(cache_folder, commit, path, expected, size)
+    if cached is not None:  # already here at this commit, as the listing names it: no request
+        return cached
     data, more = get_bounded(url, headers, limit, timeout)
     if more or len(data) != size:
         got = f"over {limit}" if more else str(len(data))
@@ -184,12 +189,29 @@ def fetch_small_file(
     return store(cache_folder, commit, path, etag, data)
 
 
+def _cached_entry(cache_folder: Path, commit: str, path: str, etag: str, size: int) -> Path | None:
+    """The snapshot entry of ``path`` when the cache already holds it as the listing names it: a link
+    to ``blobs/<etag>`` (the blob id or SHA-256 the listing gives) of the listed size. The hub client
+    trusts a cached file at a commit the same way; without a listed id nothing is trusted."""
+    if not (_HEX40.match(etag) or _HEX64.match(etag)):
+        return None
+    link = cache_folder / "snapshots" / commit / path
+    try:
+        if os.path.basename(os.readlink(link)) != etag:
+            return None
+        st = os.stat(cache_folder / "blobs" / etag, follow_symlinks=False)
+    except (OSError, ValueError):
+        return None
+    return link if stat.S_ISREG(st.st_mode) and st.st_size == size else None
+
+
 def store(cache_folder: Path, commit: str, path: str, etag: str, data: bytes) -> Path:
     """Lay one file out as the hub client does; atomic, so concurrent audits never see half a file."""
     blob = cache_folder / "blobs" / etag
-    if not blob.is_file():
-        blob.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(blob, data)
+    # Written even when a blob of that name is there: we only get here when what is there was not
+    # what the listing names (a damaged or planted blob), and the bytes in hand were just checked.
+    blob.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(blob, data)
     link = cache_folder / "snapshots" / commit / path
     link.parent.mkdir(parents=True, exist_ok=True)
     target = os.path.relpath(blob, link.parent)
