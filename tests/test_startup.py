@@ -9,6 +9,7 @@ nothing when bytecode writing is off.
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import marshal
 import os
@@ -18,6 +19,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from openness import dataclass_cache, lazy_re
 
@@ -287,3 +290,50 @@ def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, monkeypatch:
     derived_cache.write(str(tmp_path / "off.data"), {"a": 1})
     assert not (tmp_path / "off.data").exists()
     assert derived_cache.read(str(target), max_bytes=2) is None  # over the bound: not read
+
+
+# --------------------------------------------------------------------------- the indented JSON encoder
+
+
+class _Kind(enum.StrEnum):
+    A = "a\u202e<b>"
+
+
+class _Level(enum.IntEnum):
+    TWO = 2
+
+
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=12),
+    st.sampled_from([_Kind.A, _Level.TWO, Path("x/y"), b"raw", 1.5e300, -0.0, "\x00\u2028\ud800"]),
+)  # fmt: skip
+_KEYS = st.one_of(st.text(max_size=6), st.integers(-5, 5), st.floats(), st.booleans(), st.none())
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.lists(inner, max_size=3).map(tuple),
+        st.dictionaries(_KEYS, inner, max_size=4),
+    ),
+    max_leaves=25,
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_VALUES, indent=st.sampled_from([0, 1, 2, 4]))
+def test_the_indented_encoder_writes_what_json_dumps_writes(value: object, indent: int) -> None:
+    from openness.render.safe import dumps, json_document
+
+    expected = json_document(json.dumps(value, ensure_ascii=False, indent=indent, default=str))
+    assert dumps(value, indent=indent, default=str) == expected
+
+
+def test_the_indented_encoder_raises_what_json_dumps_raises() -> None:
+    from openness.render.safe import dumps
+
+    for bad in ({(1, 2): "tuple key"}, {"x": object()}):
+        with pytest.raises(TypeError) as ours:
+            dumps(bad, indent=2)
+        with pytest.raises(TypeError) as theirs:
+            json.dumps(bad, ensure_ascii=False, indent=2)
+        assert str(ours.value) == str(theirs.value)
