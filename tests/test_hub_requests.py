@@ -197,3 +197,22 @@ def test_files_already_cached_at_the_commit_are_not_fetched_again(repos: list[Fa
     assert fetched == ["config.json"]
     assert again.read("config.json", 1 << 16) == b'{"hidden_size": 8}'
     assert {f.path for f in again.files if f.readable} == set(SMALL)
+
+
+def test_a_missing_repo_is_asked_once_per_process(repos: list[FakeRepo], tmp_path: Path,
+                                                  fresh_lookups: None) -> None:
+    """A batch whose releases all name the same missing repo (a followed dataset) asks for it once;
+    each release still gets the same one-line error."""
+    from openness.sources.hub_fetch import MISSING
+
+    MISSING.clear()
+    with FakeHub(repos) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        errors = []
+        for _ in range(3):
+            with pytest.raises(SourceError) as caught:
+                open_snapshot("hf:datasets/nobody/nothing", SourceOptions())
+            errors.append(str(caught.value))
+        asked = [r for r in hub.requests if "nobody/nothing" in r[1]]
+    MISSING.clear()
+    assert len(asked) == 1
+    assert len(set(errors)) == 1 and "not found" in errors[0]

@@ -109,10 +109,17 @@ def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
     if is_offline(options):
         return _open_cached(target, ref, options, "offline mode", "read from the local Hub cache only")
     import httpx2
-    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError, RevisionNotFoundError
 
-    from openness.sources.http import hub_error_message, is_network_failure
+    from openness.sources import hub_fetch
+    from openness.sources.http import hub_endpoint, hub_error_message, is_network_failure
 
+    # A repo the Hub said does not exist is not asked again by this process (a batch whose releases
+    # all name the same missing dataset asks once).
+    missing_key = (hub_endpoint(), str(options.token or ""), ref.repo_type, ref.repo_id, ref.revision or "")
+    said_missing = hub_fetch.MISSING.get(missing_key)
+    if said_missing is not None:
+        raise SourceError(f"{target}: {said_missing}")
     try:
         return _open_online(target, ref, options)
     except (HfHubHTTPError, httpx2.HTTPError, OSError, ValueError) as exc:  # the Hub said no, or is away
@@ -123,7 +130,10 @@ def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
         hint = ""
         if ref.repo_type == "model" and "not found" in hub_error_message(exc):
             hint = f" (a dataset? use hf:datasets/{ref.repo_id})"
-        raise SourceError(f"{target}: {hub_error_message(exc)}{hint}") from exc
+        said = f"{hub_error_message(exc)}{hint}"
+        if isinstance(exc, RepositoryNotFoundError | RevisionNotFoundError):
+            hub_fetch.MISSING.remember(missing_key, said)
+        raise SourceError(f"{target}: {said}") from exc
 
 
 # --------------------------------------------------------------------------- shared pieces

@@ -33,6 +33,7 @@ import os
 import re
 import stat
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -43,7 +44,8 @@ from openness.sources import hf_cache
 
 HUB_THREADS = 16  # concurrent Hub requests per process, all releases together
 MAX_ERROR_BODY = 64 * 1024  # bytes of an error response read for its message
-MAX_LOOKUPS = 4096  # other repos' cards remembered per process
+MAX_LOOKUPS = 4096  # other repos' cards (and repos found missing) remembered per process
+MISSING_SECONDS = 600.0  # a repo found missing is asked again after this long
 MAX_PATH_CHARS = 1024  # a listed file name longer than this is not written into the cache
 MAX_PATH_PARTS = 32  # nor one this many folders deep
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
@@ -78,6 +80,7 @@ def _after_fork() -> None:
     _pool = None
     _pool_lock = threading.Lock()
     LOOKUPS.clear()
+    MISSING.clear()
 
 
 # --------------------------------------------------------------------------- bounded GETs
@@ -304,6 +307,39 @@ class Lookups:
 
 
 LOOKUPS = Lookups()
+
+
+class Missing:
+    """Repos (and revisions) the Hub said do not exist, with what it said; per process, bounded, and
+    forgotten after ``MISSING_SECONDS`` (a repo may be created meanwhile in a long-running process)."""
+
+    def __init__(self, limit: int = MAX_LOOKUPS, seconds: float = MISSING_SECONDS) -> None:
+        self._limit = limit
+        self._seconds = seconds
+        self._lock = threading.Lock()
+        self._said: dict[tuple[str, ...], tuple[float, str]] = {}
+
+    def get(self, key: tuple[str, ...]) -> str | None:
+        with self._lock:
+            found = self._said.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found[0] > self._seconds:
+                del self._said[key]
+                return None
+            return found[1]
+
+    def remember(self, key: tuple[str, ...], said: str) -> None:
+        with self._lock:
+            if len(self._said) < self._limit:
+                self._said[key] = (time.monotonic(), said)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._said.clear()
+
+
+MISSING = Missing()
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork)
