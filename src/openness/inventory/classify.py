@@ -275,8 +275,8 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
     if reads_further(parts, entry.size, text, analysis, CODE_READ):
         longer = ctx.read_text(entry, CODE_DEEP_READ)
         if longer is not None:
+            analysis = deepen(parts, longer, analysis, len(text or ""))
             text = longer
-            analysis = deepen(parts, longer, analysis)
     role, reasons = g.role, [g.reason, *analysis.reasons]
     locations = list(analysis.locations)
     if g.content == NEEDS_DOWNLOAD:

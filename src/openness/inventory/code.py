@@ -159,15 +159,16 @@ def _launches_training(line: str, usage_only: bool) -> bool:
 
 
 def _first_match(
-    text: str, role: CodeRole, pattern: re.Pattern[str], usage_only: bool = False
+    text: str, role: CodeRole, pattern: re.Pattern[str], usage_only: bool = False, start: int = 0
 ) -> re.Match[str] | None:
-    """A match of ``pattern`` on a line holding one of the role's anchors (anchors in order).
+    """A match of ``pattern`` on a line holding one of the role's anchors (anchors in order), at or
+    after ``start``.
 
     ``usage_only``: the text is Python, where a launcher command can only be a usage note.
     """
     tries = 0
     for anchor in _ANCHORS[role]:
-        pos = text.find(anchor)
+        pos = text.find(anchor, start)
         while pos != -1 and tries < _MAX_TRIES:
             tries += 1
             start = text.rfind("\n", 0, pos) + 1
@@ -257,9 +258,11 @@ def reads_further(parts: PathParts, size: int, head: str | None, analysis: CodeA
     return _ML_IMPORT.search(head) is not None
 
 
-def deepen(parts: PathParts, text: str, analysis: CodeAnalysis) -> CodeAnalysis:
-    """``analysis`` (of the head) with the ``DEEP_ROLES`` signals found in ``text`` (a longer read of the
-    same file), each with its line; a file that was only supporting code loses that label."""
+def deepen(parts: PathParts, text: str, analysis: CodeAnalysis, head: int = 0) -> CodeAnalysis:
+    """``analysis`` (of the first ``head`` characters) with the ``DEEP_ROLES`` signals found in ``text`` (a
+    longer read of the same file) past them, each with its line; a file that was only supporting code
+    loses that label. The head is not searched again (but for its last line, which it may have cut)."""
+    start = text.rfind("\n", 0, max(0, head - 1)) + 1 if head else 0
     roles = set(analysis.roles)
     reasons = list(analysis.reasons)
     locations = list(analysis.locations)
@@ -267,7 +270,7 @@ def deepen(parts: PathParts, text: str, analysis: CodeAnalysis) -> CodeAnalysis:
     for role, pattern in _SIGNALS:
         if role not in DEEP_ROLES or role in roles:
             continue
-        m = _first_match(text, role, pattern, True)
+        m = _first_match(text, role, pattern, True, start)
         if m is None:
             continue
         if role is CodeRole.INFERENCE and _FROM_PRETRAINED in m.group(0) and CodeRole.TRAINING in roles:
