@@ -25,7 +25,8 @@ from test_evidence_support import GENERATE_PY, evidence_of
 SRC = Path(__file__).resolve().parent.parent / "src" / "openness"
 
 # Modules whose notes do not carry a kind yet, owned elsewhere (each is reported; remove a line once its
-# producer sets kinds). ``findings`` keeps one message test for ``sources/hf.py``'s untyped notes.
+# producer sets kinds). None of their messages is about unreadable content but merge.py's "could not
+# follow" (which findings, asking kinds only, no longer counts).
 _UNTYPED_ELSEWHERE = {
     "sources/hf.py",
     "sources/merge.py",
@@ -141,3 +142,17 @@ def test_every_note_construction_passes_a_kind() -> None:
         if lines:
             missing[rel] = lines
     assert not missing, missing
+
+
+def test_unreadable_evidence_asks_kinds_only(tmp_path: Path) -> None:
+    """An untyped note whose text says "could not be read" is no longer taken for unreadable content (the
+    last message test, kept for sources/hf.py until its notes had kinds, is gone); a gated repository's
+    note (``NoteKind.GATED``) is."""
+    ev = evidence_of(tmp_path, {"generate.py": GENERATE_PY})
+    untyped = Note("warning", "x.md could not be read", Location("x.md"))
+    gated = Note("warning", "gated repo (manual): its files could not be read", Location(key="hub:gated"),
+                 NoteKind.GATED)
+    found = find(Evidence(target=ev.target, components=ev.components, notes=(untyped,)), {})
+    assert "unreadable-evidence" not in [f.kind for f in found]
+    found = find(Evidence(target=ev.target, components=ev.components, notes=(gated,)), {})
+    assert [f.kind for f in found].count("unreadable-evidence") == 1

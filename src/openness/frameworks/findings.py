@@ -320,15 +320,13 @@ def _missing_license_links(evidence: Evidence) -> list[Finding]:
     ]
 
 
+# Notes saying content could not be read: unreadable files, and a gated repository's files that failed
+# to download without granted access. Asked by kind only; no message text is read.
+_UNREAD_KINDS = frozenset({NoteKind.UNREADABLE, NoteKind.GATED})
+
+
 def _unread_note(note: Note) -> bool:
-    """Whether a note says a file's content could not be read: its kind. The one message test left is
-    for the notes of ``sources/hf.py`` that carry no kind yet ("safetensors header unreadable", a gated
-    repository's files that "could not be read"); it looks at untyped notes only, so a typed note whose
-    text happens to say "unreadable" (an attestation result, a file name) is never taken for one."""
-    if note.kind is NoteKind.UNREADABLE:
-        return True
-    text = note.message
-    return note.kind is NoteKind.OTHER and ("unreadable" in text or "could not be read" in text)
+    return note.kind in _UNREAD_KINDS
 
 
 def _split_licensing(evidence: Evidence) -> list[Finding]:
