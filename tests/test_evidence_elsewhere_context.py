@@ -385,3 +385,38 @@ def test_the_second_question_is_answered_from_the_first(tmp_path: Path) -> None:
     inv = inventory_of(tmp_path)
     cards = _cards(ReadContext(inv))
     assert find_publications(inv, cards) is find_publications(inv, cards)
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+def test_pathological_lines_stay_fast_and_bounded(tmp_path: Path) -> None:
+    import time
+
+    from openness.evidence.elsewhere import MAX_PLACES
+
+    rows = "\n".join(
+        f"| [m-intermediate-step-{i}k](https://huggingface.co/org/m-intermediate-step-{i}k) | {i} |" for i in range(5_000)
+    )
+    readme = (
+        "# Tool\n\nTool is a " + "a-" * 20_000 + " framework for training\n\n"
+        "We trained on " + "`a/b` " * 5_000 + "\n\n"
+        "- **Dataset**: " + "[x](https://d.example/x) " * 3_000 + "\n\n"
+        "## Intermediate checkpoints\n\n| model | step |\n|---|---|\n" + rows + "\n"
+    )
+    start = time.perf_counter()
+    ev = evidence_of(tmp_path, {"README.md": readme})
+    assert time.perf_counter() - start < 15
+    for c in (W, INTER, D):
+        assert len(ev.get(c).elsewhere) <= MAX_PLACES
+    assert _crit(ev, "model.parameters").outcome is not Outcome.PASS
+
+
+def test_own_names_from_the_target() -> None:
+    from openness.evidence.release_kind import own_names
+
+    assert own_names("https://github.com/stanford-crfm/levanter.git") == {"stanford-crfm", "levanter"}
+    assert own_names("git@github.com:stanford-crfm/levanter.git") == {"stanford-crfm", "levanter"}
+    assert own_names("hf:LLM360/Amber@main") == {"llm360", "amber"}
+    assert own_names("/tmp/x/LLM360+amber-data-prep") == {"llm360", "amber-data-prep"}
+    assert own_names("/home/u/src/levanter") == {"levanter"}  # the parent folder is no org

@@ -19,6 +19,7 @@ platform for training, serving ...") names Vicuna as its own and stays a model r
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,20 +34,20 @@ INTRO_LINES = 80  # body lines of the primary README read for its self-introduct
 MAX_OWN_LINES = 2_000  # README lines read for a model the release presents as its own
 
 _TOOL = lazy_compile(
-    r"\b(?:is|are|provides?|as)\s+(?:an?|the|our)?\s*(?:[\w-]+[\s-]+){0,5}?"
+    r"\b(?:is|are|provides?|as)\s+(?:(?:an?|the|our)\s+)?(?:[\w-]{1,40}\s+){0,5}?"
     r"(?:library|libraries|framework|toolkit|tool ?kit|tools?|package|codebase|code ?base|platform|pipeline|"
     r"engine|suite|runtime|infrastructure)\b\s+(?:\w+\s+){0,2}?(?:for|to|that)\b|"
     r"\b(?:contains|provides|hosts|is)\s+(?:the\s+)?(?:code|scripts?|tools?)\s+(?:used\s+)?(?:to|for)\s+"
     r"(?:prepar\w*|process\w*|pre-?process\w*|clean\w*|filter\w*|download\w*|tokeni[sz]\w*|"
-    r"dedup\w*|curat\w*|build\w*|creat\w*|generat\w*)\s+(?:[\w-]+\s+){0,3}?(?:data|datasets?|corpus|corpora)\b|"
+    r"dedup\w*|curat\w*|build\w*|creat\w*|generat\w*)\s+(?:[\w-]{1,40}\s+){0,3}?(?:data|datasets?|corpus|corpora)\b|"
     r"(?:框架|工具包|工具库|代码库)",
     re.I,
 )
 # The release presents a model as its own.
 _OWN_MODEL = lazy_compile(
     r"\b(?:we\s+(?:are\s+)?(?:releas\w*|introduc\w*|present\w*|open-?sourc\w*|publish\w*|share)\s+"
-    r"(?:the\s+|our\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,4}?(?:models?|weights|checkpoints?|llms?)\b|"
-    r"our\s+(?:[\w.-]+\s+){0,2}?(?:models?|weights|checkpoints?)\b|"
+    r"(?:the\s+|our\s+|a\s+|an\s+)?(?:[\w.-]{1,40}\s+){0,4}?(?:models?|weights|checkpoints?|llms?)\b|"
+    r"our\s+(?:[\w.-]{1,40}\s+){0,2}?(?:models?|weights|checkpoints?)\b|"
     r"(?:this|the)\s+(?:model|checkpoint)\s+(?:is|was)\b|"
     r"(?:model|checkpoint)s?\s+(?:weights\s+)?(?:is|are)\s+(?:now\s+)?(?:available|released|uploaded)\b)|"
     r"我们(?:发布|开源)|本模型",
@@ -73,19 +74,22 @@ MODEL = ReleaseKind(False)
 
 
 def own_names(target: str) -> frozenset[str]:
-    """The release's own org and name from its target ("git@...:stanford-crfm/levanter.git",
-    "hf:org/name", a directory named "org+name" or "org__name")."""
+    """The release's own org and name from its target: a git URL ("https://github.com/stanford-crfm/
+    levanter.git", "git@host:org/name.git") or "hf:org/name" give both; a local directory gives its
+    own name, split when it is named "org+name" or "org__name" (its parent folder says nothing)."""
     raw = target.strip().rstrip("/")
     if raw.endswith(".git"):
         raw = raw[:-4]
-    tail = raw.replace("\\", "/").replace(":", "/")
-    parts = [p for p in tail.split("/") if p][-2:]
-    names: set[str] = set()
-    for p in parts[-1:]:
-        names |= {x for x in re.split(r"\+|__", posixpath.basename(p)) if x}
-    if len(parts) == 2 and not names - {parts[-1]}:
-        names.add(parts[0])
-    return frozenset(n.lower() for n in names if 2 <= len(n) <= 96)
+    remote = raw.startswith("hf:") or "://" in raw or bool(re.match(r"^[\w.-]+@[\w.-]+:", raw))
+    if remote:
+        tail = raw[3:] if raw.startswith("hf:") else re.sub(r"^[\w+.-]+://[^/]+/|^[\w.-]+@[\w.-]+:", "", raw)
+        parts = [p for p in tail.split("@", 1)[0].split("/") if p][-2:]
+    else:
+        base = os.path.basename(os.path.abspath(raw)) if raw in ("", ".", "..") else posixpath.basename(
+            raw.replace("\\", "/")
+        )
+        parts = [x for x in re.split(r"\+|__", base) if x][-2:]
+    return frozenset(n.lower() for n in parts if 2 <= len(n) <= 96)
 
 
 def release_kind(
