@@ -214,7 +214,7 @@ def store(cache_folder: Path, commit: str, path: str, etag: str, data: bytes) ->
     # Written even when a blob of that name is there: we only get here when what is there was not
     # what the listing names (a damaged or planted blob), and the bytes in hand were just checked.
     blob.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(blob, data)
+    write_atomic(blob, data)
     link = cache_folder / "snapshots" / commit / path
     link.parent.mkdir(parents=True, exist_ok=True)
     target = os.path.relpath(blob, link.parent)
@@ -227,7 +227,7 @@ def store(cache_folder: Path, commit: str, path: str, etag: str, data: bytes) ->
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             if not link.exists():  # a file system without symlinks: a copy, as the hub client makes
-                _write_atomic(link, data)
+                write_atomic(link, data)
     return link
 
 
@@ -235,13 +235,18 @@ def store_ref(cache_folder: Path, commit: str, revision: str) -> None:
     """``refs/<revision>`` names the commit (once per release, after its files are stored)."""
     if revision == commit or not _HEX40.match(commit) or not safe_rel_path(revision):
         return
-    if hf_cache.resolve_commit(cache_folder, revision) != commit:
-        ref = cache_folder / "refs" / revision
-        ref.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(ref, commit.encode("ascii"))
+    ref = cache_folder / "refs" / revision
+    try:
+        if hf_cache.read_bounded(ref, 64).strip() == commit.encode("ascii"):
+            return
+    except OSError:
+        pass  # not there yet (or not a regular file: replaced below)
+    ref.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(ref, commit.encode("ascii"))
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all."""
     # A name no other process or thread uses (O_EXCL: never follows a planted link), then a rename.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.{next(_counter)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
