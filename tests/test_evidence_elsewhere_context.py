@@ -305,6 +305,11 @@ def test_a_framework_takes_no_weights_from_its_examples(tmp_path: Path) -> None:
     for c in (Component.PARAMETERS_INTERMEDIATE, Component.MODEL_CARD, Component.DATASETS):
         assert ev.get(c).status is Status.UNKNOWN and "not applicable" in ev.get(c).detail, c
     assert osaid.assess(ev).status != osaid.NOT_OPEN
+    # the structured answer frameworks may ask: the line that says what the release is
+    assert ev.tool_stated_at is not None and (ev.tool_stated_at.path, ev.tool_stated_at.lines) == (
+        "README.md",
+        (3, 3),
+    )
 
 
 def test_a_framework_keeps_its_own_orgs_weights(tmp_path: Path) -> None:
@@ -372,6 +377,7 @@ We release Vicuna weights v1.5:
     ev = evidence_of(tmp_path / "lm-sys+FastChat", {"README.md": readme, "LICENSE": APACHE_HEAD})
     assert _places(ev) == ["hf:lmsys/vicuna-7b-v1.5", "hf:lmsys/vicuna-13b-v1.5"]
     assert "not applicable" not in ev.get(Component.INFERENCE_CODE).detail
+    assert ev.tool_stated_at is None
 
 
 def test_the_second_question_is_answered_from_the_first(tmp_path: Path) -> None:

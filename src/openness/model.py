@@ -662,6 +662,10 @@ class Evidence:
     # One line for the reader: where the weights are, under which terms, what could not be
     # inspected (``evidence.summary.weights_line``); "" when not computed.
     summary: str = ""
+    # A tool (library, framework, data pipeline) with no model of its own: the line that says what
+    # it is (``evidence.release_kind``); None for a model release. Its missing model parts are then
+    # ``unknown`` with a "not applicable" detail, so a framework can answer not-applicable.
+    tool_stated_at: Location | None = None
 
     def get(self, component: Component) -> ComponentEvidence:
         ev = self.components.get(component)

@@ -156,6 +156,7 @@ def build_evidence(inventory: Inventory) -> Evidence:
         lineage=tuple(lineage),
         datasets=tuple(datasets),
         summary=weights_line(final),
+        tool_stated_at=kind.stated_at if kind.tool else None,
     )
 
 
