@@ -509,7 +509,10 @@ def run_batch(args: argparse.Namespace) -> int:
     workers: batch_workers.Workers | None = None
     if n_workers > 1:
         batch_workers.preload([target for target, _ in entries], args.offline, ids)
-        workers = batch_workers.Workers(one, entries, n_workers, threads)
+        try:
+            workers = batch_workers.Workers(one, entries, n_workers, threads)
+        except OSError:
+            workers = None  # no process could be started (memory, process limit): threads, as below
 
     def emit(number: int, target: str, result: _Result) -> None:
         """Write one release's record (stdout, -o or its own file) and its errors (stderr only)."""

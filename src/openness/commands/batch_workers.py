@@ -24,6 +24,7 @@ threads too: a worker's start and its first audit's warm-up cost about as much a
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -125,9 +126,21 @@ class Workers:
         self.entries = entries
         self.threads = threads
         self._closed = False
-        ctx = multiprocessing.get_context("fork")  # see can_fork
         self.procs: list[Any] = []
         self.conns: list[Connection] = []
+        ctx = multiprocessing.get_context("fork")  # see can_fork
+        # What the parent loaded goes to the collector's permanent generation: the workers' collections
+        # never walk it, and so never touch (and copy) the pages they share with the parent.
+        gc.freeze()
+        try:
+            self._start(ctx, audit_one, workers, threads)
+        except BaseException:
+            self.close(graceful=False)  # a fork that failed (no memory, no process slots): none left
+            raise
+        finally:
+            gc.unfreeze()  # the parent's own objects are collected as before (the workers keep theirs)
+
+    def _start(self, ctx: Any, audit_one: AuditOne, workers: int, threads: int) -> None:
         for _ in range(workers):
             parent, child = ctx.Pipe(duplex=True)
             proc = ctx.Process(target=_worker, args=(audit_one, child, threads), daemon=True)
