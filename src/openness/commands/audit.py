@@ -313,8 +313,8 @@ def _strerror(exc: OSError) -> str:
 #
 # Many releases, concurrently, bounded by --jobs: threads in this process, or for a large batch on
 # several cores, worker processes each running threads (batch_workers: the audit is CPU-bound).
-# Each release is audited on its own: a failure becomes a record ({"target", "error"} in JSON) and the
-# batch goes on; its error is one line on stderr, never a record. With --format json the output is
+# Each release is audited on its own: a failure is one line on stderr, never a record, and the batch
+# goes on. With --format json the output is
 # JSON Lines: one compact report document per release, in the batch file's order; with --output-dir,
 # one report file per release in any format. A progress bar goes to stderr when it is a terminal.
 # Exit: 2 if any release failed, else 1 if any policy rule (--policy, --fail-unless) failed, else 0.
