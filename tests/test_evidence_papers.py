@@ -150,3 +150,18 @@ def test_paper_files_in_the_tree(tmp_path: Path) -> None:
     assert _where(ev, Component.RESEARCH_PAPER) == ["paper.pdf"]
     guide = evidence_of(tmp_path / "guide", {"README.md": "# Tiny\n", "Responsible-Use-Guide.pdf": b"%PDF"})
     assert guide.get(Component.RESEARCH_PAPER).status is Status.ABSENT
+
+
+def test_hostile_links_are_bounded(tmp_path: Path) -> None:
+    """10,000 paper links, a 1 MB line of them, unbalanced parentheses and headings by the thousand:
+    bounded time, a bounded number of cited papers, no traceback."""
+    import time
+
+    lines = [f"# Tiny-{n}B" for n in range(3000)]
+    lines += [f"see [paper](https://arxiv.org/abs/2401.{n:05d}) ((((" for n in range(10_000)]
+    lines.append("our technical report " + "[x](https://arxiv.org/abs/2402.00001) " * 30_000)
+    started = time.perf_counter()
+    ev = evidence_of(tmp_path, {"README.md": "\n".join(lines) + "\n"})
+    assert time.perf_counter() - started < 30
+    assert len(ev.facts_for("cited_paper")) <= 8
+    assert len(ev.facts_for("publication")) <= 8
