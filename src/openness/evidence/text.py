@@ -194,6 +194,7 @@ _OURS_BEFORE = lazy_compile(
 )
 _OBJECT_REACH = 24  # characters after a phrase where its object's name starts ("we open-source GLM-4-9B")
 MAX_HEADINGS = 64  # headings read for the release's own model names
+HEADING_LINES = 4000  # lines of a card searched for those headings
 _HEADING = lazy_compile(r"^\s{0,3}(#{1,3})\s+(.*)$")
 
 
@@ -216,7 +217,7 @@ def own_names(lines: Sequence[str], first: int = 0) -> frozenset[str]:
     out: set[str] = set()
     seen_h1 = False
     headings = 0
-    for line in lines[first : first + 4000]:
+    for line in lines[first : first + HEADING_LINES]:
         if not line.startswith(("#", " #", "  #", "   #")):
             continue
         m = _HEADING.match(line)
