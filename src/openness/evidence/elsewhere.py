@@ -10,18 +10,31 @@ would settle it.
 What counts (each on a README/card line, or from the release's own files):
 - a place: ``gs://``/``s3://``/``az://`` buckets, ``magnet:`` links and ``.torrent`` files, Zenodo,
   figshare and DOI archives, Hugging Face model/dataset links, ``from_pretrained("org/name")`` and
-  ``load_dataset("org/name")`` ids in code blocks, other links on a line about downloading weights;
+  ``load_dataset("org/name")`` ids in code blocks, the card's ``datasets`` field, and ordinary
+  links by their context (below);
 - near words about the part: the line or its section heading speaks of weights, checkpoints,
   parameters or pre-trained models (-> the weights), or of datasets and training data (-> data);
-- not a near-miss: a line that credits, compares with or builds on *another* model ("based on",
-  "fine-tuned from", "baseline", "compared with"), acknowledgement/citation/related-work sections,
-  and placeholders (``gs://$BUCKET``, ``s3://your-bucket``) bind nothing.
+- an ordinary web link needs more: the object of "trained on / fine-tuned on" (or a Hub id
+  there, ``bigcode/starcoderdata``) or of a "dataset:" label is training data; a "weights:" label,
+  a download word, a row of a checkpoint table, a listing under a checkpoints heading or the
+  link's own words ("[Download full weights](...)") make it weights;
+- not a near-miss: a line that credits, cites, compares with, evaluates on or builds on *another*
+  model ("based on", "fine-tuned from", "compared with", "evaluated on MMLU"), a dependency's
+  licence sentence, a code repository as a whole, a host's front page, badges, package indexes,
+  acknowledgement/citation/news/authors sections, lists of other publishers' models ("Supported
+  models") and placeholders (``gs://$BUCKET``, ``s3://your-bucket``) bind nothing.
 Download scripts of the release and Hub gating are places too.
+
+Intermediate checkpoints (named so, "[Partially trained checkpoints](...)", under such a heading)
+are ``model-parameters-intermediate``; the final weights' first place is a final model. After the
+component statuses, ``settle`` adds what they leave open (see there).
 
 Bounded: at most ``MAX_CANDIDATES`` places are examined per card (a README of 10,000 links leaves a
 note and the rest unexamined), ``MAX_PLACES`` are kept per component, and a place is cut to
 ``MAX_PLACE_CHARS`` printable ASCII characters (hostile URLs carry no control, bidi or markup
-characters into any output).
+characters into any output). "Trained on" reaches ``OBJECT_GAP`` characters to its first link and
+between the links it lists, ``BARE_ID_REACH`` to an unlinked Hub id; a listing holds at most
+``LISTING_WORDS`` characters besides its links.
 """
 
 from __future__ import annotations
@@ -302,7 +315,7 @@ def _find_publications(inventory: Inventory, cards: list[ModelCard]) -> Found:
     if finals or inter:
         acc[Component.PARAMETERS_FINAL] = finals or sorted(inter, key=lambda p: -_step(p.place))
     return Found(
-        {c: tuple(_ranked(c, v)[:MAX_PLACES]) for c, v in acc.items()},
+        {c: tuple(_ranked(v)[:MAX_PLACES]) for c, v in acc.items()},
         tuple(notes),
     )
 
@@ -327,7 +340,7 @@ def _step(place: str) -> int:
     return int(m.group(1)) * (1000 if m.group(2) else 1) if m else -1
 
 
-def _ranked(c: Component, pubs: list[Publication]) -> list[Publication]:
+def _ranked(pubs: list[Publication]) -> list[Publication]:
     """Hub repositories and buckets first: they are what a follow or a reader would open (stable:
     the README's order otherwise; the latest intermediate first when they stand for the weights)."""
     return sorted(pubs, key=lambda p: _RANK[p.kind])
