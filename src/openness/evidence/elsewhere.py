@@ -231,7 +231,7 @@ _PLACEHOLDER = lazy_compile(r"[$<>{}]|your[-_]?|my[-_]?bucket|example\.com|\bpat
 _NOT_A_PLACE = lazy_compile(
     r"arxiv\.org|(?<!zenodo\.)doi\.org/(?!10\.5281)|aclanthology|openreview|semanticscholar|"
     r"proceedings|papers\.|\.pdf\b|\.md(?:#|$)|img\.shields|badge|wikipedia\.org|twitter\.com|x\.com/|discord|"
-    r"wandb\.ai|tensorboard|pypi\.org|/privacy\b|/polic(?:y|ies)\b|terms-of-(?:use|service)",
+    r"wandb\.ai|tensorboard|pypi\.org|/privacy\b|/polic(?:y|ies)\b|terms-of-(?:use|service)|/publications?/",
     re.I,
 )
 _RANK = {k: n for n, k in enumerate(PlaceKind)}
