@@ -239,11 +239,6 @@ DISAGREEMENTS: dict[tuple[str, str], str] = {
         "Index "
         "says 'No model card found'"
     ),
-    ("Snowflake-Labs__snowflake-arctic", "trainingcode"): (
-        "evidence: LoRA fine-tuning examples (training/arctic/lora_script.py) are classified as complete "
-        "training "
-        "code; the Index: 'sparse training code' (issue 11 item 1: training-code roles)"
-    ),
     ("baichuan-inc__Baichuan2", "trainingcode"): (
         "fine-tuning code only is partial ('sparse source code'); the Index closes it here ('does not "
         "contain "

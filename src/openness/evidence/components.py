@@ -83,6 +83,16 @@ _RELEASED_FROM = lazy_compile(
     re.I,
 )
 MAX_FOLDER_READMES = 8
+MAX_GUIDE_READMES = 16  # folder READMEs read per release to tell a fine-tuning guide's folder
+GUIDE_READ = 2048  # bytes of such a README read: its heading and first lines say what the folder is
+GUIDE_LINES = 6  # non-blank lines of it that decide
+# A README that opens as a guide to fine-tuning (LoRA, adapters), not to (pre-)training the model.
+_FINE_TUNING_GUIDE = lazy_compile(r"\bfine[-_ ]?tun\w*|\bq?lora\b|\bpeft\b|\badapters?\b|微调|微調", re.I)
+# Training in general ("a package for training, finetuning, evaluating" is llm-foundry's library, not a
+# fine-tuning guide); "LoRA training" is fine-tuning.
+_PRETRAINING = lazy_compile(
+    r"\bpre-?train\w*|\bfrom scratch\b|预训练|預訓練|(?<!lora )(?<!lora-)\btrain(?:s|ing)?\b", re.I
+)
 # A card line saying the model was trained with a given folder's material.
 _TRAINED_WITH = lazy_compile(
     r"\b(?:(?:pre-?)?trained|fine-?tuned)\s+(?:\w+\s+){0,3}?(?:on|with|using|from)\b"
@@ -290,14 +300,45 @@ class UserMaterial:
         self._ctx = ctx
         self._cards = cards
         self._named: frozenset[str] | None = None  # read lazily: most releases have no such folders
+        self._readme_says: dict[str, bool] = {}  # folder -> its README opens as a fine-tuning guide
+        self._guide_reads = 0
 
     def __call__(self, item: Classified) -> bool:
-        if auxiliary_dir(item.entry.path) is None:
+        if auxiliary_dir(item.entry.path) is None and not self._guide_folder(item.entry.path):
             return False
         if self._named is None:
             self._named = _folders_named_for_training(self._ctx, self._cards)
         parent = item.entry.path.rsplit("/", 1)[0] + "/"
         return not any(parent.startswith(d) for d in self._named)
+
+    def _guide_folder(self, path: str) -> bool:
+        """Whether a folder the file sits in (below the root) opens its README as a fine-tuning guide
+        ("# Fine-Tuning Support for Llama 3.1 405B", "how to do lora training of arctic"): Snowflake
+        Arctic's training/ holds LoRA scripts, not the code that trained Arctic. Bounded: a few KB of
+        at most MAX_GUIDE_READMES READMEs per release."""
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        while folder:
+            said = self._readme_says.get(folder)
+            if said is None:
+                said = self._read_guide(folder)
+                self._readme_says[folder] = said
+            if said:
+                return True
+            folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
+        return False
+
+    def _read_guide(self, folder: str) -> bool:
+        snap = self._ctx.inventory.snapshot
+        names = (f"{folder}/README.md", f"{folder}/readme.md")
+        readme = next((n for n in names if snap.entry(n) is not None), "")
+        if not readme or self._guide_reads >= MAX_GUIDE_READMES:
+            return False
+        self._guide_reads += 1
+        text = self._ctx.read(readme, GUIDE_READ)
+        if not text:
+            return False
+        head = " ".join(line for line in text.splitlines()[:GUIDE_LINES] if line.strip())[:GUIDE_READ]
+        return bool(_FINE_TUNING_GUIDE.search(head)) and not _PRETRAINING.search(head)
 
 
 @dataclass
