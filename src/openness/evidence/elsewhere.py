@@ -274,7 +274,10 @@ def find_publications(inventory: Inventory, cards: Iterable[ModelCard]) -> Found
     if _last is not None and _last[0]() is inventory and _last[1] == key:
         return _last[2]
     found = _find_publications(inventory, cards)
-    _last = (weakref.ref(inventory), key, found)
+    try:
+        _last = (weakref.ref(inventory), key, found)
+    except TypeError:  # an inventory type without weak references: no cache, same answers
+        _last = None
     return found
 
 
