@@ -54,6 +54,11 @@ def test_trained_on_a_linked_dataset_is_data_elsewhere(tmp_path: Path) -> None:
     d = ev.get(D)
     assert d.status is Status.UNKNOWN and _places(ev, D) == ["https://pile.eleuther.ai/"]
     assert d.elsewhere[0].stated_at.lines == (7, 7)
+    # the data is named with its place: data information is not "absent, no dataset list"; the
+    # dataset's own documentation (not inspected) may carry the description
+    info = ev.get(Component.DATA_INFORMATION)
+    assert info.status is Status.UNKNOWN and "pile.eleuther.ai" in info.detail
+    assert _crit(ev, "data.information").outcome is Outcome.UNKNOWN
 
 
 def test_partially_trained_checkpoints_are_intermediate_not_the_weights(tmp_path: Path) -> None:

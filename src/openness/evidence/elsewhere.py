@@ -757,6 +757,9 @@ def settle(
       MIT License") exist somewhere: ``unknown`` (not inspected), never absent;
     - training done with a public framework the README links, without the configs in the tree:
       the training code is published elsewhere (the framework), not absent;
+    - data information is not "absent, no dataset list" when the release names its training data
+      published elsewhere ("trained on [The Pile](https://pile.eleuther.ai/)"): the data's own
+      documentation, not inspected, may carry the description (``unknown``, like an unread paper);
     - a tool with no model of its own (``release_kind``): other publishers' models named in its
       examples are not its weights, and the parts only a model has are not applicable (``unknown``
       with that reason), never absent and failed.
@@ -764,6 +767,7 @@ def settle(
     out = dict(comps)
     _intermediate_places(out, found)
     _data_places(out, found)
+    _data_information_named(out)
     _framework_elsewhere(out, cards)
     if kind.tool:
         _tool(out, kind)
@@ -812,6 +816,22 @@ def _data_places(out: dict[Component, ComponentEvidence], found: Found) -> None:
         more = ", ".join(missing[:4]) + (f" (+{len(missing) - 4} more)" if len(missing) > 4 else "")
         detail = f"{detail}; also named: {more}" if detail else f"named elsewhere: {more}"
     out[c] = replace(ev, elsewhere=merged[:MAX_PLACES], detail=detail)
+
+
+def _data_information_named(out: dict[Component, ComponentEvidence]) -> None:
+    c = Component.DATA_INFORMATION
+    ev = out.get(c)
+    data = out.get(Component.DATASETS)
+    if ev is None or ev.status is not Status.ABSENT or data is None or not data.published_elsewhere:
+        return
+    out[c] = replace(
+        ev,
+        status=Status.UNKNOWN,
+        locations=tuple(dict.fromkeys(p.stated_at for p in data.elsewhere))[:4],
+        detail="no data description in the release; the training data it names is published elsewhere ("
+        + describe(data.elsewhere, 2)
+        + "), whose own documentation (not inspected) may carry it",
+    )
 
 
 def _framework_elsewhere(out: dict[Component, ComponentEvidence], cards: Sequence[ModelCard]) -> None:
