@@ -166,9 +166,10 @@ def small_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
 def test_streamed_equals_one_dumps(
     small_report: Report, files: str | None, compact: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The pieces join to exactly what one ``dumps`` of the whole document gives, chunk
-    boundaries included (3 items a chunk here: 40-odd files are many chunks)."""
-    monkeypatch.setattr(render_json_module, "CHUNK", 3)
+    """The pieces join to exactly what one ``dumps`` of the whole document gives, written in
+    small pieces here (a listing of more than 3 files is streamed, 40 tokens a write)."""
+    monkeypatch.setattr(render_json_module, "STREAM_ABOVE", 3)
+    monkeypatch.setattr(render_json_module, "PIECES", 40)
     got = render_json(small_report, compact=compact, files=files)
     doc = report_dict(small_report, files)
     doc["generated_at"] = json.loads(got)["generated_at"]  # the one field that moves with the clock
@@ -180,7 +181,11 @@ def test_streamed_equals_one_dumps(
     assert "\u202e" not in got and "\\u202e" in got and "<b>" not in got  # escaped, chunk by chunk
 
 
-def test_an_empty_listing_is_an_empty_array(small_report: Report) -> None:
+@pytest.mark.parametrize("stream_above", [-1, 1_000])
+def test_an_empty_listing_is_an_empty_array(
+    small_report: Report, stream_above: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render_json_module, "STREAM_ABOVE", stream_above)  # -1: streamed even when empty
     empty = dataclasses.replace(small_report, inventory=dataclasses.replace(small_report.inventory, items=()))
     for compact in (False, True):
         doc = json.loads(render_json(empty, compact=compact, files="all"))
@@ -189,16 +194,36 @@ def test_an_empty_listing_is_an_empty_array(small_report: Report) -> None:
 
 
 def test_the_full_listing_is_written_in_pieces(small_report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No piece holds the listing: each holds at most ``CHUNK`` items (the streaming shape)."""
-    monkeypatch.setattr(render_json_module, "CHUNK", 5)
+    """No write holds the listing: each holds a few items (the streaming shape), and the
+    listing's dicts are made as the encoder reaches them, not all before."""
+    monkeypatch.setattr(render_json_module, "STREAM_ABOVE", 5)
+    monkeypatch.setattr(render_json_module, "PIECES", 60)
+    made: list[int] = []
+    real_item = render_json_module._item
+
+    def counted(c: object) -> dict:
+        made.append(1)
+        return real_item(c)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_json_module, "_item", counted)
+    pieces: list[str] = []
+    made_at_write: list[int] = []
+
+    def write(piece: str) -> None:
+        pieces.append(piece)
+        made_at_write.append(len(made))
+
+    write_json(small_report, write, files="all")
+    items = len(small_report.inventory.items)
+    assert json.loads("".join(pieces))["inventory"]["files"] == items == len(made)
+    assert max(p.count('"size": ') for p in pieces) <= 5
+    assert sum(1 for n in made_at_write if 0 < n < items) >= 5  # written while items were still to come
+
+
+def test_a_small_listing_is_one_dumps(small_report: Report) -> None:
     pieces: list[str] = []
     write_json(small_report, pieces.append, files="all")
-    text = "".join(pieces)
-    items = len(small_report.inventory.items)
-    assert json.loads(text)["inventory"]["files"] == items
-    holding = [p for p in pieces if '"path": ' in p and '"role": ' in p and p.count('"size": ') > 0]
-    assert len(holding) >= items // 5
-    assert max(p.count('"size": ') for p in holding) <= 5
+    assert len(pieces) == 1  # at most STREAM_ABOVE files: encoded whole (json's C encoder when compact)
 
 
 def test_report_file_gets_the_streamed_document(large: Path, tmp_path: Path,

@@ -1,7 +1,7 @@
 """The JSON report: versioned (``schema_version``), stamped, documented in docs/json-schema.md.
 
-Written as it is encoded (``write_json``): the file listing goes out a thousand items at a time,
-so a 100,000-file release never exists as one list of dicts or one giant string. Above
+Written as it is encoded (``write_json``): a long file listing goes out item by item, so a
+100,000-file release never exists as one list of dicts or one giant string. Above
 ``listing.SUMMARY_ABOVE`` files the inventory is a summary unless every file is asked for
 (``--files all``); such a document says ``"listing": "summary"`` and has schema version
 ``SUMMARY_SCHEMA_VERSION``. A report listing every file is byte for byte what it always was.
@@ -9,8 +9,9 @@ so a 100,000-file release never exists as one list of dicts or one giant string.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -18,12 +19,13 @@ from typing import Any
 from openness import SCHEMA_VERSION, __version__
 from openness.model import Classified, Report
 from openness.render import listing
-from openness.render.safe import dumps
+from openness.render.safe import dumps, json_document
 
 # A summarised inventory's ``items`` are the cited files, not every file: a field's meaning
 # changed, so its major number (docs/json-schema.md). A full listing keeps ``SCHEMA_VERSION``.
 SUMMARY_SCHEMA_VERSION = "2.0"
-CHUNK = 1_000  # inventory items encoded at once when streaming the full listing
+STREAM_ABOVE = 1_000  # listed files above which the listing is encoded item by item, never built whole
+PIECES = 8_192  # encoder tokens joined into one write while streaming (about 400 listed files)
 
 
 def _data_version() -> str | None:
@@ -63,19 +65,25 @@ def _item(c: Classified) -> dict[str, Any]:
     return d
 
 
-class _Stream:
-    """A JSON array written chunk by chunk, never held whole (the full file listing)."""
+class _Listing(list[dict[str, Any]]):
+    """The full file listing as a JSON array whose items are made as the encoder reaches them.
 
-    __slots__ = ("chunks",)
+    To ``json``'s pure-Python encoder (``JSONEncoder.iterencode``) this is a list it iterates;
+    ``__iter__`` makes each item's dict on the way, so the listing never exists whole. Only ever
+    given to that encoder: the C encoder of ``json.dumps`` would read the real, empty storage.
+    One encoder for the whole document matters too: each ``dumps`` call leaves a small cycle
+    (the encoder's closures) that pins the memory of what it encoded until the collector runs.
+    """
 
-    def __init__(self, chunks: Iterable[list[Any]]) -> None:
-        self.chunks = chunks
+    def __init__(self, items: Sequence[Classified]) -> None:
+        super().__init__()
+        self.items = items
 
+    def __len__(self) -> int:
+        return len(self.items)
 
-def _chunks(items: Iterable[Classified]) -> Iterator[list[dict[str, Any]]]:
-    it = iter(items)
-    while chunk := [_item(i) for i in islice(it, CHUNK)]:
-        yield chunk
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (_item(i) for i in self.items)
 
 
 def _inventory(report: Report, files: str | None) -> tuple[dict[str, Any], bool]:
@@ -87,7 +95,8 @@ def _inventory(report: Report, files: str | None) -> tuple[dict[str, Any], bool]
         "roles": dict(sorted(Counter(str(i.role) for i in items).items())),
     }
     if listing.resolve(files, len(items)) == listing.ALL:
-        return {**head, "items": _Stream(_chunks(items))}, False
+        listed = _Listing(items) if len(items) > STREAM_ABOVE else [_item(i) for i in items]
+        return {**head, "items": listed}, False
     cited = listing.cited_items(report)
     return {
         **head,
@@ -134,53 +143,38 @@ def report_dict(report: Report, files: str | None = None) -> dict[str, Any]:
     """The whole document as one value (``files``: ``all``, ``summary``, None: by the release's size)."""
     doc = _document(report, files)
     items = doc["inventory"]["items"]
-    if isinstance(items, _Stream):
-        doc["inventory"]["items"] = [item for chunk in items.chunks for item in chunk]
+    if isinstance(items, _Listing):
+        doc["inventory"]["items"] = list(iter(items))
     return doc
 
 
 def write_json(
     report: Report, write: Callable[[str], object], *, compact: bool = False, files: str | None = None
 ) -> None:
-    """Encode the report through ``write`` piece by piece: exactly ``render_json``'s text.
+    """Encode the report through ``write``: exactly ``render_json``'s text.
 
-    Everything but the file listing is small and encoded whole; the listing is encoded
-    ``CHUNK`` items at a time and indented where it sits, as ``json.dumps`` would have.
+    A document without a long listing is encoded whole, as ``dumps`` does. With one, the same
+    encoder settings run over the document token by token (``PIECES`` tokens a write), each
+    piece escaped by ``json_document`` like the whole text would have been.
     """
-    _encode(_document(report, files), write, None if compact else 2, 0)
+    doc = _document(report, files)
+    if not isinstance(doc["inventory"]["items"], _Listing):
+        if compact:
+            write(dumps(doc, default=str, separators=(",", ":")))
+        else:
+            write(dumps(doc, indent=2, default=str) + "\n")
+        return
+    encoder = json.JSONEncoder(
+        ensure_ascii=False,
+        default=str,
+        indent=None if compact else 2,
+        separators=(",", ":") if compact else None,
+    )
+    tokens = encoder.iterencode(doc)
+    while batch := list(islice(tokens, PIECES)):
+        write(json_document("".join(batch)))
     if not compact:
         write("\n")
-
-
-def _has_stream(value: dict[str, Any]) -> bool:
-    return any(isinstance(v, _Stream) or (isinstance(v, dict) and _has_stream(v)) for v in value.values())
-
-
-def _encode(value: Any, write: Callable[[str], object], indent: int | None, level: int) -> None:
-    """``dumps(value, indent=indent)`` as it would appear ``level`` deep, written in pieces."""
-    pad = "\n" + " " * (indent or 0) * level
-    inner = "\n" + " " * (indent or 0) * (level + 1)
-    if isinstance(value, _Stream):
-        first = True
-        for chunk in value.chunks:
-            if indent is None:
-                body = dumps(chunk, default=str, separators=(",", ":"))[1:-1]
-            else:  # "[\n  a,\n  b\n]" -> "\n  a,\n  b", then moved to this depth
-                body = dumps(chunk, indent=indent, default=str)[1:-2].replace("\n", pad)
-            write(("[" if first else ",") + body)
-            first = False
-        write("[]" if first else ("]" if indent is None else pad + "]"))
-    elif isinstance(value, dict) and _has_stream(value):
-        write("{")
-        for n, (key, item) in enumerate(value.items()):
-            sep = "," if n else ""
-            write(f"{sep}{dumps(key)}:" if indent is None else f"{sep}{inner}{dumps(key)}: ")
-            _encode(item, write, indent, level + 1)
-        write("}" if indent is None else pad + "}")
-    elif indent is None:
-        write(dumps(value, default=str, separators=(",", ":")))
-    else:
-        write(dumps(value, indent=indent, default=str).replace("\n", pad))
 
 
 def render_json(report: Report, *, compact: bool = False, files: str | None = None) -> str:
