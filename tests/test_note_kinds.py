@@ -154,3 +154,24 @@ def test_unreadable_evidence_asks_kinds_only(tmp_path: Path) -> None:
     assert "unreadable-evidence" not in [f.kind for f in found]
     found = find(Evidence(target=ev.target, components=ev.components, notes=(gated,)), {})
     assert [f.kind for f in found].count("unreadable-evidence") == 1
+
+
+def test_a_follow_target_that_cannot_be_read_is_unreadable_evidence(tmp_path: Path) -> None:
+    """A Hub repository the release names as its weights, missing on the Hub: the note says so by kind
+    (UNREADABLE), so findings report unreadable evidence without reading the note's wording; offline,
+    the same target is an OFFLINE note and no finding of unreadable evidence."""
+    from hub_fixtures import FakeHub, hub_env
+    from openness.pipeline import audit
+    from openness.sources import SourceOptions
+
+    rel = tmp_path / "rel"
+    rel.mkdir()
+    (rel / "README.md").write_text("# Release\n\n## Models\n\n* weights: [org/missing](https://huggingface.co/org/missing)\n")
+    with FakeHub([]) as h, hub_env(h.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        report = audit(str(rel), frameworks=["osaid"], options=SourceOptions(follow=True))
+    follow = [n for n in report.notes if "org/missing" in n.message]
+    assert [n.kind for n in follow] == [NoteKind.UNREADABLE], follow
+    assert "unreadable-evidence" in [f.kind for f in report.findings]
+    offline = audit(str(rel), frameworks=["osaid"], options=SourceOptions(follow=True, offline=True))
+    assert [n.kind for n in offline.notes if "org/missing" in n.message] == [NoteKind.OFFLINE]
+    assert "unreadable-evidence" not in [f.kind for f in offline.findings]
