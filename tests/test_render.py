@@ -17,6 +17,7 @@ from openness.model import (
     Evidence,
     FileEntry,
     Finding,
+    FindingKind,
     Inventory,
     LicenseKind,
     LicenseMatch,
@@ -25,6 +26,7 @@ from openness.model import (
     Outcome,
     Report,
     Role,
+    Severity,
     Snapshot,
     Status,
     WeightFormat,
@@ -80,7 +82,8 @@ def _report() -> Report:
     )
     mof = Assessment("mof", "Model Openness Framework", "1.0", "unclassified", (),
                      extra={"class": 0, "progress": {"1": 20.0, "2": 40.0, "3": 83.33}})
-    finding = Finding("open-washing", "high", "calls itself open source", (Location("README.md", (3, 3)),))
+    where = (Location("README.md", (3, 3)),)
+    finding = Finding(FindingKind.OPEN_WASHING, Severity.HIGH, "calls itself open source", where)
     return Report("rel", "local", evidence, inv, {"osaid": osaid, "mof": mof}, (finding,))
 
 

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from openness.cli import main
-from openness.model import Finding, Location, Report
+from openness.model import Finding, FindingKind, Location, Report, Severity
 from openness.policy import Failure
 from openness.render.sarif import render_sarif
 
@@ -78,7 +78,8 @@ def test_hostile_locations_are_encoded_uris_or_logical(capsys: pytest.CaptureFix
     locs = (Location(path=hostile, lines=(3, 2)), Location(path="../../etc/passwd"),
             Location(path="https://x.test/a b"), Location(key="card:license"), Location(path="license-ref:x"),
             Location(path="a.txt", lines=(0, 0)))
-    report = Report(**{**report.__dict__, "findings": (Finding("open-washing", "high", hostile, locs),)})
+    washing = Finding(FindingKind.OPEN_WASHING, Severity.HIGH, hostile, locs)
+    report = Report(**{**report.__dict__, "findings": (washing,)})
     failure = Failure("licenses.allowed", hostile, "a licence on the allowed list", locs, unknown=True)
     text = render_sarif(report, failures=[failure])
     for bad in ("\x1b", "\u202e", "<script"):

@@ -759,17 +759,39 @@ class Assessment:
         return d
 
 
+class FindingKind(StrEnum):
+    """What a finding reports (``frameworks/findings.py`` makes every one); the JSON value is stable:
+    the index, policies and SARIF rule ids are keyed by it."""
+
+    OPEN_WASHING = "open-washing"  # "open source" claimed, terms that take a freedom away
+    OPEN_CLAIM_UNVERIFIED = "open-claim-unverified"  # claimed, but the terms it rests on were not read
+    LICENSE_CONFLICT = "license-conflict"  # declared and found licences disagree
+    MISSING_LICENSE_FILE = "missing-license-file"  # a licence the release links is not in it
+    SPLIT_LICENSING = "split-licensing"  # components under different licences
+    LINEAGE_CONFLICT = "lineage-conflict"  # a base model's or dataset's terms bind this release
+    UNREADABLE_EVIDENCE = "unreadable-evidence"  # a verdict rests on content that could not be read
+
+
+class Severity(StrEnum):
+    """How much a finding matters to someone deciding whether to use the release."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "open-washing" | "license-conflict" | "lineage-conflict" | "split-licensing" | ...
-    severity: str  # "high" | "medium" | "low" | "info"
+    kind: FindingKind
+    severity: Severity
     message: str
     locations: tuple[Location, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
-            "severity": self.severity,
+            "kind": str(self.kind),
+            "severity": str(self.severity),
             "message": self.message,
             "locations": [loc.to_dict() for loc in self.locations],
         }

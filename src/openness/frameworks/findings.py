@@ -18,12 +18,14 @@ from openness.model import (
     ComponentEvidence,
     Evidence,
     Finding,
+    FindingKind,
     LicenseKind,
     LicenseResult,
     Location,
     Note,
     NoteKind,
     Outcome,
+    Severity,
     Status,
 )
 
@@ -188,8 +190,8 @@ def _open_washing(evidence: Evidence, osaid: Assessment | None) -> list[Finding]
                 )
         out.append(
             Finding(
-                "open-washing",
-                "high" if certain else "medium",
+                FindingKind.OPEN_WASHING,
+                Severity.HIGH if certain else Severity.MEDIUM,
                 message,
                 tuple(dict.fromkeys(locs)),
             )
@@ -203,8 +205,8 @@ def _open_washing(evidence: Evidence, osaid: Assessment | None) -> list[Finding]
         )
         out.append(
             Finding(
-                "open-claim-unverified",
-                "info",
+                FindingKind.OPEN_CLAIM_UNVERIFIED,
+                Severity.INFO,
                 f"the release calls parts of itself open source but their terms are unknown, so the claim "
                 f"cannot be checked ({said})",
                 tuple(dict.fromkeys(j.claim.location for j in unchecked[:_CITED])),
@@ -251,18 +253,19 @@ def _license_conflicts(evidence: Evidence) -> list[Finding]:
             others = "; ".join(f"{license_id(r)} in {r.location}" for r in differing[:3])
             out.append(
                 Finding(
-                    "license-conflict",
-                    "low",
+                    FindingKind.LICENSE_CONFLICT,
+                    Severity.LOW,
                     f"the card declares {cid} ({card.location}) but the licence file is {others}",
                     (card.location, *(r.location for r in differing[:3])),
                 )
             )
         if clashing:
             others = "; ".join(f"{license_id(r)} in {r.location}" for r in clashing[:3])
-            sev = "high" if any(restrictive(r) for r in clashing) and not restrictive(card) else "medium"
+            worse = any(restrictive(r) for r in clashing) and not restrictive(card)
+            sev = Severity.HIGH if worse else Severity.MEDIUM
             out.append(
                 Finding(
-                    "license-conflict",
+                    FindingKind.LICENSE_CONFLICT,
                     sev,
                     f"the card declares {cid} ({card.location}) but the licence file says otherwise: "
                     f"{others}",
@@ -287,8 +290,8 @@ def _license_conflicts(evidence: Evidence) -> list[Finding]:
             what = f"the {group}" if group else "the release"
             out.append(
                 Finding(
-                    "license-conflict",
-                    "high",
+                    FindingKind.LICENSE_CONFLICT,
+                    Severity.HIGH,
                     f"{claim.location} says {what} is under {ident}, but {license_id(conflicting[0])} "
                     f"({conflicting[0].location}) restricts it",
                     (claim.location, conflicting[0].location),
@@ -314,7 +317,7 @@ def _covers_group(evidence: Evidence, result: LicenseResult, group: str) -> bool
 def _missing_license_links(evidence: Evidence) -> list[Finding]:
     """The builder notes licence links whose target is not listed (it holds the listing)."""
     return [
-        Finding("missing-license-file", "medium", n.message, (n.location,))
+        Finding(FindingKind.MISSING_LICENSE_FILE, Severity.MEDIUM, n.message, (n.location,))
         for n in evidence.notes
         if n.location is not None and n.kind is NoteKind.MISSING_FILE
     ]
@@ -356,7 +359,10 @@ def _split_licensing(evidence: Evidence) -> list[Finding]:
     locs = tuple(dict.fromkeys(loc for ids in per_group.values() for loc in ids.values()))
     return [
         Finding(
-            "split-licensing", "info", "components are under different licences: " + "; ".join(parts), locs
+            FindingKind.SPLIT_LICENSING,
+            Severity.INFO,
+            "components are under different licences: " + "; ".join(parts),
+            locs,
         )
     ]
 
@@ -380,8 +386,8 @@ def _lineage_conflicts(evidence: Evidence) -> list[Finding]:
         )
         out.append(
             Finding(
-                "lineage-conflict",
-                "high",
+                FindingKind.LINEAGE_CONFLICT,
+                Severity.HIGH,
                 f"declares {license_id(declared)} ({declared.location}) but derives from {base.get('id')} "
                 f"under {base.get('license_id') or base.get('license')}, whose restrictions carry over",
                 (declared.location, base_loc),
@@ -400,8 +406,8 @@ def _unreadable(evidence: Evidence) -> list[Finding]:
         return []
     return [
         Finding(
-            "unreadable-evidence",
-            "medium",
+            FindingKind.UNREADABLE_EVIDENCE,
+            Severity.MEDIUM,
             f"{len(locs)} file(s) could not be read; what they would show is unknown, not passed",
             tuple(dict.fromkeys(locs)),
         )
