@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from openness.licenses.decode import decode, recover_wide
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["LicenseInfo", "analyze_bytes", "analyze_id", "analyze_text", "data_version", "license_info"]
 
 MAX_TEXT_CHARS = 1_000_000  # texts beyond this are cut (licences are a few tens of KB)
+MEMO_TEXTS = 64  # distinct texts whose analysis a process remembers (identical copies analysed once)
 PLACEHOLDERS = frozenset({"other", "unknown", "custom", "see license", "see-license", "none", "noassertion"})
 _NOTICE_NAME = re.compile(r"(^|/)(notice|third[-_ ]?party|thirdpartynotices|attribution)[^/]*$", re.I)
 _URL = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:]")
@@ -145,10 +148,62 @@ def _outside_free_matches(text: str, matches: tuple[LicenseMatch, ...]) -> str:
     return "".join(lines)
 
 
-def analyze_text(text: str, location: Location) -> LicenseResult:
-    """Identify every licence in ``text`` and the clauses that restrict, with line spans."""
+# Identical texts are analysed once per process: a release often carries the same LICENSE in
+# several folders, and a batch audits many releases with the same licence files. The answer
+# depends on the text alone (the path only labels locations), so it is kept without the path
+# and labelled for each caller. Keyed by a 128-bit digest, not the text: at most MEMO_TEXTS
+# entries, each a small result, whatever the texts' sizes. Texts that differ only in layout
+# are not shared: their line spans differ.
+_memo: OrderedDict[bytes, tuple[Identification, tuple[Restriction, ...], tuple[str, ...]]] = OrderedDict()
+MEMO = True  # False: every text analysed afresh (the differential test compares both)
+
+
+def _analysed(
+    text: str, path: str | None
+) -> tuple[Identification, tuple[Restriction, ...], tuple[str, ...]]:
+    """``identify`` and the clauses outside free-licence spans, for ``text`` at ``path``."""
+    if not MEMO:
+        return _analyse(text, path)
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    found = _memo.get(key)
+    if found is None:
+        found = _analyse(text, None)
+        _memo[key] = found
+        if len(_memo) > MEMO_TEXTS:
+            _memo.popitem(last=False)
+    else:
+        _memo.move_to_end(key)
+    return _with_path(found, path)
+
+
+def _analyse(text: str, path: str | None) -> tuple[Identification, tuple[Restriction, ...], tuple[str, ...]]:
     from openness.licenses.identify import identify
 
+    ident = identify(text, path)
+    restrictions, problems = _find_restrictions(_outside_free_matches(text, ident.matches), path)
+    return ident, restrictions, problems
+
+
+def _with_path(
+    found: tuple[Identification, tuple[Restriction, ...], tuple[str, ...]], path: str | None
+) -> tuple[Identification, tuple[Restriction, ...], tuple[str, ...]]:
+    """A path-free analysis labelled with ``path`` (identify and find_restrictions put the path
+    in their locations only; matches' own changes are relabelled by ``analyze_text``)."""
+    ident, restrictions, problems = found
+    if path is None:
+        return found
+    resembling = tuple(
+        dataclasses.replace(m, changes=tuple(dataclasses.replace(c, path=path) for c in m.changes))
+        for m in ident.resembling
+    )
+    restrictions = tuple(
+        dataclasses.replace(r, location=dataclasses.replace(r.location, path=path)) for r in restrictions
+    )
+    return dataclasses.replace(ident, resembling=resembling), restrictions, problems
+
+
+def analyze_text(text: str, location: Location) -> LicenseResult:
+    """Identify every licence in ``text`` and the clauses that restrict, with line spans."""
     notes: list[str] = []
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS]
@@ -162,13 +217,12 @@ def analyze_text(text: str, location: Location) -> LicenseResult:
         text = recovered[0]
         notes.append(f"decoded as {recovered[1]}")
     text = text.removeprefix("\ufeff")
-    ident = identify(text, location.path)
+    ident, restrictions, problems = _analysed(text, location.path)
     notes.extend(ident.notes)
     matches = tuple(
         dataclasses.replace(m, changes=tuple(dataclasses.replace(location, lines=c.lines) for c in m.changes))
         for m in ident.matches
     )
-    restrictions, problems = _find_restrictions(_outside_free_matches(text, matches), location.path)
     notes.extend(problems)
     if not matches and ident.tokens:
         notes.append("no known licence matches this text well enough (unknown)")
