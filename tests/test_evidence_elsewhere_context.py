@@ -317,6 +317,26 @@ def test_a_framework_takes_no_weights_from_its_examples(tmp_path: Path) -> None:
     )
 
 
+def test_a_frameworks_tutorial_on_your_own_data_is_no_data_information(tmp_path: Path) -> None:
+    """Levanter's README teaches 'Training a Llama-small on your own data' with a dataset link: read as
+    partial data information it failed the framework OSAID (not-open-source-ai) for a model it does
+    not release. For a tool, training-data parts short of present are not applicable."""
+    readme = LEVANTER + (
+        "\n## Training a Llama-small on your own data\n\n"
+        "Point the config at your data, for example [OpenWebText](https://huggingface.co/datasets/openwebtext),\n"
+        "as jsonl files with a `text` field; the data is tokenized and cached before training.\n"
+    )
+    ev = evidence_of(
+        tmp_path / "stanford-crfm+levanter",
+        {"README.md": readme, "LICENSE": APACHE_HEAD, "src/levanter/trainer.py": TRAIN_PY},
+    )
+    info = ev.get(Component.DATA_INFORMATION)
+    assert info.status is Status.UNKNOWN and info.detail.startswith("not applicable"), info
+    result = osaid.assess(ev)
+    assert result.status == osaid.INSUFFICIENT, result.summary
+    assert _crit(ev, "data.information").outcome is Outcome.UNKNOWN
+
+
 def test_a_framework_keeps_its_own_orgs_weights(tmp_path: Path) -> None:
     readme = LEVANTER + "\n## Our checkpoints\n\n* [levanter-gpt2](https://huggingface.co/stanford-crfm/levanter-gpt2-7b)\n"
     ev = evidence_of(tmp_path / "stanford-crfm+levanter", {"README.md": readme, "LICENSE": APACHE_HEAD})
