@@ -451,3 +451,41 @@ def test_own_names_from_the_target() -> None:
     assert own_names("hf:LLM360/Amber@main") == {"llm360", "amber"}
     assert own_names("/tmp/x/LLM360+amber-data-prep") == {"llm360", "amber-data-prep"}
     assert own_names("/home/u/src/levanter") == {"levanter"}  # the parent folder is no org
+
+
+# --------------------------------------------------------------------------- code kept in another repository
+
+CRYSTALCODER = """# CrystalCoder
+
+## Dataset
+
+The processed dataset for each phase is available at [CrystalCoderDatasets](https://huggingface.co/datasets/LLM360/CrystalCoderDatasets).
+
+If you plan to process the dataset yourself from scratch, you can refer to our [CrystalCoder data preprocessing code](https://github.com/LLM360/crystalcoder-data-prep).
+"""
+
+
+def test_data_preprocessing_code_in_another_repository_is_elsewhere(tmp_path: Path) -> None:
+    """CrystalCoder's README points to its data-preprocessing repository; the tree holds none: the code is
+    published elsewhere (unknown, naming the repository and the line), never absent and failed."""
+    ev = evidence_of(
+        tmp_path / "LLM360+crystalcoder-train",
+        {"README.md": CRYSTALCODER, "LICENSE": APACHE_HEAD, "pretrain/train.py": TRAIN_PY},
+    )
+    prep = ev.get(Component.DATA_PREPROCESSING_CODE)
+    assert prep.status is Status.UNKNOWN, prep
+    assert [p.place for p in prep.elsewhere] == ["https://github.com/LLM360/crystalcoder-data-prep"]
+    assert [(loc.path, loc.lines) for loc in prep.locations] == [("README.md", (7, 7))]
+    assert _crit(ev, "code.data-preprocessing").outcome is Outcome.UNKNOWN
+
+
+def test_someone_elses_processing_code_is_not_this_releases(tmp_path: Path) -> None:
+    """Near-misses: a thank-you for another project's data processing code, and a phrase far from the
+    link, leave the component absent (the tree holds none)."""
+    readme = (
+        "# Model\n\nWe thank the authors of [their data processing code](https://github.com/other/dp) for it.\n\n"
+        "Our data processing code is not released. " + "x" * 200 + " https://github.com/org/unrelated\n"
+    )
+    ev = evidence_of(tmp_path / "org+model", {"README.md": readme, "LICENSE": APACHE_HEAD, "train.py": TRAIN_PY})
+    prep = ev.get(Component.DATA_PREPROCESSING_CODE)
+    assert prep.status is Status.ABSENT and not prep.elsewhere, prep

@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from openness.evidence.card import ModelCard, card_list
 from openness.evidence.libraries import framework_named
 from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, flat, own_names, own_place
-from openness.lazy_re import lazy_compile
+from openness.lazy_re import LazyPattern, lazy_compile
 from openness.model import (
     AppliedLicense,
     Component,
@@ -769,6 +769,7 @@ def settle(
     _data_places(out, found)
     _data_information_named(out)
     _framework_elsewhere(out, cards)
+    _code_elsewhere(out, cards)
     if kind.tool:
         _tool(out, kind)
     elif weights_terms:
@@ -865,6 +866,69 @@ def _framework_elsewhere(out: dict[Component, ComponentEvidence], cards: Sequenc
         f"({place}); the configs that drove the run are not in the release: not inspected",
         elsewhere=(Publication(PlaceKind.WEB, place, trained.stated_at),),
     )
+
+
+# Code the release says it keeps in another repository, by what the sentence calls it: "If you plan to
+# process the dataset yourself from scratch, you can refer to our [CrystalCoder data preprocessing
+# code](https://github.com/LLM360/crystalcoder-data-prep)". The phrase must come before the link
+# (within ``CODE_REACH`` characters) or be its text; a thank-you or "based on" names someone else's.
+CODE_REACH = 120  # characters from "data preprocessing code" to the link it names
+_CODE_PHRASES: tuple[tuple[Component, LazyPattern], ...] = (
+    (
+        Component.DATA_PREPROCESSING_CODE,
+        lazy_compile(
+            r"\bdata[- ]?(?:pre-?)?process\w*\s+(?:code|scripts?|pipeline|repo\w*)\b"
+            r"|\bdata[- ]prep(?:aration)?\s+(?:code|scripts?|pipeline|repo\w*)\b"
+            r"|数据(?:预)?处理(?:代码|脚本)",
+            re.I,
+        ),
+    ),
+    (
+        Component.TRAINING_CODE,
+        lazy_compile(r"\b(?:pre-?)?training\s+(?:code|scripts?)\b|训练代码", re.I),
+    ),
+)
+_CODE_LINK = lazy_compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[\w.-]{1,39}/[\w.-]{1,100}")
+_SOMEONE_ELSES = lazy_compile(r"\bthank|acknowledg|\bborrow|\bbased on\b|adapted from|inspired by|致谢", re.I)
+
+
+def _code_elsewhere(out: dict[Component, ComponentEvidence], cards: Sequence[ModelCard]) -> None:
+    """Training or data-processing code the README says lives in another repository: ``unknown``
+    (published elsewhere, not inspected), where the tree holds none or only fine-tuning code, so the
+    verdict names the repository that would settle it instead of failing on an absence."""
+    for c, phrase in _CODE_PHRASES:
+        ev = out.get(c)
+        if ev is not None and ev.status not in (Status.ABSENT, Status.PARTIAL):
+            continue
+        found = _code_link(cards, phrase)
+        if found is None:
+            continue
+        place, at = found
+        partial = ev is not None and ev.status is Status.PARTIAL and ev.detail
+        had = f"; in the tree: {ev.detail}" if partial and ev is not None else ""
+        out[c] = ComponentEvidence(
+            c,
+            Status.UNKNOWN,
+            (at,),
+            ev.licenses if ev is not None else (),
+            detail=f"published elsewhere, not inspected: {place} ({at}){had}",
+            elsewhere=(Publication(PlaceKind.WEB, place, at),),
+        )
+
+
+def _code_link(cards: Sequence[ModelCard], phrase: LazyPattern) -> tuple[str, Location] | None:
+    for card in cards:
+        for n, line in enumerate(card.lines, 1):
+            low = line[:4000].lower()
+            if "http" not in low or not any(w in low for w in ("code", "script", "pipeline", "代码")):
+                continue
+            m = phrase.search(line[:4000])
+            if m is None or _SOMEONE_ELSES.search(line[:4000]):
+                continue
+            link = _CODE_LINK.search(line, m.start(), min(len(line), m.end() + CODE_REACH))
+            if link is not None:
+                return safe_place(link.group(0).rstrip(_TRAIL)), Location(card.path, (n, n))
+    return None
 
 
 _TRAINING_DATA_PARTS = frozenset({Component.DATA_INFORMATION, Component.DATA_CARD, Component.DATASETS})
