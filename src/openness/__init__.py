@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# Version of the JSON report schema (docs/json-schema.md). Bump on any incompatible change.
-SCHEMA_VERSION = "1.0"
+# Version of the JSON report schema (docs/json-schema.md): the minor number for added fields, the major
+# number for a field removed, renamed or changed in meaning.
+SCHEMA_VERSION = "1.2"
 
 if TYPE_CHECKING:  # pragma: no cover
     from openness.api import audit, identify_license

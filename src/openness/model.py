@@ -685,6 +685,7 @@ class Evidence:
             "lineage": [dict(x) for x in self.lineage],
             "datasets": [dict(x) for x in self.datasets],
             "summary": self.summary,
+            "tool_stated_at": self.tool_stated_at.to_dict() if self.tool_stated_at is not None else None,
             "notes": [n.to_dict() for n in self.notes],
         }
 
