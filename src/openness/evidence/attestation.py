@@ -24,6 +24,9 @@ PREDICATE_TYPE = "https://openness.dev/rebuild/v1"  # the one openness rebuild w
 STATEMENT_PREFIX = "https://in-toto.io/Statement/"
 ATTESTATION_NAMES = ("rebuild-attestation.json",)
 ATTESTATION_SUFFIXES = (".intoto.json", ".intoto.jsonl")
+# The extensions those names end in (".json", ".jsonl"): a cheap first filter over every file.
+_EXTENSIONS = tuple({n[n.rfind("."):] for n in ATTESTATION_NAMES + ATTESTATION_SUFFIXES})
+_TAIL = max(len(e) for e in _EXTENSIONS)
 MAX_ATTESTATION_BYTES = 4 * 1024 * 1024
 MAX_HASHED_BYTES = 32 * 1024 * 1024  # subjects up to this size are hashed to check the digest
 MAX_FILES = 20
@@ -35,9 +38,14 @@ def _candidates(inventory: Inventory) -> list[FileEntry]:
     for item in inventory.by_role(Role.ATTESTATION):
         out[item.entry.path] = item.entry
     for item in inventory.items:
-        name = posixpath.basename(item.entry.path).lower()
+        path = item.entry.path
+        # Look closer only at names with an attestation's extension (the last few characters
+        # decide it: lowering never shortens a string), not at each of 100,000 names (issue 14).
+        if not path[-_TAIL:].lower().endswith(_EXTENSIONS):
+            continue
+        name = posixpath.basename(path).lower()
         if name in ATTESTATION_NAMES or name.endswith(ATTESTATION_SUFFIXES):
-            out[item.entry.path] = item.entry
+            out[path] = item.entry
     return [out[p] for p in sorted(out)][:MAX_FILES]
 
 

@@ -169,9 +169,23 @@ _STEP_REF = lazy_compile(r"(?:^|/)(?:step|ckpt|checkpoint|iter|revision|stage)[-
 
 
 def is_eval_path(path: str) -> bool:
-    """Evaluation or benchmark material, judged by the tokens of its folders and file stem."""
-    stem = path.rsplit(".", 1)[0] if "." in path.rsplit("/", 1)[-1] else path
-    return any(t in _EVAL_TOKENS or t.startswith("eval") for t in _TOKEN_SPLIT.split(stem.lower()))
+    """Evaluation or benchmark material, judged by the tokens of its folders and file stem.
+
+    "/" is a token separator, so the folder's tokens and the stem's are judged apart: the folder's
+    once per folder (a 100,000-file tree has a few thousand), only the stem per file (issue 14)."""
+    folder, _, name = path.rpartition("/")
+    return (bool(folder) and _eval_folder(folder)) or _eval_tokens(
+        name.rsplit(".", 1)[0] if "." in name else name
+    )
+
+
+@lru_cache(maxsize=4096)
+def _eval_folder(folder: str) -> bool:
+    return _eval_tokens(folder)
+
+
+def _eval_tokens(text: str) -> bool:
+    return any(t in _EVAL_TOKENS or t.startswith("eval") for t in _TOKEN_SPLIT.split(text.lower()))
 
 
 def auxiliary_dir(path: str) -> str | None:
