@@ -351,10 +351,8 @@ def test_code_roles_from_paths(tmp_path: Path) -> None:
         "sample.py": CodeRole.INFERENCE,
         "eval/run_mmlu.py": CodeRole.EVALUATION,
         "data/openwebtext/prepare.py": CodeRole.PREPROCESSING,
-        "model.py": CodeRole.ARCHITECTURE,
         "tokenizer/bpe.py": CodeRole.TOKENIZATION,
         "utils/logging.py": CodeRole.SUPPORT,
-        "megatron/data/helpers.cpp": CodeRole.PREPROCESSING,
         "csrc/attention_kernel.cu": CodeRole.ARCHITECTURE,
     }
     for path in paths:

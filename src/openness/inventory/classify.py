@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from openness.errors import SourceError
 from openness.inventory import headers
-from openness.inventory.code import analyse, deepen, is_test_path, reads_further
+from openness.inventory.code import analyse, deepen, fetches_weights, is_test_path, reads_further
 from openness.inventory.names import (
     NEEDS_CODE,
     NEEDS_CONFIG,
@@ -119,19 +119,9 @@ _CARD_SECTIONS = lazy_compile(
     r"|bias(?:,| and)|ethical considerations)\b",
     re.IGNORECASE | re.MULTILINE,
 )
-_DATASET_REPO = lazy_compile(r"repo[-_]type[ =]+[\"']?dataset|huggingface\.co/datasets/|load_dataset\(")
-_NAME_WORD = lazy_compile(r"[a-z]+")
-_WEIGHT_WORDS = frozenset(
-    {"model", "models", "weights", "weight", "ckpt", "ckpts", "checkpoint", "checkpoints", "stages", "params"}
-)
 _SPACE_KEYS = lazy_compile(r"^(?:sdk|app_file|sdk_version):", re.MULTILINE)
 _DATASET_KEYS = lazy_compile(
     r"^(?:dataset_info|task_categories|size_categories|source_datasets):", re.MULTILINE
-)
-_WEIGHTS_FETCH = lazy_compile(
-    r"\.safetensors|\.bin\b|\.pth?\b|\.ckpt\b|\.gguf|checkpoint|weights|snapshot_download|hf_hub_download"
-    r"|huggingface-cli download|hf download|model_size|consolidated|tokenizer\.model",
-    re.IGNORECASE,
 )
 
 
@@ -282,7 +272,7 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
     if g.content == NEEDS_DOWNLOAD:
         # Later stages read a download script as "the weights live elsewhere": a script that
         # fetches data is preprocessing code instead.
-        if _fetches_weights(parts, text):
+        if fetches_weights(parts, text):
             reasons.append("fetches weights from elsewhere")
         else:
             role = Role.CODE
@@ -300,15 +290,6 @@ def _code(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Cl
         reasons=ctx.share(tuple(reasons)),
         locations=tuple(locations),
     )
-
-
-def _fetches_weights(parts: PathParts, text: str | None) -> bool:
-    if text and text.strip():
-        return bool(_WEIGHTS_FETCH.search(text)) and not _DATASET_REPO.search(text)
-    # Content unknown: the name decides ("download.sh" alone is the usual weights fetcher).
-    if not _WEIGHT_WORDS.isdisjoint(_NAME_WORD.findall(parts.stem)):
-        return True
-    return parts.stem in ("download", "fetch") and {"data", "dataset", "datasets"}.isdisjoint(parts.tokens)
 
 
 def _readme(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from openness.inventory.names import TEST_DIRS, PathParts
-from openness.lazy_re import lazy_compile
+from openness.lazy_re import Regex, lazy_compile
 from openness.model import CodeRole, Location
 
 # Words of a path (folders and file name) that suggest a role.
@@ -36,8 +36,8 @@ PATH_WORDS: dict[CodeRole, frozenset[str]] = {
         "harness", "metric", "metrics", "perplexity", "ppl", "leaderboard", "judge",
     }),
     CodeRole.PREPROCESSING: frozenset({
-        "data", "dataset", "datasets", "preprocess", "preprocessing", "prepare", "tokenize",
-        "pretokenize", "dedup", "deduplicate", "deduplication", "dedupe", "filter", "filters",
+        "data", "dataset", "datasets", "preprocess", "preprocessing", "prepare", "prep", "preparation",
+        "tokenize", "pretokenize", "dedup", "deduplicate", "deduplication", "dedupe", "filter", "filters",
         "filtering", "mix", "mixer", "shard", "sharding", "clean", "cleaning", "crawl", "crawler",
         "minhash", "decontam", "decontaminate", "decontamination", "tagger", "taggers", "pii",
         "dataloader", "collate", "collator", "packing", "datamodule", "download",
@@ -51,6 +51,30 @@ PATH_WORDS: dict[CodeRole, frozenset[str]] = {
         "vae", "encoder", "decoder", "rwkv", "mlp", "embedding", "embeddings", "blocks",
     }),
 }
+# Path words too common to mean the role alone: "data" names a webpage-table script in an eval folder,
+# "download" a weights fetcher, "shard" model sharding, "model" (in a file name) an evaluation script
+# (``eval/model_vqa.py``), "generate" a script writing JSON for a web page. They count only when the
+# content shows the role too (``_SIGNALS``, or ``_CORROBORATING`` below, which counts only with such a
+# word) or when the path also holds one of the role's strong words (``data_prep/``, ``preprocessing/``).
+_WEAK_PATH_WORDS: dict[CodeRole, frozenset[str]] = {
+    CodeRole.PREPROCESSING: frozenset({
+        "data", "download", "shard", "sharding", "mix", "mixer", "collate", "collator", "packing",
+        "dataloader",
+    }),
+    CodeRole.INFERENCE: frozenset({"generate"}),
+    CodeRole.ARCHITECTURE: frozenset({"model", "models"}),
+}
+# Folders whose scripts are evaluation: other roles' path words do not count there (model_qa.py,
+# generate_*.py in eval/ run or tabulate an evaluation); content still does (a file there defining
+# nn.Module classes is architecture, one calling .generate( runs the model).
+_EVALUATION_DIRS = frozenset({"eval", "evals", "evaluation", "evaluations"})
+# "data" as a whole folder name is a strong place (megatron/data/, ldm/data/, fastchat/data/): the code
+# there is the data pipeline. In a file name it stays weak.
+_DATA_DIRS = frozenset({"data"})
+# Words that, with "data" in a file name, say the file works on data: make_data, mix_data, data_utils.
+_DATA_COMPOUNDS = frozenset(
+    {"make", "create", "build", "mix", "process", "processing", "utils", "util", "loader", "convert", "merge"}
+)
 # fmt: on
 
 # Signals in content, one pattern per role. A pattern is only tried on a line that holds one of
@@ -90,6 +114,8 @@ _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
             r"load_dataset\(|from datasets import|import datasets\b|dedup|minhash|datasketch"
             r"|\.to_parquet\(|read_parquet\(|import pyarrow|jsonlines|np\.memmap\(|\.tofile\(|datatrove"
             r"|def (?:tokenize|preprocess|filter|clean|dedup)\w*\(|warc"
+            # writing training records (GPT-J's create_finetune_tfrecords.py), reading raw corpora
+            r"|TFRecordWriter|tf\.train\.Example\(|lm_dataformat|ShardWriter\("
         ),
     ),
     (
@@ -127,6 +153,7 @@ _ANCHORS: dict[CodeRole, tuple[str, ...]] = {
         "load_dataset(", "from datasets import", "import datasets", "dedup", "minhash", "datasketch",
         ".to_parquet(", "read_parquet(", "import pyarrow", "jsonlines", "np.memmap(", ".tofile(",
         "datatrove", "def tokenize", "def preprocess", "def filter", "def clean", "warc",
+        "TFRecordWriter", "tf.train.Example(", "lm_dataformat", "ShardWriter(",
     ),
     CodeRole.TOKENIZATION: (
         "sentencepiece", "from tokenizers import", "import tiktoken", "Tokenizer", "BPE(",
@@ -185,6 +212,39 @@ def _first_match(
     return None
 
 
+# Download scripts: what they fetch. Weights: weight files, checkpoints, Llama's consolidated.*.pth,
+# params.json and tokenizer.model, hub download commands. Data: a dataset repository, or a fetch
+# command whose target is a data file (``_CORROBORATING``: counted with a weak path word only, as in
+# ``scripts/download_data.sh``).
+_DATASET_REPO = lazy_compile(r"repo[-_]type[ =]+[\"']?dataset|huggingface\.co/datasets/|load_dataset\(")
+_WEIGHTS_FETCH = lazy_compile(
+    r"\.safetensors|\.bin\b|\.pth?\b|\.ckpt\b|\.gguf|checkpoint|weights|snapshot_download|hf_hub_download"
+    r"|huggingface-cli download|hf download|model_size|consolidated|tokenizer\.model|params\.json",
+    re.IGNORECASE,
+)
+# A deep-learning framework imported at the start of a line.
+_ML_IMPORT = lazy_compile(
+    r"^[ \t]*(?:import|from)[ \t]+(?:torch|tensorflow|jax|flax|haiku|equinox|keras|transformers|diffusers|"
+    r"mlx|paddle|mindspore|megatron|vllm|accelerate|deepspeed)\b",
+    re.M,
+)
+# Content that backs a weak path word (and only such a word: alone it shows too little).
+_CORROBORATING: dict[CodeRole, Regex] = {
+    CodeRole.PREPROCESSING: re.compile(
+        r"repo[-_]type[ =]+[\"']?dataset|huggingface\.co/datasets/|load_dataset\("
+        r"|\b(?:wget|curl|aria2c|gsutil|aws s3|azcopy|rclone)\b[^\n]{0,300}?"
+        r"\.(?:jsonl|json|parquet|arrow|csv|tsv|txt|zst|gz|xz|bz2|tar|zip|tfrecords?)\b"
+        r"|torch\.utils\.data|class \w+\([\w.]*Dataset\w*\)|DataLoader\(|json\.loads?\(|\.jsonl\b"
+        r"|csv\.(?:reader|writer|DictReader|DictWriter)\(|pd\.read_\w+\(|np\.save\w*\(|pickle\.dump\("
+    ),
+    CodeRole.INFERENCE: _ML_IMPORT,
+    CodeRole.ARCHITECTURE: re.compile(r"def forward\w*\("),
+}
+_WEIGHT_WORDS = frozenset(
+    {"model", "models", "weights", "weight", "ckpt", "ckpts", "checkpoint", "checkpoints", "stages", "params"}
+)
+_CORROBORATION_READ = 16_384  # characters of a file searched for what it fetches
+
 _FROM_PRETRAINED = "from_pretrained"
 _WORD = lazy_compile(r"[a-z]+")
 MAX_LOCATIONS = 8
@@ -214,11 +274,25 @@ _ARCHITECTURE_DIRS = frozenset(
 
 
 def path_roles(parts: PathParts) -> set[CodeRole]:
-    roles: set[CodeRole] = {
-        role
-        for role, words in PATH_WORDS.items()
-        if role is not CodeRole.ARCHITECTURE and parts.tokens & words
-    }
+    """The roles a path shows on its own (its strong words); see ``_path_roles``."""
+    return _path_roles(parts)[0]
+
+
+def _path_roles(parts: PathParts) -> tuple[set[CodeRole], dict[CodeRole, tuple[str, ...]]]:
+    """Roles the path shows on its own, and the weak words (``_WEAK_PATH_WORDS``) of roles it only
+    hints at: those need the content to agree (``analyse``)."""
+    roles: set[CodeRole] = set()
+    weak: dict[CodeRole, tuple[str, ...]] = {}
+    for role, words in PATH_WORDS.items():
+        if role is CodeRole.ARCHITECTURE:
+            continue
+        hit = parts.tokens & words
+        if not hit:
+            continue
+        if hit - _WEAK_PATH_WORDS.get(role, frozenset()):
+            roles.add(role)
+        else:
+            weak[role] = tuple(sorted(hit))
     if (
         CodeRole.TRAINING in roles
         and CodeRole.INFERENCE in roles
@@ -226,11 +300,25 @@ def path_roles(parts: PathParts) -> set[CodeRole]:
     ):
         roles.discard(CodeRole.TRAINING)  # mistral_inference/lora.py: adapters applied at inference
     name_words = set(_WORD.findall(parts.stem))
-    if name_words & PATH_WORDS[CodeRole.ARCHITECTURE] or _ARCHITECTURE_DIRS.intersection(parts.dirs):
+    architecture = name_words & PATH_WORDS[CodeRole.ARCHITECTURE]
+    if architecture - _WEAK_PATH_WORDS[CodeRole.ARCHITECTURE] or _ARCHITECTURE_DIRS.intersection(parts.dirs):
         roles.add(CodeRole.ARCHITECTURE)
+    elif architecture:
+        weak[CodeRole.ARCHITECTURE] = tuple(sorted(architecture))
     if "fine-tun" in parts.lower or "fine_tun" in parts.lower:
         roles.add(CodeRole.TRAINING)
-    return roles
+    if not _EVALUATION_DIRS.isdisjoint(parts.dirs):
+        # An evaluation folder's scripts are evaluation: its weak words (model_qa.py, generate_*_data.py)
+        # do not count even with content that would back them elsewhere.
+        return roles, {}
+    if CodeRole.PREPROCESSING in weak and (
+        _DATA_DIRS.intersection(parts.dirs) or ("data" in name_words and name_words & _DATA_COMPOUNDS)
+    ):
+        # A package's data/ folder is its data pipeline; make_data.py, mix_data.py, data_utils.py name
+        # what they do to data (generate_webpage_data_from_table.py does not).
+        roles.add(CodeRole.PREPROCESSING)
+        del weak[CodeRole.PREPROCESSING]
+    return roles, weak
 
 
 # What a Python module's later definitions can add to what its head showed: its model classes and
@@ -238,12 +326,8 @@ def path_roles(parts: PathParts) -> set[CodeRole]:
 # training signal deep in a module is left alone: a model's ``def train(self, mode=True)`` override or
 # a helper far below the imports is not a training script (a real one says so in its head or name).
 DEEP_ROLES = frozenset({CodeRole.ARCHITECTURE, CodeRole.INFERENCE})
-# A head that imports a deep-learning framework: the module may define a model further down.
-_ML_IMPORT = lazy_compile(
-    r"^[ \t]*(?:import|from)[ \t]+(?:torch|tensorflow|jax|flax|haiku|equinox|keras|transformers|diffusers|"
-    r"mlx|paddle|mindspore|megatron|vllm|accelerate|deepspeed)\b",
-    re.M,
-)
+# A head that imports a deep-learning framework: the module may define a model further down
+# (``_ML_IMPORT``, defined above with the other content patterns).
 
 
 def reads_further(parts: PathParts, size: int, head: str | None, analysis: CodeAnalysis, read: int) -> bool:
@@ -289,11 +373,58 @@ def deepen(parts: PathParts, text: str, analysis: CodeAnalysis, head: int = 0) -
     return CodeAnalysis(frozenset(roles), tuple(reasons), tuple(locations))
 
 
+def fetches_weights(parts: PathParts, text: str | None) -> bool:
+    """Whether a download script fetches model weights (rather than data): its content names weight
+    files or checkpoints and no dataset; unread, its name decides ("download.sh" alone is the usual
+    weights fetcher)."""
+    if text and text.strip():
+        return _WEIGHTS_FETCH.search(text) is not None and _DATASET_REPO.search(text) is None
+    if not _WEIGHT_WORDS.isdisjoint(_WORD.findall(parts.stem)):
+        return True
+    return parts.stem in ("download", "fetch") and {"data", "dataset", "datasets"}.isdisjoint(parts.tokens)
+
+
+def _line_of(text: str, m: re.Match[str]) -> int:
+    return text.count("\n", 0, m.start()) + 1
+
+
+def _weak_word_roles(
+    parts: PathParts, text: str, weak: dict[CodeRole, tuple[str, ...]], roles: set[CodeRole]
+) -> tuple[list[str], list[Location]]:
+    """The roles of weak path words the content backs (``_CORROBORATING``: ``generate.py`` importing a
+    deep-learning framework, ``model.py`` defining ``forward``, ``mix_data.py`` reading JSON lines, a
+    ``download_data.sh`` fetching a dataset), and the reason a download script is not preprocessing
+    when it fetches model weights. Roles are added to ``roles``."""
+    head = text[:_CORROBORATION_READ]
+    reasons: list[str] = []
+    locations: list[Location] = []
+    for role, words in weak.items():
+        if role in roles:
+            continue
+        if role is CodeRole.PREPROCESSING and ("download" in words or parts.stem.startswith("fetch")):
+            w = _WEIGHTS_FETCH.search(head)
+            if w is not None and _DATASET_REPO.search(head) is None:
+                line = _line_of(head, w)
+                shown = w.group(0)[:60]
+                reasons.append(f"fetches model weights: {shown!r} (line {line}): a weights download")
+                locations.append(Location(path=parts.path, lines=(line, line)))
+                continue
+        m = _CORROBORATING[role].search(head)
+        if m is None:
+            continue
+        line = _line_of(head, m)
+        roles.add(role)
+        reasons.append(f"{role}: path word {words[0]!r} with {m.group(0).strip()[:60]!r} (line {line})")
+        locations.append(Location(path=parts.path, lines=(line, line)))
+    return reasons, locations
+
+
 def analyse(parts: PathParts, text: str | None) -> CodeAnalysis:
-    """Code roles for one file: path words, then content signals with their lines."""
+    """Code roles for one file: strong path words, then content signals with their lines; a weak path
+    word counts only with content that agrees."""
     if is_test_path(parts):
         return CodeAnalysis(frozenset({CodeRole.SUPPORT}), ("test code",), ())
-    roles = path_roles(parts)
+    roles, weak = _path_roles(parts)
     reasons: list[str] = []
     if roles:
         reasons.append("path: " + ", ".join(sorted(str(r) for r in roles)))
@@ -308,12 +439,20 @@ def analyse(parts: PathParts, text: str | None) -> CodeAnalysis:
             # nothing in the file says it trains.
             if role is CodeRole.INFERENCE and _FROM_PRETRAINED in m.group(0) and CodeRole.TRAINING in roles:
                 continue
-            line = text.count("\n", 0, m.start()) + 1
+            line = _line_of(text, m)
             roles.add(role)
             reasons.append(f"{role}: {m.group(0).strip()[:60]!r} (line {line})")
             if len(locations) < MAX_LOCATIONS:
                 locations.append(Location(path=parts.path, lines=(line, line)))
+        more, where = _weak_word_roles(parts, text, weak, roles)
+        reasons.extend(more)
+        locations.extend(where[: MAX_LOCATIONS - len(locations)])
+    elif "download" in weak.get(CodeRole.PREPROCESSING, ()) and not fetches_weights(parts, None):
+        # Unread (binary, another language): a download script named for data, as classify reads it.
+        roles.add(CodeRole.PREPROCESSING)
+        reasons.append("preprocessing: a download script named for data, not weights (content not read)")
     if not roles:
         roles.add(CodeRole.SUPPORT)
-        reasons.append("no training, inference, evaluation, data or model signal: supporting code")
+        if not (reasons and reasons[-1].startswith("fetches model weights")):
+            reasons.append("no training, inference, evaluation, data or model signal: supporting code")
     return CodeAnalysis(frozenset(roles), tuple(reasons), tuple(locations))
