@@ -1,7 +1,11 @@
 """Roles of code: what a source file is for, from its path and the imports and calls in its head.
 
-Path words are the weaker signal (``train.py``, ``eval/``, ``data/prepare.py``); the head of
-the file (a few KB) confirms or adds roles: an optimizer step means training, ``generate(``
+Path words are the weaker signal (``train.py``, ``eval/``, ``data/prepare.py``), and some are too
+common to mean anything alone (``_WEAK_PATH_WORDS``: "data" in a file name, "download", "shard", a
+``model`` file name, "generate"): those count only with content that backs them or a strong place (a
+``data/`` folder, ``data_prep/``), never in an evaluation folder, and a download script that fetches
+weights is a weights download, not preprocessing. The head of the file (a few KB) confirms or adds
+roles: an optimizer step means training, ``generate(``
 means inference, ``load_dataset(`` means data preprocessing, ``nn.Module`` subclasses mean
 architecture. A Python module that imports a deep-learning framework and whose head leaves its
 model classes or inference methods unseen is read further (``reads_further`` / ``deepen``, bounded
