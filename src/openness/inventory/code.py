@@ -451,10 +451,15 @@ def analyse(parts: PathParts, text: str | None) -> CodeAnalysis:
         more, where = _weak_word_roles(parts, text, weak, roles)
         reasons.extend(more)
         locations.extend(where[: MAX_LOCATIONS - len(locations)])
-    elif "download" in weak.get(CodeRole.PREPROCESSING, ()) and not fetches_weights(parts, None):
-        # Unread (binary, another language): a download script named for data, as classify reads it.
-        roles.add(CodeRole.PREPROCESSING)
-        reasons.append("preprocessing: a download script named for data, not weights (content not read)")
+    else:
+        # Content not read (another language, binary, absent): the name is all there is, so its weak
+        # words count, said so. A verdict must not fail on content it could not read; a download
+        # script is preprocessing only when named for data, as classify reads it.
+        for role, words in weak.items():
+            if role is CodeRole.PREPROCESSING and "download" in words and fetches_weights(parts, None):
+                continue
+            roles.add(role)
+            reasons.append(f"{role}: path word {words[0]!r} (content not read)")
     if not roles:
         roles.add(CodeRole.SUPPORT)
         if not (reasons and reasons[-1].startswith("fetches model weights")):
