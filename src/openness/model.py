@@ -102,7 +102,7 @@ class Note:
 # --------------------------------------------------------------------------- sources
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per file: no __dict__ (~100 bytes less each, issue 14)
 class FileEntry:
     """One file of a release. Listed always; read only through ``Snapshot.read`` (bounded)."""
 
@@ -255,7 +255,7 @@ class WeightsInfo:
     error: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per file: no __dict__ (issue 14)
 class Classified:
     """A file with its role, and why."""
 
