@@ -69,6 +69,9 @@ _EVAL_TOKENS = frozenset(
 # Tokenizer vocabularies kept as JSON under "tokenizers/" are not data.
 _TOKENIZER_DIR = lazy_compile(r"(?:^|/)tokeni[sz]ers?/", re.I)
 _TOKEN_SPLIT = lazy_compile(r"[-_./\s]+")
+# Some token of a text can be evaluation's only if the text holds one of them (or "eval") as a
+# substring: one search rules out most file stems before any split (issue 14).
+_EVAL_SUBSTRING = lazy_compile("|".join(re.escape(t) for t in sorted(_EVAL_TOKENS | {"eval"})))
 
 # Folders of material for users of the model: fine-tuning recipes, examples, demos, tutorials,
 # quantisation calibration sets. Their code and sample data are not what trained the base model.
@@ -185,7 +188,10 @@ def _eval_folder(folder: str) -> bool:
 
 
 def _eval_tokens(text: str) -> bool:
-    return any(t in _EVAL_TOKENS or t.startswith("eval") for t in _TOKEN_SPLIT.split(text.lower()))
+    text = text.lower()
+    if not _EVAL_SUBSTRING.search(text):
+        return False
+    return any(t in _EVAL_TOKENS or t.startswith("eval") for t in _TOKEN_SPLIT.split(text))
 
 
 def auxiliary_dir(path: str) -> str | None:
