@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import re
 from collections import OrderedDict
 from typing import TYPE_CHECKING
@@ -164,7 +163,7 @@ def _analysed(
     """``identify`` and the clauses outside free-licence spans, for ``text`` at ``path``."""
     if not MEMO:
         return _analyse(text, path)
-    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    key = _digest(text.encode("utf-8", "surrogatepass"))
     found = _memo.get(key)
     if found is None:
         found = _analyse(text, None)
@@ -174,6 +173,16 @@ def _analysed(
     else:
         _memo.move_to_end(key)
     return _with_path(found, path)
+
+
+def _digest(data: bytes) -> bytes:
+    """A 128-bit BLAKE2b digest, from the built-in module: ``hashlib`` would load OpenSSL, which an
+    audit that hashes nothing else never needs (tests/test_startup.py)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - an interpreter built without it
+        from hashlib import blake2b
+    return blake2b(data, digest_size=16).digest()
 
 
 def _analyse(text: str, path: str | None) -> tuple[Identification, tuple[Restriction, ...], tuple[str, ...]]:
