@@ -241,13 +241,22 @@ def files_of(
             entry = inv.snapshot.entry(loc.path) if loc.path and loc.key is None else None
             if entry is not None:
                 acc.setdefault(c, set()).add(entry.path)
+    by_kind: dict[tuple[Role, frozenset[CodeRole]], set[Component]] = {}
     for it in inv.items:
         if it.role is Role.DATASET and (
             _TOKENIZER_DIR.search(it.entry.path)
             or (for_users is not None and not is_eval_path(it.entry.path) and for_users(it))
         ):
             continue
-        for c in _item_components(it):
+        if it.role is Role.DATASET or it.role is Role.PAPER:  # these depend on the path too
+            found: Iterable[Component] = _item_components(it)
+        else:  # the rest on role and code roles alone: worked out once per kind (issue 14)
+            kind = (it.role, it.code_roles)
+            known = by_kind.get(kind)
+            if known is None:
+                known = by_kind[kind] = _item_components(it)
+            found = known
+        for c in found:
             acc.setdefault(c, set()).add(it.entry.path)
     return {c: frozenset(v) for c, v in acc.items()}
 
@@ -263,6 +272,8 @@ def followed_roots(inv: Inventory) -> tuple[str, ...]:
 
 
 def _item_components(it: Classified) -> set[Component]:
+    """The components a file stands for. Reads the path only for a dataset or a paper: ``files_of``
+    reuses the answer for every other file of the same role and code roles (keep it so)."""
     out: set[Component] = set()
     role_c = _ROLE_COMPONENT.get(it.role)
     if role_c is not None:
