@@ -274,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     names = stage_files()
     files = sorted(FILES.iterdir())
     load = os.getloadavg()[0]
+    load_sc = float("nan")  # when ScanCode's timed runs start (the load moves in a minute of runs)
 
     ours_cmd = [sys.executable, "-m", "openness.cli", "license", "--format", "json", *map(str, files)]
     measured(ours_cmd)  # warm-up: bytecode and start-up caches written, as ScanCode's index is cached
@@ -288,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         out_json = WORK / "scancode.json"
         sc_cmd = [str(scancode), "--license", "-n", "1", "--quiet", "--json", str(out_json), str(FILES)]
         measured(sc_cmd)  # warm-up: ScanCode builds and caches its licence index on first use
+        load_sc = os.getloadavg()[0]
         sc_runs = [measured(sc_cmd) for _ in range(args.runs)]
         sc_doc = json.loads(out_json.read_text())
         sc_by = {
@@ -346,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.machine()}, {_cores()} cores, Python {platform.python_version()}. "
         f"ScanCode: {' + '.join(SCANCODE_PINS)}, one process, licence index cached by a warm-up run. "
         f"Median of {args.runs} runs; each tool is a whole process over the same {n} files. "
-        f"Load average when measuring: {load:.2f} (a shared machine)."
+        f"Load average when measuring: {load:.2f} at our runs, {load_sc:.2f} at ScanCode's "
+        "(a shared machine: the wall ratio is only as good as the two loads are equal)."
         + (
             " ScanCode's row and answers are carried over from the previous run (`--reuse-scancode`)."
             if args.reuse_scancode
