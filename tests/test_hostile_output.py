@@ -344,3 +344,53 @@ def test_argparse_error_line_is_inert(capsys: pytest.CaptureFixture[str]) -> Non
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert _raw_unsafe(err) == [] and "\\x1b[2J" in err
+
+
+def test_write_atomic_never_follows_a_planted_link_and_leaves_no_debris(tmp_path: Path) -> None:
+    """safe_io.write_atomic (the hub cache, the start-up caches and index exports all write through
+    it): the file is replaced whole; a symlink planted where a temporary name would go is never
+    written through; a failed write leaves neither a half file nor its temporary."""
+    import os
+
+    import pytest
+
+    from openness.safe_io import write_atomic
+
+    target = tmp_path / "cache.bin"
+    target.write_bytes(b"old")
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"untouched")
+    # plant links under every name a predictable scheme would use
+    for n in range(4):
+        (tmp_path / f".cache.bin.{os.getpid()}.tmp{n}").symlink_to(outside)
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new" and outside.read_bytes() == b"untouched"
+    with pytest.raises(OSError):
+        write_atomic(tmp_path / "no-such-folder" / "x.bin", b"data")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_start_up_cache_write_never_follows_a_link_at_its_old_temporary_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """derived_cache wrote through ``<path>.<pid>.tmp`` with a plain open: a link planted there by
+    anyone who can write the cache folder sent the bytes wherever it pointed. A FIFO in the cache's
+    place is not waited on."""
+    import os
+    import sys
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+
+    from openness import derived_cache
+
+    path = tmp_path / "__pycache__" / "x.sre"
+    path.parent.mkdir()
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"untouched")
+    os.symlink(outside, f"{path}.{os.getpid()}.tmp")
+    derived_cache.write(str(path), {"k": 1})
+    assert outside.read_bytes() == b"untouched"
+    assert derived_cache.read(str(path)) == {"k": 1}
+    fifo = tmp_path / "__pycache__" / "fifo.sre"
+    os.mkfifo(fifo)
+    assert derived_cache.read(str(fifo)) is None

@@ -18,7 +18,6 @@ another interpreter version is ignored and the value rebuilt as before.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
 import os
 import sys
@@ -43,10 +42,11 @@ def read(path: str | None, max_bytes: int = MAX_CACHE_BYTES) -> Any:
     """The value stored at ``path``, or None when there is none that loads."""
     if not path:
         return None
+    from openness.safe_io import read_regular
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
-        if len(data) > max_bytes:
+        data, size = read_regular(path, max_bytes + 1)  # never blocks on a FIFO put in its place
+        if size > max_bytes or len(data) > max_bytes:
             return None
         return marshal.loads(data)
     except (OSError, ValueError, EOFError, TypeError):
@@ -57,13 +57,11 @@ def write(path: str | None, value: Any) -> None:
     """Store ``value`` at ``path`` whole or not at all; nothing when bytecode writing is off."""
     if not path or sys.dont_write_bytecode:
         return
-    tmp = f"{path}.{os.getpid()}.tmp"
+    from openness.safe_io import write_atomic
+
     try:
         data = marshal.dumps(value)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
+        write_atomic(path, data)
     except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        pass  # a cache that cannot be written is only a slower next start

@@ -4,11 +4,17 @@ The one rule every reader of the package follows, in one place: open non-blockin
 otherwise wait for a writer forever), check on the open descriptor that it is a regular file (a
 device never ends, and a path may be swapped between a check and the open), then read at most
 ``limit`` bytes. The standard library has no call that does the three together.
+
+And its counterpart for the files openness writes (hub cache, start-up caches, index exports):
+``write_atomic``, whole or not at all, under a temporary name no other process or thread uses.
 """
 
 from __future__ import annotations
 
+import _thread
+import contextlib
 import errno
+import itertools
 import os
 import stat
 
@@ -61,3 +67,27 @@ def read_regular(path: str | os.PathLike[str], limit: int) -> tuple[bytes, int]:
         return read_fd(fd, limit), size
     finally:
         os.close(fd)
+
+
+_tmp_counter = itertools.count()
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` whole or not at all; OSError if it cannot be written.
+
+    A temporary name beside ``path`` that no other process or thread uses, created with O_EXCL and
+    O_NOFOLLOW (a link planted under that name is never followed), then a rename over ``path``:
+    readers in other processes see the old file or the new one, never half of one.
+    """
+    folder, name = os.path.split(os.fspath(path))
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{_thread.get_ident()}.{next(_tmp_counter)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(tmp, flags, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -7,7 +7,6 @@ and ``openness audit`` must start as fast as it did before the index existed.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import io
 import json
@@ -326,9 +325,9 @@ def run_export(args: argparse.Namespace) -> int:
 def _write_whole(path: str, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (a temporary file beside it, then a rename)."""
     import os
-    import tempfile
 
     from openness.errors import OutputError
+    from openness.safe_io import write_atomic
 
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
@@ -336,14 +335,6 @@ def _write_whole(path: str, data: bytes) -> None:
     if os.path.isdir(path):
         raise OutputError(f"{clean(path)}: is a directory (give a file name)")
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".openness-export-")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        write_atomic(path, data)
     except OSError as exc:
         raise OutputError(f"{clean(path)}: cannot write ({clean(exc.strerror or str(exc))})") from exc

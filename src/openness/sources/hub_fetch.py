@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
-import itertools
 import os
 import re
 import stat
@@ -40,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from openness.safe_io import write_atomic
 from openness.sources import hf_cache
 
 HUB_THREADS = 16  # concurrent Hub requests per process, all releases together
@@ -51,7 +51,6 @@ MAX_PATH_PARTS = 32  # nor one this many folders deep
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _T = TypeVar("_T")
-_counter = itertools.count()
 
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -245,19 +244,6 @@ def store_ref(cache_folder: Path, commit: str, revision: str) -> None:
     write_atomic(ref, commit.encode("ascii"))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a cache file whole or not at all."""
-    # A name no other process or thread uses (O_EXCL: never follows a planted link), then a rename.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.{next(_counter)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 # --------------------------------------------------------------------------- shared lookups
