@@ -489,3 +489,29 @@ def test_someone_elses_processing_code_is_not_this_releases(tmp_path: Path) -> N
     ev = evidence_of(tmp_path / "org+model", {"README.md": readme, "LICENSE": APACHE_HEAD, "train.py": TRAIN_PY})
     prep = ev.get(Component.DATA_PREPROCESSING_CODE)
     assert prep.status is Status.ABSENT and not prep.elsewhere, prep
+
+
+OPEN_LLAMA = """# OpenLLaMA
+
+We release our weights: [open_llama_7b_v2](https://huggingface.co/openlm-research/open_llama_7b_v2).
+
+```python
+from transformers import LlamaForCausalLM
+model = LlamaForCausalLM.from_pretrained("openlm-research/open_llama_7b_v2")
+```
+"""
+
+
+def test_architecture_of_weights_on_the_hub_is_elsewhere_not_absent(tmp_path: Path) -> None:
+    """OpenLLaMA's repository holds no model code: the architecture is specified by the config in the
+    weights' Hub repository, not inspected, so unknown with that place, not absent and failed."""
+    ev = evidence_of(tmp_path / "openlm-research+open_llama", {"README.md": OPEN_LLAMA, "LICENSE": APACHE_HEAD})
+    arch = ev.get(Component.MODEL_ARCHITECTURE)
+    assert arch.status is Status.UNKNOWN, arch
+    assert [p.place for p in arch.elsewhere] == ["hf:openlm-research/open_llama_7b_v2"]
+    assert _crit(ev, "model.architecture").outcome is Outcome.UNKNOWN
+    # near-miss: weights in a bucket say nothing of a config beside them
+    bucket = "# OpenLLaMA\n\nWe release our weights: `gs://bucket/open_llama_7b_v2/`.\n"
+    ev = evidence_of(tmp_path / "b", {"README.md": bucket, "LICENSE": APACHE_HEAD})
+    assert ev.get(Component.PARAMETERS_FINAL).published_elsewhere
+    assert ev.get(Component.MODEL_ARCHITECTURE).status is Status.ABSENT

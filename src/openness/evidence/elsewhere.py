@@ -770,6 +770,7 @@ def settle(
     _data_information_named(out)
     _framework_elsewhere(out, cards)
     _code_elsewhere(out, cards)
+    _architecture_with_weights(out)
     if kind.tool:
         _tool(out, kind)
     elif weights_terms:
@@ -929,6 +930,33 @@ def _code_link(cards: Sequence[ModelCard], phrase: LazyPattern) -> tuple[str, Lo
             if link is not None:
                 return safe_place(link.group(0).rstrip(_TRAIL)), Location(card.path, (n, n))
     return None
+
+
+def _architecture_with_weights(out: dict[Component, ComponentEvidence]) -> None:
+    """Weights on a model hub carry the configuration that specifies the architecture (and any custom
+    modeling code) beside them: a release whose weights are there and whose tree holds no model code
+    has its architecture published elsewhere, not absent (OpenLLaMA, DeepSeek-Coder, ChatGLM3: the
+    model is run by ``from_pretrained`` from the hub repository). Inspecting that repository
+    (``--follow``) settles it."""
+    c = Component.MODEL_ARCHITECTURE
+    ev = out.get(c)
+    weights = out.get(Component.PARAMETERS_FINAL)
+    if ev is not None and ev.status is not Status.ABSENT:
+        return
+    if weights is None or not weights.published_elsewhere:
+        return
+    hubs = tuple(p for p in weights.elsewhere if p.kind is PlaceKind.HUB_MODEL)
+    if not hubs:
+        return
+    out[c] = ComponentEvidence(
+        c,
+        Status.UNKNOWN,
+        tuple(dict.fromkeys(p.stated_at for p in hubs))[:2],
+        detail="no model code in the release; the weights' repository ("
+        + describe(hubs, 2)
+        + ") carries the configuration that specifies it and any custom modeling code: not inspected",
+        elsewhere=hubs[:MAX_PLACES],
+    )
 
 
 _TRAINING_DATA_PARTS = frozenset({Component.DATA_INFORMATION, Component.DATA_CARD, Component.DATASETS})
