@@ -348,8 +348,12 @@ def test_hub_model_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         ("numpy==1.*", False),
         ("foo ~= 1.0", False),
         ("pkg=1.2", True),  # conda
-        ("requests[socks]==2.0", True),  # extras: PEP 508 parser
-        ("foo==1.0; python_version<'3.9'", True),  # markers: PEP 508 parser
+        ("requests[socks]==2.0", True),  # extras
+        ("foo==1.0; python_version<'3.9'", True),  # markers
+        ("absl-py==2.3.1 ; (platform_machine == 'aarch64' and sys_platform == 'linux')", True),  # uv export
+        ("torch[cuda] >= 2.1 ; sys_platform == 'linux'", False),
+        ("pkg ; os_name == 'nt'", False),
+        ("a @ git+https://x.test/y.git ; python_version > '3'", False),  # URL: PEP 508 parser
         ("foo>=1,<2", False),
         ("not a requirement ==", False),
     ],
@@ -358,3 +362,23 @@ def test_what_counts_as_a_pinned_requirement(line: str, pinned: bool) -> None:
     from openness.evidence.facts import _pinned
 
     assert _pinned(line) is pinned
+
+
+def test_a_lock_file_of_marker_lines_needs_no_pep508_parser() -> None:
+    """A uv/pip-compile export (open-instruct: 363 lines, each with a marker) is decided without
+    importing packaging (~20 ms of every such audit), with the same answers."""
+    import subprocess
+    import sys
+
+    marker = "(platform_machine == 'aarch64' and sys_platform == 'linux') or sys_platform == 'darwin'"
+    lines = [f"pkg{n}=={n}.0.1 ; {marker}" for n in range(50)]
+    lines += [f"lib{n}[extra]==1.{n} ; {marker}" for n in range(5)]
+    code = (
+        "import sys\nfrom openness.evidence.facts import _pinned\n"
+        f"lines = {lines!r}\n"
+        "assert all(_pinned(x) for x in lines)\n"
+        "print('packaging.requirements' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

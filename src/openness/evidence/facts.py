@@ -144,11 +144,16 @@ def _between(text: str, marker: str) -> str:
     return text[i : i + 4000] if i >= 0 else ""
 
 
-# The plain shapes of nearly every requirement line: a name, optionally one operator and a version.
-# Decided here because importing packaging.requirements costs ~20 ms (it pulls in platform,
-# subprocess and logging) on every audit with a manifest; anything else (extras, markers,
-# several specifiers, URLs) still goes to packaging's PEP 508 parser.
-_SIMPLE_REQ = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:(===?|~=|!=|[<>]=?)\s*([A-Za-z0-9.*+!\-_]+))?$")
+# The plain shapes of nearly every requirement line: a name with optional extras, optionally one
+# operator and a version, optionally an environment marker after ";". Decided here because importing
+# packaging.requirements costs ~20 ms (it pulls in platform, subprocess and logging) on every audit
+# with a manifest, and a lock file exported by uv or pip-compile has hundreds of marker lines
+# (open-instruct: 363). Whether a line pins its version does not depend on its marker, which is not
+# parsed; anything else (several specifiers, URLs) still goes to packaging's PEP 508 parser.
+_SIMPLE_REQ = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:\[[A-Za-z0-9._,\s\-]*\]\s*)?"
+    r"(?:(===?|~=|!=|[<>]=?)\s*([A-Za-z0-9.*+!\-_]+))?\s*(?:;.*)?$"
+)
 
 
 def _pinned(req: str) -> bool:
