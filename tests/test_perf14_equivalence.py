@@ -4,6 +4,7 @@ the attestation name pre-filter, slotted per-file objects)."""
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -46,3 +47,30 @@ def test_attestation_prefilter_keeps_every_candidate(path: str) -> None:
     old = name in attestation.ATTESTATION_NAMES or name.endswith(attestation.ATTESTATION_SUFFIXES)
     if old:
         assert path[-attestation._TAIL :].lower().endswith(attestation._EXTENSIONS)
+
+
+def test_by_role_index_gives_the_scan_answers(tmp_path: Path) -> None:
+    """Inventory.by_role answers from an index built once (it scanned every item on each of ~35 calls):
+    the same items in listing order, for one role, several, repeated and none."""
+    import itertools
+
+    from openness.inventory import build_inventory
+    from openness.model import Role
+    from openness.sources import SourceOptions
+    from openness.sources.local import open_snapshot
+
+    files = {
+        "README.md": "# m\n", "LICENSE": "MIT\n", "train.py": "import torch\n", "config.json": "{}\n",
+        "data/a.jsonl": "{}\n", "docs/paper.pdf": "%PDF-1.4\n", "tokenizer.json": "{}\n",
+        "b/generate.py": "x=1\n",
+    }  # fmt: skip
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    inv = build_inventory(open_snapshot(str(tmp_path), SourceOptions()))
+    for r in Role:
+        assert inv.by_role(r) == tuple(i for i in inv.items if i.role is r)
+    for a, b in itertools.combinations(Role, 2):
+        want = tuple(i for i in inv.items if i.role in (a, b))
+        assert inv.by_role(a, b) == want and inv.by_role(b, a, b) == want
+    assert inv.by_role() == ()
