@@ -249,3 +249,28 @@ def test_near_misses_keep_their_role(tmp_path: Path, path: str, content: str, ro
     _write(tmp_path, path, content)
     item = _item(_inventory(tmp_path), path)
     assert role in item.code_roles, item.reasons
+
+
+# DeepSeek-Coder's Evaluation/HumanEval/utils/dataset.py: reads the benchmark's problems.
+BENCHMARK_LOADER = """import json
+from datasets import load_dataset
+
+
+def read_problems(path):
+    return {task["task_id"]: task for task in map(json.loads, open(path))}
+"""
+
+
+def test_a_benchmark_loader_in_an_evaluation_folder_is_evaluation(tmp_path: Path) -> None:
+    """It was data-preprocessing code (the path word "dataset" and load_dataset), passing OSAID's
+    data-processing criterion on an evaluation harness; a decontamination script there, and a real
+    data-prep script outside, keep their preprocessing role."""
+    _write(tmp_path, "Evaluation/HumanEval/utils/dataset.py", BENCHMARK_LOADER)
+    _write(tmp_path, "evaluation/decontaminate.py", BENCHMARK_LOADER)
+    _write(tmp_path, "scripts/prepare_data.py", BENCHMARK_LOADER)
+    inv = _inventory(tmp_path)
+    loader = _item(inv, "Evaluation/HumanEval/utils/dataset.py")
+    assert CodeRole.PREPROCESSING not in loader.code_roles and CodeRole.EVALUATION in loader.code_roles
+    assert "evaluation folder" in loader.reason or "evaluation" in loader.reason
+    assert CodeRole.PREPROCESSING in _item(inv, "evaluation/decontaminate.py").code_roles
+    assert CodeRole.PREPROCESSING in _item(inv, "scripts/prepare_data.py").code_roles

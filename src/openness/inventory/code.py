@@ -72,6 +72,7 @@ _WEAK_PATH_WORDS: dict[CodeRole, frozenset[str]] = {
 # generate_*.py in eval/ run or tabulate an evaluation); content still does (a file there defining
 # nn.Module classes is architecture, one calling .generate( runs the model).
 _EVALUATION_DIRS = frozenset({"eval", "evals", "evaluation", "evaluations"})
+_BENCHMARK_DATA = _WEAK_PATH_WORDS[CodeRole.PREPROCESSING] | {"dataset", "datasets", "prepare"}
 # "data" as a whole folder name is a strong place (megatron/data/, ldm/data/, fastchat/data/): the code
 # there is the data pipeline. In a file name it stays weak.
 _DATA_DIRS = frozenset({"data"})
@@ -313,7 +314,12 @@ def _path_roles(parts: PathParts) -> tuple[set[CodeRole], dict[CodeRole, tuple[s
         roles.add(CodeRole.TRAINING)
     if not _EVALUATION_DIRS.isdisjoint(parts.dirs):
         # An evaluation folder's scripts are evaluation: its weak words (model_qa.py, generate_*_data.py)
-        # do not count even with content that would back them elsewhere.
+        # do not count even with content that would back them elsewhere, and "dataset" there names the
+        # benchmark (Evaluation/HumanEval/utils/dataset.py), not training data being processed.
+        data_words = parts.tokens & PATH_WORDS[CodeRole.PREPROCESSING]
+        if CodeRole.PREPROCESSING in roles and data_words <= _BENCHMARK_DATA:
+            roles.discard(CodeRole.PREPROCESSING)
+            roles.add(CodeRole.EVALUATION)
         return roles, {}
     if CodeRole.PREPROCESSING in weak and (
         _DATA_DIRS.intersection(parts.dirs) or ("data" in name_words and name_words & _DATA_COMPOUNDS)
@@ -434,10 +440,19 @@ def analyse(parts: PathParts, text: str | None) -> CodeAnalysis:
         reasons.append("path: " + ", ".join(sorted(str(r) for r in roles)))
     locations: list[Location] = []
     usage_only = parts.suffix in (".py", ".pyx", ".ipynb")
+    in_evaluation = not _EVALUATION_DIRS.isdisjoint(parts.dirs)
     if text:
         for role, pattern in _SIGNALS:
             m = _first_match(text, role, pattern, usage_only)
             if m is None:
+                continue
+            if role is CodeRole.PREPROCESSING and in_evaluation and role not in roles:
+                # Loading a benchmark in an evaluation folder (DeepSeek-Coder's
+                # Evaluation/HumanEval/utils/dataset.py) is evaluation, not the processing of training
+                # data; a strong path word (decontaminate.py, dedup/) still says preprocessing.
+                roles.add(CodeRole.EVALUATION)
+                shown = m.group(0).strip()[:40]
+                reasons.append(f"evaluation: loads data in an evaluation folder ({shown!r})")
                 continue
             # from_pretrained alone is loading, not running: count it for inference only when
             # nothing in the file says it trains.
