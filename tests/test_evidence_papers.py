@@ -165,3 +165,17 @@ def test_hostile_links_are_bounded(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 30
     assert len(ev.facts_for("cited_paper")) <= 8
     assert len(ev.facts_for("publication")) <= 8
+
+
+def test_their_paper_is_someone_elses_and_the_bibtex_is_the_releases(tmp_path: Path) -> None:
+    """TinyLlama's README: "The Pythia number comes from their [paper](arxiv 2304.01373)" came out as the
+    release's own paper, ahead of its own bibtex entry (eprint 2401.02385)."""
+    readme = (
+        "# TinyLlama\n\n"
+        "<small> The Pythia number comes from their [paper](https://arxiv.org/abs/2304.01373). </small>\n\n"
+        "## Citation\n\n```bibtex\n@misc{zhang2024tinyllama,\n  title={TinyLlama},\n"
+        "  eprint={2401.02385},\n  archivePrefix={arXiv},\n}\n```\n"
+    )
+    ev = evidence_of(tmp_path, {"README.md": readme})
+    assert [str(f.value["id"]) for f in ev.facts_for("publication")] == ["arXiv:2401.02385"]
+    assert _cited(ev) == ["arXiv:2304.01373"]

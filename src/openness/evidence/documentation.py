@@ -414,6 +414,10 @@ def _papers(ctx: ReadContext, cards: Sequence[ModelCard]) -> Papers:
     return Papers(tuple(linked + files), others)
 
 
+# "The Pythia number comes from their [paper](...)": someone else's paper, whatever the link text.
+_THEIR = lazy_compile(r"\b(?:their|his|her)\s*$", re.I)
+
+
 def _in_parentheses(before: str) -> bool:
     """A "[paper](...)" link inside parentheses after something's name is that thing's paper: "LoRA
     ([paper](...))", "Megatron-LM GPT2 (see [paper](...), [code](...))", "(`StableEmbedding`; see
@@ -428,7 +432,11 @@ def _own_how(line: str, pos: int, in_cite: bool, org_site: bool) -> str | None:
     if in_cite:
         return "citation section"
     m = _OWN_LINK_TEXT.search(line)
-    if m is not None and not (m.group(0).startswith("[") and _in_parentheses(line[: m.start()])):
+    if (
+        m is not None
+        and not (m.group(0).startswith("[") and _in_parentheses(line[: m.start()]))
+        and not _THEIR.search(line[max(0, m.start() - 24) : m.start()])
+    ):
         return "linked as this release's paper"
     before = line[max(0, pos - _NEAR) : pos]
     phrases = list(_OWN_PHRASE.finditer(before))
