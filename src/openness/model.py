@@ -79,6 +79,14 @@ class NoteKind(StrEnum):
     OTHER = "other"  # not classified yet (callers that predate kinds)
 
 
+class NoteLevel(StrEnum):
+    """How serious a note is (``Note.kind`` says what it is about)."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
 @dataclass(frozen=True)
 class Note:
     """Something the run could not do or wants the reader to know (never a traceback).
@@ -87,13 +95,13 @@ class Note:
     text. ``kind`` comes last with a default: callers written before it still construct notes.
     """
 
-    level: str  # "info" | "warning" | "error"
+    level: NoteLevel
     message: str
     location: Location | None = None
     kind: NoteKind = NoteKind.OTHER
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"level": self.level, "kind": str(self.kind), "message": self.message}
+        d: dict[str, Any] = {"level": str(self.level), "kind": str(self.kind), "message": self.message}
         if self.location is not None:
             d["location"] = self.location.to_dict()
         return d

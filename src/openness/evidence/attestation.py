@@ -18,7 +18,7 @@ import posixpath
 from typing import Any
 
 from openness.errors import OpennessError
-from openness.model import CodeRole, Fact, FileEntry, Inventory, Location, Note, NoteKind, Role
+from openness.model import CodeRole, Fact, FileEntry, Inventory, Location, Note, NoteKind, NoteLevel, Role
 
 PREDICATE_TYPE = "https://openness.dev/rebuild/v1"  # the one openness rebuild writes
 STATEMENT_PREFIX = "https://in-toto.io/Statement/"
@@ -110,18 +110,19 @@ def _fact(inventory: Inventory, path: str, text: str, st: dict[str, Any]) -> Fac
     where = Location(path=path)
     predicate = st.get("predicate")
     if not isinstance(predicate, dict):
-        return Note("warning", f"{path}: in-toto statement without a predicate", where, NoteKind.MALFORMED)
+        return Note(NoteLevel.WARNING,
+                    f"{path}: in-toto statement without a predicate", where, NoteKind.MALFORMED)
     result = predicate.get("result")
     if isinstance(result, dict):  # tolerate {"result": {"result": ...}} shapes
         result = result.get("result")
     if result not in KNOWN_RESULTS:
         what = f"{path}: attestation result {result!r} is not one of {KNOWN_RESULTS}"
-        return Note("warning", what, where, NoteKind.MALFORMED)
+        return Note(NoteLevel.WARNING, what, where, NoteKind.MALFORMED)
     subjects: list[dict[str, Any]] = []
     verified = True
     raw_subjects = st.get("subject")
     if not isinstance(raw_subjects, list) or not raw_subjects:
-        return Note("warning", f"{path}: attestation names no subject", where, NoteKind.MALFORMED)
+        return Note(NoteLevel.WARNING, f"{path}: attestation names no subject", where, NoteKind.MALFORMED)
     for s in raw_subjects[:200]:
         if not isinstance(s, dict) or not isinstance(s.get("name"), str):
             continue
@@ -172,16 +173,16 @@ def attestation_facts(inventory: Inventory) -> tuple[Fact | Note, ...]:
         where = Location(path=entry.path)
         if entry.size > MAX_ATTESTATION_BYTES:
             what = f"{entry.path}: attestation of {entry.size} bytes not read"
-            out.append(Note("warning", what, where, NoteKind.LIMIT))
+            out.append(Note(NoteLevel.WARNING, what, where, NoteKind.LIMIT))
             continue
         try:
             text = inventory.snapshot.read(entry.path, limit=MAX_ATTESTATION_BYTES).decode("utf-8", "replace")
             statements = _statements(text)
         except OpennessError as exc:
-            out.append(Note("warning", f"{entry.path}: {exc}", where, NoteKind.UNREADABLE))
+            out.append(Note(NoteLevel.WARNING, f"{entry.path}: {exc}", where, NoteKind.UNREADABLE))
             continue
         except (json.JSONDecodeError, RecursionError):
-            out.append(Note("warning", f"{entry.path}: not valid JSON", where, NoteKind.MALFORMED))
+            out.append(Note(NoteLevel.WARNING, f"{entry.path}: not valid JSON", where, NoteKind.MALFORMED))
             continue
         for st in statements:
             if not str(st.get("_type", "")).startswith(STATEMENT_PREFIX):
@@ -189,7 +190,7 @@ def attestation_facts(inventory: Inventory) -> tuple[Fact | Note, ...]:
             if st.get("predicateType") != PREDICATE_TYPE:
                 out.append(
                     Note(
-                        "info",
+                        NoteLevel.INFO,
                         f"{entry.path}: attestation of type {st.get('predicateType')!r} "
                         "is not a rebuild; not used as reproducibility evidence",
                         where,

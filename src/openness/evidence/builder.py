@@ -53,6 +53,7 @@ from openness.model import (
     Location,
     Note,
     NoteKind,
+    NoteLevel,
     Role,
     Status,
 )
@@ -211,7 +212,7 @@ def _cards(ctx: ReadContext) -> list[ModelCard]:
         if text is None:
             ctx.notes.append(
                 Note(
-                    "warning",
+                    NoteLevel.WARNING,
                     f"{it.entry.path}: model card/README unreadable; what it would show is unknown",
                     Location(it.entry.path),
                     NoteKind.UNREADABLE,
@@ -258,7 +259,7 @@ def _check_license_links(snap: Any, claims: list[Claim], notes: list[Note]) -> N
         # file-relative as markdown resolves it; root-relative as authors often mean it
         if not any(_listed(snap, t) for t in (target, posixpath.normpath(cl.value))):
             message = f"{cl.location} {MISSING_LINK_PREFIX}: {target}"
-            notes.append(Note("warning", message, cl.location, NoteKind.MISSING_FILE))
+            notes.append(Note(NoteLevel.WARNING, message, cl.location, NoteKind.MISSING_FILE))
 
 
 def _listed(snap: Any, path: str) -> bool:
@@ -313,7 +314,7 @@ def _file_source(ctx: ReadContext, it: Classified) -> tuple[LicenseResult, Licen
         )
         ctx.notes.append(
             Note(
-                "warning",
+                NoteLevel.WARNING,
                 f"{path}: licence file unreadable; components it may cover are unknown",
                 Location(path),
                 NoteKind.UNREADABLE,
@@ -379,7 +380,7 @@ def _note_uncertain_scopes(components: Mapping[Component, ComponentEvidence], no
                 ]
                 notes.append(
                     Note(
-                        "warning",
+                        NoteLevel.WARNING,
                         f"the restrictive licence at {a.license.location} has no pinned scope; "
                         "it is counted against "
                         f"every component it may cover: {', '.join(covered)}",
@@ -508,7 +509,7 @@ def _attestation(inv: Inventory, notes: list[Note]) -> list[Fact]:
     try:
         got = fn(inv)
     except OpennessError as exc:
-        notes.append(Note("warning", f"attestation: {exc}", kind=NoteKind.UNREADABLE))
+        notes.append(Note(NoteLevel.WARNING, f"attestation: {exc}", kind=NoteKind.UNREADABLE))
         return []
     out: list[Fact] = []
     for x in got or ():

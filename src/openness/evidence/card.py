@@ -17,7 +17,7 @@ from typing import Any
 
 from openness.evidence.text import LineIndex, claims_in_lines, facts_in_lines
 from openness.lazy_re import lazy_compile
-from openness.model import Claim, ClaimSubject, Fact, Location, Note
+from openness.model import Claim, ClaimSubject, Fact, Location, Note, NoteLevel
 from openness.safe_yaml import YamlError, YamlLimits, YamlProblem, load_yaml
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes of YAML; HF cards are a few KB
@@ -108,7 +108,8 @@ def parse_card(text: str, path: str) -> ModelCard:
         end = _front_matter_end(lines)
         if end is None:
             notes.append(
-                Note("warning", "front matter is not closed; treated as absent", Location(path, (1, 1)))
+                Note(NoteLevel.WARNING,
+                     "front matter is not closed; treated as absent", Location(path, (1, 1)))
             )
         else:
             fm_span = (1, end)
@@ -117,7 +118,8 @@ def parse_card(text: str, path: str) -> ModelCard:
             front, problem = load_front_matter(raw)
             if problem:
                 notes.append(
-                    Note("warning", f"front matter {problem}; treated as absent", Location(path, fm_span))
+                    Note(NoteLevel.WARNING,
+                         f"front matter {problem}; treated as absent", Location(path, fm_span))
                 )
     sections = _sections(lines, body_start)
     index = LineIndex(lines, body_start)

@@ -55,6 +55,7 @@ from openness.model import (
     Inventory,
     Location,
     Note,
+    NoteLevel,
     PlaceKind,
     Publication,
     Role,
@@ -682,7 +683,7 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
         if examined > MAX_CANDIDATES:
             notes.append(
                 Note(
-                    "warning",
+                    NoteLevel.WARNING,
                     f"{card.path}: more than {MAX_CANDIDATES} links; the rest were not examined for "
                     "where the weights and data are published",
                     Location(card.path, (n, n)),

@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 
-from openness.model import Classified, CodeRole, Fact, Inventory, Location, Note, NoteKind, Role
+from openness.model import Classified, CodeRole, Fact, Inventory, Location, Note, NoteKind, NoteLevel, Role
 
 _SEED_CONFIG = re.compile(r"""^\s*["']?(?:[\w.]*_)?seed["']?\s*[:=]\s*["']?(\d{1,12})\b""", re.I | re.M)
 _SEED_CODE = re.compile(
@@ -84,7 +84,7 @@ def dependencies(items: Iterable[Classified], read: Read, notes: list[Note]) -> 
         text = read(path, 256 * 1024)
         if text is None:
             message = f"{path}: dependency manifest unreadable"
-            notes.append(Note("warning", message, Location(path), NoteKind.UNREADABLE))
+            notes.append(Note(NoteLevel.WARNING, message, Location(path), NoteKind.UNREADABLE))
             continue
         reqs = _requirements(name, text)
         if reqs is None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from openness.evidence.card import ModelCard
 from openness.evidence.scope import Foreign, foreign, stated_terms
 from openness.licenses.terms import license_id, restrictive
-from openness.model import AppliedLicense, Component, LicenseResult, Location, Note
+from openness.model import AppliedLicense, Component, LicenseResult, Location, Note, NoteLevel
 
 GROUPS: Mapping[str, frozenset[Component]] = {
     "weights": frozenset(
@@ -351,7 +351,7 @@ def foreign_notes(sources: Iterable[LicenseSource]) -> list[Note]:
         ident = license_id(src.result) or "unidentified"
         out.append(
             Note(
-                "info",
+                NoteLevel.INFO,
                 f"{src.path}: licence of another project or model ({why}, {ident}); it {what}",
                 Location(src.path),
             )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from openness.errors import OpennessError
 from openness.licenses.decode import decode
-from openness.model import Inventory, Location, Note, NoteKind
+from openness.model import Inventory, Location, Note, NoteKind, NoteLevel
 
 CARD_LIMIT = 512 * 1024
 LICENSE_LIMIT = 256 * 1024
@@ -31,7 +31,8 @@ class ReadContext:
         except (OpennessError, OSError) as exc:
             self.unreadable.add(path)
             self.notes.append(
-                Note("warning", f"{path}: could not be read ({exc})", Location(path), NoteKind.UNREADABLE)
+                Note(NoteLevel.WARNING,
+                     f"{path}: could not be read ({exc})", Location(path), NoteKind.UNREADABLE)
             )
             return None
         # One decoder for every text the package reads (BOMs, UTF-16/32, GB18030, cp1252).
@@ -40,7 +41,7 @@ class ReadContext:
             self.unreadable.add(path)
             self.notes.append(
                 Note(
-                    "warning",
+                    NoteLevel.WARNING,
                     f"{path}: binary content, not text; not used as evidence",
                     Location(path),
                     NoteKind.UNREADABLE,

@@ -39,6 +39,7 @@ from openness.model import (
     Location,
     Note,
     NoteKind,
+    NoteLevel,
     Role,
     Snapshot,
     WeightFormat,
@@ -135,7 +136,7 @@ class _Context:
     unsafe: list[str] = field(default_factory=list)
     shared: dict[object, object] = field(default_factory=dict)
 
-    def note(self, kind: str, level: str, message: str, path: str | None = None) -> None:
+    def note(self, kind: str, level: NoteLevel, message: str, path: str | None = None) -> None:
         n = self.note_counts.get(kind, 0) + 1
         self.note_counts[kind] = n
         if n <= MAX_NOTES_PER_KIND:
@@ -146,7 +147,7 @@ class _Context:
         """One object for equal values: 100k files share a few reason tuples and role sets."""
         return self.shared.setdefault(value, value)  # type: ignore[return-value]
 
-    def note_once(self, kind: str, level: str, message: str, path: str | None = None) -> None:
+    def note_once(self, kind: str, level: NoteLevel, message: str, path: str | None = None) -> None:
         if kind not in self.note_counts:
             self.note(kind, level, message, path)
 
@@ -155,7 +156,7 @@ class _Context:
         if self.text_left <= 0:
             self.note_once(
                 "text-budget",
-                "info",
+                NoteLevel.INFO,
                 f"read budget of {TEXT_BUDGET >> 20} MB spent: later files classified by name only",
             )
             return None
@@ -185,7 +186,7 @@ class _Context:
         try:
             return self.snapshot.read(entry.path, limit)
         except (SourceError, OSError) as exc:
-            self.note("unreadable", "warning", f"could not read: {exc}", entry.path)
+            self.note("unreadable", NoteLevel.WARNING, f"could not read: {exc}", entry.path)
             return None
 
 
@@ -214,7 +215,7 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
         )
         ctx.notes.append(
             Note(
-                "warning",
+                NoteLevel.WARNING,
                 f"{len(ctx.unsafe)} pickle-based file(s) (they run code when loaded; "
                 f"flagged, never loaded): {shown}",
                 Location(path=ctx.unsafe[0]),
@@ -225,12 +226,14 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
         if n > MAX_NOTES_PER_KIND:
             ctx.notes.append(
                 Note(
-                    "info", f"{n - MAX_NOTES_PER_KIND} more '{kind}' notes not shown", kind=NoteKind.TRUNCATED
+                    NoteLevel.INFO,
+                    f"{n - MAX_NOTES_PER_KIND} more '{kind}' notes not shown",
+                    kind=NoteKind.TRUNCATED,
                 )
             )
     if not snapshot.files and snapshot.declared is None:
         ctx.notes.append(
-            Note("warning", "the release has no files: nothing to inventory", kind=NoteKind.EMPTY)
+            Note(NoteLevel.WARNING, "the release has no files: nothing to inventory", kind=NoteKind.EMPTY)
         )
     return Inventory(snapshot=snapshot, items=tuple(items), notes=tuple(ctx.notes))
 
@@ -411,7 +414,7 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
     except _BudgetSpent:
         ctx.note_once(
             "header-budget",
-            "info",
+            NoteLevel.INFO,
             f"weight-header budget of {HEADER_BUDGET >> 20} MB spent: later weight files not inspected",
             entry.path,
         )
@@ -494,7 +497,10 @@ def _scanned_pickle(ctx: _Context, entry: FileEntry, fmt: WeightFormat, reasons:
         metadata["pickle.unexpected"] = ", ".join(scan.unexpected)
         reasons.append(f"pickle imports {shown}: loading it would run that code")
         ctx.note(
-            "pickle-imports", "warning", f"pickle imports {shown}: loading it would run that code", entry.path
+            "pickle-imports",
+            NoteLevel.WARNING,
+            f"pickle imports {shown}: loading it would run that code",
+            entry.path,
         )
     return WeightsInfo(fmt, metadata=metadata, unsafe=True)
 
@@ -510,7 +516,7 @@ def _weights_item(
     if info.error and not entry.lfs and info.error != "content not readable":
         # A header not inspected for the budget is a limit (noted once above), not a bad header.
         key = "header-budget" if info.error == _BUDGET_ERROR else "weights-header"
-        ctx.note(key, "warning", info.error, entry.path)
+        ctx.note(key, NoteLevel.WARNING, info.error, entry.path)
     return Classified(entry, role, weights=info, reasons=ctx.share(tuple(reasons)))
 
 

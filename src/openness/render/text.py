@@ -13,7 +13,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from openness.model import Assessment, Outcome, Report
+from openness.model import Assessment, NoteLevel, Outcome, Report
 from openness.render.common import (
     PRIMARY,
     SYMBOL,
@@ -175,7 +175,7 @@ def render_text(report: Report, *, summary: bool = False, color: bool = False, w
         _rows(console, rows)
         console.print()
 
-    problems = [n for n in report.notes if n.level in ("warning", "error")]
+    problems = [n for n in report.notes if n.level in (NoteLevel.WARNING, NoteLevel.ERROR)]
     if problems:
         console.print(Text(f"Notes ({len(problems)})", style="bold"))
         rows = []

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openness.errors import SourceError, UsageError
-from openness.model import FileEntry, Location, Note, NoteKind, Snapshot
+from openness.model import FileEntry, Location, Note, NoteKind, NoteLevel, Snapshot
 from openness.sources.http import is_offline, openness_cache_dir
 from openness.sources.interface import SourceOptions
 
@@ -89,7 +89,8 @@ def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
     if is_offline(options):
         if not (dest / ".git").is_dir():
             raise SourceError(f"{target}: offline, and no cached clone in {dest}")
-        notes.append(Note("info", "offline: the cached clone is used as it is (it may be stale)", where,
+        notes.append(Note(NoteLevel.INFO,
+                          "offline: the cached clone is used as it is (it may be stale)", where,
                           NoteKind.OFFLINE))
     else:
         _fetch(ref, dest)
@@ -200,11 +201,12 @@ def _snapshot(target: str, ref: GitRef, dest: Path, notes: tuple[Note, ...],
     extra_notes = list(notes)
     filtered = sum(1 for sha in entries.values() if sha in missing)
     if filtered:
-        extra_notes.append(Note("info", f"{filtered} file(s) over {BLOB_LIMIT // 1024} KB were not fetched: "
+        extra_notes.append(Note(NoteLevel.INFO,
+                                f"{filtered} file(s) over {BLOB_LIMIT // 1024} KB were not fetched: "
                                 "listed with unknown content and a lower-bound size",
                                 Location(key="git:filter", origin=ref.label), NoteKind.ELSEWHERE))
     if submodules:
-        extra_notes.append(Note("warning", f"{len(submodules)} submodule(s) not followed: "
+        extra_notes.append(Note(NoteLevel.WARNING, f"{len(submodules)} submodule(s) not followed: "
                                 + ", ".join(submodules[:10]),
                                 Location(key="git:submodules", origin=ref.label), NoteKind.SKIPPED))
     local_notes = tuple(

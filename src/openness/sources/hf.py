@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from openness.errors import SourceError, UsageError
-from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, Snapshot
+from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, NoteLevel, Snapshot
 from openness.sources import hf_cache
 from openness.sources.http import BACKOFF_CAP, hub_cache_dir, is_offline, openness_cache_dir
 from openness.sources.interface import SourceOptions
@@ -229,7 +229,7 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
             f"is not in the Hugging Face cache ({cache})"
         )
     where = Location(key="hub:cache", origin=ref.label)
-    notes = [Note("info", reason, where, NoteKind.OFFLINE)]
+    notes = [Note(NoteLevel.INFO, reason, where, NoteKind.OFFLINE)]
     local: dict[str, Path] = {}
     cached: dict[str, hf_cache.CachedFile] = {}
     for cf in hf_cache.list_snapshot(folder, commit, options.max_files):
@@ -243,7 +243,7 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
         files = tuple(replace(f, readable=f.path in local) for f in files)
         known = {f.path for f in files}
         files += tuple(_cached_entry(cf, ref) for p, cf in cached.items() if p not in known)
-        notes.append(Note("info", "repo listing, refs and lookups from the last online audit", where,
+        notes.append(Note(NoteLevel.INFO, "repo listing, refs and lookups from the last online audit", where,
                           NoteKind.OFFLINE))
         return Snapshot(target, "hf", files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,))
 
@@ -258,9 +258,9 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
                 at = Location(path, origin=ref.label)
                 # OSError: the cached file could not be read; ValueError: read, but no valid header.
                 kind = NoteKind.UNREADABLE if isinstance(exc, OSError) else NoteKind.MALFORMED
-                notes.append(Note("warning", f"safetensors header unreadable: {exc}", at, kind))
+                notes.append(Note(NoteLevel.WARNING, f"safetensors header unreadable: {exc}", at, kind))
     notes.append(Note(
-        "warning",
+        NoteLevel.WARNING,
         "offline: only files in the local cache are listed; the repo may hold more (weights, code), "
         "refs and intermediate checkpoints are unknown",
         where,
@@ -392,7 +392,7 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
     )
     blob_ids = {s.rfilename: getattr(s, "blob_id", None) for s in siblings}
     if info.siblings is not None and len(info.siblings) > options.max_files:
-        notes.append(Note("warning", f"only the first {options.max_files} files are listed", where,
+        notes.append(Note(NoteLevel.WARNING, f"only the first {options.max_files} files are listed", where,
                           NoteKind.LIMIT))
     card: dict[str, Any] = info.card_data.to_dict() if info.card_data is not None else {}
     wanted = _select_downloads(files)
@@ -511,7 +511,8 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
     if failed:
         sample = "; ".join(f"{p}: {err}" for p, err in failed[:5])
         # Listed, content not here (ELSEWHERE): the evidence resting on them stays unknown.
-        notes.append(Note("warning", f"{len(failed)} small file(s) could not be fetched, their content is "
+        notes.append(Note(NoteLevel.WARNING,
+                          f"{len(failed)} small file(s) could not be fetched, their content is "
                           f"unknown ({sample})", where, NoteKind.ELSEWHERE))
     files = tuple(replace(f, readable=f.path in local) for f in files)
     if not card and "README.md" in local:
@@ -522,32 +523,36 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
     if bad_headers:
         # Read but invalid (every one of them): MALFORMED; any that could not be fetched: UNREADABLE.
         kind = NoteKind.MALFORMED if all(m for _, _, m in bad_headers) else NoteKind.UNREADABLE
-        notes.append(Note("warning", f"{len(bad_headers)} safetensors header(s) unreadable "
+        notes.append(Note(NoteLevel.WARNING, f"{len(bad_headers)} safetensors header(s) unreadable "
                           f"({bad_headers[0][0]}: {bad_headers[0][1]})", where, kind))
     params = _sum_dtypes(per_file)
     if len(st_files) > MAX_SAFETENSORS:
-        notes.append(Note("info", f"{len(st_files)} safetensors files: headers read for the first "
+        notes.append(Note(NoteLevel.INFO, f"{len(st_files)} safetensors files: headers read for the first "
                           f"{MAX_SAFETENSORS} only", where, NoteKind.LIMIT))
     if (not params or len(per_file) < len(st_files)) and getattr(info, "safetensors", None) is not None:
         params = {str(k): int(v) for k, v in info.safetensors.parameters.items()}  # the Hub's own count
     if refs_error:
-        notes.append(Note("warning", f"refs could not be listed ({refs_error}): intermediate checkpoints "
+        notes.append(Note(NoteLevel.WARNING,
+                          f"refs could not be listed ({refs_error}): intermediate checkpoints "
                           "are unknown", Location(key="hub:refs", origin=ref.label)))
     for d in datasets:
         if d["status"] != "found":
-            notes.append(Note("info", f"dataset {d['id']}: {d['status']}",
+            notes.append(Note(NoteLevel.INFO, f"dataset {d['id']}: {d['status']}",
                               Location(key="card:datasets", origin=ref.label), NoteKind.UNRESOLVED))
     for b in lineage:
         if b["status"] != "found":
-            notes.append(Note("warning", f"base model {b['id']}: {b['status']}; its licence is unknown",
+            notes.append(Note(NoteLevel.WARNING,
+                              f"base model {b['id']}: {b['status']}; its licence is unknown",
                               Location(key="card:base_model", origin=ref.label), NoteKind.UNRESOLVED))
     gated = getattr(info, "gated", None)
     if gated and failed:
-        notes.append(Note("warning", f"gated repo ({gated}): without granted access its files could not be "
+        notes.append(Note(NoteLevel.WARNING,
+                          f"gated repo ({gated}): without granted access its files could not be "
                           "read; card data comes from the Hub API",
                           Location(key="hub:gated", origin=ref.label), NoteKind.GATED))
     if rate_log.responses:
-        notes.append(Note("info", f"the Hub answered 'too many requests' {rate_log.responses} time(s): "
+        notes.append(Note(NoteLevel.INFO,
+                          f"the Hub answered 'too many requests' {rate_log.responses} time(s): "
                           f"waited {rate_log.waited:.1f} s in all (each wait at most {BACKOFF_CAP:.0f} s)",
                           where, NoteKind.LIMIT))
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from openness import safe_io
 from openness.errors import SourceError
-from openness.model import FileEntry, Location, Note, NoteKind, Reader, Snapshot
+from openness.model import FileEntry, Location, Note, NoteKind, NoteLevel, Reader, Snapshot
 from openness.sources.interface import MAX_DEPTH, SourceOptions
 
 # Version-control metadata is not part of a release.
@@ -131,7 +131,7 @@ class _Walk:
     note_counts: dict[str, int] = field(default_factory=dict)
     truncated: bool = False
 
-    def note(self, kind: str, level: str, message: str, path: str | None = None) -> None:
+    def note(self, kind: str, level: NoteLevel, message: str, path: str | None = None) -> None:
         count = self.note_counts.get(kind, 0) + 1
         self.note_counts[kind] = count
         if count <= _MAX_NOTES_PER_KIND:
@@ -205,7 +205,8 @@ def _listing(walk: _Walk, abs_dir: str, rel_dir: str) -> list[os.DirEntry[str]] 
         with os.scandir(abs_dir) as it:
             entries = list(itertools.islice(it, cap + 1))
     except OSError as exc:
-        walk.note("unreadable-dir", "warning", f"directory not listed: {_reason(exc)}", rel_dir or ".")
+        warning = NoteLevel.WARNING
+        walk.note("unreadable-dir", warning, f"directory not listed: {_reason(exc)}", rel_dir or ".")
         return None
     if len(entries) > cap:
         walk.truncated = True
@@ -244,7 +245,7 @@ def iter_files(walk: _Walk) -> Iterator[FileEntry]:
                 else:
                     st = entry.stat(follow_symlinks=False)
             except OSError as exc:
-                walk.note("unreadable-file", "warning", f"not inspected: {_reason(exc)}", rel)
+                walk.note("unreadable-file", NoteLevel.WARNING, f"not inspected: {_reason(exc)}", rel)
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if _listable_folder(walk, entry, rel, st, is_link, depth):
@@ -257,7 +258,9 @@ def iter_files(walk: _Walk) -> Iterator[FileEntry]:
             if not stat.S_ISREG(st.st_mode):
                 # Listed, never opened: a FIFO named README.md is a README whose content could not
                 # be read, so what it would show is unknown (skipping it would make it "absent").
-                walk.note("special", "warning", "not a regular file (fifo, socket or device): not read", rel)
+                walk.note(
+                    "special", NoteLevel.WARNING, "not a regular file (fifo, socket or device): not read", rel
+                )
                 yield FileEntry(path=rel, size=0, origin=walk.origin, readable=False)
                 continue
             yield _file_entry(walk, rel, entry.name, target if target is not None else entry.path, st)
@@ -269,7 +272,7 @@ def iter_files(walk: _Walk) -> Iterator[FileEntry]:
     if walk.truncated:
         walk.note(
             "truncated",
-            "warning",
+            NoteLevel.WARNING,
             f"listing truncated (limit {walk.max_files} files): the rest of the release was not inspected",
         )
 
@@ -280,18 +283,18 @@ def _listable_folder(
     """Whether a folder is part of the release and is to be listed (if not, a note says why)."""
     if is_link:
         # Following in-root directory links would list files twice (or forever).
-        walk.note("symlink", "info", "symlinked directory not followed", rel)
+        walk.note("symlink", NoteLevel.INFO, "symlinked directory not followed", rel)
     elif entry.name in VCS_DIRS or entry.name in CACHE_DIRS:
         pass
     elif entry.name in TOOL_DIRS or os.path.isfile(os.path.join(entry.path, "pyvenv.cfg")):
         # A virtualenv or node_modules beside the release would flood it with library
         # code (PyTorch's own optimizers read as "training code").
-        walk.note("tool-dir", "info", "environment folder (virtualenv, node_modules) skipped", rel)
+        walk.note("tool-dir", NoteLevel.INFO, "environment folder (virtualenv, node_modules) skipped", rel)
     elif st.st_dev != walk.device:
         # Like find -xdev: a mount inside the release (/proc, a network share) is not it.
-        walk.note("mount", "warning", "another file system is mounted here: not listed", rel)
+        walk.note("mount", NoteLevel.WARNING, "another file system is mounted here: not listed", rel)
     elif depth + 1 > walk.max_depth:
-        walk.note("depth", "warning", f"deeper than {walk.max_depth} levels: not listed", rel)
+        walk.note("depth", NoteLevel.WARNING, f"deeper than {walk.max_depth} levels: not listed", rel)
     else:
         return True
     return False
@@ -311,13 +314,13 @@ def _rel_name(walk: _Walk, rel_dir: str, name: str) -> str | None:
             # report (JSON, terminal) faithfully, so the file is skipped and named escaped.
             shown = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
             shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
-            walk.note("bad-name", "warning", "file name is not valid UTF-8: skipped", shown_rel)
+            walk.note("bad-name", NoteLevel.WARNING, "file name is not valid UTF-8: skipped", shown_rel)
             return None
         if _CONTROL.search(name):
             # A newline or escape sequence in a name could forge lines of a terminal report.
             shown = name.encode("unicode_escape").decode("ascii")
             shown_rel = f"{rel_dir}/{shown}" if rel_dir else shown
-            walk.note("bad-name", "warning", "file name holds control characters: skipped", shown_rel)
+            walk.note("bad-name", NoteLevel.WARNING, "file name holds control characters: skipped", shown_rel)
             return None
     return f"{rel_dir}/{name}" if rel_dir else name
 
@@ -328,12 +331,12 @@ def _link_target(walk: _Walk, abs_path: str, rel: str) -> str | None:
         target = os.path.realpath(abs_path, strict=True)
     except (OSError, RuntimeError) as exc:
         if isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP:  # RuntimeError: older pythons
-            walk.note("symlink", "warning", "symlink loop: skipped", rel)
+            walk.note("symlink", NoteLevel.WARNING, "symlink loop: skipped", rel)
         else:
-            walk.note("symlink", "warning", f"broken symlink: skipped ({_reason(exc)})", rel)
+            walk.note("symlink", NoteLevel.WARNING, f"broken symlink: skipped ({_reason(exc)})", rel)
         return None
     if not _inside(target, walk.allowed):
-        walk.note("symlink", "warning", "symlink points outside the release: not followed", rel)
+        walk.note("symlink", NoteLevel.WARNING, "symlink points outside the release: not followed", rel)
         return None
     return target
 
@@ -342,14 +345,16 @@ def _file_entry(walk: _Walk, rel: str, name: str, abs_path: str, st: os.stat_res
     readable = True
     if not st.st_mode & 0o444 and not os.access(abs_path, os.R_OK):
         readable = False
-        walk.note("unreadable-file", "warning", "permission denied: listed, content not inspected", rel)
+        walk.note(
+            "unreadable-file", NoteLevel.WARNING, "permission denied: listed, content not inspected", rel
+        )
     dot = name.rfind(".")  # pathlib's suffix of the name, without building a Path per file
     suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
     if readable and st.st_size <= _LFS_MAX_POINTER and suffix in _LFS_CANDIDATE_SUFFIXES:
         pointer = _lfs_pointer(abs_path)
         if pointer is not None:
             sha, size = pointer
-            walk.note("lfs", "info", "Git LFS pointer: content not fetched", rel)
+            walk.note("lfs", NoteLevel.INFO, "Git LFS pointer: content not fetched", rel)
             return FileEntry(path=rel, size=size, sha256=sha, origin=walk.origin, readable=False, lfs=True)
     digest = None
     if readable and suffix in _HASHED_SUFFIXES and st.st_size <= min(HASH_FILE_LIMIT, walk.hash_left):
@@ -414,7 +419,7 @@ def _summarise_dropped_notes(walk: _Walk) -> None:
         if count > _MAX_NOTES_PER_KIND:
             walk.notes.append(
                 Note(
-                    "info",
+                    NoteLevel.INFO,
                     f"{count - _MAX_NOTES_PER_KIND} more '{kind}' notes not shown",
                     kind=NoteKind.TRUNCATED,
                 )

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from openness.errors import SourceError
-from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, Reader, Snapshot
+from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, NoteLevel, Reader, Snapshot
 from openness.sources.interface import SourceOptions
 
 _SLUG = re.compile(r"[^A-Za-z0-9._\-/]+")
@@ -62,18 +62,18 @@ def open_followed(targets: Sequence[str], options: SourceOptions) -> tuple[list[
         where = Location(origin=target)
         if is_offline(options):
             what = f"offline: would have followed {target} (named as part of the release)"
-            notes.append(Note("info", what, where, NoteKind.OFFLINE))
+            notes.append(Note(NoteLevel.INFO, what, where, NoteKind.OFFLINE))
             continue
         try:
             snaps.append(open_hf(target, replace(options, follow=False, follow_lineage=False)))
         except OpennessError as exc:
             what = f"could not follow {target}: {exc}; what it holds is unknown"
             # Unreadable evidence: a verdict resting on this repository's content cannot pass or fail.
-            notes.append(Note("warning", what, where, NoteKind.UNREADABLE))
+            notes.append(Note(NoteLevel.WARNING, what, where, NoteKind.UNREADABLE))
     if len(wanted) > MAX_FOLLOW:
         notes.append(
             Note(
-                "info",
+                NoteLevel.INFO,
                 f"the release names {len(wanted)} Hub repositories; followed the first {MAX_FOLLOW}: "
                 + ", ".join(wanted[:MAX_FOLLOW]),
                 kind=NoteKind.LIMIT,
@@ -129,7 +129,8 @@ def merge_snapshots(snapshots: Sequence[Snapshot], *, nest: bool = False) -> Sna
 
     for label, paths in renamed.items():
         sample = ", ".join(paths[:5]) + (" ..." if len(paths) > 5 else "")
-        notes.append(Note("info", f"{len(paths)} path(s) of {label} also exist in an earlier origin and are "
+        notes.append(Note(NoteLevel.INFO,
+                          f"{len(paths)} path(s) of {label} also exist in an earlier origin and are "
                           f"listed under {origin_slug(label)}/: {sample}", Location(origin=label),
                           NoteKind.OTHER))  # a layout fact of the merge: nothing to weigh
 

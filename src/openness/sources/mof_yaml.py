@@ -19,7 +19,7 @@ from typing import Any
 from openness import safe_io
 from openness.errors import SourceError
 from openness.frameworks import mof_catalog as cat
-from openness.model import Location, Note, NoteKind, Snapshot
+from openness.model import Location, Note, NoteKind, NoteLevel, Snapshot
 from openness.safe_yaml import YamlError, YamlLimits, YamlProblem, load_yaml
 from openness.sources.interface import SourceOptions
 
@@ -42,7 +42,7 @@ _COMPONENT_STRINGS = ("name", "description", "license", "license_path", "compone
 def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
     """Read ``target`` (a MOF YAML file) into a snapshot of kind ``mof-yaml``."""
     document = load(Path(target))
-    notes = tuple(Note("warning", msg, Location(path=Path(target).name, key=key, declared=True),
+    notes = tuple(Note(NoteLevel.WARNING, msg, Location(path=Path(target).name, key=key, declared=True),
                        NoteKind.MALFORMED)  # read, but not what the MOF schema requires
                   for key, msg in check(document, strict=True))
     return Snapshot(target=target, kind="mof-yaml", files=(), declared=document, notes=notes)
