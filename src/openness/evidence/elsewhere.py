@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 from openness.evidence.card import ModelCard, card_list
 from openness.evidence.libraries import framework_named
 from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, flat, own_names, own_place
+from openness.evidence.text import find_lines
 from openness.lazy_re import LazyPattern, lazy_compile
 from openness.model import (
     AppliedLicense,
@@ -918,18 +919,19 @@ def _code_elsewhere(out: dict[Component, ComponentEvidence], cards: Sequence[Mod
         )
 
 
+_CODE_HINTS = ("code", "script", "pipeline", "代码")
+_CODE_LINE_READ = 4000  # characters of a line the phrase and the thank-you words are looked for in
+
+
 def _code_link(cards: Sequence[ModelCard], phrase: LazyPattern) -> tuple[str, Location] | None:
     for card in cards:
-        for n, line in enumerate(card.lines, 1):
-            low = line[:4000].lower()
-            if "http" not in low or not any(w in low for w in ("code", "script", "pipeline", "代码")):
-                continue
-            m = phrase.search(line[:4000])
-            if m is None or _SOMEONE_ELSES.search(line[:4000]):
+        for i, m in find_lines(card.lines, phrase, _CODE_HINTS, card.body_start, card.index):
+            line = card.lines[i]
+            if m.start() >= _CODE_LINE_READ or _SOMEONE_ELSES.search(line[:_CODE_LINE_READ]):
                 continue
             link = _CODE_LINK.search(line, m.start(), min(len(line), m.end() + CODE_REACH))
             if link is not None:
-                return safe_place(link.group(0).rstrip(_TRAIL)), Location(card.path, (n, n))
+                return safe_place(link.group(0).rstrip(_TRAIL)), Location(card.path, (i + 1, i + 1))
     return None
 
 
