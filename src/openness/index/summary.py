@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from openness.model import FindingKind
+
 MAX_NAME = 300  # characters of a release name kept (hub ids are <= 96)
 MAX_TERM = 200  # characters of one licence id / restriction kind / finding kind
 MAX_TERMS = 200  # terms of one kind kept per audit
@@ -130,7 +132,7 @@ def summarise(document: dict[str, Any], *, name: str | None = None) -> Summary:
         revision=_bounded(revision, 200),
         digest=content,
         files=int((document.get("inventory") or {}).get("files") or 0),
-        open_washing=any(f.get("kind") == "open-washing" for f in findings),
+        open_washing=any(f.get("kind") == FindingKind.OPEN_WASHING for f in findings),
         verdicts=tuple(verdicts),
         terms=tuple(terms),
     )
