@@ -263,19 +263,60 @@ def test_the_licence_data_cache_gives_the_decoded_data(tmp_path: Path) -> None:
         return proc.stdout.strip()
 
     first = run()
-    cache = list(tmp_path.rglob("knowledge.*.data"))
+    cache = list(tmp_path.rglob("knowledge.*.parts"))
     assert len(cache) == 1
     assert run() == first  # from the cache
     cache[0].write_bytes(b"\x00damaged")
     assert run() == first
     from openness import derived_cache
 
-    stale = derived_cache.read(str(cache[0]))  # rewritten whole by the run above
-    assert isinstance(stale, dict)
-    stale["key"] = [0, 0, 0]  # another data file: must not be used
-    stale["json"] = {"aliases": marshal.dumps({})}  # (it would lose every alias)
-    cache[0].write_bytes(marshal.dumps(stale))
+    stale = derived_cache.map_parts(str(cache[0]))  # rewritten whole by the run above
+    assert stale is not None
+    parts = {name: stale.get(name) for name in stale.ranges}
+    empty = marshal.dumps({})
+    parts.update({name: empty for name in parts if name.startswith(("bucket:aliases", "json:aliases"))})
+    cache[0].unlink()
+    # another data file's cache (it would lose every alias): must not be used
+    cache[0].write_bytes(derived_cache.parts_file(derived_cache.pack_parts(parts, [0, 0, 0])))
+    assert derived_cache.map_parts(str(cache[0])) is not None
     assert run() == first
+    # a cache missing a part (an older layout under the same key) is rebuilt, not half-used
+    key = stale.meta
+    cache[0].unlink()
+    partial = derived_cache.pack_parts({"json:meta": parts["json:meta"]}, key)
+    cache[0].write_bytes(derived_cache.parts_file(partial))
+    assert run() == first
+    for bad in (b"ODC1\xff\xff\xff\x7f", b"ODC1\x04\x00\x00\x00" + marshal.dumps(1)):
+        cache[0].write_bytes(bad)  # a header longer than the file; a header that is not a dict
+        assert derived_cache.map_parts(str(cache[0])) is None
+        assert run() == first
+
+
+def test_the_licence_data_parts_give_what_the_data_file_gives() -> None:
+    """Each licence's line, each decoded section and each alias from the laid-out parts are what
+    splitting and decoding the shipped file give."""
+    import gzip
+    import json as _json
+
+    from openness.licenses.knowledge import DATA_DIR, _Sections
+
+    body = gzip.decompress((DATA_DIR / "licenses.json.gz").read_bytes())
+    end = body.find(b"\n")
+    ranges = _json.loads(body[:end])["sections"]
+
+    def section(name: str) -> bytes:
+        a, b = ranges[name]
+        return body[end + 1 + a : end + 1 + b]
+
+    sections = _Sections(_Sections._decode((DATA_DIR / "licenses.json.gz").read_bytes(), None))
+    lines = section("licenses").split(b"\n")
+    assert sections.line_count("licenses") == len(lines) > 1000
+    assert all(sections.line("licenses", i) == line for i, line in enumerate(lines))
+    for name in _Sections.JSON_SECTIONS:
+        assert sections.json(name) == _json.loads(section(name)), name
+    aliases = _json.loads(section("aliases"))
+    assert all(sections.lookup("aliases", k) == v for k, v in aliases.items())
+    assert sections.lookup("aliases", "no such licence name") is None
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
