@@ -211,20 +211,28 @@ print(int(dataclass_cache._state["dirty"]))
 def test_the_dataclass_cache_builds_the_same_classes_and_is_reused(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(tmp_path)
-    first = subprocess.run([sys.executable, "-c", _DATACLASS_RUN], capture_output=True, text=True, env=env)
-    assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "1" and len(list(tmp_path.rglob("dataclass_cache.*.code"))) == 1
-    second = subprocess.run([sys.executable, "-c", _DATACLASS_RUN], capture_output=True, text=True, env=env)
-    assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == "0"  # every method came from the cache
 
+    def run() -> str:
+        proc = subprocess.run([sys.executable, "-c", _DATACLASS_RUN], capture_output=True, text=True, env=env)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip()
 
-def test_a_damaged_dataclass_cache_is_ignored(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.code"
-    bad.write_bytes(b"\x00not marshal")
-    assert dataclass_cache._read(str(bad)) == {}
-    bad.write_bytes(marshal.dumps({"text": 1, 2: "x"}))  # wrong types: dropped
-    assert dataclass_cache._read(str(bad)) == {}
+    assert run() == "1"
+    cache = list(tmp_path.rglob("dataclass_cache.*.parts"))
+    assert len(cache) == 1
+    assert run() == "0"  # every method came from the cache
+    from openness import derived_cache
+
+    parts = derived_cache.map_parts(str(cache[0]))
+    assert parts is not None and len(parts.ranges) >= 5
+    # a part whose stored text is not the text asked for (two texts sharing a key) is not used
+    swapped = {key: marshal.dumps(("another text", marshal.loads(parts.get(key))[1])) for key in parts.ranges}
+    cache[0].write_bytes(derived_cache.parts_file(derived_cache.pack_parts(swapped)))
+    assert run() == "1"
+    assert run() == "0"  # and the rewritten file serves the next run
+    for damaged in (b"\x00not a cache", b"ODC1\x02\x00\x00\x00{}"):
+        cache[0].write_bytes(damaged)
+        assert run() == "1"
 
 
 def test_the_cached_exec_defines_what_exec_defines() -> None:
