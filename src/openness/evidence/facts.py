@@ -149,21 +149,46 @@ def _between(text: str, marker: str) -> str:
 # packaging.requirements costs ~20 ms (it pulls in platform, subprocess and logging) on every audit
 # with a manifest, and a lock file exported by uv or pip-compile has hundreds of marker lines
 # (open-instruct: 363). Whether a line pins its version does not depend on its marker, which is not
-# parsed; anything else (several specifiers, URLs) still goes to packaging's PEP 508 parser.
+# parsed; anything else the shapes below do not settle goes to packaging's PEP 508 parser.
 _SIMPLE_REQ = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:\[[A-Za-z0-9._,\s\-]*\]\s*)?"
     r"(?:(===?|~=|!=|[<>]=?)\s*([A-Za-z0-9.*+!\-_]+))?\s*(?:;.*)?$"
 )
 
 
+# Two more shapes that can never pin, decided without the parser for the same reason (h2ogpt's and
+# open-instruct's requirements each have a handful, and one such line cost the import): a URL
+# requirement ("name @ url": PEP 508 gives it no version specifier) and several specifiers of which
+# one is not ==/=== (the parser's set then holds that one, so never exactly one == specifier). A
+# line the parser would reject is unpinned too, so neither shape needs to be valid PEP 508.
+_URL_REQ = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:\[[A-Za-z0-9._,\s\-]*\]\s*)?@")
+_SPEC = r"(?:===?|~=|!=|[<>]=?)\s*[A-Za-z0-9.*+!\-_]+\s*"
+_MULTI_REQ = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:\[[A-Za-z0-9._,\s\-]*\]\s*)?"
+    rf"{_SPEC}(?:,\s*{_SPEC})+(?:;.*)?$"
+)
+_NOT_PINNING_OP = re.compile(r"~=|!=|[<>]")
+
+
 def _pinned(req: str) -> bool:
     conda = re.match(r"^[\w.\-]+=(?!=)[\w.]+", req)  # conda "pkg=1.2"
     if conda:
         return True
-    simple = _SIMPLE_REQ.match(req.strip())
+    line = req.strip()
+    simple = _SIMPLE_REQ.match(line)
     if simple:
         op, version = simple.groups()
         return op in ("==", "===") and "*" not in (version or "*")
+    if _URL_REQ.match(line):
+        return False
+    multi = _MULTI_REQ.match(line)
+    if multi and _NOT_PINNING_OP.search(line.split(";", 1)[0]):
+        return False
+    return _pep508_pinned(req)
+
+
+def _pep508_pinned(req: str) -> bool:
+    """The PEP 508 parser's answer (packaging): the reference the shortcuts above agree with."""
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:

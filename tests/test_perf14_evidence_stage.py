@@ -1,0 +1,112 @@
+"""Issue 14, the evidence stage: each faster path gives the answer the plain one gave.
+
+Every shortcut here (a literal that must be present before a regular expression can match, a
+shape decided without the PEP 508 parser) is checked against the reference it replaces, on crafted
+lines built from the awkward pieces (case-folding letters, separators, markers) and on the real
+cards, READMEs and requirement files of ../shared/corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openness.evidence import facts
+
+# --------------------------------------------------------------------------- requirement lines
+
+_REQ_PIECES = st.sampled_from(
+    ["numpy", "torch", "a", "x_y", "pkg.name", "-", " ", "[cuda]", "[a, b]", "==", "===", ">=", "<",
+     "~=", "!=", ">", "<=", "=", "1.0", "2", "1.*", "1!2.0", "0.1.dev0", ",", ";", " ; ",
+     "python_version < '3.9'", "extra == 'a@b'", "@", " @ ", "git+https://x.test/y.git@v1",
+     "https://x.test/a-1.0-py3-none-any.whl", "file:///tmp/x", "(", ")", "#", "İ", "\t", "*"]
+)
+_REQ_LINES = st.lists(_REQ_PIECES, min_size=1, max_size=10).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_REQ_LINES)
+def test_pinned_agrees_with_the_pep508_parser(line: str) -> None:
+    assert facts._pinned(line) is _reference_pinned(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "numpy>=1.23.4,<2.0",
+        "torch >= 2.1 , < 3 ; sys_platform == 'linux'",
+        "foo==1.0,!=1.0.1",
+        "foo~=1.0,==1.0",
+        "foo==1.0,==1.0",  # a duplicate collapses to one specifier: pinned, by the parser
+        "foo===1.0,<2",
+        "InstructorEmbedding @ https://h2o-release.s3.amazonaws.com/h2ogpt/x-1.0.1-py3-none-any.whl",
+        "python-doctr @ git+https://github.com/h2oai/doctr.git@aee9b1c",
+        "flash-attn[x] @ https://x.test/f.whl ; platform_system == 'Linux'",
+        "foo@bar",
+        "foo @",
+        "foo[a]==1.0 @ x",
+    ],
+)
+def test_pinned_named_shapes_agree_with_the_parser(line: str) -> None:
+    assert facts._pinned(line) is _reference_pinned(line)
+
+
+def test_url_and_range_requirements_need_no_pep508_parser() -> None:
+    """h2ogpt's and open-instruct's manifests hold URL requirements and version ranges: deciding
+    them imported packaging (~25 ms of each audit); the answers (unpinned) are the parser's."""
+    import subprocess
+    import sys
+
+    lines = [
+        "numpy>=1.23.4,<2.0",
+        "sentence_transformers_old @ https://h2o-release.s3.amazonaws.com/h2ogpt/s-2.2.2-py3-none-any.whl",
+        "evaluate @ git+https://github.com/huggingface/evaluate@7d7d81dd3ffec0812e2edb09f86b3b1e31d61118",
+        "torch[cuda] >= 2.1, < 3 ; sys_platform == 'linux'",
+    ]
+    code = (
+        "import sys\nfrom openness.evidence.facts import _pinned\n"
+        f"lines = {lines!r}\n"
+        "assert not any(_pinned(x) for x in lines)\n"
+        "print('packaging.requirements' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_pinned_agrees_on_every_corpus_requirement(corpus_dir: Path) -> None:
+    seen = 0
+    for path in _corpus_files(corpus_dir):
+        name = path.name.lower()
+        if not (name.startswith("requirements") or name in ("pyproject.toml", "setup.py", "setup.cfg")
+                or name.endswith((".yml", ".yaml", ".in"))):
+            continue
+        reqs = facts._requirements(name, path.read_text(encoding="utf-8", errors="replace"))
+        for line in reqs or []:
+            seen += 1
+            assert facts._pinned(line) is _reference_pinned(line), (path, line)
+    assert seen > 500
+
+
+def _reference_pinned(line: str) -> bool:
+    """The answer before issue 14's shortcuts: conda and the plain shape, else the PEP 508 parser."""
+    import re
+
+    if re.match(r"^[\w.\-]+=(?!=)[\w.]+", line):
+        return True
+    simple = facts._SIMPLE_REQ.match(line.strip())
+    if simple:
+        op, version = simple.groups()
+        return op in ("==", "===") and "*" not in (version or "*")
+    return facts._pep508_pinned(line)
+
+
+def _corpus_files(corpus_dir: Path) -> Iterator[Path]:
+    for release in sorted(corpus_dir.iterdir()):
+        files = release / "files"
+        if files.is_dir():
+            yield from sorted(p for p in files.rglob("*") if p.is_file())
