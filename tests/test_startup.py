@@ -325,6 +325,10 @@ def test_the_licence_data_parts_give_what_the_data_file_gives() -> None:
     aliases = _json.loads(section("aliases"))
     assert all(sections.lookup("aliases", k) == v for k, v in aliases.items())
     assert sections.lookup("aliases", "no such licence name") is None
+    entries = [_json.loads(line) for line in lines]
+    free = {e["spdx"] for e in entries if e["spdx"] and (e["osi"] or e["fsf"])}
+    assert set(sections.json("spdx_free")) == free and {"MIT", "Apache-2.0", "GPL-3.0-only"} <= free
+    assert not free & {"CC-BY-NC-4.0", "LicenseRef-scancode-unknown"}
 
 
 def test_a_cache_that_cannot_be_written_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

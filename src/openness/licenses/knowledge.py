@@ -187,6 +187,7 @@ class _Sections:
             all(f"json:{s}" in names for s in cls.JSON_SECTIONS)
             and all(f"lines:{s}" in names and f"raw:{s}" in names for s in cls.LINE_SECTIONS)
             and all(f"bucket:{s}:{b}" in names for s in cls.BUCKETED for b in range(cls.BUCKETS))
+            and "json:spdx_free" in names
         )
 
     @classmethod
@@ -220,6 +221,18 @@ class _Sections:
                     pos = raw.find(b"\n", pos + 1)
                 starts.append(len(raw) + 1)  # one past the last line's (absent) newline
                 parts[f"lines:{section}"] = starts.tobytes()
+        # Derived once here, not per process: the SPDX ids the SPDX list marks OSI-approved or
+        # FSF-libre (each licence's line records the list's flags for its SPDX id).
+        free = sorted(
+            {
+                e["spdx"]
+                for line in parts["raw:licenses"].split(b"\n")
+                if line
+                for e in (json.loads(line),)
+                if e.get("spdx") and (e.get("osi") or e.get("fsf"))
+            }
+        )
+        parts["json:spdx_free"] = marshal.dumps(free)
         return derived_cache.pack_parts(parts, key)
 
     def raw(self, name: str) -> bytes:
@@ -434,6 +447,12 @@ class Knowledge:
             if ref.kind == "text":
                 out.setdefault(ref.license_id, ref)
         return out
+
+    @cached_property
+    def spdx_free_ids(self) -> frozenset[str]:
+        """The SPDX ids the SPDX License List marks OSI-approved or FSF-libre (exact ids), as the
+        list the data was built from records them (``meta["sources"]["spdx_license_list"]``)."""
+        return frozenset(self._sections.json("spdx_free"))
 
     @cached_property
     def fingerprints(self) -> tuple[Fingerprint, ...]:
