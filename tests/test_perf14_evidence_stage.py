@@ -110,3 +110,111 @@ def _corpus_files(corpus_dir: Path) -> Iterator[Path]:
         files = release / "files"
         if files.is_dir():
             yield from sorted(p for p in files.rglob("*") if p.is_file())
+
+
+# --------------------------------------------------------------------------- literal prefilters
+
+_TEXT_PIECES = st.sampled_from(
+    ["commercial", "COMMERCİAL", "commercıal", "Commercial use", " requires ", "registration", "research",
+     "reſearch", "ACADEMIC", "only", "non-commercial", "not for commercial", "weights", "the model",
+     "must", " accept ", "agree to", "ſign", "SIGN", "terms", "licence", "LİCENSE", "license", "before",
+     "download", "follow", "a separate", "under", "商用", "需申请", "商业用途", "授权", "仅限", "于", "学术",
+     "研究", "非商业", "模型权重", ".", "。", " ", "\n", "K", "-", "based on"]
+)
+_TEXT_LINES = st.lists(_TEXT_PIECES, min_size=1, max_size=14).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT_LINES)
+def test_stated_terms_literals_are_in_every_line_a_pattern_matches(line: str) -> None:
+    _assert_stated_literals(line)
+
+
+def test_stated_terms_literals_on_every_corpus_line(corpus_dir: Path) -> None:
+    n = 0
+    for text in _corpus_texts(corpus_dir):
+        for line in text.splitlines():
+            n += 1
+            _assert_stated_literals(line)
+    assert n > 10_000
+
+
+def test_stated_terms_match_the_every_line_scan_on_the_corpus(corpus_dir: Path) -> None:
+    from openness.evidence.card import parse_card
+    from openness.evidence.scope import stated_terms
+
+    found = 0
+    for path, text in _corpus_cards(corpus_dir):
+        card = parse_card(text, path)
+        new = stated_terms([card], ["license-model"])
+        assert new == _old_stated_terms([card], ["license-model"]), path
+        found += len(new)
+    assert found > 5
+
+
+def test_stated_terms_sees_case_folded_letters() -> None:
+    """re's IGNORECASE matches 'İ', 'ı', 'ſ' and the Kelvin sign to ASCII letters that lower()
+    does not give: the prefilter folds them, so such a line is read as before."""
+    from openness.evidence.card import parse_card
+    from openness.evidence.scope import stated_terms
+
+    text = "# X\n\nThe model weights are for reſearch purposes only.\nCommercİal use of the weights requires registration.\n"
+    card = parse_card(text, "README.md")
+    new = stated_terms([card])
+    assert [r.location.lines for r in new] == [(3, 3), (4, 4)]
+    assert new == _old_stated_terms([card])
+
+
+def _assert_stated_literals(line: str) -> None:
+    from openness.evidence.scope import _STATED, _STATED_NEEDS
+    from openness.evidence.text import fold
+
+    assert len(_STATED) == len(_STATED_NEEDS)
+    folded = fold(line)
+    assert len(folded) == len(line)
+    for (rx, _kind, _summary), needs in zip(_STATED, _STATED_NEEDS, strict=True):
+        if rx.search(line):
+            assert any(lit in folded for lit in needs), (rx.pattern, line)
+
+
+def _old_stated_terms(cards: list, licence_files: list[str] | tuple[str, ...] = ()) -> list:
+    """scope.stated_terms before issue 14: every line of every card through every pattern."""
+    from openness.evidence import scope
+    from openness.model import LicenseKind, LicenseResult, Location, Restriction
+
+    files = [f.lower() for f in licence_files]
+    out: list = []
+    for card in cards:
+        for n, raw in enumerate(card.lines, 1):
+            if n < card.body_start or len(out) >= scope.MAX_STATEMENTS:
+                continue
+            line = raw[: scope.MAX_LINE]
+            if not scope._WEIGHTS_SUBJECT.search(line) or scope._ABOUT_OTHERS.search(line):
+                continue
+            for rx, kind, summary in scope._STATED:
+                m = rx.search(line)
+                if m is None:
+                    continue
+                loc = Location(card.path, (n, n))
+                if kind is None:
+                    if any(f in line.lower() for f in files if f):
+                        break
+                    out.append(LicenseResult(loc, LicenseKind.OTHER, notes=(f"{summary} ({loc})",)))
+                    break
+                info = scope.KINDS[kind]
+                r = Restriction(kind, loc, m.group(0)[:200], summary, info.freedoms, info.osd)
+                out.append(LicenseResult(loc, LicenseKind.OTHER, restrictions=(r,), notes=(summary,)))
+                break
+    return out
+
+
+def _corpus_texts(corpus_dir: Path) -> Iterator[str]:
+    for _path, text in _corpus_cards(corpus_dir):
+        yield text
+
+
+def _corpus_cards(corpus_dir: Path) -> Iterator[tuple[str, str]]:
+    """Every markdown and text file of the corpus (cards, READMEs, docs, licences)."""
+    for path in _corpus_files(corpus_dir):
+        if path.suffix.lower() in (".md", ".txt", ".rst", ".markdown", "") and path.stat().st_size < 600_000:
+            yield str(path.relative_to(corpus_dir)), path.read_text(encoding="utf-8", errors="replace")

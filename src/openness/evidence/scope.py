@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from openness.evidence.card import ModelCard
+from openness.evidence.text import LineIndex
 from openness.lazy_re import lazy_compile
 from openness.licenses.clause_patterns import KINDS
 from openness.model import LicenseKind, LicenseResult, Location, Restriction, RestrictionKind
@@ -125,6 +126,19 @@ _STATED: tuple[tuple[re.Pattern[str], RestrictionKind | None, str], ...] = (
     ),
 )
 
+# One of these (folded: ``text.fold``) is in every line a ``_STATED`` pattern matches, in the same
+# order: "commercial"; 商用/商业; non-commercial, research or academic use, 仅 (仅限学术, 非商业 holds
+# 商业); accept / agree to / sign; "licen". Only the lines holding one are read further (the subject
+# patterns ran on every line of every card: ~40% of llama-models' evidence stage).
+_STATED_NEEDS: tuple[tuple[str, ...], ...] = (
+    ("commercial",),
+    ("商用", "商业"),
+    ("commercial", "academic", "research", "仅", "商业"),
+    ("accept", "agree", "sign"),
+    ("licen",),
+)
+_STATED_LITERALS = tuple(dict.fromkeys(lit for needs in _STATED_NEEDS for lit in needs))
+
 
 def stated_terms(cards: Iterable[ModelCard], licence_files: Iterable[str] = ()) -> list[LicenseResult]:
     """Weights' terms stated in README/card prose (see the module docstring), one result per line.
@@ -136,10 +150,14 @@ def stated_terms(cards: Iterable[ModelCard], licence_files: Iterable[str] = ()) 
     files = [f.lower() for f in licence_files]
     out: list[LicenseResult] = []
     for card in cards:
-        for n, raw in enumerate(card.lines, 1):
-            if n < card.body_start or len(out) >= MAX_STATEMENTS:
+        index = card.index or LineIndex(card.lines, card.body_start)
+        for i in index.containing(_STATED_LITERALS):
+            n = i + 1
+            if n < card.body_start:
                 continue
-            line = raw[:MAX_LINE]
+            if len(out) >= MAX_STATEMENTS:
+                break
+            line = card.lines[i][:MAX_LINE]
             if not _WEIGHTS_SUBJECT.search(line) or _ABOUT_OTHERS.search(line):
                 continue
             for rx, kind, summary in _STATED:

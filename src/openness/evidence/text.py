@@ -496,6 +496,19 @@ def prose_licenses(text: str) -> list[str]:
     return seen
 
 
+# The characters ``re.IGNORECASE`` matches to an ASCII letter that ``str.lower`` does not lower to it
+# (U+0130 even lowers to two characters; U+212A, the Kelvin sign, lowers to "k" by itself). Folded
+# first, a text holds a pattern's ASCII literal wherever the pattern can match, at the same offset.
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def fold(text: str) -> str:
+    """``text`` lowered for an exact literal prefilter of ``re.IGNORECASE`` patterns: a pattern that
+    must match a lowercase literal can match only where ``fold(text)`` holds it (see ``_FOLD``);
+    same length as ``text``."""
+    return text.lower() if text.isascii() else text.translate(_FOLD).lower()
+
+
 class LineIndex:
     """Candidate lines are found with plain substring search on the lowered text (fast);
     the real patterns then run on those lines only. Python's ``re`` is slow on long texts
@@ -504,6 +517,7 @@ class LineIndex:
     def __init__(self, lines: Sequence[str], start: int) -> None:
         self.lines = lines
         self.lower = "\n".join(lines).lower()
+        self._folded: str | None = None
         self.starts: list[int] = []
         pos = 0
         fenced: set[int] = set()
@@ -527,6 +541,25 @@ class LineIndex:
                 found.add(bisect_right(self.starts, pos) - 1)
                 pos = self.lower.find(hint, pos + 1)
         return sorted(i for i in found if i >= self.first and i not in self.fenced)
+
+    def containing(self, literals: Sequence[str]) -> list[int]:
+        """0-based indexes of every line, fenced or not, that holds one of ``literals`` (lowercase,
+        no line break) once folded (``fold``): a superset of the lines on which an IGNORECASE
+        pattern that needs one of them can match (``candidates`` lowers only, and skips lines)."""
+        if self._folded is None:
+            # A lowered text that is all ASCII came from ASCII (or the Kelvin sign, which both
+            # lower to "k"): already folded, and no second pass over the card.
+            self._folded = self.lower if self.lower.isascii() else fold("\n".join(self.lines))
+        text = self._folded
+        found: set[int] = set()
+        for literal in literals:
+            pos = text.find(literal)
+            while pos >= 0:
+                line = bisect_right(self.starts, pos) - 1
+                found.add(line)
+                # the rest of this line adds nothing: go on from the next one
+                pos = text.find(literal, self.starts[line + 1]) if line + 1 < len(self.starts) else -1
+        return sorted(found)
 
     def matches(self, rx: Regex, hints: Sequence[str]) -> Iterable[tuple[int, re.Match[str]]]:
         """(0-based line index, match within that line) outside fenced code."""
