@@ -539,14 +539,22 @@ class LineIndex:
                 fenced.add(i)
         self.fenced = fenced
         self.first = max(0, start - 1)
+        # Offsets in ``lower`` are offsets in the lines unless lowering changed a length (U+0130):
+        # then each hit is found one by one, as it always was.
+        self.aligned = len(self.lower) == max(0, pos - 1)
 
     def candidates(self, hints: Sequence[str]) -> list[int]:
         found: set[int] = set()
+        starts, text, n = self.starts, self.lower, len(self.starts)
+        begin = starts[self.first] if self.aligned and self.first < n else 0
         for hint in hints:
-            pos = self.lower.find(hint)
+            pos = text.find(hint, begin)
             while pos >= 0:
-                found.add(bisect_right(self.starts, pos) - 1)
-                pos = self.lower.find(hint, pos + 1)
+                line = bisect_right(starts, pos) - 1
+                found.add(line)
+                # once a line is in, the rest of it adds nothing: go on from the next line
+                nxt = starts[line + 1] if self.aligned and line + 1 < n else pos + 1
+                pos = text.find(hint, nxt)
         return sorted(i for i in found if i >= self.first and i not in self.fenced)
 
     def containing(self, literals: Sequence[str]) -> list[int]:
