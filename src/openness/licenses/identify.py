@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import Any
 
 from openness.licenses.knowledge import Knowledge, LicenseInfo, Reference, knowledge
@@ -245,6 +245,37 @@ def _ref_tokens(number: int) -> tuple[str, ...]:
     return kb.tokens(kb.references[number])
 
 
+# Alignment compares tokens as integers. One vocabulary for the whole process, rather than one per
+# text, lets a reference's ids be computed once and reused for every text it is aligned with (the
+# same few dozen references are candidates for most licence files): mapping ~2,000 tokens afresh
+# for every alignment was ~10% of identification. Only equality of ids matters, so the answers are
+# those of a per-text vocabulary. Bounded: past MAX_VOCABULARY distinct tokens (hostile or very
+# varied input in a long batch) it starts again, with the ids derived from it.
+MAX_VOCABULARY = 50_000
+_vocabulary: dict[str, int] = {}
+
+
+def _token_ids(tokens: Sequence[str]) -> list[int]:
+    """Each token's id in the process vocabulary (new tokens added)."""
+    vocabulary = _vocabulary
+    for token in dict.fromkeys(tokens).keys() - vocabulary.keys():
+        vocabulary[token] = len(vocabulary)
+    return list(map(vocabulary.__getitem__, tokens))
+
+
+def _fresh_vocabulary() -> None:
+    """Start the vocabulary again once it is over its bound (between texts, never during one)."""
+    if len(_vocabulary) > MAX_VOCABULARY:
+        _vocabulary.clear()
+        _ref_ids.cache_clear()
+
+
+@lru_cache(maxsize=256)
+def _ref_ids(number: int) -> list[int]:
+    """A reference's tokens as vocabulary ids (cleared with the vocabulary; never mutated)."""
+    return _token_ids(_ref_tokens(number))
+
+
 @lru_cache(maxsize=256)
 def _end_of_terms(number: int) -> int:
     toks = _ref_tokens(number)
@@ -303,7 +334,6 @@ def _align(
     shared: list[int],
     query: Normalized,
     qpos: dict[int, list[int]],
-    ids: dict[str, int],
     qids: list[int],
 ) -> list[_Aligned]:
     """Align ``ref`` with each region of the input where its shingles gather (one per copy)."""
@@ -317,7 +347,7 @@ def _align(
     need = max(2, int(0.5 * ref.sample))
     if len(positions) < need:
         return []
-    rids = [ids.setdefault(t, len(ids)) for t in rtoks]
+    rids = _ref_ids(ref.number)
     info = kb.infos[ref.license_id]
     width = int(rlen * 1.15) + 10
     pad = rlen // 4 + 8
@@ -585,11 +615,7 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
     from bisect import bisect_right
 
     joined = query.joined()
-    starts: list[int] = []  # character offset in ``joined`` of each token
-    pos = 1
-    for token in query.tokens:
-        starts.append(pos)
-        pos += len(token) + 1
+    starts: list[int] = []  # character offset in ``joined`` of each token, made when a title occurs
     result = list(chosen)
     for fp in kb.fingerprints:
         if any(joined.find(p) < 0 for p in fp.phrases[1:]):
@@ -598,6 +624,8 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
         if info is None:
             continue
         for offset in _occurrences(joined, fp.phrases[0]):
+            if not starts:
+                starts = list(accumulate((len(t) + 1 for t in query.tokens[:-1]), initial=1))
             at = max(0, bisect_right(starts, offset + 1) - 1)
             title_len = fp.phrases[0].count(" ") - 1
             host = next((a for a in result if a.start - title_len - 8 <= at < a.end), None)
@@ -729,12 +757,15 @@ def identify(text: str, path: str | None = None) -> Identification:
     query = normalize(text)
     if not query.tokens:
         return Identification((), 0, ("no words to match",))
-    qhashes = shingle_hashes(query.tokens)
     qpos: dict[int, list[int]] = {}
-    for i, h in enumerate(qhashes):
-        qpos.setdefault(h, []).append(i)
-    ids: dict[str, int] = {}
-    qids = [ids.setdefault(t, len(ids)) for t in query.tokens]
+    for i, h in enumerate(shingle_hashes(query.tokens)):
+        at = qpos.get(h)  # most shingles occur once: no list made and thrown away for the others
+        if at is None:
+            qpos[h] = [i]
+        else:
+            at.append(i)
+    _fresh_vocabulary()
+    qids = _token_ids(query.tokens)
     aligned: list[_Aligned] = []
     candidates = _candidates(kb, qpos)
     pending = candidates[MAX_ALIGN:]
@@ -745,7 +776,7 @@ def identify(text: str, path: str | None = None) -> Identification:
         for ref, shared in batch:
             if _cannot_improve(ref, shared, qpos, perfect):
                 continue
-            found = _align(kb, ref, shared, query, qpos, ids, qids)
+            found = _align(kb, ref, shared, query, qpos, qids)
             for a in found:
                 if a.dice >= PERFECT:
                     perfect[a.start : a.end] = b"\x01" * (a.end - a.start)
