@@ -158,7 +158,10 @@ def test_stated_terms_sees_case_folded_letters() -> None:
     from openness.evidence.card import parse_card
     from openness.evidence.scope import stated_terms
 
-    text = "# X\n\nThe model weights are for reſearch purposes only.\nCommercİal use of the weights requires registration.\n"
+    text = (
+        "# X\n\nThe model weights are for reſearch purposes only.\n"
+        "Commercİal use of the weights requires registration.\n"
+    )
     card = parse_card(text, "README.md")
     new = stated_terms([card])
     assert [r.location.lines for r in new] == [(3, 3), (4, 4)]
@@ -218,3 +221,56 @@ def _corpus_cards(corpus_dir: Path) -> Iterator[tuple[str, str]]:
     for path in _corpus_files(corpus_dir):
         if path.suffix.lower() in (".md", ".txt", ".rst", ".markdown", "") and path.stat().st_size < 600_000:
             yield str(path.relative_to(corpus_dir)), path.read_text(encoding="utf-8", errors="replace")
+
+
+# --------------------------------------------------------------------------- line indexes
+
+_CARD_PIECES = st.sampled_from(
+    ["open", "OPEN", "İ", "ı", "ſ", "K", "mit", "MIT", "cc", "```", "~~~", "  ```", "/", "://", "hf.co/",
+     "magnet:", ".torrent", "zenodo", "figshare.com", "from_pretrained(", "'org/name'", "\n", "\n\n",
+     "\r\n", " ", "x", "Research", "licen", "é", "模型", "sign"]
+)
+_CARD_TEXTS = st.lists(_CARD_PIECES, max_size=30).map("".join)
+_LITERALS = ("open", "mit", "cc", "/", "://", "research", "licen", "ı", "sign", "```")
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CARD_TEXTS, st.integers(min_value=1, max_value=6))
+def test_line_index_searches_agree_with_a_per_line_test(text: str, start: int) -> None:
+    from openness.evidence.text import LineIndex, fold
+
+    lines = tuple(text.splitlines())
+    index = LineIndex(lines, start)
+    first = max(0, start - 1)
+    assert index.containing(_LITERALS) == [
+        i for i, line in enumerate(lines) if any(lit in fold(line) for lit in _LITERALS)
+    ]
+    assert index.holding(_LITERALS, first) == [
+        i for i, line in enumerate(lines) if i >= first and any(lit in line for lit in _LITERALS)
+    ]
+    # candidates: what the hit-by-hit search gave (lowered, from the body, fenced lines out)
+    low = "\n".join(lines).lower()
+    hits: set[int] = set()
+    for hint in _LITERALS:
+        pos = low.find(hint)
+        while pos >= 0:
+            hits.add(sum(1 for s in index.starts if s <= pos) - 1)
+            pos = low.find(hint, pos + 1)
+    assert index.candidates(_LITERALS) == sorted(i for i in hits if i >= first and i not in index.fenced)
+
+
+def test_card_places_skips_only_lines_it_would_skip(corpus_dir: Path) -> None:
+    """_card_places visits only lines holding one of _CARD_PLACE_LITERALS: on every corpus line
+    without one, no fence starts, no place hint is present and no load call can name an id."""
+    from openness.evidence import elsewhere
+
+    n = 0
+    for text in _corpus_texts(corpus_dir):
+        for line in text.splitlines():
+            if any(lit in line for lit in elsewhere._CARD_PLACE_LITERALS):
+                continue
+            n += 1
+            assert not elsewhere._FENCE.match(line)
+            assert not any(h in line for h in elsewhere._PLACE_HINTS)
+            assert not elsewhere._LOAD_ID.search(line)
+    assert n > 10_000

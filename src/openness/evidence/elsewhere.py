@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from openness.evidence.card import ModelCard, card_list
 from openness.evidence.libraries import framework_named
 from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, flat, own_names, own_place
-from openness.evidence.text import find_lines
+from openness.evidence.text import LineIndex, find_lines
 from openness.lazy_re import LazyPattern, lazy_compile
 from openness.model import (
     AppliedLicense,
@@ -400,21 +400,25 @@ def _own_models(
     ]
 
 
-def _titles_by_line(card: ModelCard) -> list[tuple[str, ...]]:
-    """The headings above each line (outermost first), in one sweep: O(lines + sections)."""
-    out: list[tuple[str, ...]] = []
-    starts = sorted(card.sections, key=lambda sec: sec.lines[0])
-    stack: list[tuple[int, str]] = []
-    k = 0
-    for n in range(1, len(card.lines) + 1):
-        while k < len(starts) and starts[k].lines[0] <= n:
-            sec = starts[k]
+class _TitleSweep:
+    """The headings above a line (outermost first), asked in increasing line order: one sweep over
+    the sections, O(lines asked + sections), not a tuple built for every line of the card."""
+
+    def __init__(self, card: ModelCard) -> None:
+        self.starts = sorted(card.sections, key=lambda sec: sec.lines[0])
+        self.stack: list[tuple[int, str]] = []
+        self.k = 0
+
+    def at(self, n: int) -> tuple[str, ...]:
+        """The headings above 1-based line ``n`` (no smaller than the one asked before)."""
+        starts, stack = self.starts, self.stack
+        while self.k < len(starts) and starts[self.k].lines[0] <= n:
+            sec = starts[self.k]
             while stack and stack[-1][0] >= sec.level:
                 stack.pop()
             stack.append((sec.level, sec.title[:200]))
-            k += 1
-        out.append(tuple(t for _, t in stack[-4:]))
-    return out
+            self.k += 1
+        return tuple(t for _, t in stack[-4:])
 
 
 _TABLE_RULE = lazy_compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -580,15 +584,23 @@ def _link_texts(line: str) -> list[tuple[int, int, str]]:
     ]
 
 
+# Every line _card_places acts on holds one of these: a fence marker (what _FENCE matches), a place
+# hint without "/", or "/" (the other hints, a trained-on or data-label line's test, and the
+# "org/name" a load call in code must name). Only those lines are visited; each is tested as before.
+_CARD_PLACE_LITERALS = tuple(
+    dict.fromkeys(("```", "~~~", "/", *(h for h in _PLACE_HINTS if "/" not in h)))
+)
+
+
 def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component, Publication]]:
-    titles_at = _titles_by_line(card)
+    titles = _TitleSweep(card)
     heads_of: dict[tuple[str, ...], _Headings] = {}
     headers: dict[int, str] | None = None
     examined = 0
     in_fence = False
-    for n, line in enumerate(card.lines, 1):
-        if n < card.body_start:
-            continue
+    index = card.index or LineIndex(card.lines, card.body_start)
+    for i in index.holding(_CARD_PLACE_LITERALS, max(0, card.body_start - 1)):
+        n, line = i + 1, card.lines[i]
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
@@ -605,10 +617,10 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
             )
         ):
             continue
-        titles = titles_at[n - 1]
-        heads = heads_of.get(titles)
+        above = titles.at(n)
+        heads = heads_of.get(above)
         if heads is None:
-            heads = heads_of[titles] = _headings(titles)
+            heads = heads_of[above] = _headings(above)
         if heads.skip:
             continue
         if in_fence:

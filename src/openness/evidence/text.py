@@ -525,6 +525,7 @@ class LineIndex:
         self.lines = lines
         self.lower = "\n".join(lines).lower()
         self._folded: str | None = None
+        self._text: str | None = None
         self.starts: list[int] = []
         pos = 0
         fenced: set[int] = set()
@@ -567,15 +568,30 @@ class LineIndex:
             low = self.lower
             plain = low.isascii() or not any(t in low for t in _FOLD_TRACES)
             self._folded = low if plain else fold("\n".join(self.lines))
-        text = self._folded
+        return self._lines_with(self._folded, literals, 0)
+
+    def holding(self, literals: Sequence[str], first: int = 0) -> list[int]:
+        """0-based indexes of the lines from ``first``, fenced or not, that hold one of ``literals``
+        as written (case-sensitive, no line break): the lines a per-line ``literal in line`` test
+        would let through, found by substring search over the whole text."""
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        return self._lines_with(self._text, literals, first)
+
+    def _lines_with(self, text: str, literals: Sequence[str], first: int) -> list[int]:
+        """Lines of ``text`` (the lines joined, same offsets) holding a literal, from line ``first``."""
+        starts, n = self.starts, len(self.starts)
+        if first >= n:
+            return []
+        begin = starts[first] if first > 0 else 0
         found: set[int] = set()
         for literal in literals:
-            pos = text.find(literal)
+            pos = text.find(literal, begin)
             while pos >= 0:
-                line = bisect_right(self.starts, pos) - 1
+                line = bisect_right(starts, pos) - 1
                 found.add(line)
                 # the rest of this line adds nothing: go on from the next one
-                pos = text.find(literal, self.starts[line + 1]) if line + 1 < len(self.starts) else -1
+                pos = text.find(literal, starts[line + 1]) if line + 1 < n else -1
         return sorted(found)
 
     def matches(self, rx: Regex, hints: Sequence[str]) -> Iterable[tuple[int, re.Match[str]]]:
