@@ -15,6 +15,7 @@ on permissive licences (MIT, Apache-2.0, BSD, GPL, CC BY, CC BY-SA). See docs/li
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -568,11 +569,11 @@ def _screen_words(screen: str) -> frozenset[str]:
     """A rule's screen, ``"commercial|production"``, as its literal keywords."""
     words = frozenset(screen.split("|"))
     for word in words:
-        if not word or any(c in _REGEX_SYNTAX for c in word) or word != word.lower():
-            # a screen is tested with ``in``: syntax would be taken literally and never match
+        if not word or "\n" in word or any(c in _REGEX_SYNTAX for c in word) or word != word.lower():
+            # a screen is tested with ``in``: syntax would be taken literally and never match (and
+            # clauses.find_restrictions looks for the keywords in its clauses joined by newlines)
             raise ValueError(f"clause screen is not a lower-case literal: {word!r}")
     return words
-
 
 
 @lru_cache(maxsize=1)
@@ -589,32 +590,38 @@ def rules() -> tuple[Rule, ...]:
 
 
 @lru_cache(maxsize=2)
-def kind_screens(in_list: bool = False) -> dict[RestrictionKind, frozenset[str]]:
-    """One screen per kind (the union of its rules' screens): most clauses fail most kinds.
-    ``in_list``: include the rules that apply only to items of a prohibiting list."""
-    words: dict[RestrictionKind, frozenset[str]] = {}
+def kind_groups(
+    in_list: bool = False,
+) -> tuple[tuple[RestrictionKind, frozenset[str], tuple[Rule, ...]], ...]:
+    """The rules by kind, in table order, each kind with one screen (the union of its rules'
+    screens): most clauses fail most kinds, and a failed kind costs one set test, not a test per
+    rule. ``in_list``: include the rules that apply only to items of a prohibiting list."""
+    grouped: dict[RestrictionKind, list[Rule]] = {}
     for rule in rules():
         if in_list or not rule.in_list_only:
-            words[rule.kind] = words.get(rule.kind, frozenset()) | rule.screen
-    return words
+            grouped.setdefault(rule.kind, []).append(rule)
+    return tuple(
+        (kind, frozenset().union(*(rule.screen for rule in group)), tuple(group))
+        for kind, group in grouped.items()
+    )
 
 
 @lru_cache(maxsize=1)
 def screen_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Every screen keyword, ASCII ones first, then the others (Chinese): ``screened`` tests the
-    second group only on clauses that are not pure ASCII."""
+    """Every screen keyword: the ASCII ones, and the others (Chinese), which a pure-ASCII text
+    cannot hold."""
     every = sorted({word for rule in rules() for word in rule.screen})
     return tuple(w for w in every if w.isascii()), tuple(w for w in every if not w.isascii())
 
 
-def screened(text: str) -> frozenset[str]:
-    """The screen keywords that occur in ``text`` (a lower-cased clause): a rule or kind whose
-    screen shares none of them cannot match, exactly as its alternation of literals would not."""
-    ascii_words, other_words = screen_words()
-    found = [w for w in ascii_words if w in text]
-    if not text.isascii():
-        found.extend(w for w in other_words if w in text)
-    return frozenset(found)
+def screened(text: str, among: Sequence[str] | None = None) -> frozenset[str]:
+    """The screen keywords that occur in ``text`` (lower-cased): a rule or kind whose screen shares
+    none of them cannot match, exactly as its alternation of literals would not. ``among``: the
+    only keywords that can occur (those ``screened`` found in a text that contains ``text``)."""
+    if among is None:
+        ascii_words, other_words = screen_words()
+        among = ascii_words if text.isascii() else ascii_words + other_words
+    return frozenset([w for w in among if w in text])
 
 
 @lru_cache(maxsize=1)

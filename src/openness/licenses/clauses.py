@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,9 +23,8 @@ from openness.lazy_re import lazy_compile
 from openness.licenses.clause_patterns import (
     KINDS,
     USE_LIST,
-    kind_screens,
+    kind_groups,
     negation,
-    rules,
     screened,
     threshold,
 )
@@ -153,31 +153,44 @@ def _use_summary(clause: Clause, items: int) -> str:
     return f"Prohibited use: {purpose}" if purpose else USE_LIST
 
 
-def _clause_hits(clause: Clause, lead: Clause | None, items: int = 0) -> list[_Hit]:
-    text = _INNER_DOT.sub("_", clause.text.lower())
+def _lowered(clause: Clause) -> str:
+    """The clause as the patterns see it: lower-cased, dots inside words and figures made ``_``."""
+    return _INNER_DOT.sub("_", clause.text.lower())
+
+
+def _clause_hits(
+    clause: Clause,
+    lead: Clause | None,
+    items: int = 0,
+    text: str | None = None,
+    among: Sequence[str] | None = None,
+) -> list[_Hit]:
+    """The kinds ``clause`` states. ``text``: its ``_lowered`` form, when the caller has it;
+    ``among``: the screen keywords that can occur in it (see ``find_restrictions``)."""
+    if text is None:
+        text = _lowered(clause)
     prohibited = _prohibits(lead)
     definition = any(w in text for w in _MEANS) and bool(
         _DEFINITION.match(LIST_MARKER.sub("", clause.text, count=1))
     )
     found: dict[RestrictionKind, str] = {}
-    present = screened(text)
-    kinds = {kind for kind, words in kind_screens(prohibited).items() if not words.isdisjoint(present)}
-    for rule in rules():
-        if rule.kind not in kinds or rule.kind in found or (rule.in_list_only and not prohibited):
+    present = screened(text, among)
+    for kind, kind_words, kind_rules in kind_groups(prohibited):
+        if kind_words.isdisjoint(present):
             continue
-        if definition and (
-            rule.kind not in _DEFINITION_KINDS or not _DEFINITION_KINDS[rule.kind].search(text)
-        ):
+        if definition and (kind not in _DEFINITION_KINDS or not _DEFINITION_KINDS[kind].search(text)):
             continue
-        if rule.screen.isdisjoint(present):
-            continue
-        if not rule.pattern.search(text):
-            continue
-        if rule.veto is not None and rule.veto.search(text):
-            continue
-        if rule.requires is not None and not rule.requires.search(text):
-            continue
-        found[rule.kind] = rule.summary
+        for rule in kind_rules:
+            if rule.screen.isdisjoint(present) or not rule.pattern.search(text):
+                continue
+            veto = rule.veto
+            if veto is not None and veto.search(text):
+                continue
+            requires = rule.requires
+            if requires is not None and not requires.search(text):
+                continue
+            found[kind] = rule.summary
+            break
     # "you must request a licence" inside a user-threshold clause is the threshold, not a sign-up
     if RestrictionKind.USER_THRESHOLD in found:
         found.pop(RestrictionKind.REGISTRATION, None)
@@ -233,12 +246,15 @@ def find_restrictions(text: str, path: str | None = None) -> tuple[Restriction, 
         return ()
     clauses = segment(text)
     items = Counter(c.lead for c in clauses if c.lead is not None)
+    lowered = {i: _lowered(c) for i, c in enumerate(clauses) if not c.heading}
+    # The screen keywords anywhere in the text, found once: each clause is then searched for these
+    # only (a licence holds a third of them). No keyword holds a newline, so none spans two clauses.
+    among = tuple(screened("\n".join(lowered.values())))
     hits: list[_Hit] = []
-    for index, clause in enumerate(clauses):
-        if clause.heading:
-            continue
+    for index, text in lowered.items():
+        clause = clauses[index]
         lead = clauses[clause.lead] if clause.lead is not None else None
-        hits.extend(_clause_hits(clause, lead, items.get(index, 0)))
+        hits.extend(_clause_hits(clause, lead, items.get(index, 0), text, among))
     out: list[Restriction] = []
     for hit in _merge(hits):
         info = KINDS[hit.kind]
