@@ -394,3 +394,26 @@ def test_the_indented_encoder_raises_what_json_dumps_raises() -> None:
         with pytest.raises(TypeError) as theirs:
             json.dumps(bad, ensure_ascii=False, indent=2)
         assert str(ours.value) == str(theirs.value)
+
+
+# Text mixing safe ASCII with every kind of code point json_document must escape or keep.
+_DOC_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("<>&\t\n\r\x00\x08\x0b\x1f\x7f\x9b\u00ad\u061c\u200b\u200c\u200d\u202e\u2028\ufeff"),
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.characters(),  # anything, lone surrogates and astral planes included
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_DOC_TEXT)
+def test_json_document_escapes_what_the_one_unsafe_class_names(text: str) -> None:
+    """The run-by-run scan (issue 14) escapes exactly the code points the unsafe class names,
+    as one pass of that class over the whole document does."""
+    from openness.render import safe
+
+    expected = safe._JSON_UNSAFE.sub(safe._json_escape, text)
+    assert safe.json_document(text) == expected
+    assert not safe._JSON_UNSAFE.search(safe.json_document(text))

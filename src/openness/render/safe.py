@@ -58,6 +58,10 @@ _HUMAN_UNSAFE = lazy_re.compile(f"[\x00-\x1f{_UNSAFE_BEYOND_C0}]|<(?=[A-Za-z/!?]
 # In a JSON document a raw tab, newline or carriage return can only be layout between tokens
 # (every serialiser escapes them inside strings), so they stay.
 _JSON_UNSAFE = lazy_re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_UNSAFE_BEYOND_C0}<>&]")
+# Runs of anything but the printable ASCII that is always safe (and tab, newline, return): every
+# code point _JSON_UNSAFE names is in one. Scanning a document with _JSON_UNSAFE itself cost
+# ~19 ns a character (its class is large); this one ~2.5 (a 420 KB report: 11 ms -> 1.5 ms).
+_JSON_MAYBE_UNSAFE = lazy_re.compile(r"[^\t\n\r\x20-\x25\x27-\x3b\x3d\x3f-\x7e]+")
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 # Markdown: characters that open emphasis, code spans, links/images, tables, headings or
@@ -111,7 +115,11 @@ def json_document(document: str) -> str:
     Outside strings JSON holds only ASCII punctuation, literals and whitespace, so every code
     point replaced here sits inside a string literal, where the escape parses back to it.
     """
-    return _JSON_UNSAFE.sub(_json_escape, document)
+    return _JSON_MAYBE_UNSAFE.sub(_json_escape_run, document)
+
+
+def _json_escape_run(match: re.Match[str]) -> str:
+    return _JSON_UNSAFE.sub(_json_escape, match.group())
 
 
 def dumps(value: Any, **options: Any) -> str:
