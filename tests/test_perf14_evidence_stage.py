@@ -274,3 +274,92 @@ def test_card_places_skips_only_lines_it_would_skip(corpus_dir: Path) -> None:
             assert not any(h in line for h in elsewhere._PLACE_HINTS)
             assert not elsewhere._LOAD_ID.search(line)
     assert n > 10_000
+
+
+# --------------------------------------------------------------------------- prefiltered patterns
+
+
+def _prefiltered() -> list:
+    import openness.evidence.builder  # noqa: F401 - every evidence module, so every instance is listed
+    from openness.evidence.text import PREFILTERED
+
+    assert PREFILTERED
+    return PREFILTERED
+
+
+def _assert_prefiltered(line: str) -> None:
+    from openness.evidence.text import fold
+
+    folded = fold(line)
+    for p in _prefiltered():
+        if p.rx.search(line):
+            assert p.may_match(folded), (p.rx.pattern, line)
+
+
+_PREFILTER_PIECES = st.sampled_from(
+    ["weights", "WEİGHTS", "checkpoint", "ckpt", "parameters", "model", "our models", "权重", "模型下载",
+     "dataset", "DATA", "dataſet", "corpus", "corpora", "tokens", "数据集", "训练数据", "数据", "Data:",
+     "| data |", "- **Datasets**:", "download", "available", "released", "get", "下载", "based on",
+     "built upon", "fine-tuned from", "e.g.", "cited", "vs.", "evaluation", "benchmarks", "评测",
+     "thanks", " ", ":", "：", "|", "-", "*", "\t", "on", "K", "ı", "x"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PREFILTER_PIECES, min_size=1, max_size=12).map("".join))
+def test_prefiltered_literals_hold_in_every_match(line: str) -> None:
+    _assert_prefiltered(line)
+
+
+def test_prefiltered_literals_on_every_corpus_line(corpus_dir: Path) -> None:
+    n = 0
+    for text in _corpus_texts(corpus_dir):
+        for line in text.splitlines():
+            n += 1
+            _assert_prefiltered(line)
+    assert n > 10_000
+
+
+def test_named_files_searches_lines_like_the_whole_text(corpus_dir: Path) -> None:
+    """documentation._named_files reads only the lines holding an extension: the same names at
+    the same lines as the whole-text search, on every corpus card and README."""
+    from openness.evidence import documentation
+    from openness.evidence.card import parse_card
+
+    cards = [parse_card(text, path) for path, text in _corpus_cards(corpus_dir) if path.endswith(".md")]
+    for exts in ({".py", ".sh"}, {".py", ".ipynb", ".yaml", ".c"}, {".json"}):
+        for card in cards:
+            assert documentation._named_files([card], exts) == _old_named_files([card], exts), card.path
+
+
+def test_named_files_with_case_folded_letters() -> None:
+    from openness.evidence import documentation
+    from openness.evidence.card import parse_card
+
+    card = parse_card("Run TRAİN.PY then\nscripts/ſetup.ſh and x.py.\n", "README.md")
+    got = documentation._named_files([card], {".py", ".sh"})
+    assert got == _old_named_files([card], {".py", ".sh"})
+    assert set(got) == {"TRAİN.PY", "ſetup.ſh", "x.py"}
+
+
+def _old_named_files(cards: list, exts: set[str]) -> dict:
+    import re
+
+    from openness.evidence import documentation
+    from openness.model import Location
+
+    exts = {e for e in exts if re.fullmatch(r"\.\w{1,8}", e)}
+    rx = re.compile(
+        r"(?<![\w.-])([\w.-]{1,120}(?:" + "|".join(re.escape(e) for e in sorted(exts)) + r"))(?![\w-])", re.I
+    )
+    out: dict = {}
+    for card in cards:
+        text = "\n".join(card.lines)
+        for m in rx.finditer(text):
+            name = m.group(1).rsplit("/", 1)[-1]
+            if name not in out:
+                line = text.count("\n", 0, m.start()) + 1
+                out[name] = Location(card.path, (line, line))
+            if len(out) >= documentation.MAX_NAMED:
+                return out
+    return out

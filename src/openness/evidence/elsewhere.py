@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from openness.evidence.card import ModelCard, card_list
 from openness.evidence.libraries import framework_named
 from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, flat, own_names, own_place
-from openness.evidence.text import LineIndex, find_lines
+from openness.evidence.text import LineIndex, Prefiltered, find_lines, fold
 from openness.lazy_re import LazyPattern, lazy_compile
 from openness.model import (
     AppliedLicense,
@@ -150,6 +150,16 @@ _WEIGHTS_LABEL = lazy_compile(
     re.I,
 )
 # A sentence wrapped before "on": "... and fine-tuned\non a [~15K record instruction corpus](...)".
+# The literals one of which each match of these holds (folded: ``text.fold``); the hot paths
+# (_context, _card_places, run on every line with a link) test them before the engine runs.
+_WEIGHTS_P = Prefiltered(
+    _WEIGHTS, ("weight", "checkpoint", "ckpt", "parameters", "model", "权重", "模型下载", "模型文件")
+)
+_DATA_P = Prefiltered(_DATA, ("data", "corpus", "corpora", "tokens", "数据集", "训练数据"))
+_DATA_LABEL_P = Prefiltered(_DATA_LABEL, ("data", "corpus", "corpora", "数据"))
+_DOWNLOAD_P = Prefiltered(
+    _DOWNLOAD, ("download", "available", "release", "uploaded", "hosted", "obtain", "get", "下载")
+)
 _TRAINED_TAIL = lazy_compile(r"\b(?:(?:pre-?)?trained|fine-?tuned|finetuned)\s*$", re.I)
 _ON_HEAD = lazy_compile(r"^\s*on\b", re.I)
 # - a heading or a table column about checkpoints/weights/downloads (stricter than
@@ -221,6 +231,13 @@ _OTHER = lazy_compile(
     r"compatible with|cit(?:e|ed|ing|ation)|outperform\w*|versus|vs\.?|evaluat\w*|benchmarks?)\b|"
     r"评测|评估",
     re.I,
+)
+_OTHER_P = Prefiltered(
+    _OTHER,
+    ("based on", "built ", "derived from", "fine", "initiali", "compare", "baseline", "base model",
+     "originally", "inspired by", "thank", "acknowledg", "courtesy", "borrowed", "adapted from",
+     "such as", "e.g.", "compatible with", "cit", "outperform", "versus", "vs", "evaluat", "benchmark",
+     "评测", "评估"),
 )
 _SKIP_SECTION = lazy_compile(
     r"acknowledg|citation|cite|reference|related|thanks|credits|contributors|authors|team\b|contact|"
@@ -493,14 +510,15 @@ def _context(line: str, heads: _Headings, header: str | None, wrapped: bool = Fa
     """What the line says about its links, or None when it speaks of neither weights nor data.
     Cheapest tests first, and substring tests guard the case-insensitive patterns: READMEs carry
     long lines (HTML tables, badge rows) where each pattern costs more than the other tests."""
-    weights = not heads.others and (heads.weights or bool(_WEIGHTS.search(line)))
+    folded = fold(line)
+    weights = not heads.others and (heads.weights or bool(_WEIGHTS_P.search(line, folded)))
     # Data places only where the line or its section speaks of *training* data: datasets
     # named for fine-tuning, evaluation or as examples are not what trained the model.
-    data = (heads.train_data or bool(_DATA.search(line) and _TRAINING.search(line))) and not (
+    data = (heads.train_data or bool(_DATA_P.search(line, folded) and _TRAINING.search(line))) and not (
         _NOT_TRAINING.search(line)
     )
     on = _TRAINED_ON.search(line) if _has_trained_on(line.lower()) else None
-    label = _DATA_LABEL.search(line) if ":" in line or "：" in line else None
+    label = _DATA_LABEL_P.search(line, folded) if ":" in line or "：" in line else None
     starts = [m.end() for m in (on, label) if m is not None] + ([0] if wrapped else [])
     data_from = min(starts) if starts else -1
     end = _SENTENCE_END.search(line, data_from) if data_from >= 0 else None
@@ -509,9 +527,9 @@ def _context(line: str, heads: _Headings, header: str | None, wrapped: bool = Fa
     table_ckpt = header is not None and bool(_CKPT_TITLE.search(header))
     if not (weights or data or table_ckpt or data_from >= 0):
         return None
-    if _OTHER.search(line):
+    if _OTHER_P.search(line, folded):
         return None
-    download = bool(_DOWNLOAD.search(line)) if weights or data else False
+    download = bool(_DOWNLOAD_P.search(line, folded)) if weights or data else False
     # A heading alone does not make every link under it a place ("515k steps on [laion-aesthetics]
     # (https://laion.ai/...)" under "Weights"): there the link's own words or file must say so.
     web_weights = weights and (
@@ -613,7 +631,7 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
             "/" in line
             and (
                 (_has_trained_on(line.lower()) and _TRAINED_ON.search(line))
-                or ((":" in line or "：" in line) and _DATA_LABEL.search(line))
+                or ((":" in line or "：" in line) and _DATA_LABEL_P.search(line))
             )
         ):
             continue
