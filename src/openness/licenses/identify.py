@@ -32,7 +32,7 @@ from functools import lru_cache
 from itertools import accumulate, pairwise
 from typing import Any
 
-from openness.licenses.knowledge import Knowledge, LicenseInfo, Reference, knowledge
+from openness.licenses.knowledge import Fingerprint, Knowledge, LicenseInfo, Reference, knowledge
 from openness.licenses.normalize import Normalized, normalize, shingle_hashes
 from openness.model import LicenseMatch, Location
 
@@ -602,6 +602,19 @@ def _is_title(query: Normalized, at: int, length: int) -> bool:
     return rest <= length + 8 and len(lines) - at >= 150
 
 
+@lru_cache(maxsize=4)
+def _fingerprint_words(fingerprints: tuple[Fingerprint, ...]) -> tuple[frozenset[str] | None, ...]:
+    """Per fingerprint, the words its phrases are made of. A phrase is whole tokens, space-padded,
+    so it occurs in a text's joined tokens only if each of its words is a token of the text: one
+    set test rules out most fingerprints, where searching the text for each phrase cost ~0.3 ms
+    per licence. None for a phrase not padded (never in the shipped data): it is searched for."""
+    out: list[frozenset[str] | None] = []
+    for fp in fingerprints:
+        padded = all(len(p) > 2 and p[0] == " " and p[-1] == " " for p in fp.phrases)
+        out.append(frozenset(w for p in fp.phrases for w in p.split(" ") if w) if padded else None)
+    return tuple(out)
+
+
 def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> list[_Aligned]:
     """Name curated licences by their phrases (titles, version lines).
 
@@ -615,9 +628,12 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
     from bisect import bisect_right
 
     joined = query.joined()
+    words = set(query.tokens)
     starts: list[int] = []  # character offset in ``joined`` of each token, made when a title occurs
     result = list(chosen)
-    for fp in kb.fingerprints:
+    for fp, needed in zip(kb.fingerprints, _fingerprint_words(kb.fingerprints), strict=True):
+        if needed is not None and not needed <= words:
+            continue  # a word of its phrases is not in the text: no phrase can occur
         if any(joined.find(p) < 0 for p in fp.phrases[1:]):
             continue
         info = kb.infos.get(fp.license_id)
