@@ -301,7 +301,9 @@ _PREFILTER_PIECES = st.sampled_from(
      "dataset", "DATA", "dataſet", "corpus", "corpora", "tokens", "数据集", "训练数据", "数据", "Data:",
      "| data |", "- **Datasets**:", "download", "available", "released", "get", "下载", "based on",
      "built upon", "fine-tuned from", "e.g.", "cited", "vs.", "evaluation", "benchmarks", "评测",
-     "thanks", " ", ":", "：", "|", "-", "*", "\t", "on", "K", "ı", "x"]
+     "thanks", " ", ":", "：", "|", "-", "*", "\t", "on", "K", "ı", "x", "source code", "SOFTWARE",
+     '"Software" means', "inference-enabling code", "the Dataset", "training data is licensed",
+     "third-party", "libraries", "tokenizer from", "inherited", "upstream", "基于", "衍生", "本模型"]
 )
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 
 from openness.evidence.card import ModelCard
-from openness.evidence.text import LineIndex
+from openness.evidence.text import LineIndex, Prefiltered, fold
 from openness.lazy_re import lazy_compile
 from openness.licenses.clause_patterns import KINDS
 from openness.model import LicenseKind, LicenseResult, Location, Restriction, RestrictionKind
@@ -138,6 +138,15 @@ _STATED_NEEDS: tuple[tuple[str, ...], ...] = (
     ("licen",),
 )
 _STATED_LITERALS = tuple(dict.fromkeys(lit for needs in _STATED_NEEDS for lit in needs))
+# ... and the subject patterns' literals (most candidate lines name no weights, or nothing else's).
+_WEIGHTS_SUBJECT_P = Prefiltered(
+    _WEIGHTS_SUBJECT, ("weight", "checkpoint", "model", "parameters", "权重", "模型")
+)
+_ABOUT_OTHERS_P = Prefiltered(
+    _ABOUT_OTHERS,
+    ("dependenc", "third", "librar", "package", "tokenizer from", "based on", "derived from", "fine",
+     "originally", "base model", "dataset", "data is", "inherit", "upstream", "基于", "衍生"),
+)
 
 
 def stated_terms(cards: Iterable[ModelCard], licence_files: Iterable[str] = ()) -> list[LicenseResult]:
@@ -158,10 +167,11 @@ def stated_terms(cards: Iterable[ModelCard], licence_files: Iterable[str] = ()) 
             if len(out) >= MAX_STATEMENTS:
                 break
             line = card.lines[i][:MAX_LINE]
-            if not _WEIGHTS_SUBJECT.search(line) or _ABOUT_OTHERS.search(line):
+            folded = fold(line)
+            if not _WEIGHTS_SUBJECT_P.search(line, folded) or _ABOUT_OTHERS_P.search(line, folded):
                 continue
-            for rx, kind, summary in _STATED:
-                m = rx.search(line)
+            for (rx, kind, summary), needs in zip(_STATED, _STATED_NEEDS, strict=True):
+                m = rx.search(line) if any(lit in folded for lit in needs) else None
                 if m is None:
                     continue
                 loc = Location(card.path, (n, n))
