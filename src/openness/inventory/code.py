@@ -16,9 +16,9 @@ Nothing is executed or imported: these are regular expressions over text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from openness.inventory.names import TEST_DIRS, PathParts
+from openness.inventory.names import PathParts
 from openness.lazy_re import Regex, lazy_compile
 from openness.model import CodeRole, Location
 
@@ -255,8 +255,8 @@ _WORD = lazy_compile(r"[a-z]+")
 MAX_LOCATIONS = 8
 
 
-@dataclass(frozen=True)
-class CodeAnalysis:
+class CodeAnalysis(NamedTuple):
+    # A tuple: one per code file, and a frozen dataclass's __init__ costs several times more (issue 14).
     roles: frozenset[CodeRole]
     reasons: tuple[str, ...]
     locations: tuple[Location, ...]
@@ -264,7 +264,7 @@ class CodeAnalysis:
 
 def is_test_path(parts: PathParts) -> bool:
     return (
-        not TEST_DIRS.isdisjoint(parts.dirs)
+        parts.folder.in_tests
         or parts.name.startswith("test_")
         or parts.stem.endswith("_test")
         or parts.name == "conftest.py"
@@ -278,6 +278,13 @@ _ARCHITECTURE_DIRS = frozenset(
 )
 
 
+# Every word of the roles ``_path_roles`` looks up in the whole path (architecture words count in
+# the file name only, and are looked up there).
+_ROLE_PATH_WORDS = frozenset().union(*(w for r, w in PATH_WORDS.items() if r is not CodeRole.ARCHITECTURE))
+_ARCHITECTURE_WORDS = PATH_WORDS[CodeRole.ARCHITECTURE]
+_WEAK_ARCHITECTURE_WORDS = _WEAK_PATH_WORDS[CodeRole.ARCHITECTURE]
+
+
 def path_roles(parts: PathParts) -> set[CodeRole]:
     """The roles a path shows on its own (its strong words); see ``_path_roles``."""
     return _path_roles(parts)[0]
@@ -288,25 +295,26 @@ def _path_roles(parts: PathParts) -> tuple[set[CodeRole], dict[CodeRole, tuple[s
     hints at: those need the content to agree (``analyse``)."""
     roles: set[CodeRole] = set()
     weak: dict[CodeRole, tuple[str, ...]] = {}
-    for role, words in PATH_WORDS.items():
-        if role is CodeRole.ARCHITECTURE:
-            continue
-        hit = parts.tokens & words
-        if not hit:
-            continue
-        if hit - _WEAK_PATH_WORDS.get(role, frozenset()):
-            roles.add(role)
-        else:
-            weak[role] = tuple(sorted(hit))
-    if (
-        CodeRole.TRAINING in roles
-        and CodeRole.INFERENCE in roles
-        and (parts.tokens & PATH_WORDS[CodeRole.TRAINING]) <= _WEAK_TRAINING_WORDS
-    ):
-        roles.discard(CodeRole.TRAINING)  # mistral_inference/lora.py: adapters applied at inference
-    name_words = set(_WORD.findall(parts.stem))
-    architecture = name_words & PATH_WORDS[CodeRole.ARCHITECTURE]
-    if architecture - _WEAK_PATH_WORDS[CodeRole.ARCHITECTURE] or _ARCHITECTURE_DIRS.intersection(parts.dirs):
+    if not parts.tokens.isdisjoint(_ROLE_PATH_WORDS):  # most paths hold none: skip the five roles
+        for role, words in PATH_WORDS.items():
+            if role is CodeRole.ARCHITECTURE:
+                continue
+            hit = parts.tokens & words
+            if not hit:
+                continue
+            if hit - _WEAK_PATH_WORDS.get(role, frozenset()):
+                roles.add(role)
+            else:
+                weak[role] = tuple(sorted(hit))
+        if (
+            CodeRole.TRAINING in roles
+            and CodeRole.INFERENCE in roles
+            and (parts.tokens & PATH_WORDS[CodeRole.TRAINING]) <= _WEAK_TRAINING_WORDS
+        ):
+            roles.discard(CodeRole.TRAINING)  # mistral_inference/lora.py: adapters applied at inference
+    name_words = parts.stem_words
+    architecture = name_words & _ARCHITECTURE_WORDS
+    if architecture - _WEAK_ARCHITECTURE_WORDS or not _ARCHITECTURE_DIRS.isdisjoint(parts.dirs):
         roles.add(CodeRole.ARCHITECTURE)
     elif architecture:
         weak[CodeRole.ARCHITECTURE] = tuple(sorted(architecture))
@@ -321,8 +329,8 @@ def _path_roles(parts: PathParts) -> tuple[set[CodeRole], dict[CodeRole, tuple[s
             roles.discard(CodeRole.PREPROCESSING)
             roles.add(CodeRole.EVALUATION)
         return roles, {}
-    if CodeRole.PREPROCESSING in weak and (
-        _DATA_DIRS.intersection(parts.dirs) or ("data" in name_words and name_words & _DATA_COMPOUNDS)
+    if weak and CodeRole.PREPROCESSING in weak and (
+        not _DATA_DIRS.isdisjoint(parts.dirs) or ("data" in name_words and name_words & _DATA_COMPOUNDS)
     ):
         # A package's data/ folder is its data pipeline; make_data.py, mix_data.py, data_utils.py name
         # what they do to data (generate_webpage_data_from_table.py does not).
@@ -389,7 +397,7 @@ def fetches_weights(parts: PathParts, text: str | None) -> bool:
     weights fetcher)."""
     if text and text.strip():
         return _WEIGHTS_FETCH.search(text) is not None and _DATASET_REPO.search(text) is None
-    if not _WEIGHT_WORDS.isdisjoint(_WORD.findall(parts.stem)):
+    if not _WEIGHT_WORDS.isdisjoint(parts.stem_words):
         return True
     return parts.stem in ("download", "fetch") and {"data", "dataset", "datasets"}.isdisjoint(parts.tokens)
 
@@ -429,11 +437,16 @@ def _weak_word_roles(
     return reasons, locations
 
 
+_TEST_CODE = CodeAnalysis(frozenset({CodeRole.SUPPORT}), ("test code",), ())
+_SUPPORT_REASON = "no training, inference, evaluation, data or model signal: supporting code"
+_SUPPORT_CODE = CodeAnalysis(frozenset({CodeRole.SUPPORT}), (_SUPPORT_REASON,), ())
+
+
 def analyse(parts: PathParts, text: str | None) -> CodeAnalysis:
     """Code roles for one file: strong path words, then content signals with their lines; a weak path
     word counts only with content that agrees."""
     if is_test_path(parts):
-        return CodeAnalysis(frozenset({CodeRole.SUPPORT}), ("test code",), ())
+        return _TEST_CODE
     roles, weak = _path_roles(parts)
     reasons: list[str] = []
     if roles:
@@ -476,7 +489,9 @@ def analyse(parts: PathParts, text: str | None) -> CodeAnalysis:
             roles.add(role)
             reasons.append(f"{role}: path word {words[0]!r} (content not read)")
     if not roles:
+        if not reasons and not locations:
+            return _SUPPORT_CODE  # the usual answer for a file of helpers, built once
         roles.add(CodeRole.SUPPORT)
         if not (reasons and reasons[-1].startswith("fetches model weights")):
-            reasons.append("no training, inference, evaluation, data or model signal: supporting code")
+            reasons.append(_SUPPORT_REASON)
     return CodeAnalysis(frozenset(roles), tuple(reasons), tuple(locations))

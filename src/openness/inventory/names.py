@@ -8,6 +8,8 @@ code does) say so in ``PathGuess.content`` and the classifier reads a bounded he
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from openness.lazy_re import lazy_compile
 from openness.model import Role, WeightFormat
@@ -21,16 +23,17 @@ NEEDS_INDEX = "index"  # sharded weights index
 NEEDS_DOWNLOAD = "download"  # code that fetches weights or data
 
 
-@dataclass(frozen=True)
-class PathGuess:
+class PathGuess(NamedTuple):
+    # A tuple: one is built for nearly every file of a release, and a frozen dataclass's __init__
+    # costs several times more (issue 14). The common guesses are module constants (``_GUESSES``).
     role: Role
     reason: str
     weight_format: WeightFormat | None = None
     content: str | None = None
 
 
-@dataclass(frozen=True)
-class PathParts:
+class PathParts(NamedTuple):
+    # A tuple, built once per file (a frozen dataclass's __init__ cost ~1 us more each, issue 14).
     path: str  # as listed
     lower: str
     name: str  # lower-cased file name
@@ -38,18 +41,42 @@ class PathParts:
     suffix: str  # last suffix with the dot, lower-cased
     dirs: tuple[str, ...]  # lower-cased folder names
     tokens: frozenset[str]  # alphabetic words of the whole path
+    stem_words: frozenset[str]  # alphabetic words of the stem
+    folder: Folder  # what the folders say, decided once per folder
 
 
 _WORD = lazy_compile(r"[a-z]+")
 _TOKENIZER_WORDS = frozenset({"tokenizer", "spiece", "sentencepiece", "spm", "vocab", "merges"})
+# Folders whose answers are kept (``_folder``): a release's files sit in a few hundred folders, and
+# files of one folder are listed together. Longer folder paths (hostile depth) are not kept, so the
+# cache holds at most MAX_CACHED_FOLDERS x MAX_CACHED_FOLDER_CHARS characters of keys.
+MAX_CACHED_FOLDERS = 1024
+MAX_CACHED_FOLDER_CHARS = 1024
 
 
 def split(path: str) -> PathParts:
     lower = path.lower()
-    *dirs, name = lower.split("/")
+    cut = lower.rfind("/") + 1  # the folder part keeps its slash: "" (no folder) differs from "/"
+    key = lower[:cut]
+    folder = _folder(key) if len(key) <= MAX_CACHED_FOLDER_CHARS else _folder_facts(key)
+    name = lower[cut:]
     dot = name.rfind(".")
-    stem, suffix = (name[:dot], name[dot:]) if dot > 0 else (name, "")
-    return PathParts(path, lower, name, stem, suffix, tuple(dirs), frozenset(_WORD.findall(lower)))
+    if dot > 0:
+        stem, suffix = name[:dot], name[dot:]
+        # Words never span a dot or a slash: the path's words are the folder's, the stem's and the
+        # suffix's (the same set as the words of the whole lower-cased path).
+        stem_words = frozenset(_WORD.findall(stem))
+        tokens = folder.tokens | stem_words | _suffix_words(suffix)
+    else:
+        stem, suffix = name, ""
+        stem_words = frozenset(_WORD.findall(stem))
+        tokens = folder.tokens | stem_words
+    return PathParts(path, lower, name, stem, suffix, folder.dirs, tokens, stem_words, folder)
+
+
+@lru_cache(maxsize=256)
+def _suffix_words(suffix: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(suffix))
 
 
 # --------------------------------------------------------------------------- vocabularies
@@ -288,6 +315,72 @@ _TF_SHARD = lazy_compile(r"\.data-\d{5}-of-\d{5}$")
 # fmt: on
 
 
+# --------------------------------------------------------------------------- folders
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """What a file's folders say about it, decided once per folder (``split`` asks ``_folder``).
+
+    These answers depend on the folder path alone; a 100,000-file tree has a few hundred folders,
+    and each answer was computed again for every file in them (issue 14). Every rule that asks
+    one of these asks it here, so a folder rule has one place.
+    """
+
+    dirs: tuple[str, ...]  # lower-cased folder names
+    tokens: frozenset[str]  # alphabetic words of the folder path
+    in_tests: bool  # a test or fixture folder (TEST_DIRS) somewhere above
+    build: bool  # a CI folder (BUILD_DIRS) somewhere above
+    requirements: bool  # a requirements*/reqs* folder somewhere above
+    licenses: bool  # directly in a licences folder (REUSE layout)
+    cards: bool  # a model-card folder (CARD_DIRS) somewhere above
+    data: bool  # a data folder (DATA_DIRS) somewhere above
+    samples: bool  # a samples folder (SAMPLE_DIRS) somewhere above
+    evaluation: bool  # an evaluation folder (EVAL_DIRS) somewhere above
+    eval_results: bool  # a .eval_results folder somewhere above
+    paper_sources: bool  # a paper/papers folder somewhere above
+    papers: bool  # a paper or report folder (PAPER_DIRS) somewhere above
+    figures: bool  # a figures folder (FIGURE_DIRS) somewhere above
+    tokenizer: bool  # a folder named tokenizer somewhere above
+    data_dir: str | None  # the first data folder (DATA_DIRS, *_data, *-data)
+    use_dir: str | None  # the first folder of running or showing the model (USE_DIRS)
+    shown_dir: str | None  # the first documentation or figures folder (DOC_DIRS, FIGURE_DIRS)
+    doc_dir: str | None  # the first documentation folder (DOC_DIRS)
+    output_dir: str | None  # the first analysis or experiment output folder (``_output_dir``)
+
+
+@lru_cache(maxsize=MAX_CACHED_FOLDERS)
+def _folder(key: str) -> Folder:
+    return _folder_facts(key)
+
+
+def _folder_facts(key: str) -> Folder:
+    """The answers for the lower-cased folder part ``key`` of a path ("" or ending with a slash)."""
+    dirs = tuple(key[:-1].split("/")) if key else ()
+    return Folder(
+        dirs=dirs,
+        tokens=frozenset(_WORD.findall(key)),
+        in_tests=not TEST_DIRS.isdisjoint(dirs),
+        build=not BUILD_DIRS.isdisjoint(dirs),
+        requirements=any(d.startswith(("requirements", "reqs")) for d in dirs),
+        licenses=bool(dirs) and dirs[-1] in _LICENSE_DIRS,
+        cards=not CARD_DIRS.isdisjoint(dirs),
+        data=not DATA_DIRS.isdisjoint(dirs),
+        samples=not SAMPLE_DIRS.isdisjoint(dirs),
+        evaluation=not EVAL_DIRS.isdisjoint(dirs),
+        eval_results=".eval_results" in dirs,
+        paper_sources=not _PAPER_SOURCE_DIRS.isdisjoint(dirs),
+        papers=not PAPER_DIRS.isdisjoint(dirs),
+        figures=not FIGURE_DIRS.isdisjoint(dirs),
+        tokenizer="tokenizer" in dirs,
+        data_dir=next((d for d in dirs if d in DATA_DIRS or d.endswith(("_data", "-data"))), None),
+        use_dir=_first(dirs, USE_DIRS),
+        shown_dir=_first(dirs, DOC_DIRS | FIGURE_DIRS),
+        doc_dir=_first(dirs, DOC_DIRS),
+        output_dir=_output_dir(dirs),
+    )
+
+
 # --------------------------------------------------------------------------- the rules
 
 
@@ -300,40 +393,64 @@ def human_size(n: int) -> str:
     return f"{n / 1024**3:.1f} GB"
 
 
+# Guesses whose reason is fixed, built once: most files of a large release get one of these.
+_REBUILD = PathGuess(Role.REBUILD_RECIPE, "rebuild recipe (openness-rebuild.toml)")
+_ATTESTATION_GUESS = PathGuess(Role.ATTESTATION, "attestation (in-toto / sigstore)")
+_REUSE_LICENSE = PathGuess(Role.LICENSE, "licence text in a licences folder (REUSE layout)")
+_CITATION = PathGuess(Role.CITATION, "citation file")
+_BUILD = PathGuess(Role.BUILD, "build or CI file")
+_CONTAINER_GUESS = PathGuess(Role.CONTAINER, "container recipe")
+_DEPENDENCIES = PathGuess(Role.DEPENDENCIES, "dependency manifest")
+_TOKENIZER = PathGuess(Role.TOKENIZER, "tokenizer file")
+_TRAINING_ARGS = PathGuess(Role.TRAINING_CONFIG, "training arguments file")
+_MODEL_CONFIG = PathGuess(Role.CONFIG, "model configuration")
+_NOTEBOOK = PathGuess(Role.NOTEBOOK, "notebook", content=NEEDS_CODE)
+_DOWNLOAD_SCRIPT = PathGuess(Role.DOWNLOAD_SCRIPT, "download script", content=NEEDS_DOWNLOAD)
+_CODE = PathGuess(Role.CODE, "source code", content=NEEDS_CODE)
+_CONFIG = PathGuess(Role.CONFIG, "configuration file", content=NEEDS_CONFIG)
+_DOCS = PathGuess(Role.DOCS, "documentation")
+_SAMPLE_MEDIA = PathGuess(Role.SAMPLE_OUTPUTS, "media under a samples folder")
+_MEDIA = PathGuess(Role.OTHER, "image or media file")
+_NO_RULE = PathGuess(Role.OTHER, "no rule matched")
+_TOKENIZER_SUFFIXES = frozenset({".model", ".spm", ".vocab", ".json", ".txt"})
+_TOKENIZER_DIR_SUFFIXES = frozenset({".json", ".model", ".txt", ".vocab", ".bpe"})
+_NOT_LICENSE_SUFFIXES = CODE_SUFFIXES | {".json", ".yaml", ".yml", ".ipynb"}
+
+
 def guess(parts: PathParts, *, hub: bool = False, size: int | None = None) -> PathGuess:
     """The role a path suggests, and what content would settle it.
 
     ``size`` (bytes, when listed) lets a weak data format prove itself by bulk.
     """
-    name, suffix, dirs = parts.name, parts.suffix, parts.dirs
-    in_tests = not TEST_DIRS.isdisjoint(parts.dirs)
+    name, suffix, folder = parts.name, parts.suffix, parts.folder
+    in_tests = folder.in_tests
 
     if name == "openness-rebuild.toml":
-        return PathGuess(Role.REBUILD_RECIPE, "rebuild recipe (openness-rebuild.toml)")
+        return _REBUILD
     if _ATTESTATION.search(name):
-        return PathGuess(Role.ATTESTATION, "attestation (in-toto / sigstore)")
-    if suffix not in CODE_SUFFIXES and suffix not in (".json", ".yaml", ".yml", ".ipynb"):
+        return _ATTESTATION_GUESS
+    if suffix not in _NOT_LICENSE_SUFFIXES:
         lic = _license_role(name)
         if lic is not None:
             return lic
-        if dirs and dirs[-1] in _LICENSE_DIRS and (suffix in DOC_SUFFIXES or suffix == ""):
-            return PathGuess(Role.LICENSE, "licence text in a licences folder (REUSE layout)")
+        if folder.licenses and (suffix in DOC_SUFFIXES or suffix == ""):
+            return _REUSE_LICENSE
     if name.startswith("citation") or suffix == ".bib":
-        return PathGuess(Role.CITATION, "citation file")
+        return _CITATION
 
-    if not BUILD_DIRS.isdisjoint(parts.dirs) or name in BUILD_NAMES or parts.lower in BUILD_NAMES:
-        return PathGuess(Role.BUILD, "build or CI file")
-    if _CONTAINER.search(name) and suffix not in CODE_SUFFIXES and suffix != ".dockerignore":
-        return PathGuess(Role.CONTAINER, "container recipe")
+    if folder.build or name in BUILD_NAMES or parts.lower in BUILD_NAMES:
+        return _BUILD
+    if suffix not in CODE_SUFFIXES and suffix != ".dockerignore" and _CONTAINER.search(name):
+        return _CONTAINER_GUESS
     if (
         name in DEPENDENCY_NAMES
         or _REQUIREMENTS.search(name)
         or _ENVIRONMENT.match(name)
         or (name.startswith("pyproject") and suffix == ".toml")
     ):
-        return PathGuess(Role.DEPENDENCIES, "dependency manifest")
-    if suffix == ".lock" or (suffix == ".txt" and any(d.startswith(("requirements", "reqs")) for d in dirs)):
-        return PathGuess(Role.DEPENDENCIES, "dependency manifest")
+        return _DEPENDENCIES
+    if suffix == ".lock" or (suffix == ".txt" and folder.requirements):
+        return _DEPENDENCIES
 
     # Documents: cards, papers, READMEs.
     if suffix in DOC_SUFFIXES or suffix == ".pdf" or suffix == "":
@@ -348,52 +465,54 @@ def guess(parts: PathParts, *, hub: bool = False, size: int | None = None) -> Pa
     if (
         name in TOKENIZER_NAMES
         or suffix == ".tiktoken"
-        or ("tokenizer" in dirs and suffix in (".json", ".model", ".txt", ".vocab", ".bpe"))
-        or (
-            suffix in (".model", ".spm", ".vocab", ".json", ".txt")
-            and _TOKENIZER_WORDS & set(_WORD.findall(name))
-        )
+        or (folder.tokenizer and suffix in _TOKENIZER_DIR_SUFFIXES)
+        or (suffix in _TOKENIZER_SUFFIXES and _TOKENIZER_WORDS & set(_WORD.findall(name)))
     ):
-        return PathGuess(Role.TOKENIZER, "tokenizer file")
+        return _TOKENIZER
 
     if name in TRAINING_CONFIG_NAMES:
-        return PathGuess(Role.TRAINING_CONFIG, "training arguments file")
+        return _TRAINING_ARGS
     if name in MODEL_CONFIG_NAMES:
-        return PathGuess(Role.CONFIG, "model configuration")
+        return _MODEL_CONFIG
 
     if suffix == ".ipynb":
-        return PathGuess(Role.NOTEBOOK, "notebook", content=NEEDS_CODE)
+        return _NOTEBOOK
     if suffix in CODE_SUFFIXES:
         if _DOWNLOAD.match(name):
-            return PathGuess(Role.DOWNLOAD_SCRIPT, "download script", content=NEEDS_DOWNLOAD)
-        return PathGuess(Role.CODE, "source code", content=NEEDS_CODE)
+            return _DOWNLOAD_SCRIPT
+        return _CODE
 
     data = _data_role(parts, in_tests, size)
     if data is not None:
         return data
 
     if suffix in CONFIG_SUFFIXES:
-        return PathGuess(Role.CONFIG, "configuration file", content=NEEDS_CONFIG)
+        return _CONFIG
     if suffix in DOC_SUFFIXES:
-        return PathGuess(Role.DOCS, "documentation")
+        return _DOCS
     if suffix in MEDIA_SUFFIXES:
-        if not SAMPLE_DIRS.isdisjoint(parts.dirs):
-            return PathGuess(Role.SAMPLE_OUTPUTS, "media under a samples folder")
-        figure = _first(dirs, DOC_DIRS | FIGURE_DIRS)
+        if folder.samples:
+            return _SAMPLE_MEDIA
+        figure = folder.shown_dir
         if figure is not None:
             return PathGuess(Role.OTHER, f"image or media file under {figure}/: a figure, not data")
-        return PathGuess(Role.OTHER, "image or media file")
-    return PathGuess(Role.OTHER, "no rule matched")
+        return _MEDIA
+    return _NO_RULE
 
 
 def _license_role(name: str) -> PathGuess | None:
     if _USE_POLICY.search(name):
-        return PathGuess(Role.USE_POLICY, "use policy")
+        return _USE_POLICY_GUESS
     if _NOTICE.match(name):
-        return PathGuess(Role.NOTICE, "notice file")
+        return _NOTICE_GUESS
     if _LICENSE_WORD.search(name) or _TERMS.match(name):
-        return PathGuess(Role.LICENSE, "licence file name")
+        return _LICENSE_NAME
     return None
+
+
+_USE_POLICY_GUESS = PathGuess(Role.USE_POLICY, "use policy")
+_NOTICE_GUESS = PathGuess(Role.NOTICE, "notice file")
+_LICENSE_NAME = PathGuess(Role.LICENSE, "licence file name")
 
 
 def is_canonical_license(name: str) -> bool:
@@ -408,26 +527,35 @@ def is_canonical_license(name: str) -> bool:
 
 
 def _document_role(parts: PathParts, in_tests: bool, hub: bool) -> PathGuess | None:
-    name, stem, dirs, suffix = parts.name, parts.stem, parts.dirs, parts.suffix
+    name, stem, dirs, suffix, folder = parts.name, parts.stem, parts.dirs, parts.suffix, parts.folder
     if in_tests:
         return None
     if _DATA_CARD.search(name):
-        return PathGuess(Role.DATA_CARD, "data card file name")
-    if _MODEL_CARD.search(stem) or (suffix in (".md", ".markdown") and not CARD_DIRS.isdisjoint(parts.dirs)):
-        return PathGuess(Role.MODEL_CARD, "model card file name")
+        return _DATA_CARD_NAME
+    if _MODEL_CARD.search(stem) or (suffix in (".md", ".markdown") and folder.cards):
+        return _MODEL_CARD_NAME
     if _README.match(name):
-        if not DATA_DIRS.isdisjoint(parts.dirs):
-            return PathGuess(Role.DATA_CARD, "README of a data folder")
+        if folder.data:
+            return _DATA_README
         if not dirs and hub:
-            return PathGuess(Role.MODEL_CARD, "README of a hub repository (its model card)")
-        return PathGuess(Role.README, "README", content=NEEDS_README)
+            return _HUB_README
+        return _README_GUESS
     if suffix == ".pdf":
         return _pdf_role(parts)
     if _PAPER_NAME.match(stem) or _ARXIV.match(stem):
-        return PathGuess(Role.PAPER, "paper or technical report")
-    if not _PAPER_SOURCE_DIRS.isdisjoint(dirs) and suffix in (".tex", ".md"):
-        return PathGuess(Role.PAPER, "paper source")
+        return _PAPER
+    if folder.paper_sources and suffix in (".tex", ".md"):
+        return _PAPER_SOURCE
     return None
+
+
+_DATA_CARD_NAME = PathGuess(Role.DATA_CARD, "data card file name")
+_MODEL_CARD_NAME = PathGuess(Role.MODEL_CARD, "model card file name")
+_DATA_README = PathGuess(Role.DATA_CARD, "README of a data folder")
+_HUB_README = PathGuess(Role.MODEL_CARD, "README of a hub repository (its model card)")
+_README_GUESS = PathGuess(Role.README, "README", content=NEEDS_README)
+_PAPER = PathGuess(Role.PAPER, "paper or technical report")
+_PAPER_SOURCE = PathGuess(Role.PAPER, "paper source")
 
 
 # A PDF named as one of these is a guide, a policy or slides, not a paper, wherever it sits
@@ -445,15 +573,15 @@ def _pdf_role(parts: PathParts) -> PathGuess:
         return PathGuess(Role.PAPER, "PDF named as a paper or report")
     if parts.tokens & _NOT_PAPER_WORDS or any(w in parts.stem for w in _NOT_PAPER_CJK):
         return PathGuess(Role.DOCS, "PDF named as a guide, policy or slides, not a paper")
-    if not FIGURE_DIRS.isdisjoint(parts.dirs) or {"plot", "plots", "fig", "figure"} & parts.tokens:
+    if parts.folder.figures or {"plot", "plots", "fig", "figure"} & parts.tokens:
         return PathGuess(Role.DOCS, "PDF figure")
-    if not parts.dirs or not PAPER_DIRS.isdisjoint(parts.dirs):
+    if not parts.dirs or parts.folder.papers:
         return PathGuess(Role.PAPER, "PDF document (likely a paper or report)")
     return PathGuess(Role.DOCS, "PDF document")
 
 
 def _weights_role(parts: PathParts, in_tests: bool, size: int | None = None) -> PathGuess | None:
-    name, suffix, dirs = parts.name, parts.suffix, parts.dirs
+    name, suffix, folder = parts.name, parts.suffix, parts.folder
     if _SHARD_INDEX.search(name):
         index_fmt = WeightFormat.SAFETENSORS if ".safetensors." in name else WeightFormat.PYTORCH_PICKLE
         # Not weights (the shards are) and not a model configuration: listed with what it names.
@@ -468,7 +596,7 @@ def _weights_role(parts: PathParts, in_tests: bool, size: int | None = None) -> 
             fmt = WeightFormat.OPENVINO
         elif name == "training_args.bin":
             return PathGuess(Role.TRAINING_CONFIG, "training arguments (pickle)", WeightFormat.PICKLE)
-        elif not DATA_DIRS.isdisjoint(parts.dirs) and not _model_like(parts):
+        elif folder.data and not _model_like(parts):
             return None  # token shards such as data/train.bin
         else:
             fmt = WeightFormat.OTHER  # settled by magic bytes
@@ -478,8 +606,8 @@ def _weights_role(parts: PathParts, in_tests: bool, size: int | None = None) -> 
         not_weights = _saved_data(parts, fmt, size)
         if not_weights is not None:
             return not_weights
-    if suffix in (".npy", ".npz", ".h5", ".hdf5", ".pkl", ".pickle", ".joblib") and any(
-        d in DATA_DIRS or d in SAMPLE_DIRS for d in dirs
+    if suffix in (".npy", ".npz", ".h5", ".hdf5", ".pkl", ".pickle", ".joblib") and (
+        folder.data or folder.samples
     ):
         return PathGuess(
             Role.DATASET,
@@ -527,13 +655,13 @@ def _saved_data(parts: PathParts, fmt: WeightFormat, size: int | None) -> PathGu
     keep their own rule (a pickle there is data). The format stays: the file is still scanned and
     flagged as a pickle, whatever its role.
     """
-    if any(d in DATA_DIRS or d in SAMPLE_DIRS for d in parts.dirs):
+    if parts.folder.data or parts.folder.samples:
         return None
-    stem_words = set(_WORD.findall(parts.stem))
+    stem_words = parts.stem_words
     model_words = _PICKLED_MODEL_WORDS if fmt is WeightFormat.PICKLE else _MODEL_WORDS
     if not model_words.isdisjoint(stem_words):
         return None
-    out = _output_dir(parts.dirs)
+    out = parts.folder.output_dir
     if out is not None:
         reason = f"{fmt} file under {out}/ (analysis or experiment output): not weights"
         return PathGuess(Role.OTHER, reason, fmt, NEEDS_WEIGHTS)
@@ -559,34 +687,45 @@ def _saved_data(parts: PathParts, fmt: WeightFormat, size: int | None) -> PathGu
     return None
 
 
+_COMPRESSED_SUFFIXES = frozenset({".gz", ".zst", ".xz", ".bz2"})
+_RESULT_FORMATS = frozenset({".json", ".csv", ".tsv", ".jsonl", ".txt", ".yaml", ".yml"})
+_RESULT_WORDS = frozenset({"result", "results", "scores", "score", "metrics", "leaderboard"})
+_EVAL_RESULTS_FOLDER = PathGuess(Role.EVAL_RESULTS, "evaluation results (.eval_results)")
+_EVAL_RESULTS = PathGuess(Role.EVAL_RESULTS, "evaluation results")
+_SAMPLE_FILE = PathGuess(Role.SAMPLE_OUTPUTS, "file in a samples folder")
+
+
 def _data_role(parts: PathParts, in_tests: bool, size: int | None = None) -> PathGuess | None:
-    suffix, dirs, name = parts.suffix, parts.dirs, parts.name
-    compound = name.rsplit(".", 2)
-    compressed = suffix in (".gz", ".zst", ".xz", ".bz2") and len(compound) == 3
-    inner = "." + compound[1] if compressed else suffix
-    in_eval = not EVAL_DIRS.isdisjoint(parts.dirs)
-    results_name = bool({"result", "results", "scores", "score", "metrics", "leaderboard"} & parts.tokens)
+    suffix, name, folder = parts.suffix, parts.name, parts.folder
+    inner = suffix
+    if suffix in _COMPRESSED_SUFFIXES:
+        compound = name.rsplit(".", 2)
+        if len(compound) == 3:
+            inner = "." + compound[1]
     if in_tests and suffix not in ALWAYS_DATA_SUFFIXES:
         return None
-    if ".eval_results" in dirs:
-        return PathGuess(Role.EVAL_RESULTS, "evaluation results (.eval_results)")
-    if inner in (".json", ".csv", ".tsv", ".jsonl", ".txt", ".yaml", ".yml") and (
-        (in_eval and (inner in (".json", ".csv", ".tsv") or results_name))
+    if folder.eval_results:
+        return _EVAL_RESULTS_FOLDER
+    if inner in _RESULT_FORMATS and (
+        (
+            folder.evaluation
+            and (inner in (".json", ".csv", ".tsv") or not _RESULT_WORDS.isdisjoint(parts.tokens))
+        )
         or name.startswith(("eval_results", "all_results"))
     ):
-        return PathGuess(Role.EVAL_RESULTS, "evaluation results")
-    if not SAMPLE_DIRS.isdisjoint(parts.dirs) and inner in (".json", ".jsonl", ".txt", ".csv", ".md"):
-        return PathGuess(Role.SAMPLE_OUTPUTS, "file in a samples folder")
+        return _EVAL_RESULTS
+    if folder.samples and inner in (".json", ".jsonl", ".txt", ".csv", ".md"):
+        return _SAMPLE_FILE
     if suffix in ALWAYS_DATA_SUFFIXES or inner in ALWAYS_DATA_SUFFIXES:
         return PathGuess(Role.DATASET, f"dataset file ({inner})")
-    data_dir = next((d for d in dirs if d in DATA_DIRS or d.endswith(("_data", "-data"))), None)
+    data_dir = folder.data_dir
     if inner != ".jsonl" and not (data_dir and (suffix in DATA_SUFFIXES or inner in DATA_SUFFIXES)):
         return None
     # A candidate: JSON Lines anywhere, or a data format in a data folder. Name, place and size say
     # whether it is a dataset or an example, a lookup table, an input for running the model.
     # Sizes appear only in reasons they decided: other reasons stay few and shared across files.
     where = f"in {data_dir}/" if data_dir else "outside data folders"
-    words = set(_WORD.findall(parts.stem))
+    words = parts.stem_words
     named = sorted(words & _DATA_NAME_WORDS)
     example = sorted(words & _EXAMPLE_WORDS) or ([] if named else sorted(words & _SAMPLE_WORDS))
     if example:
@@ -594,14 +733,13 @@ def _data_role(parts: PathParts, in_tests: bool, size: int | None = None) -> Pat
     lookup = sorted(words & _LOOKUP_WORDS)
     if lookup:
         return PathGuess(Role.OTHER, f"lookup table or metadata ({lookup[0]}) {where}: not a dataset")
-    use = _first(dirs, USE_DIRS)
+    use = folder.use_dir
     if use is not None:
         reason = f"{inner} file under {use}/ (an input for running the model): not training data"
         return PathGuess(Role.OTHER, reason)
-    shown_in = _first(dirs, DOC_DIRS | FIGURE_DIRS)
-    if shown_in is not None and (suffix in MEDIA_SUFFIXES or suffix in DOC_SUFFIXES):
+    if folder.shown_dir is not None and (suffix in MEDIA_SUFFIXES or suffix in DOC_SUFFIXES):
         return None  # a figure or a page of the documentation (rules below)
-    docs = _first(dirs, DOC_DIRS)
+    docs = folder.doc_dir
     if docs is not None:
         return PathGuess(Role.OTHER, f"{inner} file under {docs}/ (an example for the documentation)")
     if inner == ".jsonl" or inner in _RECORD_SUFFIXES:
