@@ -402,6 +402,9 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
     at = info.sha if isinstance(info.sha, str) and info.sha else revision
     auth = build_hf_headers(token=options.token, library_name="openness")  # once: it costs CPU per call
     cache_folder = hf_cache.repo_folder(hub_cache_dir(), ref.repo_id, ref.repo_type)
+    # A gated repo's files may be refused to this token: a header known from another repo must not
+    # answer for a read the Hub would refuse (the report would differ from a read of this repo).
+    shared = not getattr(info, "gated", None)
 
     def url(path: str) -> str:
         return hf_hub_url(ref.repo_id, path, repo_type=ref.repo_type, revision=at, endpoint=api.endpoint)
@@ -437,18 +440,27 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
                                                options.timeout)
             return got[:n]
 
+        entry = entries[path]
+        # The same weights file listed by an earlier release of this process: its header is known.
+        key = hub_fetch.header_key(api.endpoint, entry.sha256, entry.size) if entry.lfs and shared else None
+        known = hub_fetch.HEADERS.get(key) if key is not None else None
+        if known is not None:
+            return path, known, None, False
         try:
-            info = safetensors_info(read, entries[path].size or 0)
+            info = safetensors_info(read, entry.size or 0)
         except Exception as exc:
             return path, None, hub_error_message(exc), False
         if info.parameters is None:
             return path, None, info.error or "safetensors header unreadable", True
-        return path, {
+        summary = {
             "parameters": info.parameters,
             "dtypes": dict(info.dtypes),
             "tensor_count": info.tensor_count,
             "metadata": dict(info.metadata),
-        }, None, False
+        }
+        if key is not None:
+            hub_fetch.HEADERS.remember(key, summary)
+        return path, summary, None, False
 
     def refs() -> tuple[list[str], list[str], str | None]:
         try:

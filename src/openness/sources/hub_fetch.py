@@ -45,6 +45,7 @@ from openness.sources import hf_cache
 HUB_THREADS = 16  # concurrent Hub requests per process, all releases together
 MAX_ERROR_BODY = 64 * 1024  # bytes of an error response read for its message
 MAX_LOOKUPS = 4096  # other repos' cards (and repos found missing) remembered per process
+MAX_HEADERS = 1024  # safetensors header summaries remembered per process, by the file's SHA-256
 MISSING_SECONDS = 600.0  # a repo found missing is asked again after this long
 MAX_PATH_CHARS = 1024  # a listed file name longer than this is not written into the cache
 MAX_PATH_PARTS = 32  # nor one this many folders deep
@@ -80,6 +81,7 @@ def _after_fork() -> None:
     _pool_lock = threading.Lock()
     LOOKUPS.clear()
     MISSING.clear()
+    HEADERS.clear()
 
 
 # --------------------------------------------------------------------------- bounded GETs
@@ -197,37 +199,71 @@ def _cached_entry(cache_folder: Path, commit: str, path: str, etag: str, size: i
     trusts a cached file at a commit the same way; without a listed id nothing is trusted."""
     if not (_HEX40.match(etag) or _HEX64.match(etag)):
         return None
-    link = cache_folder / "snapshots" / commit / path
+    # Plain strings, not Path objects: this runs for every small file of every release, and on a
+    # fresh cache it only finds that nothing is there.
+    folder = os.fspath(cache_folder)
+    link = os.path.join(folder, "snapshots", commit, path)
     try:
         if os.path.basename(os.readlink(link)) != etag:
             return None
-        st = os.stat(cache_folder / "blobs" / etag, follow_symlinks=False)
+        st = os.stat(os.path.join(folder, "blobs", etag), follow_symlinks=False)
     except (OSError, ValueError):
         return None
-    return link if stat.S_ISREG(st.st_mode) and st.st_size == size else None
+    return Path(link) if stat.S_ISREG(st.st_mode) and st.st_size == size else None
 
 
 def store(cache_folder: Path, commit: str, path: str, etag: str, data: bytes) -> Path:
-    """Lay one file out as the hub client does; atomic, so concurrent audits never see half a file."""
-    blob = cache_folder / "blobs" / etag
+    """Lay one file out as the hub client does; atomic, so concurrent audits never see half a file.
+
+    ``path`` is a listed name ``safe_rel_path`` accepted. Folders are made only when a write finds
+    them missing and the link is made in place when nothing is there yet: on a fresh cache each file
+    costs its blob write and one ``symlink``, with no ``mkdir`` or rename for what is already there
+    (nine small files per release made this the Hub stage's largest cost after the requests).
+    """
+    folder = os.fspath(cache_folder)
+    blobs = os.path.join(folder, "blobs")
+    blob = os.path.join(blobs, etag)
     # Written even when a blob of that name is there: we only get here when what is there was not
     # what the listing names (a damaged or planted blob), and the bytes in hand were just checked.
-    blob.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(blob, data)
-    link = cache_folder / "snapshots" / commit / path
-    link.parent.mkdir(parents=True, exist_ok=True)
-    target = os.path.relpath(blob, link.parent)
-    if not (link.is_symlink() and os.readlink(link) == target):
-        tmp = link.with_name(f".{link.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        try:
-            os.symlink(target, tmp)
-            os.replace(tmp, link)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            if not link.exists():  # a file system without symlinks: a copy, as the hub client makes
-                write_atomic(link, data)
-    return link
+    _in_folder(blobs, lambda: write_atomic(blob, data))
+    link = os.path.join(folder, "snapshots", commit, path)
+    # What os.path.relpath(blob, dirname(link)) says, without its two abspath calls: the link sits
+    # ``snapshots/<commit>/`` plus the path's own folders below the repo folder.
+    target = "../" * (2 + path.count("/")) + "blobs/" + etag
+    try:
+        _in_folder(os.path.dirname(link), lambda: os.symlink(target, link))
+    except FileExistsError:
+        _replace_link(link, target, data)
+    except OSError:
+        if not os.path.exists(link):  # a file system without symlinks: a copy, as the hub client makes
+            write_atomic(link, data)
+    return Path(link)
+
+
+def _in_folder(folder: str, make: Callable[[], None]) -> None:
+    """``make()`` (which creates one entry in ``folder``), making the folder first if it is missing."""
+    try:
+        make()
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+        make()
+
+
+def _replace_link(link: str, target: str, data: bytes) -> None:
+    """Something is already at ``link``: keep it if it is our link, else replace it atomically."""
+    with contextlib.suppress(OSError):
+        if os.readlink(link) == target:
+            return
+    folder, name = os.path.split(link)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        os.symlink(target, tmp)
+        os.replace(tmp, link)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if not os.path.exists(link):  # a file system without symlinks: a copy, as the hub client makes
+            write_atomic(link, data)
 
 
 def store_ref(cache_folder: Path, commit: str, revision: str) -> None:
@@ -240,8 +276,7 @@ def store_ref(cache_folder: Path, commit: str, revision: str) -> None:
             return
     except OSError:
         pass  # not there yet (or not a regular file: replaced below)
-    ref.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(ref, commit.encode("ascii"))
+    _in_folder(os.fspath(ref.parent), lambda: write_atomic(ref, commit.encode("ascii")))
 
 
 
@@ -331,6 +366,54 @@ class Missing:
 
 
 MISSING = Missing()
+
+
+class Headers:
+    """Safetensors header summaries already read in this process, by the file's LFS SHA-256 and size
+    (and the hub that listed it).
+
+    The key names the content, whatever repo lists it: mirrors, re-uploads and fine-tunes that keep
+    a base model's weights list the same file, and its header is read (a ranged request and a parse
+    of up to 100 KB of JSON) once. Only what a read produced is kept, never a failure. Callers use it
+    only for repos whose files they may read (not gated): a summary must never stand in for a read
+    the Hub would refuse. Each caller gets its own copy.
+    """
+
+    def __init__(self, limit: int = MAX_HEADERS) -> None:
+        self._limit = limit
+        self._lock = threading.Lock()
+        self._done: dict[tuple[str, str, int], dict[str, Any]] = {}
+
+    def get(self, key: tuple[str, str, int]) -> dict[str, Any] | None:
+        with self._lock:
+            found = self._done.get(key)
+        return None if found is None else _copy_summary(found)
+
+    def remember(self, key: tuple[str, str, int], summary: dict[str, Any]) -> None:
+        with self._lock:
+            if len(self._done) < self._limit:
+                self._done[key] = _copy_summary(summary)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._done.clear()
+
+
+def _copy_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    # {"parameters": int, "dtypes": {str: int}, "tensor_count": int, "metadata": {str: str}}
+    return {k: dict(v) if isinstance(v, dict) else v for k, v in summary.items()}
+
+
+def header_key(endpoint: str, sha256: str | None, size: int | None) -> tuple[str, str, int] | None:
+    """The ``Headers`` key of a file an ``endpoint`` lists with LFS ``sha256`` and ``size``, or None when
+    the listing names no usable hash. The endpoint too: one hub's answer never stands in for another's."""
+    if not sha256 or size is None:
+        return None
+    digest = sha256.lower()
+    return (endpoint, digest, size) if _HEX64.match(digest) else None
+
+
+HEADERS = Headers()
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork)

@@ -1,0 +1,176 @@
+"""What the Hub stage spends per release, beyond the requests: cache writes and repeated header reads.
+
+The layout written must stay the hub client's (``blobs/<etag>``, a relative link under
+``snapshots/<commit>/``, ``refs/<revision>``); only the work to write it shrinks.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hub_fixtures import FakeHub, FakeRepo, hub_env, write_card
+from openness.model import NoteKind
+from openness.sources import SourceOptions, hub_fetch
+from openness.sources.hf import open_snapshot
+
+COMMIT = "a" * 40
+
+
+@pytest.fixture
+def mkdirs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every folder the test makes (``os.mkdir`` is what ``makedirs`` and ``Path.mkdir`` call)."""
+    made: list[str] = []
+    real = os.mkdir
+
+    def mkdir(path: str | os.PathLike[str], mode: int = 0o777, *, dir_fd: int | None = None) -> None:
+        made.append(os.fspath(path))
+        real(path, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    return made
+
+
+def test_store_makes_each_folder_once_and_no_folder_that_is_there(tmp_path: Path, mkdirs: list[str]) -> None:
+    """Nine small files per release: a folder is made when a write finds it missing, never asked for
+    again (the old code called mkdir twice per file, and renamed a temporary link into place)."""
+    folder = tmp_path / "models--org--m"
+    hub_fetch.store(folder, COMMIT, "config.json", "1" * 40, b"{}")
+    first = list(mkdirs)
+    hub_fetch.store(folder, COMMIT, "tokenizer_config.json", "2" * 40, b"{ }")
+    hub_fetch.store(folder, COMMIT, "README.md", "3" * 40, b"# card")
+    assert mkdirs == first  # the second and third file: no folder asked for
+    hub_fetch.store(folder, COMMIT, "1_Pooling/config.json", "4" * 40, b"{}")
+    assert mkdirs[len(first):] == [str(folder / "snapshots" / COMMIT / "1_Pooling")]
+    hub_fetch.store_ref(folder, COMMIT, "main")
+    assert mkdirs[-1] == str(folder / "refs")
+
+
+@pytest.mark.parametrize("path", ["config.json", "1_Pooling/config.json", "a/b/c/d.json"])
+def test_store_lays_files_out_as_the_hub_client_does(tmp_path: Path, path: str) -> None:
+    folder = tmp_path / "models--org--m"
+    etag = "5" * 40
+    link = hub_fetch.store(folder, COMMIT, path, etag, b"content")
+    assert link == folder / "snapshots" / COMMIT / path
+    assert os.readlink(link) == os.path.relpath(folder / "blobs" / etag, link.parent)
+    assert link.read_bytes() == b"content"
+    assert [p.name for p in (folder / "blobs").iterdir()] == [etag]  # no temporary file left
+    assert sorted(p.name for p in link.parent.iterdir()) == [link.name]
+
+
+@pytest.mark.parametrize("planted", ["other-link", "regular-file", "dangling-link"])
+def test_store_replaces_whatever_stands_at_the_link(tmp_path: Path, planted: str) -> None:
+    """A link to another blob (a damaged cache), a copied file or a dangling link is replaced."""
+    folder = tmp_path / "models--org--m"
+    link = folder / "snapshots" / COMMIT / "config.json"
+    link.parent.mkdir(parents=True)
+    if planted == "other-link":
+        hub_fetch.store(folder, COMMIT, "config.json", "6" * 40, b"old")
+    elif planted == "regular-file":
+        link.write_bytes(b"old copy")
+    else:
+        link.symlink_to("../../blobs/" + "0" * 40)
+    got = hub_fetch.store(folder, COMMIT, "config.json", "7" * 40, b"new")
+    assert got.read_bytes() == b"new"
+    assert os.readlink(got) == "../../blobs/" + "7" * 40
+    assert sorted(p.name for p in link.parent.iterdir()) == ["config.json"]
+
+
+def test_store_keeps_a_link_that_is_already_right(tmp_path: Path) -> None:
+    folder = tmp_path / "models--org--m"
+    link = hub_fetch.store(folder, COMMIT, "config.json", "8" * 40, b"same")
+    before = os.lstat(link)
+    hub_fetch.store(folder, COMMIT, "config.json", "8" * 40, b"same")
+    after = os.lstat(link)
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
+# --------------------------------------------------------------------------- safetensors headers
+
+
+def _weights(root: Path, width: int) -> dict[str, Path]:
+    root.mkdir(parents=True, exist_ok=True)
+    write_card(root, {"license": "apache-2.0"}, "# A model\n")
+    header = b'{"w":{"dtype":"F32","shape":[%d,2],"data_offsets":[0,%d]}}' % (width, width * 8)
+    (root / "model.safetensors").write_bytes(len(header).to_bytes(8, "little") + header + bytes(width * 8))
+    return {p.name: p for p in root.iterdir()}
+
+
+@pytest.fixture
+def fresh() -> Iterator[None]:
+    hub_fetch.LOOKUPS.clear()
+    hub_fetch.HEADERS.clear()
+    yield
+    hub_fetch.LOOKUPS.clear()
+    hub_fetch.HEADERS.clear()
+
+
+def _header_reads(hub: FakeHub, repo_id: str) -> int:
+    return sum(1 for r in hub.requests if r[1].startswith(f"/{repo_id}/") and r[1].endswith(".safetensors"))
+
+
+def test_a_weights_file_two_repos_list_has_its_header_read_once(tmp_path: Path, fresh: None) -> None:
+    """Mirrors and re-uploads list the same LFS file (same SHA-256): the second release gets the same
+    summary without a ranged read; a different file is read; each release owns its copy."""
+    same = _weights(tmp_path / "same", 2)
+    other = _weights(tmp_path / "other", 3)
+    repos = [FakeRepo("org/a", same), FakeRepo("org/b", same), FakeRepo("org/c", other)]
+    with FakeHub(repos) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        a, b, c = (open_snapshot(f"hf:org/{n}", SourceOptions()) for n in "abc")
+        reads = {n: _header_reads(hub, f"org/{n}") for n in "abc"}
+    assert reads == {"a": 1, "b": 0, "c": 1}
+    assert a.hub is not None and b.hub is not None and c.hub is not None
+    assert a.hub.extra["safetensors"] == b.hub.extra["safetensors"]
+    assert b.hub.safetensors_parameters == {"F32": 4} and c.hub.safetensors_parameters == {"F32": 6}
+    assert b.hub.extra["complete"] is True
+    a.hub.extra["safetensors"]["model.safetensors"]["dtypes"]["F32"] = -1
+    assert b.hub.extra["safetensors"]["model.safetensors"]["dtypes"] == {"F32": 4}
+
+
+def test_a_gated_repo_never_borrows_another_repos_header(tmp_path: Path, fresh: None) -> None:
+    """A gated repo's files may be refused: its header is asked for, and a refusal stays a note."""
+    files = _weights(tmp_path / "same", 2)
+    repos = [FakeRepo("org/open", files), FakeRepo("org/gated", files, gated="manual")]
+    with FakeHub(repos) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        open_snapshot("hf:org/open", SourceOptions())
+        gated = open_snapshot("hf:org/gated", SourceOptions())
+        reads = _header_reads(hub, "org/gated")
+    assert reads == 1
+    assert gated.hub is not None and gated.hub.extra["safetensors"] == {}
+    assert any(n.kind is NoteKind.UNREADABLE and "safetensors" in n.message for n in gated.notes)
+
+
+def test_a_header_that_could_not_be_read_is_asked_again(tmp_path: Path, fresh: None) -> None:
+    """Only what a read produced is remembered: a malformed header is read again by the next repo."""
+    root = tmp_path / "bad"
+    root.mkdir()
+    write_card(root, {"license": "apache-2.0"}, "# A model\n")
+    (root / "model.safetensors").write_bytes((16).to_bytes(8, "little") + b"not json at all!" + bytes(8))
+    files = {p.name: p for p in root.iterdir()}
+    repos = [FakeRepo("org/x", files), FakeRepo("org/y", files)]
+    with FakeHub(repos) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        x = open_snapshot("hf:org/x", SourceOptions())
+        y = open_snapshot("hf:org/y", SourceOptions())
+        reads = [_header_reads(hub, "org/x"), _header_reads(hub, "org/y")]
+    assert reads == [1, 1]
+    for snap in (x, y):
+        assert any(n.kind is NoteKind.MALFORMED for n in snap.notes)
+
+
+def test_header_keys_need_a_real_sha256() -> None:
+    assert hub_fetch.header_key("http://h", "A" * 64, 10) == ("http://h", "a" * 64, 10)
+    assert hub_fetch.header_key("http://h", "z" * 64, 10) is None
+    assert hub_fetch.header_key("http://h", None, 10) is None
+    assert hub_fetch.header_key("http://h", "a" * 64, None) is None
+
+
+def test_the_header_memory_is_bounded() -> None:
+    headers = hub_fetch.Headers(limit=2)
+    summary = {"parameters": 1, "dtypes": {"F32": 1}, "tensor_count": 1, "metadata": {}}
+    for i in range(5):
+        headers.remember(("h", f"{i:064x}", 1), summary)
+    assert headers.get(("h", f"{0:064x}", 1)) == summary
+    assert headers.get(("h", f"{4:064x}", 1)) is None
