@@ -260,20 +260,37 @@ def test_line_index_searches_agree_with_a_per_line_test(text: str, start: int) -
 
 
 def test_card_places_skips_only_lines_it_would_skip(corpus_dir: Path) -> None:
-    """_card_places visits only lines holding one of _CARD_PLACE_LITERALS: on every corpus line
-    without one, no fence starts, no place hint is present and no load call can name an id."""
+    """_card_places visits only the lines _place_lines gives: every corpus line it leaves out is one
+    the every-line loop let go at once (no fence, no place hint; in code no load call; with "/" no
+    trained-on phrase and no data label)."""
     from openness.evidence import elsewhere
+    from openness.evidence.card import parse_card
 
     n = 0
-    for text in _corpus_texts(corpus_dir):
-        for line in text.splitlines():
-            if any(lit in line for lit in elsewhere._CARD_PLACE_LITERALS):
+    for path, text in _corpus_cards(corpus_dir):
+        card = parse_card(text, path)
+        visited = set(elsewhere._place_lines(card))
+        for i, line in enumerate(card.lines):
+            if i in visited or i < card.body_start - 1:
                 continue
             n += 1
-            assert not elsewhere._FENCE.match(line)
-            assert not any(h in line for h in elsewhere._PLACE_HINTS)
-            assert not elsewhere._LOAD_ID.search(line)
+            assert not elsewhere._FENCE.match(line), (path, line)
+            assert not any(h in line for h in elsewhere._PLACE_HINTS), (path, line)
+            assert not any(h in line for h in elsewhere._LOAD_HINTS), (path, line)
+            if "/" in line:
+                assert not (elsewhere._has_trained_on(line.lower()) and elsewhere._TRAINED_ON.search(line))
+                assert not ((":" in line or "：" in line) and elsewhere._DATA_LABEL.search(line))
     assert n > 10_000
+
+
+def test_place_lines_with_case_folded_letters() -> None:
+    """A data label written with a letter re folds ("DATAſETS:") is still visited."""
+    from openness.evidence import elsewhere
+    from openness.evidence.card import parse_card
+
+    card = parse_card("# X\n\n- DATAſETS: see org/set\nplain line with a/b\n", "README.md")
+    assert elsewhere._place_lines(card) == [2]
+    assert elsewhere._DATA_LABEL.search(card.lines[2])
 
 
 # --------------------------------------------------------------------------- prefiltered patterns

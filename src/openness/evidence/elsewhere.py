@@ -602,12 +602,23 @@ def _link_texts(line: str) -> list[tuple[int, int, str]]:
     ]
 
 
-# Every line _card_places acts on holds one of these: a fence marker (what _FENCE matches), a place
-# hint without "/", or "/" (the other hints, a trained-on or data-label line's test, and the
-# "org/name" a load call in code must name). Only those lines are visited; each is tested as before.
-_CARD_PLACE_LITERALS = tuple(
-    dict.fromkeys(("```", "~~~", "/", *(h for h in _PLACE_HINTS if "/" not in h)))
-)
+# Every line _card_places acts on holds, as written, a fence marker (what _FENCE matches), a place
+# hint or a load call (code) ...
+_CARD_PLACE_LITERALS = ("```", "~~~", *_PLACE_HINTS, *_LOAD_HINTS)
+# ... or "/" and, folded, one of these: what a trained-on line (_has_trained_on) or a data label
+# (_DATA_LABEL_P) holds. Only those lines are visited, in order; each is tested as before.
+_LINKED_LINE_LITERALS = (" on", " we use", "训练", *_DATA_LABEL_P.needs)
+
+
+def _place_lines(card: ModelCard) -> list[int]:
+    """0-based body lines that may hold a place (see ``_CARD_PLACE_LITERALS``), in order."""
+    index = card.index or LineIndex(card.lines, card.body_start)
+    first = max(0, card.body_start - 1)
+    found = set(index.holding(_CARD_PLACE_LITERALS, first))
+    slashed = index.holding(("/",), first)
+    if slashed:
+        found.update(set(slashed).intersection(index.containing(_LINKED_LINE_LITERALS)))
+    return sorted(found)
 
 
 def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component, Publication]]:
@@ -616,8 +627,7 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
     headers: dict[int, str] | None = None
     examined = 0
     in_fence = False
-    index = card.index or LineIndex(card.lines, card.body_start)
-    for i in index.holding(_CARD_PLACE_LITERALS, max(0, card.body_start - 1)):
+    for i in _place_lines(card):
         n, line = i + 1, card.lines[i]
         if _FENCE.match(line):
             in_fence = not in_fence
