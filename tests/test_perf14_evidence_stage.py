@@ -226,7 +226,8 @@ def _corpus_cards(corpus_dir: Path) -> Iterator[tuple[str, str]]:
 # --------------------------------------------------------------------------- line indexes
 
 _CARD_PIECES = st.sampled_from(
-    ["open", "OPEN", "İ", "ı", "ſ", "K", "mit", "MIT", "cc", "```", "~~~", "  ```", "/", "://", "hf.co/",
+    ["open", "OPEN", "İ", "ı", "ſ", "K", "mit", "MIT", "cc", "```", "~~~", "  ```", "\u2003~~~", "x```",
+     "/", "://", "hf.co/",
      "magnet:", ".torrent", "zenodo", "figshare.com", "from_pretrained(", "'org/name'", "\n", "\n\n",
      "\r\n", " ", "x", "Research", "licen", "é", "模型", "sign"]
 )
@@ -257,6 +258,29 @@ def test_line_index_searches_agree_with_a_per_line_test(text: str, start: int) -
             hits.add(sum(1 for s in index.starts if s <= pos) - 1)
             pos = low.find(hint, pos + 1)
     assert index.candidates(_LITERALS) == sorted(i for i in hits if i >= first and i not in index.fenced)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CARD_TEXTS)
+def test_line_index_fences_and_offsets_as_the_per_line_loop(text: str) -> None:
+    from openness.evidence.text import LineIndex
+
+    lines = tuple(text.splitlines())
+    index = LineIndex(lines, 1)
+    starts: list[int] = []
+    fenced: set[int] = set()
+    pos, in_fence = 0, False
+    for i, line in enumerate(lines):  # LineIndex.__init__ before issue 14
+        starts.append(pos)
+        pos += len(line) + 1
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            fenced.add(i)
+        elif in_fence:
+            fenced.add(i)
+    assert index.starts == starts
+    assert index.fenced == fenced
+    assert index.aligned == (len(index.lower) == max(0, pos - 1))
 
 
 def test_card_places_skips_only_lines_it_would_skip(corpus_dir: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 
 from openness.lazy_re import Regex, lazy_compile
 from openness.model import Claim, ClaimSubject, Fact, Location
@@ -552,26 +553,31 @@ class LineIndex:
 
     def __init__(self, lines: Sequence[str], start: int) -> None:
         self.lines = lines
-        self.lower = "\n".join(lines).lower()
+        text = "\n".join(lines)
+        self._text: str | None = text
+        self.lower = text.lower()
         self._folded: str | None = None
-        self._text: str | None = None
-        self.starts: list[int] = []
-        pos = 0
+        self.starts: list[int] = list(accumulate((len(line) + 1 for line in lines), initial=0))
+        self.starts.pop()  # the offset past the last line
+        # Fenced code: a line starting (after blanks) with ``` or ~~~ opens or closes a fence; only
+        # the lines holding one are looked at, not every line of the card.
         fenced: set[int] = set()
-        in_fence = False
-        for i, line in enumerate(lines):
-            self.starts.append(pos)
-            pos += len(line) + 1
-            if line.lstrip().startswith(("```", "~~~")):
-                in_fence = not in_fence
-                fenced.add(i)
-            elif in_fence:
-                fenced.add(i)
+        opened: int | None = None
+        for i in self._lines_with(text, ("```", "~~~"), 0):
+            if not lines[i].lstrip().startswith(("```", "~~~")):
+                continue
+            if opened is None:
+                opened = i
+            else:
+                fenced.update(range(opened, i + 1))
+                opened = None
+        if opened is not None:
+            fenced.update(range(opened, len(lines)))
         self.fenced = fenced
         self.first = max(0, start - 1)
         # Offsets in ``lower`` are offsets in the lines unless lowering changed a length (U+0130):
         # then each hit is found one by one, as it always was.
-        self.aligned = len(self.lower) == max(0, pos - 1)
+        self.aligned = len(self.lower) == len(text)
 
     def candidates(self, hints: Sequence[str]) -> list[int]:
         found: set[int] = set()
@@ -603,7 +609,7 @@ class LineIndex:
         """0-based indexes of the lines from ``first``, fenced or not, that hold one of ``literals``
         as written (case-sensitive, no line break): the lines a per-line ``literal in line`` test
         would let through, found by substring search over the whole text."""
-        if self._text is None:
+        if self._text is None:  # pragma: no cover - set by __init__
             self._text = "\n".join(self.lines)
         return self._lines_with(self._text, literals, first)
 
