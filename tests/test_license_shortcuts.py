@@ -1,0 +1,200 @@
+"""Shortcuts that make licence analysis cheaper must not change an answer (issue 14).
+
+Clause rules are screened by literal keywords tested with ``in`` (found once per text, then looked
+for per clause among those the text holds) where they were regular-expression alternations;
+sentence boundaries match their mark where they looked behind for it; identification keeps one
+token vocabulary per process and rules out curated fingerprints by their words. Each shortcut is
+checked against the way it was done before (kept here as the oracle), on the real licence texts
+of the corpus and on generated text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from openness.licenses import clauses, identify
+from openness.licenses.clause_patterns import kind_groups, rules, screen_words, screened
+from openness.licenses.clause_segments import _BOUNDARY, segment
+from openness.licenses.decode import decode
+from openness.licenses.knowledge import knowledge
+from openness.licenses.normalize import normalize
+
+LICENCE_NAME = re.compile(r"licen[cs]e|notice|polic|copying|terms", re.I)
+# The sentence boundary as it was written before: a lookbehind for the mark.
+OLD_BOUNDARY = re.compile(
+    r"(?<=[.!?;:])\s+(?=[\"'(\[]?[A-Z0-9\u4e00-\u9fff]|\(?(?:[ivx]{1,5}|[a-h])[.)]\s)|(?<=[。！？；：])\s*(?=\S)"
+)
+
+
+@functools.cache
+def _alternation(words: frozenset[str]) -> re.Pattern[str]:
+    """A screen as it was: one regular expression, its keywords as alternatives."""
+    return re.compile("|".join(re.escape(w) for w in sorted(words)))
+
+
+def _corpus_texts(corpus: Path) -> Iterator[tuple[str, str]]:
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file() and LICENCE_NAME.search(path.name) and path.stat().st_size < 500_000:
+            text, _encoding, binary = decode(path.read_bytes())
+            if text is not None and not binary:
+                yield str(path.relative_to(corpus)), text
+
+
+@pytest.fixture(scope="module")
+def corpus_texts(corpus_dir: Path) -> list[tuple[str, str]]:
+    texts = list(_corpus_texts(corpus_dir))
+    assert len(texts) > 50, "the corpus should hold a hundred-odd licence files"
+    return texts
+
+
+def _every_keyword(text: str, among: object = None) -> frozenset[str]:
+    """``screened`` with every screen passing: each rule's pattern tried on every clause."""
+    ascii_words, other_words = screen_words()
+    return frozenset(ascii_words + other_words)
+
+
+def _assert_screens_agree(text: str, present: frozenset[str]) -> None:
+    for rule in rules():
+        assert (not rule.screen.isdisjoint(present)) == bool(_alternation(rule.screen).search(text)), (
+            rule.kind,
+            sorted(rule.screen),
+            text[:200],
+        )
+    for prohibited in (False, True):
+        for kind, words, _rules in kind_groups(prohibited):
+            assert (not words.isdisjoint(present)) == bool(_alternation(words).search(text)), (
+                kind,
+                text[:200],
+            )
+
+
+# ---------------------------------------------------------------------------- clause screens
+
+
+def test_screens_are_lower_case_literals() -> None:
+    for rule in rules():
+        assert rule.screen, rule
+        for word in rule.screen:
+            assert word == word.lower() and "\n" not in word
+            assert re.escape(word).replace("\\ ", " ") == word or not word.isascii(), word
+
+
+def test_literal_screens_answer_as_the_alternations_did_on_corpus_clauses(
+    corpus_texts: list[tuple[str, str]],
+) -> None:
+    checked = 0
+    for _name, text in corpus_texts:
+        lowered = [clauses._lowered(c) for c in segment(text) if not c.heading]
+        among = tuple(screened("\n".join(lowered)))
+        for clause_text in lowered:
+            present = screened(clause_text, among)
+            assert present == screened(clause_text)
+            _assert_screens_agree(clause_text, present)
+            checked += 1
+    assert checked > 2000
+
+
+def test_clause_analysis_with_screens_finds_what_every_pattern_finds(
+    corpus_texts: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No screen drops a restriction its rule's pattern would find, on real licence texts (a third
+    of them: trying every pattern on every clause is slow)."""
+    sample = corpus_texts[::3]
+    screened_answers = [clauses.find_restrictions(text, name) for name, text in sample]
+    assert sum(map(len, screened_answers)) > 30
+    monkeypatch.setattr(clauses, "screened", _every_keyword)
+    unscreened_answers = [clauses.find_restrictions(text, name) for name, text in sample]
+    for (name, _text), mine, every in zip(sample, screened_answers, unscreened_answers, strict=True):
+        assert mine == every, name
+
+
+_SCREEN_PIECES = sorted(
+    {w for rule in rules() for w in rule.screen} | set(" \n'nota商用户") | {"no", "us", "a"}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SCREEN_PIECES), max_size=40))
+def test_literal_screens_answer_as_the_alternations_did(pieces: list[str]) -> None:
+    """Keywords glued to each other and split across lines: found exactly where the alternation
+    finds them, and the keywords found in the whole text are all each line can hold."""
+    text = "".join(pieces)
+    _assert_screens_agree(text, screened(text))
+    among = tuple(screened(text))
+    for line in text.split("\n"):
+        assert screened(line, among) == screened(line)
+        _assert_screens_agree(line, screened(line, among))
+
+
+# ---------------------------------------------------------------------------- sentence boundaries
+
+
+def _old_gaps(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in OLD_BOUNDARY.finditer(text)]
+
+
+def _new_gaps(text: str) -> list[tuple[int, int]]:
+    return [m.span(m.lastindex or 0) for m in _BOUNDARY.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=".!?;:。！？；： \t\nAZa09\"'([)ivxbh一中,", max_size=60))
+def test_sentence_boundaries_are_where_the_lookbehind_found_them(text: str) -> None:
+    assert _new_gaps(text) == _old_gaps(text)
+
+
+def test_sentence_boundaries_unchanged_on_corpus(corpus_texts: list[tuple[str, str]]) -> None:
+    for name, text in corpus_texts:
+        assert _new_gaps(text) == _old_gaps(text), name
+
+
+# ---------------------------------------------------------------------------- identification
+
+
+def test_identification_unchanged_when_the_vocabulary_starts_again(
+    corpus_texts: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Token ids are shared between texts; a vocabulary over its bound starts again between texts
+    (its reference ids with it), and the answers are the same either way."""
+    sample = corpus_texts[::5]
+    kept = [identify.identify(text, name) for name, text in sample]
+    monkeypatch.setattr(identify, "MAX_VOCABULARY", 0)  # start again before every text
+    again = [identify.identify(text, name) for name, text in sample]
+    assert again == kept
+
+
+def test_vocabulary_is_bounded_between_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(identify, "MAX_VOCABULARY", 10)
+    identify.identify("Permission is hereby granted to zzqqxx, free of charge, to any person.")
+    assert "zzqqxx" in identify._vocabulary
+    identify.identify("Licensed under the Apache License, Version 2.0.")
+    assert "zzqqxx" not in identify._vocabulary  # over the bound: started again for this text
+
+
+def test_fingerprints_ruled_out_by_their_words_would_not_have_matched(
+    corpus_texts: list[tuple[str, str]],
+) -> None:
+    """A fingerprint skipped because a word of its phrases is not a token of the text has no
+    phrase in the text: searching for them, as before, would have found nothing."""
+    kb = knowledge()
+    needed = identify._fingerprint_words(kb.fingerprints)
+    assert all(words is not None for words in needed)  # the shipped phrases are all padded
+    skipped = searched = 0
+    for name, text in corpus_texts:
+        query = normalize(text)
+        joined, tokens = query.joined(), set(query.tokens)
+        for fp, words in zip(kb.fingerprints, needed, strict=True):
+            assert words is not None
+            if words <= tokens:
+                searched += 1
+            else:
+                skipped += 1
+                assert not any(phrase in joined for phrase in fp.phrases), (name, fp.license_id)
+    assert skipped > 10 * searched > 0
