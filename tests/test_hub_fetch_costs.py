@@ -174,3 +174,42 @@ def test_the_header_memory_is_bounded() -> None:
         headers.remember(("h", f"{i:064x}", 1), summary)
     assert headers.get(("h", f"{0:064x}", 1)) == summary
     assert headers.get(("h", f"{4:064x}", 1)) is None
+
+
+# --------------------------------------------------------------------------- pool jobs
+
+
+def test_what_the_process_already_knows_is_answered_without_a_pool_job(
+        tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second release naming the same datasets and base model, with the same weights, sends only
+    its requests to the pool (refs, small files): no job for a dataset, the lineage or the header."""
+    files = _weights(tmp_path / "files", 2)
+    (tmp_path / "files" / "config.json").write_text("{}", encoding="utf-8")
+    files["config.json"] = tmp_path / "files" / "config.json"
+    card = {"license": "apache-2.0", "datasets": ["data/a", "data/missing"], "base_model": "org/base"}
+    repos = [FakeRepo(f"org/m{i}", files, card_data=card) for i in range(2)]
+    repos += [FakeRepo("org/base", {}, card_data={"license": "mit", "base_model": "org/root"}),
+              FakeRepo("org/root", {}, card_data={"license": "mit"}),
+              FakeRepo("data/a", {}, repo_type="dataset", card_data={"license": "cc-by-4.0"})]
+    jobs: list[str] = []
+    real = hub_fetch.submit
+
+    def counting(fn: object, *args: object) -> object:
+        jobs.append(getattr(fn, "__name__", type(fn).__name__))
+        return real(fn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hub_fetch, "submit", counting)
+    with FakeHub(repos) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        first = open_snapshot("hf:org/m0", SourceOptions())
+        first_jobs = len(jobs)
+        second = open_snapshot("hf:org/m1", SourceOptions())
+    # refs + README.md + config.json; the first release also looked up 2 datasets, the lineage, a header
+    assert len(jobs) - first_jobs == 3
+    assert first_jobs == 7
+    assert first.hub is not None and second.hub is not None
+    for key in ("datasets", "lineage", "safetensors"):
+        assert first.hub.extra[key] == second.hub.extra[key]
+    statuses = [d["status"] for d in second.hub.extra["datasets"]]
+    assert statuses[0] == "found" and statuses[1].startswith("not found")
+    assert [b["id"] for b in second.hub.extra["lineage"]] == ["org/base", "org/root"]
+    assert [n.message for n in first.notes] == [n.message.replace("m1", "m0") for n in second.notes]

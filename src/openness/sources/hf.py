@@ -27,9 +27,11 @@ import copy
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, fields, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from openness.errors import SourceError, UsageError
@@ -52,6 +54,7 @@ _HF_URL = re.compile(
     r"(?P<id>[^/@?#]+(?:/[^/@?#]+)?)(?:/(?:tree|blob|resolve)/(?P<rev>[^/?#]+))?(?:[/?#].*)?$"
 )
 _TYPE_PREFIX = {"datasets": "dataset", "spaces": "space", "models": "model"}
+_T = TypeVar("_T")
 
 # Files worth fetching, by tier (lower first). Anything else is listed with readable=False.
 _TIERS: tuple[re.Pattern[str], ...] = (
@@ -351,6 +354,26 @@ def _follow_lineage(
 # --------------------------------------------------------------------------- online
 
 
+class _NotKnown(Exception):
+    """Raised by a job run with ``known_only``: it would have to ask the Hub (see ``_now_or_pooled``)."""
+
+
+def _now_or_pooled(job: Callable[[bool], _T]) -> Future[_T]:
+    """``job(True)`` here and now when it needs nothing from the network, else ``job(False)`` on the
+    Hub pool. ``job(True)`` only reads answers this process already holds, and raises ``_NotKnown``
+    before anything else when one is missing, so running it first costs a dictionary look-up."""
+    from openness.sources import hub_fetch
+
+    done: Future[_T] = Future()
+    try:
+        done.set_result(job(True))
+    except _NotKnown:
+        return hub_fetch.submit(job, False)
+    except Exception as exc:  # as the pool would: the caller sees it from result()
+        done.set_exception(exc)
+    return done
+
+
 def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
     from openness.sources.http import RATE_LOG, RateLimitLog, hub_api
 
@@ -421,7 +444,7 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
         except Exception as exc:
             return path, None, hub_error_message(exc)
 
-    def header(path: str) -> tuple[str, dict[str, Any] | None, str | None, bool]:
+    def header(path: str, known_only: bool = False) -> tuple[str, dict[str, Any] | None, str | None, bool]:
         # Ranged reads parsed by the inventory's bounded reader, not the hub client's
         # parse_safetensors_file_metadata: that one multiplies every shape out unbounded (a
         # 200,000-dimension shape hangs it) and trusts whatever counts the header claims.
@@ -446,6 +469,8 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
         known = hub_fetch.HEADERS.get(key) if key is not None else None
         if known is not None:
             return path, known, None, False
+        if known_only:
+            raise _NotKnown(path)
         try:
             info = safetensors_info(read, entry.size or 0)
         except Exception as exc:
@@ -469,7 +494,8 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
             return [], [], hub_error_message(exc)
         return [b.name for b in got.branches], [t.name for t in got.tags], None
 
-    def remote_card(repo_id: str, repo_type: str) -> tuple[dict[str, Any] | None, str]:
+    def remote_card(repo_id: str, repo_type: str,
+                    known_only: bool = False) -> tuple[dict[str, Any] | None, str]:
         def lookup() -> tuple[dict[str, Any] | None, str, bool]:
             from huggingface_hub.errors import HfHubHTTPError
 
@@ -488,12 +514,18 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
             return found, "found", True
 
         key = (api.endpoint, str(options.token or ""), repo_type, repo_id)
-        found, status = hub_fetch.LOOKUPS.get(key, lookup)
+        if known_only:
+            answer = hub_fetch.LOOKUPS.known(key)
+            if answer is None:
+                raise _NotKnown(repo_id)
+            found, status = answer
+        else:
+            found, status = hub_fetch.LOOKUPS.get(key, lookup)
         # Shared between releases: each gets its own copy of the card.
         return (copy.deepcopy(found) if found is not None else None), status
 
-    def dataset(dataset_id: str) -> dict[str, Any]:
-        found, status = remote_card(dataset_id, "dataset")
+    def dataset(dataset_id: str, known_only: bool = False) -> dict[str, Any]:
+        found, status = remote_card(dataset_id, "dataset", known_only)
         entry: dict[str, Any] = {"id": dataset_id, "key": "card:datasets", "card_data": found or {},
                                  "status": status}
         entry.update(_license_fields(found or {}))
@@ -501,13 +533,18 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
 
     # Everything is submitted before anything is awaited: one repo costs about its slowest request.
     # The pool is the process's (hub_fetch.executor): no job here waits on another job of it.
+    # What this process already knows (a dataset, a base model or a weights header an earlier release
+    # looked up) is answered here at once: a pool job costs two thread switches and, in a batch, a
+    # turn at the interpreter lock among busy threads, for no request at all.
     submit = hub_fetch.submit
     refs_job = submit(refs)
-    lineage_job = submit(_follow_lineage, card if options.follow_lineage else {}, options,
-                         lambda rid: remote_card(rid, "model"))
+    lineage_card = card if options.follow_lineage else {}
+    lineage_job = _now_or_pooled(lambda known_only: _follow_lineage(
+        lineage_card, options, lambda rid: remote_card(rid, "model", known_only)))
     download_jobs = [submit(download, p) for p in wanted]
-    header_jobs = [submit(header, p) for p in st_files[:MAX_SAFETENSORS]]
-    dataset_jobs = [submit(dataset, d) for d in _as_list(card.get("datasets"))[:MAX_DATASETS]]
+    header_jobs = [_now_or_pooled(partial(header, p)) for p in st_files[:MAX_SAFETENSORS]]
+    dataset_jobs = [_now_or_pooled(partial(dataset, d))
+                    for d in _as_list(card.get("datasets"))[:MAX_DATASETS]]
     downloads = [j.result() for j in download_jobs]
     headers = [j.result() for j in header_jobs]
     datasets = [j.result() for j in dataset_jobs]

@@ -326,6 +326,11 @@ class Lookups:
         running.set_result(result)
         return result[0], result[1]
 
+    def known(self, key: tuple[str, ...]) -> tuple[dict[str, Any] | None, str] | None:
+        """The answer already kept for ``key``, or None (nothing is looked up)."""
+        with self._lock:
+            return self._done.get(key)
+
     def clear(self) -> None:
         with self._lock:
             self._done.clear()
