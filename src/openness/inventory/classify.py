@@ -135,6 +135,14 @@ class _Context:
     note_counts: dict[str, int] = field(default_factory=dict)
     unsafe: list[str] = field(default_factory=list)
     shared: dict[object, object] = field(default_factory=dict)
+    _listed: set[str] | None = None
+
+    @property
+    def listed(self) -> set[str]:
+        """Every listed path, built when a sharded-weights index first asks (most releases have none)."""
+        if self._listed is None:
+            self._listed = {f.path for f in self.snapshot.files}
+        return self._listed
 
     def note(self, kind: str, level: NoteLevel, message: str, path: str | None = None) -> None:
         n = self.note_counts.get(kind, 0) + 1
@@ -202,9 +210,8 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
     """Classify every file of ``snapshot``; problems become notes, never exceptions."""
     ctx = _Context(snapshot, text_left=TEXT_BUDGET, header_left=HEADER_BUDGET)
     hub = snapshot.kind == "hf"
-    listed = {f.path for f in snapshot.files}
     items = [
-        _classify(ctx, entry, split(entry.path), hub or entry.origin.startswith("hf:"), listed)
+        _classify(ctx, entry, split(entry.path), hub or entry.origin.startswith("hf:"))
         for entry in snapshot.files
     ]
     items = _readme_usage(ctx, items)
@@ -238,13 +245,13 @@ def build_inventory(snapshot: Snapshot) -> Inventory:
     return Inventory(snapshot=snapshot, items=tuple(items), notes=tuple(ctx.notes))
 
 
-def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, listed: set[str]) -> Classified:
+def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool) -> Classified:
     g = guess(parts, hub=hub, size=entry.size)
     if hub and g.role is Role.MODEL_CARD and ctx.snapshot.hub and ctx.snapshot.hub.repo_type == "dataset":
         g = PathGuess(Role.DATA_CARD, "README of a hub dataset repository (its dataset card)")
     if g.content is None:
         if g.weight_format is not None:
-            return _weights(ctx, entry, parts, g, listed)
+            return _weights(ctx, entry, parts, g)
         return Classified(entry, g.role, reasons=ctx.share((g.reason,)))
     if g.content in (NEEDS_CODE, NEEDS_DOWNLOAD):
         return _code(ctx, entry, parts, g)
@@ -253,7 +260,7 @@ def _classify(ctx: _Context, entry: FileEntry, parts: PathParts, hub: bool, list
     if g.content == NEEDS_CONFIG:
         return _config(ctx, entry, parts, g)
     if g.content in (NEEDS_WEIGHTS, NEEDS_INDEX):
-        return _weights(ctx, entry, parts, g, listed)
+        return _weights(ctx, entry, parts, g)
     return Classified(entry, g.role, reasons=ctx.share((g.reason,)))
 
 
@@ -381,7 +388,7 @@ def _keys(text: str, wanted: frozenset[str]) -> tuple[set[str], int]:
 # --------------------------------------------------------------------------- weights
 
 
-def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, listed: set[str]) -> Classified:
+def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) -> Classified:
     fmt = g.weight_format or WeightFormat.OTHER
     role, reasons = g.role, [g.reason]
     if entry.lfs:
@@ -399,6 +406,7 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess, li
             info, shards = headers.index_info(ctx.reader(entry), fmt)
             if shards:
                 base = posixpath.dirname(entry.path)
+                listed = ctx.listed
                 present = sum(1 for s in shards if posixpath.join(base, s) in listed)
                 reasons.append(f"{len(shards)} shard(s) named, {present} present here")
         elif fmt is WeightFormat.SAFETENSORS:
@@ -652,18 +660,18 @@ def _with_scopes(items: list[Classified]) -> list[Classified]:
     licensed: set[str] = set()
     carded: set[str] = set()
     substantive: set[str] = set()
+    license_role, policy_role, card_role = Role.LICENSE, Role.USE_POLICY, Role.MODEL_CARD
     for item in items:
         path = item.entry.path
-        folder = posixpath.dirname(path)
+        folder = _dirname(path)
         if not folder:
             continue
-        if (item.role is Role.LICENSE and is_canonical_license(posixpath.basename(path))) or (
-            item.role is Role.USE_POLICY
-        ):
+        role = item.role
+        if (role is license_role and is_canonical_license(posixpath.basename(path))) or role is policy_role:
             licensed.add(folder)
-        elif item.role is Role.MODEL_CARD:
+        elif role is card_role:
             carded.add(folder)
-        if item.role not in _DESCRIPTIVE:
+        if folder not in substantive and role not in _DESCRIPTIVE:
             while folder and folder not in substantive:
                 substantive.add(folder)
                 folder = posixpath.dirname(folder)
@@ -673,8 +681,17 @@ def _with_scopes(items: list[Classified]) -> list[Classified]:
         return items
     out = []
     for item in items:
-        folder = posixpath.dirname(item.entry.path)
+        folder = _dirname(item.entry.path)
         while folder and folder not in scopes:
             folder = posixpath.dirname(folder)
         out.append(replace(item, scope=folder) if folder else item)
     return out
+
+
+def _dirname(path: str) -> str:
+    """``posixpath.dirname(path)``, without its call for the usual path (``a/b/c``: one slash
+    before the name, after something that is not a slash); run twice per file of a release."""
+    cut = path.rfind("/")
+    if cut > 0 and path[cut - 1] != "/":
+        return path[:cut]
+    return posixpath.dirname(path)

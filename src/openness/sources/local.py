@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import itertools
+import operator
 import os
 import re
 import stat
@@ -180,7 +181,7 @@ def snapshot_directory(
     # One list of the entries as the walk yields them, sorted in place (the walk is nearly in path
     # order already), then frozen; the list is dropped at once, so the entries are held once.
     listed = list(iter_files(walk))
-    listed.sort(key=_path)
+    listed.sort(key=_PATH)
     files = tuple(listed)
     del listed
     _summarise_dropped_notes(walk)
@@ -211,7 +212,7 @@ def _listing(walk: _Walk, abs_dir: str, rel_dir: str) -> list[os.DirEntry[str]] 
     if len(entries) > cap:
         walk.truncated = True
         entries = entries[:cap]
-    entries.sort(key=lambda e: e.name)  # scandir order is the file system's: make it stable
+    entries.sort(key=_NAME)  # scandir order is the file system's: make it stable
     return entries
 
 
@@ -230,10 +231,16 @@ def iter_files(walk: _Walk) -> Iterator[FileEntry]:
         if entries is None:
             continue
         subdirs: list[tuple[str, str, int]] = []
+        prefix = f"{rel_dir}/" if rel_dir else ""
         for entry in entries:
-            rel = _rel_name(walk, rel_dir, entry.name)
-            if rel is None:
-                continue
+            name = entry.name
+            if name.isascii() and name.isprintable():  # _rel_name's common case, without its call
+                rel = prefix + name
+            else:
+                checked = _rel_name(walk, rel_dir, name)
+                if checked is None:
+                    continue
+                rel = checked
             try:
                 is_link = entry.is_symlink()
                 target: str | None = None
@@ -263,7 +270,7 @@ def iter_files(walk: _Walk) -> Iterator[FileEntry]:
                 )
                 yield FileEntry(path=rel, size=0, origin=walk.origin, readable=False)
                 continue
-            yield _file_entry(walk, rel, entry.name, target if target is not None else entry.path, st)
+            yield _file_entry(walk, rel, name, target if target is not None else entry.path, st)
         del entries
         if walk.truncated and walk.listed >= walk.max_files:
             break
@@ -300,8 +307,8 @@ def _listable_folder(
     return False
 
 
-def _path(entry: FileEntry) -> str:
-    return entry.path
+_PATH = operator.attrgetter("path")  # sort keys without a Python call per file
+_NAME = operator.attrgetter("name")
 
 
 def _rel_name(walk: _Walk, rel_dir: str, name: str) -> str | None:
