@@ -307,6 +307,34 @@ def test_card_places_skips_only_lines_it_would_skip(corpus_dir: Path) -> None:
     assert n > 10_000
 
 
+_URL_PIECES = st.sampled_from(
+    ["https://", "http://", "gs://", "s3://", "magnet:?xt=urn", ".torrent", "x.torrent ",
+     "zenodo.org/record/1",
+     "doi.org/10.5281/zenodo.7", "figshare.com/a", "huggingface.co/", "hf.co/", "datasets/", "org/name",
+     "HuggingFace.co/", "/", ":", " ", "a", "-", ".", "(", ")"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_URL_PIECES, min_size=1, max_size=10).map("".join))
+def test_place_patterns_need_their_substrings(line: str) -> None:
+    _assert_place_needs(line)
+
+
+def test_place_patterns_need_their_substrings_on_every_corpus_line(corpus_dir: Path) -> None:
+    for text in _corpus_texts(corpus_dir):
+        for line in text.splitlines():
+            _assert_place_needs(line)
+
+
+def _assert_place_needs(line: str) -> None:
+    from openness.evidence import elsewhere
+
+    for (_kind, rx), needs in zip(elsewhere._PLACES, elsewhere._PLACE_NEEDS, strict=True):
+        if rx.search(line):
+            assert any(n in line for n in needs), (rx.pattern, line)
+
+
 def test_place_lines_with_case_folded_letters() -> None:
     """A data label written with a letter re folds ("DATAſETS:") is still visited."""
     from openness.evidence import elsewhere

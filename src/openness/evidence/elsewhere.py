@@ -89,6 +89,17 @@ _PLACES: tuple[tuple[PlaceKind, re.Pattern[str]], ...] = (
     ),
     (PlaceKind.WEB, re.compile(rf"\bhttps?://{_URL_CHARS}+")),
 )
+# For each of _PLACES, substrings one of which each match holds (case-sensitive, like the patterns):
+# a line without one is not searched with it (the torrent pattern backtracks over every run of URL
+# characters of a long line looking for ".torrent").
+_PLACE_NEEDS: tuple[tuple[str, ...], ...] = (
+    ("://",),
+    ("magnet:?", ".torrent"),
+    ("zenodo.org/", "doi.org/10.5281/zenodo.", "figshare.com/"),
+    ("co/datasets/",),
+    ("huggingface.co/", "hf.co/"),
+    ("://",),
+)
 def trim_link(raw: str) -> str:
     """A link or hub id as prose quotes it, without the punctuation of the sentence around it
     ("... trained on tiiuae/falcon-refinedweb." names the dataset tiiuae/falcon-refinedweb)."""
@@ -672,7 +683,9 @@ def _card_places(card: ModelCard, notes: list[Note]) -> Iterable[tuple[Component
                 continue
             texts = _link_texts(line) if "[" in line else []
             taken: list[tuple[int, int]] = []
-            for kind, rx in _PLACES:
+            for (kind, rx), needs in zip(_PLACES, _PLACE_NEEDS, strict=True):
+                if not any(n in line for n in needs):
+                    continue
                 for m in rx.finditer(line):
                     examined += 1
                     if examined > MAX_CANDIDATES:
