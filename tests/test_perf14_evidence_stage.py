@@ -283,6 +283,38 @@ def test_line_index_fences_and_offsets_as_the_per_line_loop(text: str) -> None:
     assert index.aligned == (len(index.lower) == max(0, pos - 1))
 
 
+_HEADING_PIECES = st.sampled_from(
+    ["# ", "## ", "### ", "#", " # ", "    # ", "\u3000# ", "\t#", "**Training Data**", "__Data__",
+     "===", "---", "- item", "* item", "```", "~~~", "Title", "GLM-4-9B", "Model", " ", "\n", "\n\n",
+     "\x1f", "\u2003", "x", "Llama 3", "-", "=", "_", "`"]
+)
+_HEADING_TEXTS = st.lists(_HEADING_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HEADING_TEXTS, st.integers(min_value=1, max_value=4))
+def test_sections_and_own_names_with_the_index_as_without(text: str, start: int) -> None:
+    from openness.evidence.card import _sections
+    from openness.evidence.text import LineIndex, own_names
+
+    lines = tuple(text.splitlines())
+    index = LineIndex(lines, start)
+    assert _sections(lines, start, index) == _sections(lines, start)
+    assert own_names(lines, index.first, index) == own_names(lines, index.first)
+    assert index.own_names() == own_names(lines, index.first)
+
+
+def test_sections_and_own_names_on_the_corpus(corpus_dir: Path) -> None:
+    from openness.evidence.card import _sections, parse_card
+    from openness.evidence.text import own_names
+
+    for path, text in _corpus_cards(corpus_dir):
+        card = parse_card(text, path)
+        assert card.sections == _sections(card.lines, card.body_start), path
+        assert card.index is not None
+        assert card.index.own_names() == own_names(card.lines, card.index.first), path
+
+
 def test_card_places_skips_only_lines_it_would_skip(corpus_dir: Path) -> None:
     """_card_places visits only the lines _place_lines gives: every corpus line it leaves out is one
     the every-line loop let go at once (no fence, no place hint; in code no load call; with "/" no

@@ -11,7 +11,8 @@ traceback or a hang.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,7 @@ _ATX = lazy_compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _BOLD_HEADING = lazy_compile(r"^\s{0,3}(?:\*\*|__)([^*_]{2,80})(?:\*\*|__)\s*:?\s*$")
 _FENCE = lazy_compile(r"^\s{0,3}(```|~~~)")
 _HEAD_CHARS = frozenset("#*_`~=-")
+_HEAD_START = lazy_compile(r"^[^\S\n]*[#*_`~=-]", re.M)  # a line whose first non-blank is one of them
 _SETEXT = lazy_compile(r"^\s{0,3}(=+|-+)\s*$")
 
 
@@ -121,8 +123,8 @@ def parse_card(text: str, path: str) -> ModelCard:
                     Note(NoteLevel.WARNING,
                          f"front matter {problem}; treated as absent", Location(path, fm_span))
                 )
-    sections = _sections(lines, body_start)
     index = LineIndex(lines, body_start)
+    sections = _sections(lines, body_start, index)
     claims = list(claims_in_lines(lines, path, start=body_start, index=index))
     claims.extend(_front_matter_claims(front, path))
     facts = facts_in_lines(lines, path, start=body_start, index=index)
@@ -178,12 +180,22 @@ def _yaml_type(value: Any) -> str:
     return {list: "sequence", str: "string", bool: "boolean"}.get(type(value), type(value).__name__)
 
 
-def _sections(lines: tuple[str, ...], start: int) -> tuple[Section, ...]:
+def _head_lines(lines: tuple[str, ...], start: int, index: LineIndex | None) -> Iterable[int]:
+    """0-based lines from ``start - 1`` whose first non-blank character is one of ``_HEAD_CHARS``:
+    with the card's index, found by one multi-line search of its text instead of a test per line
+    (whitespace but a line break: what ``str.lstrip`` strips, within a line)."""
+    if index is None or index.lines is not lines:
+        return range(start - 1, len(lines))
+    found = (bisect_right(index.starts, m.start()) - 1 for m in _HEAD_START.finditer(index.text))
+    return [i for i in found if i >= start - 1]
+
+
+def _sections(lines: tuple[str, ...], start: int, index: LineIndex | None = None) -> tuple[Section, ...]:
     # Hand-written rather than markdown-it: cards use bold lines ("# **Training Data**",
     # "**Training Data**") as headings, which a CommonMark parser does not report as such.
     heads: list[tuple[int, int, str]] = []  # (line, level, title)
     in_fence = False
-    for i in range(start - 1, len(lines)):
+    for i in _head_lines(lines, start, index):
         line = lines[i]
         head = line.lstrip()[:1]
         if head not in _HEAD_CHARS:

@@ -210,15 +210,21 @@ def _family(name: str) -> str:
     return f"{m.group(1).lower()}{m.group(2)}" if m else name.lower()
 
 
-def own_names(lines: Sequence[str], first: int = 0) -> frozenset[str]:
+def own_names(lines: Sequence[str], first: int = 0, index: LineIndex | None = None) -> frozenset[str]:
     """The names a card gives its own model (normalised: lowercase letters and digits): every word of
     its first level-1 heading ("# ChatGLM3", "# Baichuan 2"), and the families of the model names in its
     headings, marked "=" ("# GLM-4-0414 Model Series": GLM-4). Empty when the card has no heading: then no
-    claim or fact is set aside for naming another model."""
+    claim or fact is set aside for naming another model. ``index``: the lines' ``LineIndex``, to visit
+    only the lines holding "#" (a heading's mark) instead of every line."""
     out: set[str] = set()
     seen_h1 = False
     headings = 0
-    for line in lines[first : first + HEADING_LINES]:
+    end = first + HEADING_LINES
+    if index is not None and index.lines is lines:
+        marked: Iterable[str] = (lines[i] for i in index.holding(("#",), first) if i < end)
+    else:
+        marked = lines[first:end]
+    for line in marked:
         if not line.startswith(("#", " #", "  #", "   #")):
             continue
         m = _HEADING.match(line)
@@ -557,6 +563,7 @@ class LineIndex:
         self._text: str | None = text
         self.lower = text.lower()
         self._folded: str | None = None
+        self._own: frozenset[str] | None = None
         self.starts: list[int] = list(accumulate((len(line) + 1 for line in lines), initial=0))
         self.starts.pop()  # the offset past the last line
         # Fenced code: a line starting (after blanks) with ``` or ~~~ opens or closes a fence; only
@@ -593,6 +600,19 @@ class LineIndex:
                 pos = text.find(hint, nxt)
         return sorted(i for i in found if i >= self.first and i not in self.fenced)
 
+    @property
+    def text(self) -> str:
+        """The lines joined by line breaks (offsets: ``starts``)."""
+        if self._text is None:  # pragma: no cover - set by __init__
+            self._text = "\n".join(self.lines)
+        return self._text
+
+    def own_names(self) -> frozenset[str]:
+        """``own_names`` of these lines from the body, computed once (claims and facts both ask)."""
+        if self._own is None:
+            self._own = own_names(self.lines, self.first, self)
+        return self._own
+
     def containing(self, literals: Sequence[str]) -> list[int]:
         """0-based indexes of every line, fenced or not, that holds one of ``literals`` (lowercase,
         no line break) once folded (``fold``): a superset of the lines on which an IGNORECASE
@@ -609,9 +629,7 @@ class LineIndex:
         """0-based indexes of the lines from ``first``, fenced or not, that hold one of ``literals``
         as written (case-sensitive, no line break): the lines a per-line ``literal in line`` test
         would let through, found by substring search over the whole text."""
-        if self._text is None:  # pragma: no cover - set by __init__
-            self._text = "\n".join(self.lines)
-        return self._lines_with(self._text, literals, first)
+        return self._lines_with(self.text, literals, first)
 
     def _lines_with(self, text: str, literals: Sequence[str], first: int) -> list[int]:
         """Lines of ``text`` (the lines joined, same offsets) holding a literal, from line ``first``."""
@@ -695,7 +713,7 @@ def claims_in_lines(
         return Location(path, (i + 1, i + 1))
 
     title = _title_word(lines, t.first)
-    own = own_names(lines, t.first)
+    own = t.own_names() if t.lines is lines else own_names(lines, t.first)
     for i in t.candidates(_OPEN_HINTS):
         line = lines[i]
         hits = table_open_claims(lines, i, title) if line.lstrip().startswith("|") else open_claims(line, own)
@@ -816,7 +834,7 @@ def facts_in_lines(
     lines: Sequence[str], path: str, start: int = 1, index: LineIndex | None = None
 ) -> tuple[Fact, ...]:
     t = index or LineIndex(lines, start)
-    own = own_names(lines, t.first)
+    own = t.own_names() if t.lines is lines else own_names(lines, t.first)
 
     def others(i: int, m: re.Match[str]) -> bool:
         """The fact's sentence (or table row) names another model before it: "Llama-2-7B was trained
