@@ -286,9 +286,12 @@ def _end_of_terms(number: int) -> int:
     return len(toks)
 
 
-def _candidates(kb: Knowledge, query: Iterable[int]) -> list[tuple[Reference, list[int]]]:
-    """References sharing enough sampled shingles with the query, best first, with those shingles."""
-    counts, found = kb.index.hits(query)
+def _candidates(
+    kb: Knowledge, hashes: Sequence[int]
+) -> tuple[list[tuple[Reference, list[int]]], dict[int, list[int]]]:
+    """References sharing enough sampled shingles with the query (its shingle ``hashes``), best
+    first, with those shingles; and where each of those shingles occurs in the query."""
+    counts, found = kb.index.hits(dict.fromkeys(hashes))
     samples = kb.samples
     scored: list[tuple[float, float, int]] = []
     for number, count in counts.items():
@@ -302,7 +305,17 @@ def _candidates(kb: Knowledge, query: Iterable[int]) -> list[tuple[Reference, li
     scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
     kept = [number for _, _, number in scored[:MAX_CANDIDATES]]
     shared = kb.index.shared(found, set(kept))
-    return [(kb.references[number], shared[number]) for number in kept]
+    # Positions only of the shingles a candidate shares (a few hundred of a text's thousands: the
+    # index keeps a sample), gathered in one pass over the query.
+    wanted = {h for number in kept for h in shared[number]}
+    qpos: dict[int, list[int]] = {}
+    for i, h in [(i, h) for i, h in enumerate(hashes) if h in wanted]:
+        at = qpos.get(h)
+        if at is None:
+            qpos[h] = [i]
+        else:
+            at.append(i)
+    return [(kb.references[number], shared[number]) for number in kept], qpos
 
 
 def _densest(positions: list[int], width: int) -> tuple[int, int]:
@@ -773,17 +786,10 @@ def identify(text: str, path: str | None = None) -> Identification:
     query = normalize(text)
     if not query.tokens:
         return Identification((), 0, ("no words to match",))
-    qpos: dict[int, list[int]] = {}
-    for i, h in enumerate(shingle_hashes(query.tokens)):
-        at = qpos.get(h)  # most shingles occur once: no list made and thrown away for the others
-        if at is None:
-            qpos[h] = [i]
-        else:
-            at.append(i)
+    candidates, qpos = _candidates(kb, shingle_hashes(query.tokens))
     _fresh_vocabulary()
     qids = _token_ids(query.tokens)
     aligned: list[_Aligned] = []
-    candidates = _candidates(kb, qpos)
     pending = candidates[MAX_ALIGN:]
     batch = candidates[:MAX_ALIGN]
     selected: list[_Aligned] = []
