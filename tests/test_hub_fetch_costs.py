@@ -213,3 +213,51 @@ def test_what_the_process_already_knows_is_answered_without_a_pool_job(
     assert statuses[0] == "found" and statuses[1].startswith("not found")
     assert [b["id"] for b in second.hub.extra["lineage"]] == ["org/base", "org/root"]
     assert [n.message for n in first.notes] == [n.message.replace("m1", "m0") for n in second.notes]
+
+
+# --------------------------------------------------------------------------- once per process
+
+
+def test_the_tls_context_is_built_once_and_shared_with_forked_workers(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Loading the CA store costs ~30 ms: the batch's parent builds it (``preload``) and every HTTP
+    client the hub client makes afterwards (one per forked worker) reuses it."""
+    import httpcore2
+
+    from openness.commands import batch_workers
+    from openness.sources import http
+
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    monkeypatch.setattr(http, "_tls", None)
+    loads: list[object] = []
+    real = httpcore2.default_ssl_context
+
+    def counting(*args: object, **kwargs: object) -> object:
+        loads.append(real(*args, **kwargs))  # type: ignore[arg-type]
+        return loads[-1]
+
+    monkeypatch.setattr(httpcore2, "default_ssl_context", counting)
+    batch_workers.preload(["hf:org/a"], offline=False, frameworks=None)
+    assert len(loads) == 1
+    clients = [http._client_factory(5.0)() for _ in range(2)]  # what each forked worker makes
+    for client in clients:
+        client.close()
+    assert len(loads) == 1 and http.tls_context() is loads[0]
+    # The default context reads SSL_CERT_FILE when it is built: another value, another context.
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("not a certificate\n", encoding="utf-8")
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    with pytest.raises(Exception):  # noqa: B017  (what the HTTP stack raises for a bad bundle)
+        http.tls_context()
+
+
+def test_a_tls_context_that_cannot_be_built_does_not_stop_the_batch_start(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from openness.commands import batch_workers
+    from openness.sources import http
+
+    monkeypatch.setattr(http, "_tls", None)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    batch_workers.preload(["hf:org/a"], offline=False, frameworks=None)  # no exception: a warm-up only
+    assert http._tls is None

@@ -185,6 +185,24 @@ def _note_wait(seconds: float, answered: bool) -> None:
         log.add(seconds, answered)
 
 
+_tls: tuple[tuple[str | None, str | None], Any] | None = None
+
+
+def tls_context() -> Any:
+    """The TLS context of every Hub connection: the HTTP stack's default (``verify=True``), built once
+    per process and shared with forked batch workers. Loading the CA store costs about 30 ms, and the
+    hub client makes a new HTTP client in every forked worker (and after each ``configure_hub``). Keyed
+    by ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``, which the default context reads when it is built."""
+    global _tls
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    known = _tls
+    if known is None or known[0] != key:
+        import httpx2
+
+        known = _tls = (key, httpx2.create_ssl_context(verify=True, trust_env=True))
+    return known[1]
+
+
 def _client_factory(timeout: float) -> Callable[[], Any]:
     """A factory for ``huggingface_hub.set_client_factory``: the hub's hooks, our transport and timeouts."""
     import httpx2
@@ -201,7 +219,7 @@ def _client_factory(timeout: float) -> Callable[[], Any]:
             # Connection-level retry only; the pool is sized for every Hub thread of the process, so
             # connections are reused across requests and releases instead of opened and dropped.
             limits = httpx2.Limits(max_connections=POOL_CONNECTIONS, max_keepalive_connections=POOL_KEEPALIVE)
-            self._inner = httpx2.HTTPTransport(retries=1, limits=limits)
+            self._inner = httpx2.HTTPTransport(retries=1, limits=limits, verify=tls_context())
 
         def handle_request(self, request: httpx2.Request) -> httpx2.Response:
             limits = request.extensions.get("timeout") or {}
