@@ -280,6 +280,7 @@ def test_line_index_fences_and_offsets_as_the_per_line_loop(text: str) -> None:
             fenced.add(i)
     assert index.starts == starts
     assert index.fenced == fenced
+    assert index.fence_marked == [i for i, line in enumerate(lines) if "```" in line or "~~~" in line]
     assert index.aligned == (len(index.lower) == max(0, pos - 1))
 
 
@@ -331,6 +332,7 @@ def test_card_places_skips_only_lines_it_would_skip(corpus_dir: Path) -> None:
                 continue
             n += 1
             assert not elsewhere._FENCE.match(line), (path, line)
+            assert "```" not in line and "~~~" not in line, (path, line)
             assert not any(h in line for h in elsewhere._PLACE_HINTS), (path, line)
             assert not any(h in line for h in elsewhere._LOAD_HINTS), (path, line)
             if "/" in line:

@@ -613,9 +613,9 @@ def _link_texts(line: str) -> list[tuple[int, int, str]]:
     ]
 
 
-# Every line _card_places acts on holds, as written, a fence marker (what _FENCE matches), a place
-# hint or a load call (code) ...
-_CARD_PLACE_LITERALS = ("```", "~~~", *_PLACE_HINTS, *_LOAD_HINTS)
+# Every line _card_places acts on holds, as written, a fence marker (what _FENCE matches: the index
+# keeps those lines), a place hint or a load call (code) ...
+_CARD_PLACE_LITERALS = (*_PLACE_HINTS, *_LOAD_HINTS)
 # ... or "/" and, folded, one of these: what a trained-on line (_has_trained_on) or a data label
 # (_DATA_LABEL_P) holds. Only those lines are visited, in order; each is tested as before.
 _LINKED_LINE_LITERALS = (" on", " we use", "训练", *_DATA_LABEL_P.needs)
@@ -626,9 +626,9 @@ def _place_lines(card: ModelCard) -> list[int]:
     index = card.index or LineIndex(card.lines, card.body_start)
     first = max(0, card.body_start - 1)
     found = set(index.holding(_CARD_PLACE_LITERALS, first))
-    slashed = index.holding(("/",), first)
-    if slashed:
-        found.update(set(slashed).intersection(index.containing(_LINKED_LINE_LITERALS)))
+    found.update(i for i in index.fence_marked if i >= first)
+    lines = card.lines
+    found.update(i for i in index.containing(_LINKED_LINE_LITERALS) if i >= first and "/" in lines[i])
     return sorted(found)
 
 

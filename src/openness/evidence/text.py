@@ -570,7 +570,8 @@ class LineIndex:
         # the lines holding one are looked at, not every line of the card.
         fenced: set[int] = set()
         opened: int | None = None
-        for i in self._lines_with(text, ("```", "~~~"), 0):
+        self.fence_marked = self._lines_with(text, ("```", "~~~"), 0)  # lines holding a marker anywhere
+        for i in self.fence_marked:
             if not lines[i].lstrip().startswith(("```", "~~~")):
                 continue
             if opened is None:
