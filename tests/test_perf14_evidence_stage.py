@@ -468,3 +468,40 @@ def _old_named_files(cards: list, exts: set[str]) -> dict:
             if len(out) >= documentation.MAX_NAMED:
                 return out
     return out
+
+
+# --------------------------------------------------------------------------- open-source claims
+
+
+def _blanked_before(line: str) -> str:
+    from openness.evidence import text as t
+
+    return t._NOISE.sub(lambda m: " " * len(m.group(0)), t._LINK_IN_PROSE.sub(t._link_text, line))
+
+
+def _blanked_now(line: str) -> str:
+    from openness.evidence import text as t
+
+    if "[" in line:
+        line = t._LINK_IN_PROSE.sub(t._link_text, line)
+    rx = t._NOISE if "@" in line else t._NOISE_NO_AT
+    return rx.sub(lambda m: " " * len(m.group(0)), line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["[open-source](https://x.test/a)", "![badge](https://img.test/b)", "<code>", "</b>", "https://x.test",
+     "www.y.test", "a@b.test", "@", "[", "]", "(", ")", " ", "open source", "!", "x", "\n"]
+), max_size=12).map("".join))
+def test_open_claims_blanking_without_at_or_bracket_is_the_same(line: str) -> None:
+    assert _blanked_now(line) == _blanked_before(line)
+
+
+def test_open_claims_blanking_on_every_corpus_line(corpus_dir: Path) -> None:
+    n = 0
+    for text in _corpus_texts(corpus_dir):
+        for line in text.splitlines():
+            if "open" in line.lower() or "开源" in line or "開源" in line:
+                n += 1
+                assert _blanked_now(line) == _blanked_before(line), line
+    assert n > 1000

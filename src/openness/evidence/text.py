@@ -41,7 +41,11 @@ _SENTENCE_END = lazy_compile(r"(?<=[.!?])\s+(?=[A-Z*\[`(<\"'])|(?<=[。！？；
 # link targets, bare URLs and e-mail addresses ("github.com/jd-opensource", "opensource@...").
 # A link keeps its text, blanked around: "its [open-source](https://...) evaluation" reads as prose.
 _LINK_IN_PROSE = lazy_compile(r"(?<!!)\[([^\]\n]{0,200})\]\([^)\s]{0,500}\)")
-_NOISE = lazy_compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|<[^>\n]{0,200}>|\b(?:https?://|www\.)\S+|[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
+_NOISE_NOT_EMAIL = r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|<[^>\n]{0,200}>|\b(?:https?://|www\.)\S+"
+_NOISE = lazy_compile(_NOISE_NOT_EMAIL + r"|[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
+# The same without the e-mail alternative, for a line without "@" (where it cannot match): that
+# alternative starts with a character class, so the engine tries it at every position of the line.
+_NOISE_NO_AT = lazy_compile(_NOISE_NOT_EMAIL)
 _CLAUSE_BREAK = lazy_compile(
     r",?\s+(?:but|while|whereas|although|however)\b|;|，|但是"
     r"|,\s+and\s+(?=(?:the|our|its)\s+(?:[\w-]+\s+){0,3}(?:is|are|was|were|remains?|will|has|have)\b)",
@@ -272,8 +276,9 @@ def open_claims(text: str, own: frozenset[str] = frozenset()) -> list[tuple[int,
     pos = 0
     seen = 0
     raw = text
-    text = _LINK_IN_PROSE.sub(_link_text, text)
-    text = _NOISE.sub(lambda m: " " * len(m.group(0)), text)
+    if "[" in text:  # a link needs one
+        text = _LINK_IN_PROSE.sub(_link_text, text)
+    text = (_NOISE if "@" in text else _NOISE_NO_AT).sub(lambda m: " " * len(m.group(0)), text)
     for sentence in _SENTENCE_END.split(text):
         start = text.find(sentence, pos) if sentence else pos
         pos = max(pos, start + len(sentence))
