@@ -7,8 +7,11 @@ The layout written must stay the hub client's (``blobs/<etag>``, a relative link
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -261,3 +264,33 @@ def test_a_tls_context_that_cannot_be_built_does_not_stop_the_batch_start(
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
     batch_workers.preload(["hf:org/a"], offline=False, frameworks=None)  # no exception: a warm-up only
     assert http._tls is None
+
+
+@pytest.mark.parametrize("repo_type", ["model", "dataset", "space"])
+@pytest.mark.parametrize("revision", ["main", "a" * 40, "refs/pr/1", "v1.0 beta#2"])
+@pytest.mark.parametrize("path", ["config.json", "1_Pooling/config.json", "a b/ü%20?#.md", "x+y;z=1.txt"])
+def test_file_urls_are_the_hub_clients(repo_type: str, revision: str, path: str) -> None:
+    from huggingface_hub import hf_hub_url
+
+    from openness.sources.hf import HubRef, _resolve_prefix
+
+    ref = HubRef("org/name", repo_type)
+    ours = _resolve_prefix("http://127.0.0.1:9", ref, revision) + quote(path)
+    assert ours == hf_hub_url("org/name", path, repo_type=repo_type, revision=revision,
+                              endpoint="http://127.0.0.1:9")
+
+
+def test_an_online_audit_does_not_load_the_hub_clients_download_module(tmp_path: Path) -> None:
+    """Its only use was hf_hub_url; importing it cost ~30 ms per process (tqdm's asyncio)."""
+    files = _weights(tmp_path / "files", 2)
+    code = ("import sys\nfrom openness.sources import SourceOptions\n"
+            "from openness.sources.hf import open_snapshot\n"
+            "snap = open_snapshot('hf:org/a', SourceOptions())\n"
+            "assert snap.hub is not None and snap.hub.safetensors_parameters == {'F32': 4}\n"
+            "print('huggingface_hub.file_download' in sys.modules)\n")
+    with FakeHub([FakeRepo("org/a", files)]) as hub, \
+            hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc") as env:
+        done = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env}, capture_output=True,
+                              text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"

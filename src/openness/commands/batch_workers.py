@@ -86,7 +86,6 @@ def preload(targets: Sequence[str], offline: bool, frameworks: Sequence[str] | N
         knowledge()
     if not offline and any(t.startswith(("hf:", "https://huggingface.co", "https://www.huggingface.co"))
                            for t in targets):
-        import huggingface_hub.file_download
         import huggingface_hub.hf_api
         import huggingface_hub.utils  # noqa: F401
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, fields, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from openness.errors import SourceError, UsageError
 from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, NoteLevel, Snapshot
@@ -54,6 +54,7 @@ _HF_URL = re.compile(
     r"(?P<id>[^/@?#]+(?:/[^/@?#]+)?)(?:/(?:tree|blob|resolve)/(?P<rev>[^/?#]+))?(?:[/?#].*)?$"
 )
 _TYPE_PREFIX = {"datasets": "dataset", "spaces": "space", "models": "model"}
+_URL_PREFIX = {"dataset": "datasets/", "space": "spaces/"}  # the hub client's REPO_TYPES_URL_PREFIXES
 _T = TypeVar("_T")
 
 # Files worth fetching, by tier (lower first). Anything else is listed with readable=False.
@@ -217,6 +218,12 @@ def _sum_dtypes(per_file: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
 def _sidecar_path(ref: HubRef, options: SourceOptions, commit: str) -> Path:
     folder = hf_cache.repo_folder(Path("hub"), ref.repo_id, ref.repo_type).name
     return openness_cache_dir(options) / "hub" / folder / f"{commit}.json"
+
+
+def _resolve_prefix(endpoint: str, ref: HubRef, revision: str) -> str:
+    """What the hub client's ``hf_hub_url`` puts before ``quote(path)``, built here: importing that
+    function loads the client's download module (and tqdm's asyncio) for one line of formatting."""
+    return f"{endpoint}/{_URL_PREFIX.get(ref.repo_type, '')}{ref.repo_id}/resolve/{quote(revision, safe='')}/"
 
 
 # --------------------------------------------------------------------------- offline: the hub cache
@@ -388,7 +395,6 @@ def _open_online(target: str, ref: HubRef, options: SourceOptions) -> Snapshot:
 
 
 def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, rate_log: Any) -> Snapshot:
-    from huggingface_hub import hf_hub_url
     from huggingface_hub.utils import build_hf_headers
 
     from openness.sources import hub_fetch
@@ -429,8 +435,10 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
     # answer for a read the Hub would refuse (the report would differ from a read of this repo).
     shared = not getattr(info, "gated", None)
 
+    resolve = _resolve_prefix(api.endpoint, ref, at)
+
     def url(path: str) -> str:
-        return hf_hub_url(ref.repo_id, path, repo_type=ref.repo_type, revision=at, endpoint=api.endpoint)
+        return resolve + quote(path)
 
     def download(path: str) -> tuple[str, Path | None, str | None]:
         entry = entries[path]
