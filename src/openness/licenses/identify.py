@@ -26,10 +26,10 @@ Below the thresholds a text is unknown: no nearest wrong name.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, pairwise
+from itertools import chain, pairwise
 from typing import Any
 
 from openness.licenses.knowledge import Fingerprint, Knowledge, LicenseInfo, Reference, knowledge
@@ -258,8 +258,8 @@ _vocabulary: dict[str, int] = {}
 def _token_ids(tokens: Sequence[str]) -> list[int]:
     """Each token's id in the process vocabulary (new tokens added)."""
     vocabulary = _vocabulary
-    for token in dict.fromkeys(tokens).keys() - vocabulary.keys():
-        vocabulary[token] = len(vocabulary)
+    for token in [t for t in tokens if t not in vocabulary]:
+        vocabulary.setdefault(token, len(vocabulary))
     return list(map(vocabulary.__getitem__, tokens))
 
 
@@ -412,10 +412,9 @@ def _align(
     return out
 
 
-def _best_segment(ops: Iterable[Any], ws: int, rlen: int) -> list[tuple[int, int, int, int]]:
-    blocks = [
-        (op.src_start, op.src_end, op.dest_start + ws, op.dest_end + ws) for op in ops if op.tag == "equal"
-    ]
+def _best_segment(ops: Any, ws: int, rlen: int) -> list[tuple[int, int, int, int]]:
+    # the opcodes as plain tuples (``as_list``): reading each Opcode object's attributes cost more
+    blocks = [(s0, s1, d0 + ws, d1 + ws) for tag, s0, s1, d0, d1 in ops.as_list() if tag == "equal"]
     segments = _segments(blocks, max(40, rlen // 5))
     return _trim(max(segments, key=lambda seg: sum(b[1] - b[0] for b in seg), default=[]))
 
@@ -648,11 +647,8 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
     """
     if not kb.fingerprints:
         return chosen
-    from bisect import bisect_right
-
     joined = query.joined()
     words = set(query.tokens)
-    starts: list[int] = []  # character offset in ``joined`` of each token, made when a title occurs
     result = list(chosen)
     for fp, needed in zip(kb.fingerprints, _fingerprint_words(kb.fingerprints), strict=True):
         if needed is not None and not needed <= words:
@@ -663,9 +659,8 @@ def _fingerprints(kb: Knowledge, query: Normalized, chosen: list[_Aligned]) -> l
         if info is None:
             continue
         for offset in _occurrences(joined, fp.phrases[0]):
-            if not starts:
-                starts = list(accumulate((len(t) + 1 for t in query.tokens[:-1]), initial=1))
-            at = max(0, bisect_right(starts, offset + 1) - 1)
+            # the token the phrase starts with: one space opens each token of " t0 t1 ... "
+            at = max(0, joined.count(" ", 0, offset + 1) - 1)
             title_len = fp.phrases[0].count(" ") - 1
             host = next((a for a in result if a.start - title_len - 8 <= at < a.end), None)
             if host is not None and host.info.id == info.id:
@@ -765,7 +760,7 @@ def _cannot_improve(
     if len(shared) >= 0.98 * ref.sample:
         return False
     positions = [p for h in shared for p in qpos[h]]
-    inside = sum(1 for p in positions if perfect[p])
+    inside = sum(map(perfect.__getitem__, positions))  # perfect holds 0 or 1 per token
     return inside >= 0.9 * len(positions)
 
 
@@ -824,7 +819,8 @@ def identify(text: str, path: str | None = None) -> Identification:
             break
         ranked = []
         for ref, shared in pending:
-            inside = sum(1 for h in shared for p in qpos[h] if free[p])
+            # free holds 0 or 1 per token: the sum counts the shared shingles' free positions
+            inside = sum(map(free.__getitem__, chain.from_iterable(map(qpos.__getitem__, shared))))
             if inside >= max(3, 0.3 * ref.sample):
                 ranked.append((inside * inside / ref.sample, ref.number, ref, shared))
         ranked.sort(key=lambda x: (-x[0], x[1]))
