@@ -294,3 +294,28 @@ def test_an_online_audit_does_not_load_the_hub_clients_download_module(tmp_path:
                               text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "False"
+
+
+def test_a_first_audit_of_a_commit_does_not_look_for_each_file_in_the_cache(
+        tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No snapshot folder for the commit yet: no per-file look-up of a link that cannot be there; a
+    second audit of the same commit looks, and reads what it finds without a request."""
+    files = _weights(tmp_path / "files", 2)
+    (tmp_path / "files" / "config.json").write_text("{}", encoding="utf-8")
+    files["config.json"] = tmp_path / "files" / "config.json"
+    looked: list[str] = []
+    real = os.readlink
+
+    def readlink(path: str | os.PathLike[str], *, dir_fd: int | None = None) -> str:
+        looked.append(os.fspath(path))
+        return real(path, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "readlink", readlink)
+    with FakeHub([FakeRepo("org/a", files)]) as hub, hub_env(hub.endpoint, tmp_path / "hub", tmp_path / "oc"):
+        first = open_snapshot("hf:org/a", SourceOptions())
+        assert looked == []
+        before = len(hub.requests)
+        second = open_snapshot("hf:org/a", SourceOptions())
+        fetched = [r[1] for r in hub.requests[before:] if "/resolve/" in r[1] and not r[2]]
+    assert len(looked) == 2 and fetched == []
+    assert second.read("config.json", 100) == first.read("config.json", 100) == b"{}"

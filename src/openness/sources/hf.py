@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
@@ -436,6 +437,8 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
     shared = not getattr(info, "gated", None)
 
     resolve = _resolve_prefix(api.endpoint, ref, at)
+    # A first audit of this commit finds no snapshot folder: one look here, not one per small file.
+    in_cache = os.path.isdir(os.path.join(cache_folder, "snapshots", at))
 
     def url(path: str) -> str:
         return resolve + quote(path)
@@ -447,6 +450,7 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
                 url=url(path), headers=auth, cache_folder=cache_folder, commit=at,
                 path=path, size=entry.size, blob_id=blob_ids.get(path),
                 lfs_sha256=entry.sha256 if entry.lfs else None, limit=SMALL_FILE_MAX, timeout=options.timeout,
+                look_in_cache=in_cache,
             )
             return path, got, None
         except Exception as exc:

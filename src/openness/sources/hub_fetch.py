@@ -163,8 +163,12 @@ def fetch_small_file(
     lfs_sha256: str | None,
     limit: int,
     timeout: float,
+    look_in_cache: bool = True,
 ) -> Path:
     """One GET of a listed small file, checked against the listing and put in the hub cache.
+
+    ``look_in_cache=False`` when the caller knows the cache holds nothing at ``commit`` (no snapshot
+    folder): the file is fetched without first looking for its link.
 
     Returns the snapshot entry; raises ``ValueError`` when the listing cannot name a cache entry or
     the content is not what the listing says, ``OSError`` when the cache cannot be written, and the
@@ -175,7 +179,7 @@ def fetch_small_file(
     if size > limit:
         raise ValueError(f"larger than {limit} bytes")
     expected = (lfs_sha256 or blob_id or "").lower()
-    cached = _cached_entry(cache_folder, commit, path, expected, size)
+    cached = _cached_entry(cache_folder, commit, path, expected, size) if look_in_cache else None
     if cached is not None:  # already here at this commit, as the listing names it: no request
         return cached
     data, more = get_bounded(url, headers, limit, timeout)
