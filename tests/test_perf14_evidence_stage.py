@@ -229,10 +229,10 @@ _CARD_PIECES = st.sampled_from(
     ["open", "OPEN", "İ", "ı", "ſ", "K", "mit", "MIT", "cc", "```", "~~~", "  ```", "\u2003~~~", "x```",
      "/", "://", "hf.co/",
      "magnet:", ".torrent", "zenodo", "figshare.com", "from_pretrained(", "'org/name'", "\n", "\n\n",
-     "\r\n", " ", "x", "Research", "licen", "é", "模型", "sign"]
+     "\r\n", " ", "x", "Research", "licen", "é", "模型", "sign", "?", "x?", "\U0001f600"]
 )
 _CARD_TEXTS = st.lists(_CARD_PIECES, max_size=30).map("".join)
-_LITERALS = ("open", "mit", "cc", "/", "://", "research", "licen", "ı", "sign", "```")
+_LITERALS = ("open", "mit", "cc", "/", "://", "research", "licen", "ı", "sign", "```", "x?", "?é", "模型")
 
 
 @settings(max_examples=300, deadline=None)
