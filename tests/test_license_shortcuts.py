@@ -155,6 +155,20 @@ def test_sentence_boundaries_unchanged_on_corpus(corpus_texts: list[tuple[str, s
         assert _new_gaps(text) == _old_gaps(text), name
 
 
+OLD_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a.Z9_ .é-漢\n,", max_size=40))
+def test_inner_dots_are_where_the_lookbehind_found_them(text: str) -> None:
+    assert clauses._INNER_DOT.sub("_", text) == OLD_INNER_DOT.sub("_", text)
+
+
+def test_inner_dots_unchanged_on_corpus(corpus_texts: list[tuple[str, str]]) -> None:
+    for name, text in corpus_texts:
+        assert clauses._INNER_DOT.sub("_", text.lower()) == OLD_INNER_DOT.sub("_", text.lower()), name
+
+
 # ---------------------------------------------------------------------------- identification
 
 

@@ -92,7 +92,6 @@ def _summary(kind: RestrictionKind, template: str, text: str) -> str:
 # nothing until an operative clause uses it. Only policy/terms definitions can carry a change
 # clause ("AUP" means the policy at ..., as may be updated from time to time).
 _DEFINITION = lazy_compile(r'^\W{0,3}"[^"]{1,80}"[^.]{0,80}?\b(?:means|shall mean|refers to|is defined as)\b')
-_MEANS = ("mean", "refers to", "defined as")  # substring tests: cheaper than an alternation
 _POLICY_WORDS = lazy_compile(r"polic|terms|agreement|\baup\b|licen[cs]e")
 # ... and a "Territory" defined as the world minus some regions is the territorial restriction.
 _DEFINITION_KINDS = {
@@ -101,7 +100,9 @@ _DEFINITION_KINDS = {
 }
 # Dots inside words and figures ("Hunyuan 3D 2.0", "FLUX.1", "llama.meta.com", "U.S.") must not look
 # like sentence ends to the patterns' "[^.]" spans.
-_INNER_DOT = lazy_compile(r"(?<=\w)\.(?=\w)")
+# The dot comes first in the pattern so the engine skips from dot to dot; a leading lookbehind,
+# "(?<=\w)\.(?=\w)", was tried at every position (8x slower, the same matches).
+_INNER_DOT = lazy_compile(r"\.(?<=\w\.)(?=\w)")
 # A lead-in lends its prohibition to a list only when it binds the licensee.
 _LEAD_SUBJECT = lazy_compile(r"\b(?:you|licensee|licensees|user|users|recipient)\b|您|你|用户|使用者")
 _LEAD_NOT_BINDING = lazy_compile(r"liab|warrant|damages|claims?\b")
@@ -170,7 +171,7 @@ def _clause_hits(
     if text is None:
         text = _lowered(clause)
     prohibited = _prohibits(lead)
-    definition = any(w in text for w in _MEANS) and bool(
+    definition = ("mean" in text or "refers to" in text or "defined as" in text) and bool(
         _DEFINITION.match(LIST_MARKER.sub("", clause.text, count=1))
     )
     found: dict[RestrictionKind, str] = {}
