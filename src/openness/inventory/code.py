@@ -16,6 +16,7 @@ Nothing is executed or imported: these are regular expressions over text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from openness.inventory.names import PathParts
@@ -285,6 +286,35 @@ _ARCHITECTURE_WORDS = PATH_WORDS[CodeRole.ARCHITECTURE]
 _WEAK_ARCHITECTURE_WORDS = _WEAK_PATH_WORDS[CodeRole.ARCHITECTURE]
 
 
+@lru_cache(maxsize=1024)
+def _word_roles(
+    words: frozenset[str],
+) -> tuple[frozenset[CodeRole], tuple[tuple[CodeRole, tuple[str, ...]], ...]]:
+    """The roles a path's role words (its words in ``_ROLE_PATH_WORDS``) show, and the weak words of
+    roles they only hint at, in ``PATH_WORDS`` order: the part of ``_path_roles`` that depends on
+    those words alone, kept per set of words (the files of a folder mostly share theirs). The key is
+    a subset of a fixed vocabulary, whatever the path."""
+    roles: set[CodeRole] = set()
+    weak: dict[CodeRole, tuple[str, ...]] = {}
+    for role, role_words in PATH_WORDS.items():
+        if role is CodeRole.ARCHITECTURE:
+            continue
+        hit = words & role_words
+        if not hit:
+            continue
+        if hit - _WEAK_PATH_WORDS.get(role, frozenset()):
+            roles.add(role)
+        else:
+            weak[role] = tuple(sorted(hit))
+    if (
+        CodeRole.TRAINING in roles
+        and CodeRole.INFERENCE in roles
+        and (words & PATH_WORDS[CodeRole.TRAINING]) <= _WEAK_TRAINING_WORDS
+    ):
+        roles.discard(CodeRole.TRAINING)  # mistral_inference/lora.py: adapters applied at inference
+    return frozenset(roles), tuple(weak.items())
+
+
 def path_roles(parts: PathParts) -> set[CodeRole]:
     """The roles a path shows on its own (its strong words); see ``_path_roles``."""
     return _path_roles(parts)[0]
@@ -293,25 +323,12 @@ def path_roles(parts: PathParts) -> set[CodeRole]:
 def _path_roles(parts: PathParts) -> tuple[set[CodeRole], dict[CodeRole, tuple[str, ...]]]:
     """Roles the path shows on its own, and the weak words (``_WEAK_PATH_WORDS``) of roles it only
     hints at: those need the content to agree (``analyse``)."""
-    roles: set[CodeRole] = set()
-    weak: dict[CodeRole, tuple[str, ...]] = {}
-    if not parts.tokens.isdisjoint(_ROLE_PATH_WORDS):  # most paths hold none: skip the five roles
-        for role, words in PATH_WORDS.items():
-            if role is CodeRole.ARCHITECTURE:
-                continue
-            hit = parts.tokens & words
-            if not hit:
-                continue
-            if hit - _WEAK_PATH_WORDS.get(role, frozenset()):
-                roles.add(role)
-            else:
-                weak[role] = tuple(sorted(hit))
-        if (
-            CodeRole.TRAINING in roles
-            and CodeRole.INFERENCE in roles
-            and (parts.tokens & PATH_WORDS[CodeRole.TRAINING]) <= _WEAK_TRAINING_WORDS
-        ):
-            roles.discard(CodeRole.TRAINING)  # mistral_inference/lora.py: adapters applied at inference
+    role_words = parts.tokens & _ROLE_PATH_WORDS
+    if role_words:
+        strong, weak_words = _word_roles(role_words)
+        roles, weak = set(strong), dict(weak_words)
+    else:  # most paths hold none of these words
+        roles, weak = set(), {}
     name_words = parts.stem_words
     architecture = name_words & _ARCHITECTURE_WORDS
     if architecture - _WEAK_ARCHITECTURE_WORDS or not _ARCHITECTURE_DIRS.isdisjoint(parts.dirs):
