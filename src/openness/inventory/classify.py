@@ -135,14 +135,6 @@ class _Context:
     note_counts: dict[str, int] = field(default_factory=dict)
     unsafe: list[str] = field(default_factory=list)
     shared: dict[object, object] = field(default_factory=dict)
-    _listed: set[str] | None = None
-
-    @property
-    def listed(self) -> set[str]:
-        """Every listed path, built when a sharded-weights index first asks (most releases have none)."""
-        if self._listed is None:
-            self._listed = {f.path for f in self.snapshot.files}
-        return self._listed
 
     def note(self, kind: str, level: NoteLevel, message: str, path: str | None = None) -> None:
         n = self.note_counts.get(kind, 0) + 1
@@ -406,8 +398,9 @@ def _weights(ctx: _Context, entry: FileEntry, parts: PathParts, g: PathGuess) ->
             info, shards = headers.index_info(ctx.reader(entry), fmt)
             if shards:
                 base = posixpath.dirname(entry.path)
-                listed = ctx.listed
-                present = sum(1 for s in shards if posixpath.join(base, s) in listed)
+                # The snapshot's own path index (built for reading): no second set of every path.
+                entry_of = ctx.snapshot.entry
+                present = sum(1 for s in shards if entry_of(posixpath.join(base, s)) is not None)
                 reasons.append(f"{len(shards)} shard(s) named, {present} present here")
         elif fmt is WeightFormat.SAFETENSORS:
             info = headers.safetensors_info(ctx.reader(entry), entry.size)
