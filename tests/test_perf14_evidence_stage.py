@@ -505,3 +505,35 @@ def test_open_claims_blanking_on_every_corpus_line(corpus_dir: Path) -> None:
                 n += 1
                 assert _blanked_now(line) == _blanked_before(line), line
     assert n > 1000
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def test_read_context_reads_a_text_once_and_a_failure_each_time(tmp_path: Path) -> None:
+    """Readers asking for the same file at the same limit get the text read once; a file that
+    could not be read is tried and noted each time, as before; another limit is another read."""
+    from openness.evidence.reading import ReadContext
+    from openness.inventory import build_inventory
+    from openness.sources import SourceOptions, open_target
+
+    (tmp_path / "requirements.txt").write_text("numpy==1.0\n")
+    (tmp_path / "README.md").write_text("# X\n")
+    (tmp_path / "blob.txt").write_bytes(b"\x00\x01\x02" * 4000)
+    inv = build_inventory(open_target(str(tmp_path), SourceOptions()))
+    calls: list[tuple[str, int]] = []
+    reader = inv.snapshot.reader
+    assert reader is not None
+
+    def counting(path: str, limit: int) -> bytes:
+        calls.append((path, limit))
+        return reader(path, limit)
+
+    object.__setattr__(inv.snapshot, "reader", counting)
+    ctx = ReadContext(inv)
+    assert ctx.read("requirements.txt", 1000) == ctx.read("requirements.txt", 1000) == "numpy==1.0\n"
+    assert calls.count(("requirements.txt", 1000)) == 1
+    assert ctx.read("requirements.txt", 5) == "numpy"
+    assert ctx.read("blob.txt", 100_000) is None and ctx.read("blob.txt", 100_000) is None
+    assert calls.count(("blob.txt", 100_000)) == 2
+    assert sum("blob.txt" in n.message for n in ctx.notes) == 2
