@@ -98,6 +98,7 @@ _HASHED_SUFFIXES = frozenset(
         ".nemo",
     }
 )
+_CHECKED_SUFFIXES = _LFS_CANDIDATE_SUFFIXES | _HASHED_SUFFIXES  # files _file_entry may open
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EXTRA_ENTRIES = 10_000  # sub-folders and skipped entries read beyond the remaining file budget
 _MAX_NOTES_PER_KIND = 50  # keep a hostile tree from flooding the report with notes
@@ -225,6 +226,7 @@ def iter_files(walk: _Walk) -> Iterator[FileEntry]:
     bounded in depth and in files; only one folder's entries are held at a time.
     """
     stack: list[tuple[str, str, int]] = [(walk.root, "", 0)]
+    is_dir, is_regular, origin = stat.S_ISDIR, stat.S_ISREG, walk.origin
     while stack:
         abs_dir, rel_dir, depth = stack.pop()
         entries = _listing(walk, abs_dir, rel_dir)
@@ -254,7 +256,8 @@ def iter_files(walk: _Walk) -> Iterator[FileEntry]:
             except OSError as exc:
                 walk.note("unreadable-file", NoteLevel.WARNING, f"not inspected: {_reason(exc)}", rel)
                 continue
-            if stat.S_ISDIR(st.st_mode):
+            mode = st.st_mode
+            if is_dir(mode):
                 if _listable_folder(walk, entry, rel, st, is_link, depth):
                     subdirs.append((entry.path, rel, depth + 1))
                 continue
@@ -262,13 +265,20 @@ def iter_files(walk: _Walk) -> Iterator[FileEntry]:
                 walk.truncated = True
                 break
             walk.listed += 1
-            if not stat.S_ISREG(st.st_mode):
+            if not is_regular(mode):
                 # Listed, never opened: a FIFO named README.md is a README whose content could not
                 # be read, so what it would show is unknown (skipping it would make it "absent").
                 walk.note(
                     "special", NoteLevel.WARNING, "not a regular file (fifo, socket or device): not read", rel
                 )
                 yield FileEntry(path=rel, size=0, origin=walk.origin, readable=False)
+                continue
+            dot = name.rfind(".")
+            suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+            if mode & 0o444 and suffix not in _CHECKED_SUFFIXES:
+                # ``_file_entry``'s answer for the usual file (readable, not a possible LFS pointer,
+                # not hashed), without its call: most files of a large tree.
+                yield FileEntry(rel, st.st_size, None, origin, True)
                 continue
             yield _file_entry(walk, rel, name, target if target is not None else entry.path, st)
         del entries
