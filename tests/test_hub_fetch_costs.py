@@ -319,3 +319,17 @@ def test_a_first_audit_of_a_commit_does_not_look_for_each_file_in_the_cache(
         fetched = [r[1] for r in hub.requests[before:] if "/resolve/" in r[1] and not r[2]]
     assert len(looked) == 2 and fetched == []
     assert second.read("config.json", 100) == first.read("config.json", 100) == b"{}"
+
+
+def test_store_copies_where_the_file_system_has_no_symlinks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def no_symlinks(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "symlinks not supported")
+
+    monkeypatch.setattr(os, "symlink", no_symlinks)
+    folder = tmp_path / "models--org--m"
+    link = hub_fetch.store(folder, COMMIT, "sub/config.json", "9" * 40, b"copied")
+    assert not link.is_symlink() and link.read_bytes() == b"copied"
+    assert (folder / "blobs" / ("9" * 40)).read_bytes() == b"copied"

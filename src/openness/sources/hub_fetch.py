@@ -234,14 +234,21 @@ def store(cache_folder: Path, commit: str, path: str, etag: str, data: bytes) ->
     # What os.path.relpath(blob, dirname(link)) says, without its two abspath calls: the link sits
     # ``snapshots/<commit>/`` plus the path's own folders below the repo folder.
     target = "../" * (2 + path.count("/")) + "blobs/" + etag
+    _in_folder(os.path.dirname(link), lambda: _place_link(link, target, data))
+    return Path(link)
+
+
+def _place_link(link: str, target: str, data: bytes) -> None:
+    """The snapshot entry: made in place when nothing is there (FileNotFoundError: no folder yet)."""
     try:
-        _in_folder(os.path.dirname(link), lambda: os.symlink(target, link))
+        os.symlink(target, link)
     except FileExistsError:
         _replace_link(link, target, data)
+    except FileNotFoundError:
+        raise
     except OSError:
         if not os.path.exists(link):  # a file system without symlinks: a copy, as the hub client makes
             write_atomic(link, data)
-    return Path(link)
 
 
 def _in_folder(folder: str, make: Callable[[], None]) -> None:
