@@ -102,6 +102,8 @@ NAMES = [
     "...",
     "a.",
     "model_data.py",
+    "weights.data-00000-of-00001",
+    "notes.A-Suffix-Longer-Than-Sixteen_chars",
 ]
 segments = st.sampled_from(SEGMENTS)
 paths = st.builds(

@@ -52,6 +52,7 @@ _TOKENIZER_WORDS = frozenset({"tokenizer", "spiece", "sentencepiece", "spm", "vo
 # cache holds at most MAX_CACHED_FOLDERS x MAX_CACHED_FOLDER_CHARS characters of keys.
 MAX_CACHED_FOLDERS = 1024
 MAX_CACHED_FOLDER_CHARS = 1024
+MAX_CACHED_SUFFIX_CHARS = 16  # suffixes whose words are kept (``_suffix_words``: 256 of them at most)
 
 
 def split(path: str) -> PathParts:
@@ -66,7 +67,10 @@ def split(path: str) -> PathParts:
         # Words never span a dot or a slash: the path's words are the folder's, the stem's and the
         # suffix's (the same set as the words of the whole lower-cased path).
         stem_words = frozenset(_WORD.findall(stem))
-        tokens = folder.tokens | stem_words | _suffix_words(suffix)
+        if len(suffix) <= MAX_CACHED_SUFFIX_CHARS:
+            tokens = folder.tokens | stem_words | _suffix_words(suffix)
+        else:
+            tokens = folder.tokens | stem_words | frozenset(_WORD.findall(suffix))
     else:
         stem, suffix = name, ""
         stem_words = frozenset(_WORD.findall(stem))
