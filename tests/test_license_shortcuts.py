@@ -10,6 +10,7 @@ of the corpus and on generated text.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterator
@@ -20,11 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from openness.licenses import clauses, identify
-from openness.licenses.clause_patterns import kind_groups, rules, screen_words, screened
+from openness.licenses.clause_patterns import Rule, kind_groups, rules, screen_words, screened
 from openness.licenses.clause_segments import _BOUNDARY, segment
 from openness.licenses.decode import decode
 from openness.licenses.knowledge import knowledge
 from openness.licenses.normalize import normalize
+from openness.model import RestrictionKind
 
 LICENCE_NAME = re.compile(r"licen[cs]e|notice|polic|copying|terms", re.I)
 # The sentence boundary as it was written before: a lookbehind for the mark.
@@ -131,6 +133,47 @@ def test_literal_screens_answer_as_the_alternations_did(pieces: list[str]) -> No
     for line in text.split("\n"):
         assert screened(line, among) == screened(line)
         _assert_screens_agree(line, screened(line, among))
+
+
+# ---------------------------------------------------------------------------- needed words
+
+NEEDING = [rule for rule in rules() if rule.needs]
+
+
+@pytest.mark.parametrize("rule", NEEDING, ids=lambda r: f"{r.kind.value}:{sorted(r.screen)[0]}")
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_every_match_of_a_pattern_holds_a_needed_word(rule: Rule, data: st.DataObject) -> None:
+    """``Rule.needs`` is a shortcut only: any text the pattern matches holds one of the words."""
+    text = data.draw(st.from_regex(re.compile(rule.pattern_source.lower())))
+    assert rule.pattern.search(text)
+    assert any(word in text for word in rule.needs), text
+
+
+def test_needed_words_rule_out_no_match_on_corpus(
+    corpus_texts: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert len(NEEDING) >= 3
+    matched = 0
+    for _name, text in corpus_texts:
+        for clause in segment(text):
+            lowered = clauses._lowered(clause)
+            for rule in NEEDING:
+                if rule.pattern.search(lowered):
+                    matched += 1
+                    assert any(word in lowered for word in rule.needs), (rule.kind, lowered[:200])
+    assert matched > 10
+    sample = corpus_texts[::2]
+    kept = [clauses.find_restrictions(text, name) for name, text in sample]
+    monkeypatch.setattr(clauses, "kind_groups", _plain)
+    assert [clauses.find_restrictions(text, name) for name, text in sample] == kept
+
+
+def _plain(prohibited: bool) -> tuple[tuple[RestrictionKind, frozenset[str], tuple[Rule, ...]], ...]:
+    return tuple(
+        (kind, words, tuple(dataclasses.replace(rule, needs=()) for rule in group))
+        for kind, words, group in kind_groups(prohibited)
+    )
 
 
 # ---------------------------------------------------------------------------- sentence boundaries

@@ -129,6 +129,11 @@ class Rule:
     # which made screening half the cost of clause analysis.
     screen: frozenset[str] = frozenset()
     requires_source: str | None = None  # context that must also be present
+    # A shortcut, never a condition: words one of which every match of the pattern contains, so a
+    # clause holding none of them is not searched (the patterns that cost most, ``[^.]{0,200}?``
+    # spans after a common word, ruled out on most clauses). tests/test_license_shortcuts.py
+    # checks that each pattern's matches hold one, on generated and real text.
+    needs: tuple[str, ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -151,6 +156,10 @@ _TRADEMARKS = r"trade ?marks?|trade names?|\blogos?\b"
 _EXPORT = r"export|sanction|embargo|restricted part(?:y|ies)"
 
 
+# (kind, screen, pattern, summary, veto, in_list_only, requires, needs)
+_Row = tuple[RestrictionKind, str, str, str, str | None, bool, str | None, str | None]
+
+
 def _r(
     kind: RestrictionKind,
     screen: str,
@@ -159,8 +168,9 @@ def _r(
     veto: str | None = None,
     in_list_only: bool = False,
     requires: str | None = None,
-) -> tuple[RestrictionKind, str, str, str, str | None, bool, str | None]:
-    return (kind, screen, pattern, summary, veto, in_list_only, requires)
+    needs: str | None = None,
+) -> _Row:
+    return (kind, screen, pattern, summary, veto, in_list_only, requires, needs)
 
 
 _NC_ONLY = "Only non-commercial use is granted"
@@ -177,7 +187,7 @@ _NO_DERIV = "Modified versions may not be made or shared"
 
 # Every rule: (kind, screen, pattern, summary, veto, in_list_only, requires). The screen is a cheap
 # literal test run first (most clauses fail it); patterns are matched on lower-cased text.
-_RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None], ...] = (
+_RULES: tuple[_Row, ...] = (
     # ---------------------------------------------------------------- non-commercial
     _r(
         K.NON_COMMERCIAL,
@@ -408,6 +418,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         "The grant does not apply in some regions (e.g. to people or companies in the EU)",
         _EXPORT
         + r"|copyright|dedication|waiver|public domain|governed|courts?|conflict|suit\b|government|may add an explicit",
+        needs="domiciled|located|resid|principal place of business|territor|countr|region|jurisdiction",
     ),
     _r(
         K.TERRITORY,
@@ -510,6 +521,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"|prepare derivative works|distribute (?:any )?(?:modified|derivative))\b",
         _NO_DERIV,
         r"\bexcept\b|notices?|copyright|licen[cs]e (?:text|terms)|\bterms\b|purposes?|this (?:agreement|licen[cs]e)|licen[cs]e itself|sharealike|documentation",
+        needs="derivative|noderivs|no right|modify|alter|transform|adapt|remix|build upon|distribute",
     ),
     _r(
         K.NO_DERIVATIVES,
@@ -527,6 +539,7 @@ _RULES: tuple[tuple[RestrictionKind, str, str, str, str | None, bool, str | None
         r"[^.]{0,120}?\b(?:licen[cs]es?|approval|permission|authori[sz]ation|access|form|application|account)\b",
         _SIGN_UP,
         r"\bno need\b|\bnot (?:required|necessary)\b|\bnot need\b|\bneed not\b|\bwe need\b",
+        needs="register|apply|request|obtain|fill|submit|sign up|contact",
     ),
     _r(
         K.REGISTRATION,
@@ -576,16 +589,21 @@ def _screen_words(screen: str) -> frozenset[str]:
     return words
 
 
+def _needs_words(needs: str | None) -> tuple[str, ...]:
+    """A rule's ``needs``, ``"region|countr"``, as its literal words (validated as screens are)."""
+    return tuple(sorted(_screen_words(needs))) if needs else ()
+
+
 @lru_cache(maxsize=1)
 def rules() -> tuple[Rule, ...]:
     """The rule table; each rule's patterns compile on first use."""
-    for _kind, _screen, p, _summary, v, _in_list, r in _RULES:
+    for _kind, _screen, p, _summary, v, _in_list, r, _needs in _RULES:
         for src in (p, v, r):
             if src and _BAD_ESCAPE.search(src):  # checked up front, not only when a rule first runs
                 raise ValueError(f"upper-case escape in clause pattern: {src}")
     return tuple(
-        Rule(kind, p, summary, v or None, in_list, _screen_words(screen), r or None)
-        for kind, screen, p, summary, v, in_list, r in _RULES
+        Rule(kind, p, summary, v or None, in_list, _screen_words(screen), r or None, _needs_words(needs))
+        for kind, screen, p, summary, v, in_list, r, needs in _RULES
     )
 
 

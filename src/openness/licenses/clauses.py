@@ -184,7 +184,11 @@ def _clause_hits(
         if definition and (kind not in _DEFINITION_KINDS or not _DEFINITION_KINDS[kind].search(text)):
             continue
         for rule in kind_rules:
-            if rule.screen.isdisjoint(present) or not rule.pattern.search(text):
+            if rule.screen.isdisjoint(present):
+                continue
+            if rule.needs and not any(w in text for w in rule.needs):
+                continue  # the pattern cannot match (``Rule.needs``)
+            if not rule.pattern.search(text):
                 continue
             veto = rule.veto
             if veto is not None and veto.search(text):
