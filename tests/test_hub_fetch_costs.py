@@ -185,7 +185,7 @@ def test_the_header_memory_is_bounded() -> None:
 def test_what_the_process_already_knows_is_answered_without_a_pool_job(
         tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The second release naming the same datasets and base model, with the same weights, sends only
-    its requests to the pool (refs, small files): no job for a dataset, the lineage or the header."""
+    its small files to the pool: no job for a dataset, the lineage, the header or the refs."""
     files = _weights(tmp_path / "files", 2)
     (tmp_path / "files" / "config.json").write_text("{}", encoding="utf-8")
     files["config.json"] = tmp_path / "files" / "config.json"
@@ -206,9 +206,10 @@ def test_what_the_process_already_knows_is_answered_without_a_pool_job(
         first = open_snapshot("hf:org/m0", SourceOptions())
         first_jobs = len(jobs)
         second = open_snapshot("hf:org/m1", SourceOptions())
-    # refs + README.md + config.json; the first release also looked up 2 datasets, the lineage, a header
-    assert len(jobs) - first_jobs == 3
-    assert first_jobs == 7
+    # README.md + config.json (the refs are asked by the release's own thread); the first release also
+    # looked up 2 datasets, the lineage and a header
+    assert len(jobs) - first_jobs == 2
+    assert first_jobs == 6
     assert first.hub is not None and second.hub is not None
     for key in ("datasets", "lineage", "safetensors"):
         assert first.hub.extra[key] == second.hub.extra[key]

@@ -543,25 +543,25 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
         entry.update(_license_fields(found or {}))
         return entry
 
-    # Everything is submitted before anything is awaited: one repo costs about its slowest request.
+    # Everything is started before anything is awaited: one repo costs about its slowest request.
     # The pool is the process's (hub_fetch.executor): no job here waits on another job of it.
     # What this process already knows (a dataset, a base model or a weights header an earlier release
     # looked up) is answered here at once: a pool job costs two thread switches and, in a batch, a
-    # turn at the interpreter lock among busy threads, for no request at all.
+    # turn at the interpreter lock among busy threads, for no request at all. The refs are asked by
+    # this thread too, which would otherwise only wait for the pool.
     submit = hub_fetch.submit
-    refs_job = submit(refs)
+    download_jobs = [submit(download, p) for p in wanted]
     lineage_card = card if options.follow_lineage else {}
     lineage_job = _now_or_pooled(lambda known_only: _follow_lineage(
         lineage_card, options, lambda rid: remote_card(rid, "model", known_only)))
-    download_jobs = [submit(download, p) for p in wanted]
     header_jobs = [_now_or_pooled(partial(header, p)) for p in st_files[:MAX_SAFETENSORS]]
     dataset_jobs = [_now_or_pooled(partial(dataset, d))
                     for d in _as_list(card.get("datasets"))[:MAX_DATASETS]]
+    branches, tags, refs_error = refs()
     downloads = [j.result() for j in download_jobs]
     headers = [j.result() for j in header_jobs]
     datasets = [j.result() for j in dataset_jobs]
     lineage = lineage_job.result()
-    branches, tags, refs_error = refs_job.result()
 
     local = {p: where_ for p, where_, _ in downloads if where_ is not None}
     if local:
