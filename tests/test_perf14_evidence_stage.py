@@ -8,6 +8,7 @@ cards, READMEs and requirement files of ../shared/corpus.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -132,20 +133,18 @@ def test_stated_terms_literals_are_in_every_line_a_pattern_matches(line: str) ->
 
 def test_stated_terms_literals_on_every_corpus_line(corpus_dir: Path) -> None:
     n = 0
-    for text in _corpus_texts(corpus_dir):
-        for line in text.splitlines():
-            n += 1
-            _assert_stated_literals(line)
+    for line in _corpus_lines(corpus_dir):
+        n += 1
+        _assert_stated_literals(line)
     assert n > 10_000
 
 
 def test_stated_terms_match_the_every_line_scan_on_the_corpus(corpus_dir: Path) -> None:
-    from openness.evidence.card import parse_card
     from openness.evidence.scope import stated_terms
 
     found = 0
-    for path, text in _corpus_cards(corpus_dir):
-        card = parse_card(text, path)
+    for card in _parsed_cards(corpus_dir):
+        path = card.path
         new = stated_terms([card], ["license-model"])
         assert new == _old_stated_terms([card], ["license-model"]), path
         found += len(new)
@@ -211,16 +210,30 @@ def _old_stated_terms(cards: list, licence_files: list[str] | tuple[str, ...] = 
     return out
 
 
-def _corpus_texts(corpus_dir: Path) -> Iterator[str]:
-    for _path, text in _corpus_cards(corpus_dir):
-        yield text
+@functools.lru_cache(maxsize=2)
+def _corpus_lines(corpus_dir: Path) -> tuple[str, ...]:
+    """Every distinct line of the corpus's texts (read once for all the per-line tests: READMEs in
+    several languages and the same licences repeat most of them)."""
+    texts = _corpus_cards(corpus_dir)
+    return tuple(dict.fromkeys(line for _path, text in texts for line in text.splitlines()))
 
 
-def _corpus_cards(corpus_dir: Path) -> Iterator[tuple[str, str]]:
-    """Every markdown and text file of the corpus (cards, READMEs, docs, licences)."""
-    for path in _corpus_files(corpus_dir):
-        if path.suffix.lower() in (".md", ".txt", ".rst", ".markdown", "") and path.stat().st_size < 600_000:
-            yield str(path.relative_to(corpus_dir)), path.read_text(encoding="utf-8", errors="replace")
+@functools.lru_cache(maxsize=2)
+def _parsed_cards(corpus_dir: Path) -> tuple:
+    """``parse_card`` of every corpus text, once for the tests that read whole cards."""
+    from openness.evidence.card import parse_card
+
+    return tuple(parse_card(text, path) for path, text in _corpus_cards(corpus_dir))
+
+
+@functools.lru_cache(maxsize=2)
+def _corpus_cards(corpus_dir: Path) -> tuple[tuple[str, str], ...]:
+    """Every markdown and text file of the corpus (cards, READMEs, docs, licences), read once."""
+    return tuple(
+        (str(path.relative_to(corpus_dir)), path.read_text(encoding="utf-8", errors="replace"))
+        for path in _corpus_files(corpus_dir)
+        if path.suffix.lower() in (".md", ".txt", ".rst", ".markdown", "") and path.stat().st_size < 600_000
+    )
 
 
 # --------------------------------------------------------------------------- line indexes
@@ -306,11 +319,11 @@ def test_sections_and_own_names_with_the_index_as_without(text: str, start: int)
 
 
 def test_sections_and_own_names_on_the_corpus(corpus_dir: Path) -> None:
-    from openness.evidence.card import _sections, parse_card
+    from openness.evidence.card import _sections
     from openness.evidence.text import own_names
 
-    for path, text in _corpus_cards(corpus_dir):
-        card = parse_card(text, path)
+    for card in _parsed_cards(corpus_dir):
+        path = card.path
         assert card.sections == _sections(card.lines, card.body_start), path
         assert card.index is not None
         assert card.index.own_names() == own_names(card.lines, card.index.first), path
@@ -321,11 +334,10 @@ def test_card_places_skips_only_lines_it_would_skip(corpus_dir: Path) -> None:
     the every-line loop let go at once (no fence, no place hint; in code no load call; with "/" no
     trained-on phrase and no data label)."""
     from openness.evidence import elsewhere
-    from openness.evidence.card import parse_card
 
     n = 0
-    for path, text in _corpus_cards(corpus_dir):
-        card = parse_card(text, path)
+    for card in _parsed_cards(corpus_dir):
+        path = card.path
         visited = set(elsewhere._place_lines(card))
         for i, line in enumerate(card.lines):
             if i in visited or i < card.body_start - 1:
@@ -356,9 +368,8 @@ def test_place_patterns_need_their_substrings(line: str) -> None:
 
 
 def test_place_patterns_need_their_substrings_on_every_corpus_line(corpus_dir: Path) -> None:
-    for text in _corpus_texts(corpus_dir):
-        for line in text.splitlines():
-            _assert_place_needs(line)
+    for line in _corpus_lines(corpus_dir):
+        _assert_place_needs(line)
 
 
 def _assert_place_needs(line: str) -> None:
@@ -418,10 +429,9 @@ def test_prefiltered_literals_hold_in_every_match(line: str) -> None:
 
 def test_prefiltered_literals_on_every_corpus_line(corpus_dir: Path) -> None:
     n = 0
-    for text in _corpus_texts(corpus_dir):
-        for line in text.splitlines():
-            n += 1
-            _assert_prefiltered(line)
+    for line in _corpus_lines(corpus_dir):
+        n += 1
+        _assert_prefiltered(line)
     assert n > 10_000
 
 
@@ -429,9 +439,8 @@ def test_named_files_searches_lines_like_the_whole_text(corpus_dir: Path) -> Non
     """documentation._named_files reads only the lines holding an extension: the same names at
     the same lines as the whole-text search, on every corpus card and README."""
     from openness.evidence import documentation
-    from openness.evidence.card import parse_card
 
-    cards = [parse_card(text, path) for path, text in _corpus_cards(corpus_dir) if path.endswith(".md")]
+    cards = [card for card in _parsed_cards(corpus_dir) if card.path.endswith(".md")]
     for exts in ({".py", ".sh"}, {".py", ".ipynb", ".yaml", ".c"}, {".json"}):
         for card in cards:
             assert documentation._named_files([card], exts) == _old_named_files([card], exts), card.path
@@ -499,11 +508,10 @@ def test_open_claims_blanking_without_at_or_bracket_is_the_same(line: str) -> No
 
 def test_open_claims_blanking_on_every_corpus_line(corpus_dir: Path) -> None:
     n = 0
-    for text in _corpus_texts(corpus_dir):
-        for line in text.splitlines():
-            if "open" in line.lower() or "开源" in line or "開源" in line:
-                n += 1
-                assert _blanked_now(line) == _blanked_before(line), line
+    for line in _corpus_lines(corpus_dir):
+        if "open" in line.lower() or "开源" in line or "開源" in line:
+            n += 1
+            assert _blanked_now(line) == _blanked_before(line), line
     assert n > 1000
 
 
