@@ -15,11 +15,11 @@ must never turn into a gate that silently passes.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from openness import lazy_re
 from openness.errors import UsageError
 from openness.model import LicenseKind, LicenseResult, Location, Outcome, Report, RestrictionKind
 
@@ -40,8 +40,8 @@ LADDERS: dict[str, tuple[str, ...]] = {
 }
 UNKNOWN_LEVELS = frozenset({"insufficient-evidence"})
 SCORED = frozenset({"osai-index", "reproducibility"})
-_THRESHOLD = re.compile(r"^\s*>=\s*([0-9]*\.?[0-9]+)\s*$")
-_SHORTHAND = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*(>=|=)\s*(.*?)\s*$")
+_THRESHOLD = lazy_re.compile(r"^\s*>=\s*([0-9]*\.?[0-9]+)\s*$")
+_SHORTHAND = lazy_re.compile(r"^\s*([A-Za-z0-9_-]+)\s*(>=|=)\s*(.*?)\s*$")
 _UNKNOWN_MODES = ("fail", "warn")
 ALLOWED, NOT_FORBIDDEN = "a licence on the allowed list", "no forbidden licence"
 _TOP_KEYS = frozenset({"unknown", "frameworks", "licenses", "restrictions"})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import stat
 import sys
 from collections.abc import Callable, Iterator
@@ -12,6 +11,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from typing import IO, TYPE_CHECKING, Any
 
+from openness import lazy_re
 from openness.errors import OpennessError, OutputError, UsageError
 from openness.frameworks import known_ids
 from openness.render import RENDERERS, render
@@ -324,8 +324,8 @@ def _strerror(exc: OSError) -> str:
 # Exit: 2 if any release failed, else 1 if any policy rule (--policy, --fail-unless) failed, else 0.
 
 
-_COMMENT = re.compile(r"(?:^|\s)#")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab, newline and CR are line structure
+_COMMENT = lazy_re.compile(r"(?:^|\s)#")
+_CONTROL = lazy_re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tab, newline and CR are line structure
 MAX_BATCH_BYTES = 8 * 1024 * 1024  # a batch file: ~100,000 lines of targets
 MAX_BATCH_ENTRIES = 100_000  # releases listed in one batch file
 
@@ -377,7 +377,7 @@ def _read_regular(path: str, limit: int) -> bytes:
 # A report file's extension per format, for --output-dir (anything else: .txt).
 EXTENSIONS = {"json": "json", "markdown": "md", "html": "html", "badge": "svg", "sarif": "sarif",
               "cyclonedx": "cdx.json", "spdx3": "spdx3.json", "mof": "yaml", "text": "txt"}
-_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_SLUG_UNSAFE = lazy_re.compile(r"[^A-Za-z0-9._-]+")
 MAX_SLUG = 80  # characters of the target kept in a report file's name
 
 

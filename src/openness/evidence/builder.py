@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from openness import lazy_re
 from openness.errors import OpennessError
 from openness.evidence import facts as factmod
 from openness.evidence.card import ModelCard, card_list, parse_card
@@ -60,7 +61,7 @@ from openness.model import (
 
 MISSING_LINK_PREFIX = "links a licence file that is not in the release"
 
-_LICENSE_DIR = re.compile(r"licen[cs]es?|^legal$", re.I)
+_LICENSE_DIR = lazy_re.compile(r"licen[cs]es?|^legal$", re.I)
 
 
 def build_evidence(inventory: Inventory) -> Evidence:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from openness import lazy_re
 from openness.evidence.text import LineIndex, claims_in_lines, facts_in_lines
 from openness.lazy_re import lazy_compile
 from openness.model import Claim, ClaimSubject, Fact, Location, Note, NoteLevel
@@ -33,7 +34,7 @@ _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "data",
         # (a data pipeline's steps are data sections too: "Tokenize and Concatenate Sequences",
         # "Deduplication", "Quality filtering" in LLM360's amber-data-prep and its kind)
-        re.compile(
+        lazy_re.compile(
             r"\b(data(sets?|[- ]?mix(ture)?)?|corpus|corpora|provenance|pre-?training mix|concatenat\w*|"
             r"dedup\w*|de-?duplicat\w*|(?:quality )?filtering|pre-?process\w*)\b",
             re.I,
@@ -41,20 +42,20 @@ _SECTION_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "training",
-        re.compile(
+        lazy_re.compile(
             r"\b(training|train(ing)? (procedure|details|setup)|hyper-?parameters?|fine-?tuning)\b", re.I
         ),
     ),
-    ("evaluation", re.compile(r"\b(evaluations?|benchmarks?|results|performance)\b", re.I)),
-    ("limitations", re.compile(r"\b(limitations?|bias(es)?|risks?|ethical|safety)\b", re.I)),
-    ("license", re.compile(r"\blicen[cs](e|es|ing)\b", re.I)),
+    ("evaluation", lazy_re.compile(r"\b(evaluations?|benchmarks?|results|performance)\b", re.I)),
+    ("limitations", lazy_re.compile(r"\b(limitations?|bias(es)?|risks?|ethical|safety)\b", re.I)),
+    ("license", lazy_re.compile(r"\blicen[cs](e|es|ing)\b", re.I)),
     (
         "architecture",
-        re.compile(r"\b(architecture|model details|model description|model specifications?)\b", re.I),
+        lazy_re.compile(r"\b(architecture|model details|model description|model specifications?)\b", re.I),
     ),
-    ("hardware", re.compile(r"\b(hardware|compute|infrastructure|carbon|software)\b", re.I)),
-    ("intended-use", re.compile(r"\b(intended use|uses|use cases?|out-of-scope)\b", re.I)),
-    ("citation", re.compile(r"\b(citation|cite|bibtex)\b", re.I)),
+    ("hardware", lazy_re.compile(r"\b(hardware|compute|infrastructure|carbon|software)\b", re.I)),
+    ("intended-use", lazy_re.compile(r"\b(intended use|uses|use cases?|out-of-scope)\b", re.I)),
+    ("citation", lazy_re.compile(r"\b(citation|cite|bibtex)\b", re.I)),
 )
 
 _ATX = lazy_compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")

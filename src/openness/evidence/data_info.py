@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from openness import lazy_re
 from openness.lazy_re import lazy_compile
 
 ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "provenance",
         "provenance (where the data comes from)",
-        re.compile(
+        lazy_re.compile(
             r"\b(?:sources?|sourced|provenance|origin|crawl\w*|scraped|common ?crawl|wikipedia|github|books|"
             r"arxiv|web (?:pages|data|text)|collected from|derived from|publicly available)\b",
             re.I,
@@ -27,7 +28,7 @@ ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "scope",
         "scope and characteristics (size, languages, domains, cut-off)",
-        re.compile(
+        lazy_re.compile(
             r"\b(?:tokens|documents|languages?|domains?|size|composition|mixture|cut-?off|statistics|"
             r"characteristics|\d+(?:\.\d+)?\s*(?:[KMGTP]B|GiB|TiB|billion|trillion|million))\b",
             re.I,
@@ -36,7 +37,7 @@ ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "selection",
         "how the data was obtained and selected",
-        re.compile(
+        lazy_re.compile(
             r"\b(?:obtained|selected|selection|sampl\w+|curat\w+|collected|collection|gathered|chosen|mix(?:ing)?|weights?ed)\b",
             re.I,
         ),
@@ -44,7 +45,7 @@ ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "labelling",
         "labelling procedures",
-        re.compile(
+        lazy_re.compile(
             r"\b(?:annotat\w+|label\w*|rater|human feedback|preference data|unlabell?ed|self-supervised)\b",
             re.I,
         ),
@@ -52,7 +53,7 @@ ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "processing",
         "processing and filtering methods",
-        re.compile(
+        lazy_re.compile(
             r"\b(?:filter\w*|dedup\w*|de-duplicat\w+|preprocess\w*|pre-process\w*|clean\w*|pii|"
             r"decontaminat\w+|quality classifier|normali[sz]\w+|"
             # a data-preparation pipeline's own steps (LLM360's amber-data-prep: "Tokenize the data
@@ -65,7 +66,7 @@ ITEMS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "public-list",
         "list of the public training data and where to get it",
-        re.compile(
+        lazy_re.compile(
             r"huggingface\.co/datasets/|https?://\S+|\bavailable (?:at|on|from)\b|\bdownload\w*\b", re.I
         ),
     ),

@@ -29,6 +29,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from openness import lazy_re
 from openness.evidence.card import ModelCard, parse_card
 from openness.evidence.reading import DOC_LIMIT, ReadContext
 from openness.evidence.text import LineIndex
@@ -179,16 +180,16 @@ _HARDWARE_HINTS = (
 _TRAINING_DOC_NAME = lazy_compile(r"train|finetun|fine-tun|pretrain|sft|data[-_]?(?:prep|process)", re.I)
 
 _GEBRU = (
-    ("motivation", re.compile(r"\bmotivation\b", re.I)),
-    ("composition", re.compile(r"\bcomposition\b", re.I)),
-    ("collection", re.compile(r"\bcollection\b|\bcollected\b|\bsources?\b|\bprovenance\b", re.I)),
+    ("motivation", lazy_re.compile(r"\bmotivation\b", re.I)),
+    ("composition", lazy_re.compile(r"\bcomposition\b", re.I)),
+    ("collection", lazy_re.compile(r"\bcollection\b|\bcollected\b|\bsources?\b|\bprovenance\b", re.I)),
     (
         "preprocessing",
-        re.compile(r"\b(?:pre-?)?processing|cleaning|filtering|labell?ing|curation|dedup", re.I),
+        lazy_re.compile(r"\b(?:pre-?)?processing|cleaning|filtering|labell?ing|curation|dedup", re.I),
     ),
-    ("uses", re.compile(r"\buses?\b|intended use", re.I)),
-    ("distribution", re.compile(r"\bdistribution\b", re.I)),
-    ("maintenance", re.compile(r"\bmaintenance\b", re.I)),
+    ("uses", lazy_re.compile(r"\buses?\b|intended use", re.I)),
+    ("distribution", lazy_re.compile(r"\bdistribution\b", re.I)),
+    ("maintenance", lazy_re.compile(r"\bmaintenance\b", re.I)),
 )
 
 _LABEL = lazy_compile(r"^\s*(?:[-*]\s*)?\**([A-Z][\w /&-]{2,40}?)\**\s*:")

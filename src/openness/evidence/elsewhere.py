@@ -44,6 +44,7 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from openness import lazy_re
 from openness.evidence.card import ModelCard, card_list
 from openness.evidence.libraries import framework_named
 from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, flat, own_names, own_place
@@ -70,24 +71,24 @@ BARE_ID_REACH = 80  # characters after "trained on" / "dataset:" in which an unl
 
 _URL_CHARS = r"[A-Za-z0-9._~:/?#@!$&'*+,;=%\-]"
 _PLACES: tuple[tuple[PlaceKind, re.Pattern[str]], ...] = (
-    (PlaceKind.BUCKET, re.compile(rf"\b(?:gs|s3|az|oss)://{_URL_CHARS}+")),
-    (PlaceKind.TORRENT, re.compile(rf"\bmagnet:\?{_URL_CHARS}+|\b{_URL_CHARS}+\.torrent\b")),
+    (PlaceKind.BUCKET, lazy_re.compile(rf"\b(?:gs|s3|az|oss)://{_URL_CHARS}+")),
+    (PlaceKind.TORRENT, lazy_re.compile(rf"\bmagnet:\?{_URL_CHARS}+|\b{_URL_CHARS}+\.torrent\b")),
     (
         PlaceKind.ARCHIVE,
-        re.compile(
+        lazy_re.compile(
             rf"\b(?:https?://)?(?:zenodo\.org/(?:records?|record)/\d+|doi\.org/10\.5281/zenodo\.\d+|"
             rf"figshare\.com/{_URL_CHARS}+)"
         ),
     ),
-    (PlaceKind.HUB_DATASET, re.compile(r"\b(?:huggingface\.co|hf\.co)/datasets/([\w.-]+/[\w.-]+)")),
+    (PlaceKind.HUB_DATASET, lazy_re.compile(r"\b(?:huggingface\.co|hf\.co)/datasets/([\w.-]+/[\w.-]+)")),
     (
         PlaceKind.HUB_MODEL,
-        re.compile(
+        lazy_re.compile(
             r"\b(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/|docs/|blog/|papers/|join\b|login\b|"
             r"settings/|collections/|models\b)([\w.-]+/[\w.-]+)"
         ),
     ),
-    (PlaceKind.WEB, re.compile(rf"\bhttps?://{_URL_CHARS}+")),
+    (PlaceKind.WEB, lazy_re.compile(rf"\bhttps?://{_URL_CHARS}+")),
 )
 # For each of _PLACES, substrings one of which each match holds (case-sensitive, like the patterns):
 # a line without one is not searched with it (the torrent pattern backtracks over every run of URL

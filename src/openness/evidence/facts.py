@@ -7,14 +7,15 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 
+from openness import lazy_re
 from openness.model import Classified, CodeRole, Fact, Inventory, Location, Note, NoteKind, NoteLevel, Role
 
-_SEED_CONFIG = re.compile(r"""^\s*["']?(?:[\w.]*_)?seed["']?\s*[:=]\s*["']?(\d{1,12})\b""", re.I | re.M)
-_SEED_CODE = re.compile(
+_SEED_CONFIG = lazy_re.compile(r"""^\s*["']?(?:[\w.]*_)?seed["']?\s*[:=]\s*["']?(\d{1,12})\b""", re.I | re.M)
+_SEED_CODE = lazy_re.compile(
     r"\b(?:set_seed|manual_seed(?:_all)?|seed_everything|np\.random\.seed|random\.seed|PRNGKey|"
     r"tf\.random\.set_seed|set_random_seed)\s*\(\s*(\d+)?|--seed\b"
 )
-_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)", re.I | re.M)
+_FROM = lazy_re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)", re.I | re.M)
 _LOCK_NAMES = (
     "uv.lock",
     "poetry.lock",
@@ -150,7 +151,7 @@ def _between(text: str, marker: str) -> str:
 # with a manifest, and a lock file exported by uv or pip-compile has hundreds of marker lines
 # (open-instruct: 363). Whether a line pins its version does not depend on its marker, which is not
 # parsed; anything else the shapes below do not settle goes to packaging's PEP 508 parser.
-_SIMPLE_REQ = re.compile(
+_SIMPLE_REQ = lazy_re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:\[[A-Za-z0-9._,\s\-]*\]\s*)?"
     r"(?:(===?|~=|!=|[<>]=?)\s*([A-Za-z0-9.*+!\-_]+))?\s*(?:;.*)?$"
 )
@@ -161,13 +162,13 @@ _SIMPLE_REQ = re.compile(
 # requirement ("name @ url": PEP 508 gives it no version specifier) and several specifiers of which
 # one is not ==/=== (the parser's set then holds that one, so never exactly one == specifier). A
 # line the parser would reject is unpinned too, so neither shape needs to be valid PEP 508.
-_URL_REQ = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:\[[A-Za-z0-9._,\s\-]*\]\s*)?@")
+_URL_REQ = lazy_re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:\[[A-Za-z0-9._,\s\-]*\]\s*)?@")
 _SPEC = r"(?:===?|~=|!=|[<>]=?)\s*[A-Za-z0-9.*+!\-_]+\s*"
-_MULTI_REQ = re.compile(
+_MULTI_REQ = lazy_re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._\-]*\s*(?:\[[A-Za-z0-9._,\s\-]*\]\s*)?"
     rf"{_SPEC}(?:,\s*{_SPEC})+(?:;.*)?$"
 )
-_NOT_PINNING_OP = re.compile(r"~=|!=|[<>]")
+_NOT_PINNING_OP = lazy_re.compile(r"~=|!=|[<>]")
 
 
 def _pinned(req: str) -> bool:

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from openness import lazy_re
 from openness.evidence.card import ModelCard
 from openness.lazy_re import lazy_compile
 from openness.model import Classified, Location, Role
@@ -50,7 +51,7 @@ class Framework:
 
 
 def _fw(name: str, license: str, rx: str) -> Framework:
-    return Framework(name, license, re.compile(rx, re.I))
+    return Framework(name, license, lazy_re.compile(rx, re.I))
 
 
 TRAINING_FRAMEWORKS: tuple[Framework, ...] = (

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import repeat
 
+from openness import lazy_re
 from openness.evidence.card import ModelCard
 from openness.evidence.scope import Foreign, foreign, stated_terms
 from openness.evidence.text import Prefiltered, fold
@@ -75,32 +76,32 @@ GROUPS: Mapping[str, frozenset[Component]] = {
 GROUP_OF: Mapping[Component, str] = {c: g for g, comps in GROUPS.items() for c in comps}
 
 _NAME_SCOPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("weights", re.compile(r"model|weight|checkpoint|param", re.I)),
-    ("code", re.compile(r"code|software|source", re.I)),
-    ("data", re.compile(r"data", re.I)),
-    ("docs", re.compile(r"doc", re.I)),
+    ("weights", lazy_re.compile(r"model|weight|checkpoint|param", re.I)),
+    ("code", lazy_re.compile(r"code|software|source", re.I)),
+    ("data", lazy_re.compile(r"data", re.I)),
+    ("docs", lazy_re.compile(r"doc", re.I)),
 )
-_LICENSE_WORD = re.compile(r"licen[cs]e|copying|notice|terms", re.I)
+_LICENSE_WORD = lazy_re.compile(r"licen[cs]e|copying|notice|terms", re.I)
 
 # What a custom licence text says it covers. Only read for texts that are not a standard
 # OSI licence: "Software" in the MIT text says nothing about a model's weights.
 _TEXT_SCOPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "weights",
-        re.compile(
+        lazy_re.compile(
             r"\b(?:model weights|trained (?:model )?weights|weights|parameters|checkpoints?|"
             r"machine[- ]learning model|\"?Model\"? means|(?:Llama|Gemma) Materials|the Model)\b"
         ),
     ),
     (
         "code",
-        re.compile(
+        lazy_re.compile(
             r"\b(?:source code|model code|inference[- ]enabling code|training[- ]enabling code|"
             r"\"?Software\"? means)\b",
             re.I,
         ),
     ),
-    ("data", re.compile(r"\b(?:the Dataset|this dataset|training data is licensed)\b", re.I)),
+    ("data", lazy_re.compile(r"\b(?:the Dataset|this dataset|training data is licensed)\b", re.I)),
 )
 # The literals one of which each case-insensitive scope's match holds (folded): a licence text
 # without one is not searched (each search ran over the whole text: ~3 ms on llama-models' 14).

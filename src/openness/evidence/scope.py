@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 
+from openness import lazy_re
 from openness.evidence.card import ModelCard
 from openness.evidence.text import LineIndex, Prefiltered, fold
 from openness.lazy_re import lazy_compile
@@ -77,7 +78,7 @@ _ABOUT_OTHERS = lazy_compile(
 )
 _STATED: tuple[tuple[re.Pattern[str], RestrictionKind | None, str], ...] = (
     (
-        re.compile(
+        lazy_re.compile(
             r"\bcommercial (?:use|usage|purposes?|applications?)\b[^.。]{0,80}"
             r"\b(?:requires?|needs?|subject to|must)\b[^.。]{0,80}"
             r"\b(?:registration|register|permission|approval|authori[sz]ation|apply|"
@@ -88,14 +89,14 @@ _STATED: tuple[tuple[re.Pattern[str], RestrictionKind | None, str], ...] = (
         "Commercial use needs registration or the licensor's permission (stated in prose)",
     ),
     (
-        re.compile(
+        lazy_re.compile(
             r"商用[^。]{0,30}(?:申请|授权|许可|登记|同意)|商业(?:用途|使用)[^。]{0,30}(?:申请|授权|许可)"
         ),
         RestrictionKind.REGISTRATION,
         "Commercial use needs registration or the licensor's permission (stated in prose)",
     ),
     (
-        re.compile(
+        lazy_re.compile(
             r"\b(?:non-?commercial|not for commercial|"
             r"(?:for )?(?:academic|research)(?: purposes?| use)? only|"
             r"only for (?:academic|research|non-?commercial))\b|仅限?(?:于)?(?:学术|研究)|非商业",
@@ -105,7 +106,7 @@ _STATED: tuple[tuple[re.Pattern[str], RestrictionKind | None, str], ...] = (
         "Use is limited to non-commercial or research purposes (stated in prose)",
     ),
     (
-        re.compile(
+        lazy_re.compile(
             r"\b(?:must|need to|needs to|required to|have to)\s+(?:first\s+)?(?:accept|agree to|sign)\b"
             r"[^.。]{0,80}\b(?:terms|licen[cs]e|agreement)\b|"
             r"\b(?:accept|agree to)\b[^.。]{0,60}\b(?:terms|licen[cs]e)\b"
@@ -116,7 +117,7 @@ _STATED: tuple[tuple[re.Pattern[str], RestrictionKind | None, str], ...] = (
         "terms to accept before downloading the weights; they are not in the release",
     ),
     (
-        re.compile(
+        lazy_re.compile(
             r"\b(?:follow|under|subject to|governed by|released under)\b[^.。]{0,30}\b(?:a |the )?"
             r"(?:separate|own|specific|dedicated|different)\b[^.。]{0,40}\blicen[cs]e",
             re.I,

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
+from openness import lazy_re
 from openness.lazy_re import Regex, lazy_compile
 from openness.model import Claim, ClaimSubject, Fact, Location
 
@@ -121,7 +122,7 @@ _LINK_SUBJECT = lazy_compile(
 _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
     (
         ClaimSubject.WEIGHTS,
-        re.compile(
+        lazy_re.compile(
             r"\b(?:(?:model\s+)?weights?|checkpoints?|(?<!billion )(?<!million )parameters|params)\b"
             r"|权重|權重|(?<!亿)参数(?!规模|量)|參數",
             re.I,
@@ -129,7 +130,7 @@ _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
     ),
     (
         ClaimSubject.DATA,
-        re.compile(
+        lazy_re.compile(
             r"\b(?:data(?:sets?)?|corpus|corpora|benchmarks?|annotations?)\b(?!\s+(?:processing|pipeline)\s+code)"
             r"|数据|數據|语料|語料",
             re.I,
@@ -137,7 +138,7 @@ _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
     ),
     (
         ClaimSubject.CODE,
-        re.compile(
+        lazy_re.compile(
             r"\b(?:code(?:base)?|scripts?|implementations?|librar(?:y|ies)|frameworks?|toolkits?|software|"
             r"training\s+recipes?|packages?|repo(?:sitory|sitories)?)\b|代码|代碼|脚本|腳本|仓库|倉庫",
             re.I,
@@ -145,7 +146,7 @@ _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
     ),
     (
         ClaimSubject.MODEL,
-        re.compile(
+        lazy_re.compile(
             r"\b(?:models?|llms?|vlms?|mllms?|series|family|versions?|variants?|chatbots?|networks?|"
             r"transformers?)\b|模型|系列|版本",
             re.I,
@@ -153,11 +154,13 @@ _SUBJECT_WORDS: tuple[tuple[ClaimSubject, re.Pattern[str]], ...] = (
     ),
     (  # parts of someone else's, or not parts of a model release: never judged
         ClaimSubject.OTHER,
-        re.compile(r"\b(?:tools?|toolchains?|safeguards?|platforms?|engines?|demos?|apps?|plugins?)\b", re.I),
+        lazy_re.compile(
+            r"\b(?:tools?|toolchains?|safeguards?|platforms?|engines?|demos?|apps?|plugins?)\b", re.I
+        ),
     ),
     (
         ClaimSubject.RELEASE,
-        re.compile(
+        lazy_re.compile(
             r"\b(?:(?:this|the|our)\s+(?:release|project|repo(?:sitory)?|work)|project|everything|"
             r"all\s+(?:of\s+)?(?:our|the)\s+(?:artifacts|components))\b|项目|項目|全部",
             re.I,
@@ -428,7 +431,7 @@ _LICENSE_FILE_LINK = lazy_compile(
 # Prose names -> identifiers analyze_id understands (SPDX, or Hugging Face licence ids).
 # A small table, not a licence engine: it only turns "Apache 2.0" into "Apache-2.0".
 _PROSE_LICENSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p, re.I), v)
+    (lazy_re.compile(p, re.I), v)
     for p, v in (
         (r"\bapache(?:[- ]license)?,?[- ]?(?:v(?:ersion)?\.?\s?)?2(?:\.0)?\b", "Apache-2.0"),
         # the licence's own wording: "version 2.0 of the Apache License" (GPT-J's weights statement)
@@ -471,9 +474,12 @@ _PROSE_TRIGGER = lazy_compile(
     re.I,
 )
 _GROUP_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("weights", re.compile(r"\b(?:model weights?|weights?|checkpoints?|parameters|models?)\b", re.I)),
-    ("code", re.compile(r"\b(?:code(?:base)?|source|software|scripts?|repository|implementation)\b", re.I)),
-    ("data", re.compile(r"\b(?:data(?:sets?)?|corpus|corpora)\b", re.I)),
+    ("weights", lazy_re.compile(r"\b(?:model weights?|weights?|checkpoints?|parameters|models?)\b", re.I)),
+    (
+        "code",
+        lazy_re.compile(r"\b(?:code(?:base)?|source|software|scripts?|repository|implementation)\b", re.I),
+    ),
+    ("data", lazy_re.compile(r"\b(?:data(?:sets?)?|corpus|corpora)\b", re.I)),
 )
 # "License" alone is not a verb: "prohibited by the Llama 2 Community License" states no scope.
 _LICENSE_VERB = lazy_compile(

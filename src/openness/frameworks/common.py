@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from openness import lazy_re
 from openness.licenses import terms
 from openness.model import (
     AppliedLicense,
@@ -284,7 +285,7 @@ def first_fact(evidence: Evidence, *keys: str) -> Fact | None:
 
 
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12, "p": 1e15}
-_QUANTITY = re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?(?:e[+-]?[0-9]+)?)\s*([kmbgtp])?", re.IGNORECASE)
+_QUANTITY = lazy_re.compile(r"^\s*([0-9]+(?:[.,][0-9]+)?(?:e[+-]?[0-9]+)?)\s*([kmbgtp])?", re.IGNORECASE)
 
 
 def as_number(value: Any) -> float | None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from openness import lazy_re
 from openness.frameworks import mof_catalog as cat
 from openness.frameworks.common import blocking_restrictions
 from openness.licenses import license_info
@@ -150,7 +151,7 @@ def _artifact_record(evidence: Evidence) -> Record:
 
 # --------------------------------------------------------------------------- plain reading
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy_re.compile(
     r"^\s*(component\s+)*not\s+includ|^\s*license\s+not\s+specified|^\s*other\s+license\s*$", re.I
 )
 # Common short forms no licence database lists as aliases (hand-written for that reason).
@@ -167,7 +168,7 @@ _ALIASES = {
     "cc-by-4": "CC-BY-4.0",
     "cc-by-sa-4": "CC-BY-SA-4.0",
 }
-_NOISE = re.compile(r"\b(the|licen[cs]e|version)\b|[,()]", re.I)
+_NOISE = lazy_re.compile(r"\b(the|licen[cs]e|version)\b|[,()]", re.I)
 
 
 def is_placeholder(value: str) -> bool:

@@ -8,10 +8,10 @@ parameters: nothing here is ever formatted into SQL.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from openness import lazy_re
 from openness.errors import UsageError
 from openness.render.safe import clean
 
@@ -23,8 +23,8 @@ TERM_KEYS = ("license", "restriction", "finding")
 OTHER_KEYS = ("source", "open-washing")
 SORT_KEYS = ("name", "audited", "source", "revision")
 
-_KEY = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
-_VALUE_BAD = re.compile(r"[\x00-\x1f\x7f]")
+_KEY = lazy_re.compile(r"^[a-z][a-z0-9-]{0,63}$")
+_VALUE_BAD = lazy_re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)

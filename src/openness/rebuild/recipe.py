@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from openness import lazy_re
 from openness.errors import RebuildError
 
 RECIPE_NAME = "openness-rebuild.toml"
@@ -55,8 +56,8 @@ RESERVED_VARIABLES = frozenset(
     }
 )
 _MAX_PROBLEMS_SHOWN = 20  # one line on stderr, not a screenful
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
+_SHA256 = lazy_re.compile(r"^[0-9a-f]{64}$")
+_VARIABLE_NAME = lazy_re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
 _PLACEHOLDERS = ("{start}", "{steps}", "{output}")
 
 

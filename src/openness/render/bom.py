@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from openness import lazy_re
 from openness.model import Component, LicenseResult, Report, Role, Status
 
-_LICENSEREF_UNSAFE = re.compile(r"[^A-Za-z0-9.\-]+")
+_LICENSEREF_UNSAFE = lazy_re.compile(r"[^A-Za-z0-9.\-]+")
 # Values that name no licence: never an id in a bill of materials (licenses.interface has the same
 # list for card fields; repeated words from BOM tools are added).
 PLACEHOLDERS = frozenset({
@@ -32,7 +33,7 @@ MAX_BOM_DEPENDENCIES = 1000  # code dependencies listed in one BOM
 MAX_METRICS = 100  # performance metrics taken from a model card
 MAX_FIELD = 2000  # characters kept of any free-text card value
 # A requirement line's name and, when pinned with ==, its version (extras skipped).
-_REQUIREMENT = re.compile(
+_REQUIREMENT = lazy_re.compile(
     r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:==\s*([A-Za-z0-9.+!_-]+))?"
 )
 
