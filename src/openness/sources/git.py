@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from openness import lazy_re
 from openness.errors import SourceError, UsageError
 from openness.model import FileEntry, Location, Note, NoteKind, NoteLevel, Snapshot
 from openness.sources.http import is_offline, openness_cache_dir
@@ -32,11 +32,11 @@ FETCH_TIMEOUT = 300.0  # seconds for the network step
 LOCAL_TIMEOUT = 60.0  # seconds for each local git step
 MAX_TREE_OUTPUT = 64 * 1024 * 1024  # bytes of ls-tree output accepted
 
-_FORGE_TREE = re.compile(
+_FORGE_TREE = lazy_re.compile(
     r"^(?P<url>https?://(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)/[^/]+/[^/]+?)"
     r"(?:\.git)?(?:/(?:-/)?(?:tree|src)/(?P<ref>[^?#]+))?/?(?:[?#].*)?$"
 )
-_SAFE_REF = re.compile(r"^(?!-)[\w./\-+]{1,200}$")
+_SAFE_REF = lazy_re.compile(r"^(?!-)[\w./\-+]{1,200}$")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
+from openness import lazy_re
 from openness.errors import SourceError, UsageError
 from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, NoteLevel, Snapshot
 from openness.sources import hf_cache
@@ -49,8 +50,8 @@ MAX_LINEAGE = 16  # base models followed in all
 HEADER_READ = 100_000  # bytes asked for by the first ranged read of a safetensors header
 SIDECAR_VERSION = 1
 
-_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[\w.\-]{1,96})?$")
-_HF_URL = re.compile(
+_REPO_ID = lazy_re.compile(r"^[A-Za-z0-9][\w.\-]{0,95}(/[\w.\-]{1,96})?$")
+_HF_URL = lazy_re.compile(
     r"^https?://(?:www\.)?huggingface\.co/(?:(?P<type>datasets|spaces)/)?"
     r"(?P<id>[^/@?#]+(?:/[^/@?#]+)?)(?:/(?:tree|blob|resolve)/(?P<rev>[^/?#]+))?(?:[/?#].*)?$"
 )
@@ -60,14 +61,14 @@ _T = TypeVar("_T")
 
 # Files worth fetching, by tier (lower first). Anything else is listed with readable=False.
 _TIERS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?i)^(readme|model_card|modelcard|data_card|datacard)(\.[a-z]+)?$|^citation(\.[a-z]+)?$"
+    lazy_re.compile(r"(?i)^(readme|model_card|modelcard|data_card|datacard)(\.[a-z]+)?$|^citation(\.[a-z]+)?$"
                r"|.*(licen[cs]e|copying|notice|polic(y|ies)|acceptable.use|responsible.use|terms.of.use|eula"
                r"|agreement).*"),
-    re.compile(r"(?i).*config.*\.json$|^params\.json$|^modules\.json$|^special_tokens_map\.json$"
+    lazy_re.compile(r"(?i).*config.*\.json$|^params\.json$|^modules\.json$|^special_tokens_map\.json$"
                r"|.*\.(ya?ml)$"),
-    re.compile(r"(?i)^requirements.*\.txt$|^(pyproject|setup)\.(toml|py|cfg)$|^environment.*\.ya?ml$"
+    lazy_re.compile(r"(?i)^requirements.*\.txt$|^(pyproject|setup)\.(toml|py|cfg)$|^environment.*\.ya?ml$"
                r"|^(docker|container)file.*$|^pipfile$|^constraints.*\.txt$|.*\.md$"),
-    re.compile(r"(?i).*\.(py|sh|cfg|toml)$"),
+    lazy_re.compile(r"(?i).*\.(py|sh|cfg|toml)$"),
 )
 
 

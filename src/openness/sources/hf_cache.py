@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openness import safe_io
+from openness import lazy_re, safe_io
 from openness.licenses.decode import decode
 from openness.sources.interface import MAX_DEPTH
 
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_COMMIT = lazy_re.compile(r"^[0-9a-f]{40}$")
+_SHA256 = lazy_re.compile(r"^[0-9a-f]{64}$")
 MAX_CARD = 512 * 1024  # bytes of a card read for its front matter
 # A cache is hostile input like a release: a planted FIFO, a sparse 10 GB ref, a symlink loop or a
 # directory 1,500 levels deep must cost a bounded amount of time and memory.

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from openness import lazy_re
 from openness.errors import SourceError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -44,7 +44,7 @@ POOL_CONNECTIONS = 64  # open connections to the Hub per process (keep-alive: HU
 POOL_KEEPALIVE = 32
 
 _TRUE = {"1", "true", "yes", "on"}
-_RESET = re.compile(r"(?:^|[;,\s])t=(\d{1,9})(?:$|[;,\s])")  # RateLimit: "api";r=0;t=42
+_RESET = lazy_re.compile(r"(?:^|[;,\s])t=(\d{1,9})(?:$|[;,\s])")  # RateLimit: "api";r=0;t=42
 _configured_timeout: float | None = None
 _lock = threading.Lock()
 MAX_APIS = 16  # HfApi objects kept (one per endpoint and token)

@@ -29,7 +29,6 @@ import contextlib
 import contextvars
 import hashlib
 import os
-import re
 import stat
 import threading
 import time
@@ -39,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from openness import lazy_re
 from openness.safe_io import write_atomic
 from openness.sources import hf_cache
 
@@ -49,8 +49,8 @@ MAX_HEADERS = 1024  # safetensors header summaries remembered per process, by th
 MISSING_SECONDS = 600.0  # a repo found missing is asked again after this long
 MAX_PATH_CHARS = 1024  # a listed file name longer than this is not written into the cache
 MAX_PATH_PARTS = 32  # nor one this many folders deep
-_HEX40 = re.compile(r"^[0-9a-f]{40}$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX40 = lazy_re.compile(r"^[0-9a-f]{40}$")
+_HEX64 = lazy_re.compile(r"^[0-9a-f]{64}$")
 _T = TypeVar("_T")
 
 _pool: ThreadPoolExecutor | None = None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from openness import lazy_re
 from openness.errors import SourceError, UsageError
 from openness.model import Snapshot
 
@@ -41,9 +41,9 @@ SOURCES: dict[str, str] = {
     "git": "openness.sources.git:open_snapshot",
 }
 
-_GIT_URL = re.compile(r"^(git\+ssh://|git\+https?://|ssh://|git://|file://|git@[^:]+:|https?://.+\.git/?(@[^/@]+)?$)")
-_HF_URL = re.compile(r"^https?://(www\.)?huggingface\.co/")
-_GIT_HOST = re.compile(r"^https?://(www\.)?(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)/")
+_GIT_URL = lazy_re.compile(r"^(git\+ssh://|git\+https?://|ssh://|git://|file://|git@[^:]+:|https?://.+\.git/?(@[^/@]+)?$)")
+_HF_URL = lazy_re.compile(r"^https?://(www\.)?huggingface\.co/")
+_GIT_HOST = lazy_re.compile(r"^https?://(www\.)?(github\.com|gitlab\.com|codeberg\.org|bitbucket\.org)/")
 
 
 def detect_kind(target: str) -> str:

@@ -18,11 +18,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from openness import lazy_re
 from openness.errors import SourceError
 from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, NoteLevel, Reader, Snapshot
 from openness.sources.interface import SourceOptions
 
-_SLUG = re.compile(r"[^A-Za-z0-9._\-/]+")
+_SLUG = lazy_re.compile(r"[^A-Za-z0-9._\-/]+")
 
 
 def origin_label(snapshot: Snapshot) -> str:
@@ -42,7 +43,7 @@ def origin_slug(label: str) -> str:
 
 
 MAX_FOLLOW = 3  # Hub repositories followed per release (metadata and small files only)
-_FOLLOW_TARGET = re.compile(r"^hf:(?:datasets/)?[A-Za-z0-9][\w.\-]{0,95}/[\w.\-]{1,96}$")
+_FOLLOW_TARGET = lazy_re.compile(r"^hf:(?:datasets/)?[A-Za-z0-9][\w.\-]{0,95}/[\w.\-]{1,96}$")
 
 
 def open_followed(targets: Sequence[str], options: SourceOptions) -> tuple[list[Snapshot], list[Note]]:
