@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from openness import lazy_re
 from openness.inventory.names import PathParts
 from openness.lazy_re import Regex, lazy_compile
 from openness.model import CodeRole, Location
@@ -89,7 +90,7 @@ _DATA_COMPOUNDS = frozenset(
 _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
     (
         CodeRole.TRAINING,
-        re.compile(
+        lazy_re.compile(
             r"torch\.optim\.|optim\.(?:AdamW?|SGD|Adafactor|Lion)\b|optax\.|\.backward\(\s*\)"
             r"|optimizer\.(?:step|zero_grad)\(|Trainer\(|TrainingArguments\(|deepspeed\.initialize\("
             r"|trainer\.(?:train|fit)\(|torchrun\b|accelerate launch\b|def train\w*\("
@@ -100,7 +101,7 @@ _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
     ),
     (
         CodeRole.INFERENCE,
-        re.compile(
+        lazy_re.compile(
             r"\.generate\(|pipeline\(|SamplingParams|vllm|LLM\(model|gr\.(?:Interface|Blocks|ChatInterface)\("
             r"|FastAPI\(|import streamlit|torch\.inference_mode|torch\.no_grad"
             r"|def (?:generate|sample|chat|predict|infer)\w*\(|AutoModel\w*\.from_pretrained\("
@@ -109,14 +110,14 @@ _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
     ),
     (
         CodeRole.EVALUATION,
-        re.compile(
+        lazy_re.compile(
             r"lm_eval|evaluate\.load\(|perplexity|compute_metrics|accuracy_score|f1_score|rouge|bleu\b"
             r"|pass@k|exact_match|def eval\w*\(|hellaswag|mmlu|gsm8k|humaneval|lighteval|opencompass"
         ),
     ),
     (
         CodeRole.PREPROCESSING,
-        re.compile(
+        lazy_re.compile(
             r"load_dataset\(|from datasets import|import datasets\b|dedup|minhash|datasketch"
             r"|\.to_parquet\(|read_parquet\(|import pyarrow|jsonlines|np\.memmap\(|\.tofile\(|datatrove"
             r"|def (?:tokenize|preprocess|filter|clean|dedup)\w*\(|warc"
@@ -126,11 +127,11 @@ _SIGNALS: tuple[tuple[CodeRole, re.Pattern[str]], ...] = (
     ),
     (
         CodeRole.TOKENIZATION,
-        re.compile(r"sentencepiece|from tokenizers import|import tiktoken|class \w*Tokenizer|BPE\("),
+        lazy_re.compile(r"sentencepiece|from tokenizers import|import tiktoken|class \w*Tokenizer|BPE\("),
     ),
     (
         CodeRole.ARCHITECTURE,
-        re.compile(
+        lazy_re.compile(
             r"class \w+\(\s*(?:torch\.)?nn\.Module\s*\)|class \w+\(\s*\w*PreTrainedModel\s*\)"
             r"|class \w+\(\s*(?:nn|eqx|hk|keras|tf\.keras|flax\.linen)\.(?:Module|Model|Layer)\s*\)"
             r"|from flax import linen|import flax\.linen|def forward\(self"
@@ -236,7 +237,7 @@ _ML_IMPORT = lazy_compile(
 )
 # Content that backs a weak path word (and only such a word: alone it shows too little).
 _CORROBORATING: dict[CodeRole, Regex] = {
-    CodeRole.PREPROCESSING: re.compile(
+    CodeRole.PREPROCESSING: lazy_re.compile(
         r"repo[-_]type[ =]+[\"']?dataset|huggingface\.co/datasets/|load_dataset\("
         r"|\b(?:wget|curl|aria2c|gsutil|aws s3|azcopy|rclone)\b[^\n]{0,300}?"
         r"\.(?:jsonl|json|parquet|arrow|csv|tsv|txt|zst|gz|xz|bz2|tar|zip|tfrecords?)\b"
@@ -244,7 +245,7 @@ _CORROBORATING: dict[CodeRole, Regex] = {
         r"|csv\.(?:reader|writer|DictReader|DictWriter)\(|pd\.read_\w+\(|np\.save\w*\(|pickle\.dump\("
     ),
     CodeRole.INFERENCE: _ML_IMPORT,
-    CodeRole.ARCHITECTURE: re.compile(r"def forward\w*\("),
+    CodeRole.ARCHITECTURE: lazy_re.compile(r"def forward\w*\("),
 }
 _WEIGHT_WORDS = frozenset(
     {"model", "models", "weights", "weight", "ckpt", "ckpts", "checkpoint", "checkpoints", "stages", "params"}

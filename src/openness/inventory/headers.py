@@ -10,12 +10,12 @@ Pickle-based formats are recognised by magic bytes and flagged; they are never u
 from __future__ import annotations
 
 import json
-import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from openness import lazy_re
 from openness.model import WeightFormat, WeightsInfo
 
 # safetensors' own reader refuses headers above 100 MB; we refuse them as malformed.
@@ -50,10 +50,10 @@ MAX_TENSOR_ELEMENTS = 2**48  # one dimension and one tensor (~2.8e14; the larges
 MAX_PARAMETERS = 2**53  # one file's running total (~9e15, exact as a float): sums stay finite
 MAX_DTYPES = 64  # distinct dtypes in one file (real files have one to four)
 MAX_OFFSET = 2**64  # safetensors data_offsets are u64 in the reference implementation
-_DTYPE_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")  # BF16, F8_E4M3, ...: nothing to escape, short
+_DTYPE_NAME = lazy_re.compile(r"[A-Za-z0-9_]{1,32}")  # BF16, F8_E4M3, ...: nothing to escape, short
 # Characters that must not reach a report from a header: C0/C1 controls and lone surrogates
 # (json.loads yields those for "\ud800"; they cannot be encoded to UTF-8 on output).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNPRINTABLE = lazy_re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 ReadFn = Callable[[int], bytes]  # read the first N bytes of the file
 

@@ -24,7 +24,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from openness import safe_io
+from openness import lazy_re, safe_io
 from openness.errors import SourceError
 from openness.model import FileEntry, Location, Note, NoteKind, NoteLevel, Reader, Snapshot
 from openness.sources.interface import MAX_DEPTH, SourceOptions
@@ -71,7 +71,7 @@ _LFS_CANDIDATE_SUFFIXES = frozenset(
     }
 )
 _LFS_MAX_POINTER = 1024
-_LFS_POINTER = re.compile(
+_LFS_POINTER = re.compile(  # a bytes pattern: lazy_re's cache keeps text patterns only
     rb"^version https://git-lfs\.github\.com/spec/v1\n(?:.*\n)*?oid sha256:([0-9a-f]{64})\n"
     rb"(?:.*\n)*?size (\d+)",
 )
@@ -99,7 +99,7 @@ _HASHED_SUFFIXES = frozenset(
     }
 )
 _CHECKED_SUFFIXES = _LFS_CANDIDATE_SUFFIXES | _HASHED_SUFFIXES  # files _file_entry may open
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = lazy_re.compile(r"[\x00-\x1f\x7f]")
 _EXTRA_ENTRIES = 10_000  # sub-folders and skipped entries read beyond the remaining file budget
 _MAX_NOTES_PER_KIND = 50  # keep a hostile tree from flooding the report with notes
 # What each counted group of listing notes is about (``Note.kind``): consumers ask the kind.
