@@ -76,40 +76,49 @@ def cited_items(report: Report) -> list[Classified]:
     return [i for i in report.inventory.items if i.entry.path in cited][:MAX_CITED]
 
 
-def extension(path: str) -> str:
-    """The file's extension as pathlib names it (``.gz`` of ``a.tar.gz``), lower case; "" if none."""
+def _suffix(path: str) -> str:
+    """The file's extension as pathlib names it (``.gz`` of ``a.tar.gz``), as written; "" if none."""
     name = path.rpartition("/")[2]
     dot = name.rfind(".")
-    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def summary(items: Iterable[Classified]) -> dict[str, Any]:
-    """The counts and samples that stand for the full listing (one pass over the items)."""
+    """The counts and samples that stand for the full listing (one pass over the items).
+
+    The pass counts by the role objects and by each name's raw suffix and turns them into text
+    once at the end: a str() per role and a lower() per name cost ~0.1 s of a 100,000-file tree."""
     from openness.model import Role
 
+    other = Role.OTHER
     total = 0
-    by_role: Counter[str] = Counter()
-    code_roles: Counter[str] = Counter()
-    extensions: Counter[str] = Counter()
+    role_bytes: Counter[Role] = Counter()
+    code_role_counts: Counter[Any] = Counter()
+    suffixes: Counter[str] = Counter()
     unclassified = 0
     unclassified_sample: list[Classified] = []
     largest: list[tuple[int, int, Classified]] = []  # a heap of (size, -order, item)
     for order, item in enumerate(items):
-        size = item.entry.size
+        entry = item.entry
+        size = entry.size
         total += size
-        by_role[str(item.role)] += size
-        for role in item.code_roles:
-            code_roles[str(role)] += 1
-        extensions[extension(item.entry.path)] += 1
-        if item.role is Role.OTHER:
+        role_bytes[item.role] += size
+        if item.code_roles:
+            code_role_counts.update(item.code_roles)
+        suffixes[_suffix(entry.path)] += 1
+        if item.role is other:
             unclassified += 1
             if len(unclassified_sample) < SAMPLES:
                 unclassified_sample.append(item)
-        entry = (size, -order, item)
         if len(largest) < SAMPLES:
-            heapq.heappush(largest, entry)
-        elif entry[:2] > largest[0][:2]:
-            heapq.heapreplace(largest, entry)
+            heapq.heappush(largest, (size, -order, item))
+        elif size > largest[0][0]:  # a later item of equal size never displaces an earlier one
+            heapq.heapreplace(largest, (size, -order, item))
+    by_role = Counter({str(role): n for role, n in role_bytes.items()})
+    code_roles = Counter({str(role): n for role, n in code_role_counts.items()})
+    extensions: Counter[str] = Counter()
+    for suffix, n in suffixes.items():
+        extensions[suffix.lower()] += n
     named = extensions.most_common(MAX_EXTENSIONS)
     shown = {ext or "(none)": n for ext, n in sorted(named, key=lambda en: (-en[1], en[0]))}
     rest = sum(extensions.values()) - sum(n for _, n in named)
