@@ -290,6 +290,8 @@ def _position(pair: tuple[int, Classified]) -> int:
 
 @dataclass(frozen=True)
 class Inventory:
+    """Every file of a snapshot with its role, and the notes the classification left."""
+
     snapshot: Snapshot
     items: tuple[Classified, ...]
     notes: tuple[Note, ...] = ()
@@ -598,6 +600,8 @@ class Publication:
 
 @dataclass(frozen=True)
 class ComponentEvidence:
+    """What the release shows of one component: status, where, under which licences."""
+
     component: Component
     status: Status
     locations: tuple[Location, ...] = ()
@@ -732,6 +736,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Criterion:
+    """One rule of a framework: its outcome, why, the evidence, and what would make it pass."""
+
     id: str
     title: str
     outcome: Outcome
@@ -754,6 +760,8 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Assessment:
+    """One framework's verdict on a release, with every criterion behind it."""
+
     framework: str  # registry id, e.g. "osaid"
     name: str  # human name, e.g. "OSI Open Source AI Definition 1.0"
     version: str
@@ -811,6 +819,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Finding:
+    """Something a reader should know that no framework rule says (open-washing, an unsafe file...)."""
+
     kind: FindingKind
     severity: Severity
     message: str
@@ -827,6 +837,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Report:
+    """The whole answer for one target: evidence, inventory, assessments and findings."""
+
     target: str
     source_kind: str
     evidence: Evidence

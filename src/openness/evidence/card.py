@@ -78,6 +78,8 @@ class Section:
 
 @dataclass(frozen=True)
 class ModelCard:
+    """A parsed model card or README: its front matter (metadata), lines and titled sections."""
+
     path: str
     front_matter: Mapping[str, Any] = field(default_factory=dict)
     front_matter_lines: tuple[int, int] | None = None

@@ -81,6 +81,8 @@ _LABELS_RELEVANT = lazy_compile(
 
 @dataclass(frozen=True)
 class Coverage:
+    """Which data-information items a release covers, and which do not apply to it."""
+
     covered: frozenset[str]
     not_applicable: frozenset[str] = frozenset()
 

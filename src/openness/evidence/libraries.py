@@ -45,6 +45,8 @@ LIBRARY_LICENSES = {
 
 @dataclass(frozen=True)
 class Framework:
+    """A well-known training framework: its name, its own licence and how a text names it."""
+
     name: str  # as the project spells it
     license: str  # SPDX id of the framework's own licence
     mention: re.Pattern[str]  # how a README or a requirements file names it
@@ -114,6 +116,8 @@ TRAIN_WINDOW = 2  # lines either side of a framework's name that may say it trai
 
 @dataclass(frozen=True)
 class TrainedWith:
+    """A training framework the release says it used, where it says so, and its configs in the tree."""
+
     framework: Framework
     stated_at: Location
     configs: tuple[str, ...]

@@ -29,6 +29,8 @@ ROMAN = {1: "I", 2: "II", 3: "III"}
 
 @dataclass(frozen=True)
 class MofComponent:
+    """One of the MOF's 17 components, as the Model Openness Tool lists it."""
+
     id: int
     name: str  # exactly as MOT spells it (matching is case-sensitive)
     content_type: str  # "code" | "data" | "document"

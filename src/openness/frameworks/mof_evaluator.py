@@ -34,12 +34,16 @@ class Listed:
 
 @dataclass(frozen=True)
 class Resolved:
+    """The licence MOT evaluates for one listed component, and where it came from."""
+
     license: str  # the licence id MOT evaluates ('unlicensed' when none)
     source: str  # "component" | "global:code|data|document" | "global:distribution" | "none"
 
 
 @dataclass
 class ClassEval:
+    """One MOF class's evaluation: component ids by outcome and the licence each was judged by."""
+
     missing: list[int] = field(default_factory=list)
     included: list[int] = field(default_factory=list)
     invalid: list[int] = field(default_factory=list)
@@ -56,6 +60,8 @@ class ClassEval:
 
 @dataclass(frozen=True)
 class MofResult:
+    """The MOF evaluation of a record, as MOT's ModelEvaluator computes it."""
+
     classification: int  # 0 (unclassified), 1, 2 or 3
     progress: Mapping[int, float]  # class -> percentage, as MOT computes it
     classes: Mapping[int, ClassEval]

@@ -83,6 +83,8 @@ _OUTCOME = {OPEN: Outcome.PASS, PARTIAL: Outcome.PARTIAL, CLOSED: Outcome.FAIL}
 
 @dataclass(frozen=True)
 class _Dim:
+    """One Index dimension's judgement: its level, whether it rests on unknowns, and why."""
+
     level: str
     unknown: bool
     detail: str
@@ -475,6 +477,8 @@ def _datasheet(ev: Evidence) -> _Dim:
 
 @dataclass(frozen=True)
 class _Licensed:
+    """A released part and how its licences are judged for the Index's licence dimensions."""
+
     name: str
     judgement: LicenseJudgement
     partly_open: bool  # at least one of its licences is open

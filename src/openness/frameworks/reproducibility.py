@@ -50,6 +50,8 @@ ESSENTIAL = (
 
 @dataclass(frozen=True)
 class Factor:
+    """One reproducibility factor: its status, why, and the evidence behind it."""
+
     status: Status
     detail: str
     evidence: tuple[Location, ...]

@@ -128,6 +128,8 @@ _DATASET_KEYS = lazy_compile(
 
 @dataclass
 class _Context:
+    """What classifying one snapshot carries from file to file: read budgets, notes and unsafe files."""
+
     snapshot: Snapshot
     text_left: int
     header_left: int

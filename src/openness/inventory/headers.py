@@ -605,6 +605,8 @@ _ZIP_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
 
 @dataclass(frozen=True)
 class PickleScan:
+    """The globals a pickle imports, read from its opcodes without unpickling it."""
+
     globals: tuple[str, ...]  # module.name imported by the pickle, in order, bounded
     unexpected: tuple[str, ...]  # those outside what a state dict needs
     complete: bool  # False: the scan stopped at the read limit or at a malformed opcode

@@ -19,6 +19,8 @@ MAX_DEPTH = 64  # directory depth
 
 @dataclass(frozen=True)
 class SourceOptions:
+    """How a source is read: offline or not, token, revision, cache folder, timeout and bounds."""
+
     offline: bool = False
     token: str | None = None
     revision: str | None = None
