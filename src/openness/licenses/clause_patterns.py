@@ -282,6 +282,7 @@ _RULES: tuple[_Row, ...] = (
         "au",
         r"\b[md]au\b[^.]{0,80}?\d|\d[^.]{0,40}?\b[md]au\b",
         "Licensees above {n} active users must obtain a separate licence",
+        needs="mau|dau",
     ),
     _r(
         K.USER_THRESHOLD,
@@ -429,6 +430,7 @@ _RULES: tuple[_Row, ...] = (
         _REGIONS,
         _EXPORT
         + r"|governed|jurisdiction of|courts?|does not apply to end users|\blaws?\b|copyright|dedication|waiver|public domain",
+        needs="eu|eea|united|usa|u_s|china|prc|russia|uk|outside",
     ),
     _r(
         K.TERRITORY,
