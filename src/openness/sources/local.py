@@ -479,9 +479,10 @@ def make_reader(root: str, allowed: tuple[str, ...] | None = None) -> Reader:
             except OSError as exc:
                 raise SourceError(f"{path}: cannot read ({_reason(exc)})") from exc
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
                 raise SourceError(f"{path}: not a regular file")
-            return safe_io.read_fd(fd, limit)
+            return safe_io.read_fd(fd, limit, st.st_size)
         except OSError as exc:
             raise SourceError(f"{path}: cannot read ({_reason(exc)})") from exc
         finally:
