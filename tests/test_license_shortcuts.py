@@ -13,8 +13,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -255,3 +257,30 @@ def test_fingerprints_ruled_out_by_their_words_would_not_have_matched(
                 skipped += 1
                 assert not any(phrase in joined for phrase in fp.phrases), (name, fp.license_id)
     assert skipped > 10 * searched > 0
+
+
+def test_a_text_aligned_in_another_thread_meanwhile_changes_nothing(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch audits analyse licences in threads, and the vocabulary is shared. Here another
+    thread identifies a second text (starting the vocabulary again) while the first is between
+    two alignments, as a thread switch would have it: the first text's answer is unchanged (the
+    second waits for it). Without the lock the Llama 2 licence was named nothing."""
+    first = decode((corpus_dir / "meta-llama__llama/files/LICENSE").read_bytes())[0]
+    second = decode((corpus_dir / "01-ai__Yi/files/LICENSE").read_bytes())[0]
+    assert first is not None and second is not None
+    alone = identify.identify(first)
+    monkeypatch.setattr(identify, "MAX_VOCABULARY", 0)  # every text starts the vocabulary again
+    align = identify._align
+    others: list[threading.Thread] = []
+
+    def switching(*args: Any) -> list[Any]:
+        if not others:
+            others.append(threading.Thread(target=identify.identify, args=(second,)))
+            others[0].start()
+            others[0].join(timeout=0.5)  # as long as it may run before this text goes on
+        return align(*args)
+
+    monkeypatch.setattr(identify, "_align", switching)
+    assert identify.identify(first) == alone
+    others[0].join()

@@ -25,6 +25,7 @@ Below the thresholds a text is unknown: no nearest wrong name.
 
 from __future__ import annotations
 
+import _thread
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -253,6 +254,10 @@ def _ref_tokens(number: int) -> tuple[str, ...]:
 # varied input in a long batch) it starts again, with the ids derived from it.
 MAX_VOCABULARY = 50_000
 _vocabulary: dict[str, int] = {}
+# Batch audits and the web service analyse licences in threads: one text at a time uses the shared
+# vocabulary (a thread starting it again, or two adding the same next id, would mismatch ids).
+# Alignment is pure Python under the GIL, so holding it costs other threads nothing they could use.
+_VOCABULARY_LOCK = _thread.allocate_lock()
 
 
 def _token_ids(tokens: Sequence[str]) -> list[int]:
@@ -785,13 +790,14 @@ def _location(query: Normalized, start: int, end: int, path: str | None) -> Loca
     return Location(path=path, lines=(a, b))
 
 
-def identify(text: str, path: str | None = None) -> Identification:
-    """Every licence named in ``text``, in order of appearance, with spans and changes."""
-    kb = knowledge()
-    query = normalize(text)
-    if not query.tokens:
-        return Identification((), 0, ("no words to match",))
-    candidates, qpos = _candidates(kb, shingle_hashes(query.tokens))
+def _rounds(
+    kb: Knowledge,
+    query: Normalized,
+    candidates: list[tuple[Reference, list[int]]],
+    qpos: dict[int, list[int]],
+) -> tuple[list[_Aligned], list[_Aligned]]:
+    """Align the candidates over several rounds: every alignment made, and the selection.
+    Called with ``_VOCABULARY_LOCK`` held (the vocabulary and reference ids are shared)."""
     _fresh_vocabulary()
     qids = _token_ids(query.tokens)
     aligned: list[_Aligned] = []
@@ -829,6 +835,18 @@ def identify(text: str, path: str | None = None) -> Identification:
             break
         taken = {ref.number for ref, _ in batch}
         pending = [c for c in pending if c[0].number not in taken]
+    return aligned, selected
+
+
+def identify(text: str, path: str | None = None) -> Identification:
+    """Every licence named in ``text``, in order of appearance, with spans and changes."""
+    kb = knowledge()
+    query = normalize(text)
+    if not query.tokens:
+        return Identification((), 0, ("no words to match",))
+    candidates, qpos = _candidates(kb, shingle_hashes(query.tokens))
+    with _VOCABULARY_LOCK:
+        aligned, selected = _rounds(kb, query, candidates, qpos)
     chosen = _fingerprints(kb, query, selected)
     notes: list[str] = []
     similar = []
