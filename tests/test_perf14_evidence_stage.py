@@ -9,11 +9,12 @@ cards, READMEs and requirement files of ../shared/corpus.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openness.evidence import facts
@@ -545,3 +546,36 @@ def test_read_context_reads_a_text_once_and_a_failure_each_time(tmp_path: Path) 
     assert ctx.read("blob.txt", 100_000) is None and ctx.read("blob.txt", 100_000) is None
     assert calls.count(("blob.txt", 100_000)) == 2
     assert sum("blob.txt" in n.message for n in ctx.notes) == 2
+
+
+# --------------------------------------------------------------------------- matches made from the patterns
+
+
+def _generated_matches(rx: re.Pattern[str]) -> st.SearchStrategy[str]:
+    """Strings the pattern itself matches (hypothesis builds them from its parse), not only the
+    pieces a test author thought of: a literal list that misses a branch fails here."""
+    return st.from_regex(rx, fullmatch=False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_prefiltered_literals_are_in_strings_generated_from_each_pattern(data: st.DataObject) -> None:
+    from openness.evidence.text import fold
+
+    for p in _prefiltered():
+        rx = p.rx.compiled if hasattr(p.rx, "compiled") else p.rx
+        line = data.draw(_generated_matches(rx), label=rx.pattern[:60])
+        if rx.search(line):  # generated for the pattern; its own search confirms the match
+            assert p.may_match(fold(line)), (rx.pattern, line)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_place_needs_are_in_strings_generated_from_each_place_pattern(data: st.DataObject) -> None:
+    from openness.evidence import elsewhere
+
+    for (_kind, rx), needs in zip(elsewhere._PLACES, elsewhere._PLACE_NEEDS, strict=True):
+        compiled = rx.compiled if hasattr(rx, "compiled") else rx
+        line = data.draw(_generated_matches(compiled), label=compiled.pattern[:60])
+        if compiled.search(line):
+            assert any(n in line for n in needs), (compiled.pattern, line)
