@@ -102,3 +102,28 @@ def test_corpus_licence_texts_same_with_and_without_fast_paths(corpus_dir: Path)
                 interface.MEMO = True
             assert cached[0] == fresh, rel
             assert cached[1] == fresh, rel
+
+
+def test_threads_sharing_the_memo_never_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batch audits and the web service analyse licences in threads: evictions by one thread
+    while another looks up and reorders the memo must not raise (it was KeyError from
+    move_to_end, an internal error for that release)."""
+    import time
+    from collections import OrderedDict
+    from concurrent.futures import ThreadPoolExecutor
+
+    class _YieldingMemo(OrderedDict):
+        def get(self, key, default=None):  # type: ignore[no-untyped-def]
+            found = super().get(key, default)
+            time.sleep(0)  # let other threads run between the lookup and what follows it
+            return found
+
+    monkeypatch.setattr(interface, "_memo", _YieldingMemo())
+    monkeypatch.setattr(interface, "MEMO_TEXTS", 2)  # evict on almost every new text
+    monkeypatch.setattr(interface, "_analyse", lambda text, path: (text, (), ()))  # the memo alone
+    monkeypatch.setattr(interface, "_with_path", lambda found, path: found)
+    texts = [f"text {i}" for i in range(3)]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda n: interface._analysed(texts[n % 3], None), range(3_000)))
+    assert results == [(texts[n % 3], (), ()) for n in range(3_000)]
+    assert len(interface._memo) <= 2

@@ -12,12 +12,14 @@ Identification lives in ``identify.py``, knowledge in ``knowledge.py``, clause a
 
 from __future__ import annotations
 
+import _thread
 import dataclasses
 import functools
 import re
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
+from openness import lazy_re
 from openness.licenses.decode import decode, recover_wide
 from openness.licenses.knowledge import LicenseInfo, knowledge
 from openness.model import LicenseKind, LicenseMatch, LicenseResult, Location, Restriction
@@ -30,9 +32,9 @@ __all__ = ["LicenseInfo", "analyze_bytes", "analyze_id", "analyze_text", "data_v
 MAX_TEXT_CHARS = 1_000_000  # texts beyond this are cut (licences are a few tens of KB)
 MEMO_TEXTS = 64  # distinct texts whose analysis a process remembers (identical copies analysed once)
 PLACEHOLDERS = frozenset({"other", "unknown", "custom", "see license", "see-license", "none", "noassertion"})
-_NOTICE_NAME = re.compile(r"(^|/)(notice|third[-_ ]?party|thirdpartynotices|attribution)[^/]*$", re.I)
-_URL = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:]")
-_POLICY_NAME = re.compile(r"(^|/)[^/]*(use[-_ ]?policy|aup|prohibited[-_ ]?use)[^/]*$", re.I)
+_NOTICE_NAME = lazy_re.compile(r"(^|/)(notice|third[-_ ]?party|thirdpartynotices|attribution)[^/]*$", re.I)
+_URL = lazy_re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:]")
+_POLICY_NAME = lazy_re.compile(r"(^|/)[^/]*(use[-_ ]?policy|aup|prohibited[-_ ]?use)[^/]*$", re.I)
 
 
 def license_info(license_id: str) -> LicenseInfo | None:
@@ -154,6 +156,9 @@ def _outside_free_matches(text: str, matches: tuple[LicenseMatch, ...]) -> str:
 # entries, each a small result, whatever the texts' sizes. Texts that differ only in layout
 # are not shared: their line spans differ.
 _memo: OrderedDict[bytes, tuple[Identification, tuple[Restriction, ...], tuple[str, ...]]] = OrderedDict()
+# Batch audits and the web service analyse licences in threads: one thread's eviction between
+# another's lookup and move_to_end raised KeyError (an internal error for that release).
+_memo_lock = _thread.allocate_lock()
 MEMO = True  # False: every text analysed afresh (the differential test compares both)
 
 
@@ -164,14 +169,17 @@ def _analysed(
     if not MEMO:
         return _analyse(text, path)
     key = _digest(text.encode("utf-8", "surrogatepass"))
-    found = _memo.get(key)
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
     if found is None:
-        found = _analyse(text, None)
-        _memo[key] = found
-        if len(_memo) > MEMO_TEXTS:
-            _memo.popitem(last=False)
-    else:
-        _memo.move_to_end(key)
+        found = _analyse(text, None)  # outside the lock: two threads may analyse one text alike
+        with _memo_lock:
+            _memo[key] = found
+            _memo.move_to_end(key)
+            while len(_memo) > MEMO_TEXTS:
+                _memo.popitem(last=False)
     return _with_path(found, path)
 
 
