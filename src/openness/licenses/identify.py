@@ -33,6 +33,7 @@ from functools import lru_cache
 from itertools import chain, pairwise
 from typing import Any
 
+from openness import lazy_re
 from openness.licenses.knowledge import Fingerprint, Knowledge, LicenseInfo, Reference, knowledge
 from openness.licenses.normalize import Normalized, normalize, shingle_hashes
 from openness.model import LicenseMatch, Location
@@ -724,14 +725,14 @@ def _resembling(aligned: list[_Aligned], chosen: list[_Aligned]) -> list[_Aligne
     return sorted(out, key=lambda x: x.start)
 
 
-_REFERS = re.compile(
+_REFERS = lazy_re.compile(
     r"\b(?:(?:licen[cs]ed|released|available|distributed|governed|provided|covered|made\s+available)"
     r"\s+(?:under|by|pursuant\s+to)(?:\s+and\s+subject\s+to)?|subject\s+to)"
     r"\s+(?:the\s+)?(?:terms\s+(?:and\s+conditions\s+)?of\s+(?:the\s+)?)?"
     r"([^\n.,;:()\[\]<>\"“”]{2,100})",
     re.IGNORECASE,
 )
-_URL = re.compile(r"https?://[^\s<>()\[\]\"']{4,300}")
+_URL = lazy_re.compile(r"https?://[^\s<>()\[\]\"']{4,300}")
 
 
 def _by_reference(kb: Knowledge, text: str) -> tuple[LicenseInfo, int] | None:

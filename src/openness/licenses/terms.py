@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from openness import lazy_re
 from openness.licenses.clause_patterns import KINDS
 from openness.model import Freedom, LicenseMatch, LicenseResult, Restriction, RestrictionKind
 
@@ -54,26 +55,30 @@ ATTRIBUTION_LIKE: frozenset[RestrictionKind] = frozenset(k for k, info in KINDS.
 # restricts. First match wins.
 _ID_RESTRICTIONS: tuple[tuple[re.Pattern[str], RestrictionKind, str], ...] = (
     (
-        re.compile(r"(^|[-_ ])nc([-_ ]|$)|non[-_ ]?commercial", re.I),
+        lazy_re.compile(r"(^|[-_ ])nc([-_ ]|$)|non[-_ ]?commercial", re.I),
         RestrictionKind.NON_COMMERCIAL,
         "non-commercial licence",
     ),
     (
-        re.compile(r"(^|[-_ ])nd([-_ ]|$)|no[-_ ]?deriv", re.I),
+        lazy_re.compile(r"(^|[-_ ])nd([-_ ]|$)|no[-_ ]?deriv", re.I),
         RestrictionKind.NO_DERIVATIVES,
         "no derivatives allowed",
     ),
     (
-        re.compile(r"rail|responsible ai", re.I),
+        lazy_re.compile(r"rail|responsible ai", re.I),
         RestrictionKind.FIELD_OF_USE,
         "RAIL licence: use-based restrictions (field of use)",
     ),
     (
-        re.compile(r"llama|gemma|deepseek|qwen|yi-license|baichuan|falcon|internlm|glm|tongyi", re.I),
+        lazy_re.compile(r"llama|gemma|deepseek|qwen|yi-license|baichuan|falcon|internlm|glm|tongyi", re.I),
         RestrictionKind.FIELD_OF_USE,
         "custom model licence with an acceptable-use policy",
     ),
-    (re.compile(r"research[-_ ]only|academic", re.I), RestrictionKind.RESEARCH_ONLY, "research-only licence"),
+    (
+        lazy_re.compile(r"research[-_ ]only|academic", re.I),
+        RestrictionKind.RESEARCH_ONLY,
+        "research-only licence",
+    ),
 )
 
 
