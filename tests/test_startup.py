@@ -417,3 +417,29 @@ def test_json_document_escapes_what_the_one_unsafe_class_names(text: str) -> Non
     expected = safe._JSON_UNSAFE.sub(safe._json_escape, text)
     assert safe.json_document(text) == expected
     assert not safe._JSON_UNSAFE.search(safe.json_document(text))
+
+
+def test_every_text_pattern_is_compiled_through_the_code_cache() -> None:
+    """One way to compile (issue 14): a bare ``re.compile`` of a text pattern parses it again in
+    every process; ``lazy_re.compile`` / ``lazy_compile`` keep its engine code between runs. Only
+    bytes patterns (which the cache does not keep) and lazy_re itself call ``re.compile``."""
+    import ast
+
+    src = ROOT / "src" / "openness"
+    bare = []
+    for path in sorted(src.rglob("*.py")):
+        if path.name == "lazy_re.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "compile"
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "re"
+                and not (
+                    node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, bytes)
+                )
+            ):
+                bare.append(f"{path.relative_to(src)}:{node.lineno}")
+    assert not bare, f"re.compile of a text pattern outside lazy_re: {bare}"
