@@ -419,6 +419,12 @@ def test_json_document_escapes_what_the_one_unsafe_class_names(text: str) -> Non
     assert not safe._JSON_UNSAFE.search(safe.json_document(text))
 
 
+def _is_bytes_literal(node: object) -> bool:
+    import ast
+
+    return isinstance(node, ast.Constant) and isinstance(node.value, bytes)
+
+
 def test_every_text_pattern_is_compiled_through_the_code_cache() -> None:
     """One way to compile (issue 14): a bare ``re.compile`` of a text pattern parses it again in
     every process; ``lazy_re.compile`` / ``lazy_compile`` keep its engine code between runs. Only
@@ -437,9 +443,7 @@ def test_every_text_pattern_is_compiled_through_the_code_cache() -> None:
                 and node.func.attr == "compile"
                 and isinstance(node.func.value, ast.Name)
                 and node.func.value.id == "re"
-                and not (
-                    node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, bytes)
-                )
+                and not (node.args and _is_bytes_literal(node.args[0]))
             ):
                 bare.append(f"{path.relative_to(src)}:{node.lineno}")
     assert not bare, f"re.compile of a text pattern outside lazy_re: {bare}"
