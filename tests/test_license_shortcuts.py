@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import re
 import threading
 from collections.abc import Iterator
@@ -284,3 +285,55 @@ def test_a_text_aligned_in_another_thread_meanwhile_changes_nothing(
     monkeypatch.setattr(identify, "_align", switching)
     assert identify.identify(first) == alone
     others[0].join()
+
+
+# --------------------------------------------------------------------------- normalize's shortcuts
+
+
+def _normalize_every_pass(text: str) -> Any:
+    """normalize as it was before its shortcuts: every pattern over the whole text, every line's
+    markers tried, the quotes deleted by one translate (the reference the shortcuts must equal)."""
+    from openness.licenses import normalize as n
+
+    text = html.unescape(text) if "&" in text else text
+    text = n._URL.sub(" ", n._MD_LINK.sub(r"\1", n._TAG.sub(" ", text)))
+    tokens: list[str] = []
+    lines: list[int] = []
+    quotes = str.maketrans(dict.fromkeys(n._QUOTES, ""))
+    for number, raw in enumerate(text.lower().translate(quotes).splitlines(), start=1):
+        line = raw
+        for _ in range(4):
+            new = n._NUMBER.sub("", n._BULLET.sub("", line))
+            if new == line:
+                break
+            line = new
+        if n._COPYRIGHT.match(line) and len(line.split()) <= 16:
+            continue
+        found = n._TOKEN.findall(line)
+        tokens.extend(n._EQUIVALENT.get(tok, tok) for tok in found)
+        lines.extend([number] * len(found))
+    return n.Normalized(tuple(tokens), tuple(lines))
+
+
+_NORMALIZE_PIECES = st.sampled_from(
+    ["https://x.test/a", "HTTP://A.B", "ftp://f", "www.example.de", "WWW.X", "example.com", "a.b.AI/x",
+     "x.org/", "foo.comx", "site.cn", "Site.İO", "ı.ai", "<b>", "<a href='x'>", "</p>", "[link](u)",
+     "![img](i.png)", "](", "[a](b\nc)", "&amp;", "&lt;x&gt;", "’", "'", "`", "\\", "‘", "-", "* ", "•", "# ",
+     "1. ", "(a) ", "iv) ", "a.", "xi.", "ab) ", "_1._ ", "**2.** ", "(", "Copyright (c) 2024 X", "\n",
+     "\r\n", "\u2028", "\x0c", " ", "\t", "word", "licence", "MIT", "許可", "数据"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NORMALIZE_PIECES, max_size=16).map("".join))
+def test_normalize_shortcuts_tokenise_as_every_pass(text: str) -> None:
+    from openness.licenses.normalize import normalize
+
+    assert normalize(text) == _normalize_every_pass(text)
+
+
+def test_normalize_shortcuts_on_every_corpus_licence(corpus_texts: list[tuple[str, str]]) -> None:
+    from openness.licenses.normalize import normalize
+
+    for name, text in corpus_texts:
+        assert normalize(text) == _normalize_every_pass(text), name

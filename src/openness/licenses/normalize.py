@@ -36,7 +36,11 @@ _COPYRIGHT = lazy_compile(
 _BULLET = lazy_compile(r"^\s*[-*+•·▪●◦>#|]+\s+")
 _NUMBER = lazy_compile(r"^\s*[*_]*\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-zA-Z]|[ivxIVX]{1,5})[.)][*_]*\s+")
 _TOKEN = lazy_compile(r"[a-z0-9]+(?:\.[a-z0-9]+)*|[\u3400-\u9fff\uf900-\ufaff]")
-_QUOTES = str.maketrans({"’": "", "'": "", "‘": "", "`": "", "\\": ""})
+_QUOTES = ("’", "'", "‘", "`", "\\")  # deleted: each with str.replace (translate was 20x slower)
+# Every URL match holds one of these, on its own line (a match is non-space characters): lines
+# without one are left alone, where running the URL pattern over the whole text cost ~0.4 ms.
+_URL_HINT = lazy_compile(r"://|www\.|\.(?:com|org|net|io|ai|dev|edu|gov|cn|ae)\b", re.IGNORECASE)
+_BULLETS = frozenset("-*+•·▪●◦>#|")
 
 # Equivalent words (SPDX matching guidelines, "varietal word spelling"); a small, common subset.
 _EQUIVALENT = {
@@ -76,6 +80,8 @@ class Normalized:
 
 def _strip_markers(line: str) -> str:
     """Bullets and list numbering at the start of a line, possibly nested ("1. (a) ...")."""
+    if not _may_have_marker(line):
+        return line
     for _ in range(4):
         new = _NUMBER.sub("", _BULLET.sub("", line))
         if new == line:
@@ -84,15 +90,52 @@ def _strip_markers(line: str) -> str:
     return line
 
 
+def _may_have_marker(line: str) -> bool:
+    """Whether ``_BULLET`` or ``_NUMBER`` can match (most lines open with a word: no)."""
+    head = line.lstrip()[:6]
+    first = head[:1]
+    if not first:
+        return False
+    if first in _BULLETS or first in "*_(" or first.isdigit():
+        return True
+    # a letter enumerator: "a." / "iv)", the mark within five letters
+    return first.isascii() and first.isalpha() and ("." in head or ")" in head)
+
+
+def _without_urls(text: str) -> str:
+    """``_URL.sub(" ", text)``, run only on the lines a URL can be on."""
+    out: list[str] = []
+    done = 0
+    for hint in _URL_HINT.finditer(text):
+        at = hint.start()
+        if at < done:
+            continue  # on a line already done
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        out.append(text[done:start])
+        out.append(_URL.sub(" ", text[start:end]))
+        done = end
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
 def normalize(text: str) -> Normalized:
     """Tokenise ``text`` for matching, keeping each token's line number."""
     text = html.unescape(text) if "&" in text else text
     # Tags, links and URLs never span lines (the patterns exclude newlines): one pass each.
-    text = _URL.sub(" ", _MD_LINK.sub(r"\1", _TAG.sub(" ", text)))
+    text = _TAG.sub(" ", text) if "<" in text else text
+    text = _without_urls(_MD_LINK.sub(r"\1", text) if "](" in text else text)
     tokens: list[str] = []
     lines: list[int] = []
     equivalent = _EQUIVALENT
-    for number, raw in enumerate(text.lower().translate(_QUOTES).splitlines(), start=1):
+    text = text.lower()
+    for quote in _QUOTES:
+        if quote in text:
+            text = text.replace(quote, "")
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = _strip_markers(raw)
         if _COPYRIGHT.match(line) and len(line.split()) <= 16:
             continue  # a longer line goes on after the statement (re-wrapped text): keep it
