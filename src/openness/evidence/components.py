@@ -242,14 +242,21 @@ def files_of(
             if entry is not None:
                 acc.setdefault(c, set()).add(entry.path)
     by_kind: dict[tuple[Role, frozenset[CodeRole]], set[Component]] = {}
+    by_eval: dict[bool, set[Component]] = {}
     for it in inv.items:
-        if it.role is Role.DATASET and (
-            _TOKENIZER_DIR.search(it.entry.path)
-            or (for_users is not None and not is_eval_path(it.entry.path) and for_users(it))
-        ):
-            continue
-        if it.role is Role.DATASET or it.role is Role.PAPER:  # these depend on the path too
-            found: Iterable[Component] = _item_components(it)
+        found: Iterable[Component]
+        if it.role is Role.DATASET:  # this depends on the path too: is it evaluation data?
+            if _TOKENIZER_DIR.search(it.entry.path):
+                continue
+            evaluation = is_eval_path(it.entry.path)  # once per file (30,000 shards of a large tree)
+            if for_users is not None and not evaluation and for_users(it):
+                continue
+            known = by_eval.get(evaluation)
+            if known is None:
+                known = by_eval[evaluation] = _item_components(it, evaluation)
+            found = known
+        elif it.role is Role.PAPER:  # this one on the path too
+            found = _item_components(it)
         else:  # the rest on role and code roles alone: worked out once per kind (issue 14)
             kind = (it.role, it.code_roles)
             known = by_kind.get(kind)
@@ -271,9 +278,10 @@ def followed_roots(inv: Inventory) -> tuple[str, ...]:
     return tuple(origin_slug(o) for o in snap.origins[1:])
 
 
-def _item_components(it: Classified) -> set[Component]:
-    """The components a file stands for. Reads the path only for a dataset or a paper: ``files_of``
-    reuses the answer for every other file of the same role and code roles (keep it so)."""
+def _item_components(it: Classified, evaluation: bool | None = None) -> set[Component]:
+    """The components a file stands for. Reads the path only for a dataset (``evaluation``: whether
+    it is evaluation data, when the caller knows) or a paper: ``files_of`` reuses the answer for every
+    other file of the same role and code roles (keep it so)."""
     out: set[Component] = set()
     role_c = _ROLE_COMPONENT.get(it.role)
     if role_c is not None:
@@ -283,7 +291,9 @@ def _item_components(it: Classified) -> set[Component]:
     if it.role is Role.CONFIG:
         out |= {Component.MODEL_METADATA, Component.MODEL_ARCHITECTURE}
     if it.role is Role.DATASET:
-        out.add(Component.EVALUATION_DATA if is_eval_path(it.entry.path) else Component.DATASETS)
+        if evaluation is None:
+            evaluation = is_eval_path(it.entry.path)
+        out.add(Component.EVALUATION_DATA if evaluation else Component.DATASETS)
     if it.role is Role.PAPER:
         out.add(
             Component.TECHNICAL_REPORT if is_report_file(it.entry.path) else Component.RESEARCH_PAPER
@@ -333,13 +343,24 @@ class UserMaterial:
         self._named: frozenset[str] | None = None  # read lazily: most releases have no such folders
         self._readme_says: dict[str, bool] = {}  # folder -> its README opens as a fine-tuning guide
         self._guide_reads = 0
+        self._by_folder: dict[str, bool] = {}
 
     def __call__(self, item: Classified) -> bool:
-        if auxiliary_dir(item.entry.path) is None and not self._guide_folder(item.entry.path):
+        # The answer depends on the file's folder alone: kept per folder (a large tree's 30,000 data
+        # shards sit in a few hundred folders; bounded by the files listed).
+        path = item.entry.path
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        known = self._by_folder.get(folder)
+        if known is None:
+            known = self._by_folder[folder] = self._decide(path)
+        return known
+
+    def _decide(self, path: str) -> bool:
+        if auxiliary_dir(path) is None and not self._guide_folder(path):
             return False
         if self._named is None:
             self._named = _folders_named_for_training(self._ctx, self._cards)
-        parent = item.entry.path.rsplit("/", 1)[0] + "/"
+        parent = path.rsplit("/", 1)[0] + "/"
         return not any(parent.startswith(d) for d in self._named)
 
     def _guide_folder(self, path: str) -> bool:
@@ -679,8 +700,9 @@ def _datasets(s: _Scan) -> None:
     card_source = s.card_source
     datasets = s.datasets
     data_items = [i for i in inv.by_role(Role.DATASET) if not _TOKENIZER_DIR.search(i.entry.path)]
-    eval_data = tuple(i for i in data_items if is_eval_path(i.entry.path))
-    rest = [i for i in data_items if not is_eval_path(i.entry.path)]
+    is_eval = [is_eval_path(i.entry.path) for i in data_items]  # once per file (30,000 shards...)
+    eval_data = tuple(i for i, e in zip(data_items, is_eval, strict=True) if e)
+    rest = [i for i, e in zip(data_items, is_eval, strict=True) if not e]
     flags = [s.auxiliary(i) for i in rest]
     aux_data = tuple(i for i, f in zip(rest, flags, strict=True) if f)
     train_data = tuple(i for i, f in zip(rest, flags, strict=True) if not f)
