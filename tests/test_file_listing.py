@@ -197,7 +197,8 @@ def test_the_full_listing_is_written_in_pieces(small_report: Report, monkeypatch
     """No write holds the listing: each holds a few items (the streaming shape), and the
     listing's dicts are made as the encoder reaches them, not all before."""
     monkeypatch.setattr(render_json_module, "STREAM_ABOVE", 5)
-    monkeypatch.setattr(render_json_module, "PIECES", 60)
+    monkeypatch.setattr(render_json_module, "PIECES", 60)  # compact records: encoder tokens a write
+    monkeypatch.setattr(render_json_module, "LISTED_PER_WRITE", 4)  # indented: listed files a write
     made: list[int] = []
     real_item = render_json_module._item
 

@@ -10,6 +10,7 @@ Written as it is encoded (``write_json``): a long file listing goes out item by 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -19,13 +20,14 @@ from typing import Any
 from openness import SCHEMA_VERSION, __version__
 from openness.model import Classified, Report
 from openness.render import listing
-from openness.render.safe import dumps, json_document
+from openness.render.safe import dumps, indented_at, json_document
 
 # A summarised inventory's ``items`` are the cited files, not every file: a field's meaning
 # changed, so its major number (docs/json-schema.md). A full listing keeps ``SCHEMA_VERSION``.
 SUMMARY_SCHEMA_VERSION = "2.0"
 STREAM_ABOVE = 1_000  # listed files above which the listing is encoded item by item, never built whole
 PIECES = 8_192  # encoder tokens joined into one write while streaming (about 400 listed files)
+LISTED_PER_WRITE = 400  # listed files encoded into one write of an indented streamed listing
 
 
 def _data_version() -> str | None:
@@ -164,17 +166,51 @@ def write_json(
         else:
             write(dumps(doc, indent=2, default=str) + "\n")
         return
-    encoder = json.JSONEncoder(
-        ensure_ascii=False,
-        default=str,
-        indent=None if compact else 2,
-        separators=(",", ":") if compact else None,
-    )
+    if not compact:
+        _write_indented_listing(doc, write)
+        return
+    encoder = json.JSONEncoder(ensure_ascii=False, default=str, indent=None, separators=(",", ":"))
     tokens = encoder.iterencode(doc)
     while batch := list(islice(tokens, PIECES)):
         write(json_document("".join(batch)))
-    if not compact:
-        write("\n")
+
+
+def _write_indented_listing(doc: dict[str, Any], write: Callable[[str], object]) -> None:
+    """The indented document with its long listing written a chunk of items at a time: the rest of
+    the document is encoded with a one-off placeholder item where the listing goes, split there,
+    and the items encoded at the listing's depth by the same writer (``safe.indented_at``). The
+    text is ``dumps(doc, indent=2)``'s, byte for byte; the standard library's pure-Python
+    ``iterencode`` took 0.81 s for a 100,000-file listing, this 0.49 s (issue 14)."""
+    listing: _Listing = doc["inventory"]["items"]
+    if not len(listing):
+        write(dumps({**doc, "inventory": {**doc["inventory"], "items": []}}, indent=2, default=str) + "\n")
+        return
+    placeholder = f"openness-listing-{os.urandom(16).hex()}"  # no release can plant it
+    text = dumps({**doc, "inventory": {**doc["inventory"], "items": [placeholder]}}, indent=2, default=str)
+    at = text.index(f'"{placeholder}"')
+    head, tail = text[:at], text[at + len(placeholder) + 2 :]
+    depth = 3  # the document, its "inventory" object, the "items" array
+    # LISTED_PER_WRITE items at a time, encoded as one array one level up: the same text as the
+    # items one by one, its brackets and their line breaks cut off (one writer call per chunk).
+    opening, closing = "[\n" + "  " * depth, "\n" + "  " * (depth - 1) + "]"
+    separator = ",\n" + "  " * depth
+    write(head)
+    chunk: list[dict[str, Any]] = []
+    first = True
+    for item in listing:
+        chunk.append(item)
+        if len(chunk) >= LISTED_PER_WRITE:
+            write(_listed(chunk, depth, opening, closing, "" if first else separator))
+            chunk.clear()
+            first = False
+    if chunk:
+        write(_listed(chunk, depth, opening, closing, "" if first else separator))
+    write(tail + "\n")
+
+
+def _listed(chunk: list[dict[str, Any]], depth: int, opening: str, closing: str, lead: str) -> str:
+    text = indented_at(chunk, 2, depth - 1, str)  # "[\n" + items + "\n" + "]", as json.dumps lays it out
+    return json_document(lead + text[len(opening) : len(text) - len(closing)])
 
 
 def render_json(report: Report, *, compact: bool = False, files: str | None = None) -> str:
