@@ -266,3 +266,26 @@ def test_walk_yields_one_entry_at_a_time(tmp_path: Path) -> None:
     assert walk.listed == 1 and first.path
     rest = list(it)
     assert len(rest) == 9 and walk.truncated
+
+
+def test_chunks_written_do_not_pile_up_until_the_collector_runs() -> None:
+    """The indented writer's recursive helper is a reference cycle; it must not keep each chunk's
+    pieces alive until the collector runs (a 100,000-file listing peaked at ~250 MB that way)."""
+    import gc
+    import tracemalloc
+
+    from openness.render.safe import indented_at
+
+    chunk = [{"path": f"data/shard-{n:05d}.jsonl", "role": "dataset", "size": n} for n in range(2_000)]
+    enabled = gc.isenabled()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        for _ in range(20):
+            indented_at(chunk, 2, 2)
+        held, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        if enabled:
+            gc.enable()
+    assert held < 2_000_000, held  # 20 chunks of ~170 KB each: none kept
