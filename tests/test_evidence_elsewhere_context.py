@@ -444,13 +444,13 @@ def test_pathological_lines_stay_fast_and_bounded(tmp_path: Path) -> None:
 
 
 def test_own_names_from_the_target() -> None:
-    from openness.evidence.release_kind import own_names
+    from openness.evidence.release_kind import target_names
 
-    assert own_names("https://github.com/stanford-crfm/levanter.git") == {"stanford-crfm", "levanter"}
-    assert own_names("git@github.com:stanford-crfm/levanter.git") == {"stanford-crfm", "levanter"}
-    assert own_names("hf:LLM360/Amber@main") == {"llm360", "amber"}
-    assert own_names("/tmp/x/LLM360+amber-data-prep") == {"llm360", "amber-data-prep"}
-    assert own_names("/home/u/src/levanter") == {"levanter"}  # the parent folder is no org
+    assert target_names("https://github.com/stanford-crfm/levanter.git") == {"stanford-crfm", "levanter"}
+    assert target_names("git@github.com:stanford-crfm/levanter.git") == {"stanford-crfm", "levanter"}
+    assert target_names("hf:LLM360/Amber@main") == {"llm360", "amber"}
+    assert target_names("/tmp/x/LLM360+amber-data-prep") == {"llm360", "amber-data-prep"}
+    assert target_names("/home/u/src/levanter") == {"levanter"}  # the parent folder is no org
 
 
 # --------------------------------------------------------------------------- code kept in another repository

@@ -47,7 +47,7 @@ from dataclasses import dataclass, replace
 from openness import lazy_re
 from openness.evidence.card import ModelCard, card_list
 from openness.evidence.libraries import framework_named
-from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, flat, own_names, own_place
+from openness.evidence.release_kind import MODEL, MODEL_PARTS, ReleaseKind, flat, own_place, target_names
 from openness.evidence.text import LineIndex, Prefiltered, find_lines, fold
 from openness.lazy_re import LazyPattern, lazy_compile
 from openness.model import (
@@ -335,7 +335,7 @@ def _find_publications(inventory: Inventory, cards: list[ModelCard]) -> Found:
         )
     found = [x for card in cards for x in _card_datasets(card)]
     found += [x for card in cards for x in _card_places(card, notes)]
-    for c, pub in _own_models(found, own_names(inventory.snapshot.target)):
+    for c, pub in _own_models(found, target_names(inventory.snapshot.target)):
         add(c, pub)
     # Intermediate checkpoints are where they are, and the final weights' answer names the final
     # model: "TinyLlama-...-step-50K" listed first in a schedule is not the release's model. When
@@ -398,7 +398,7 @@ def _own_models(
     A model of an org named as the top org's models are is kept: releases move into their own org
     ("PY007/TinyLlama-..." then "TinyLlama/TinyLlama-..."); "1bitLLM/bitnet_b1_58" beside
     "microsoft/BitNet-b1.58-2B-4T" is another publisher's. When the release's own org is known (its
-    target, ``release_kind.own_names``) and it links that org's models, those are its own, however
+    target, ``release_kind.target_names``) and it links that org's models, those are its own, however
     many "Supported models" of others it lists."""
     orgs: dict[str, int] = {}
     for c, pub in found:

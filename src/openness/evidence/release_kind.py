@@ -73,7 +73,7 @@ class ReleaseKind:
 MODEL = ReleaseKind(False)
 
 
-def own_names(target: str) -> frozenset[str]:
+def target_names(target: str) -> frozenset[str]:
     """The release's own org and name from its target: a git URL ("https://github.com/stanford-crfm/
     levanter.git", "git@host:org/name.git") or "hf:org/name" give both; a local directory gives its
     own name, split when it is named "org+name" or "org__name" (its parent folder says nothing)."""
@@ -107,7 +107,7 @@ def release_kind(
     intro = _introduction(cards)
     if intro is None:
         return MODEL
-    names = own_names(inventory.snapshot.target)
+    names = target_names(inventory.snapshot.target)
     if any(own_place(p, names) for p in weights_places if p.stated_at.lines):
         return MODEL
     for card in cards:
@@ -174,7 +174,7 @@ __all__ = [
     "MODEL_PARTS",
     "ReleaseKind",
     "flat",
-    "own_names",
     "own_place",
     "release_kind",
+    "target_names",
 ]
