@@ -143,6 +143,16 @@ class HubMetadata:
 Reader = Callable[[str, int], bytes]
 
 
+class SourceKind(StrEnum):
+    """Where a snapshot was read from (``Report.source_kind``; the JSON report's ``target.kind``)."""
+
+    LOCAL = "local"  # a directory
+    GIT = "git"  # a git clone
+    HF = "hf"  # a Hugging Face repository (API, cache)
+    MOF_YAML = "mof-yaml"  # a MOF questionnaire: declared answers, no files
+    MERGED = "merged"  # several places read as one release
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A read-only view of a release: its files, a bounded reader, hub metadata, notes.
@@ -152,7 +162,7 @@ class Snapshot:
     """
 
     target: str
-    kind: str  # "local" | "git" | "hf" | "mof-yaml" | "merged"
+    kind: SourceKind
     files: tuple[FileEntry, ...]
     reader: Reader | None = None
     hub: HubMetadata | None = None
@@ -651,6 +661,18 @@ class ClaimSubject(StrEnum):
     OTHER = "other"  # not a part of this release (a tool, a platform): never judged
 
 
+class ClaimKind(StrEnum):
+    """What kind of statement a ``Claim`` is."""
+
+    OPEN_SOURCE = "open-source"  # "open source" (and its translations) in prose
+    LICENSE_FIELD = "license-field"  # the card's ``license`` metadata
+    BADGE = "badge"  # a licence or open-source badge
+    TAG = "tag"  # a hub tag
+    LICENSE_LINK = "license-link"  # a link to a licence text
+    LICENSE_MENTION = "license-mention"  # a licence named in prose ("released under Apache 2.0")
+    COMPONENT_LICENSE = "component-license"  # "weights=<licence>": the terms a card gives one part
+
+
 @dataclass(frozen=True)
 class Claim:
     """What a release says about itself (an "open source" phrase, a licence field, a badge).
@@ -658,7 +680,7 @@ class Claim:
     ``subject`` is set on open-source claims (kinds "open-source", "tag", "badge" naming open
     source): a claim is judged against the terms of what it is about, not of the whole release."""
 
-    kind: str  # "open-source" | "license-field" | "badge" | "tag" | "license-link" | "component-license"
+    kind: ClaimKind
     value: str
     location: Location
     subject: ClaimSubject | None = None
@@ -852,7 +874,7 @@ class Report:
     """The whole answer for one target: evidence, inventory, assessments and findings."""
 
     target: str
-    source_kind: str
+    source_kind: SourceKind
     evidence: Evidence
     inventory: Inventory | None
     assessments: Mapping[str, Assessment]

@@ -12,7 +12,7 @@ from openness.evidence.elsewhere import follow_targets
 from openness.frameworks import assess_all
 from openness.frameworks.findings import find
 from openness.inventory import build_inventory
-from openness.model import Note, Report, Snapshot
+from openness.model import Note, Report, Snapshot, SourceKind
 from openness.sources import SourceOptions, open_target
 from openness.sources.merge import merge_snapshots, open_followed
 
@@ -62,7 +62,7 @@ def _follows(snapshot: Snapshot, options: SourceOptions) -> bool:
     """``--follow`` / ``--no-follow``; by default on for git and Hub targets, off for directories."""
     if options.follow is not None:
         return options.follow
-    return snapshot.kind in ("git", "hf")
+    return snapshot.kind in (SourceKind.GIT, SourceKind.HF)
 
 
 def _auditable(snapshot: Snapshot) -> Snapshot:

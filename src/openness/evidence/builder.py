@@ -42,6 +42,7 @@ from openness.licenses.terms import osi_license, restrictive
 from openness.model import (
     AppliedLicense,
     Claim,
+    ClaimKind,
     ClaimSubject,
     Classified,
     Component,
@@ -95,7 +96,9 @@ def build_evidence(inventory: Inventory) -> Evidence:
     # is a tool with no model of its own (elsewhere.settle, release_kind).
     published = find_publications(inventory, cards)  # the answer component_statuses had, kept
     weights_terms = [
-        cl.location for cl in claims if cl.kind == "component-license" and cl.value.startswith("weights=")
+        cl.location
+        for cl in claims
+        if cl.kind == ClaimKind.COMPONENT_LICENSE and cl.value.startswith("weights=")
     ]
     weights_terms += [src.result.location for src in sources if src.via == "prose"]
     kind = release_kind(inventory, cards, front, published.of(Component.PARAMETERS_FINAL))
@@ -238,11 +241,12 @@ def _claims(cards: list[ModelCard], hub: Any) -> list[Claim]:
         origin = f"hf:{hub.repo_id}"
         for tag in hub.tags:
             if re.search(r"open[-_ ]?source", tag, re.I):
-                out.append(Claim("tag", tag, Location(key="hub:tags", origin=origin), ClaimSubject.RELEASE))
-        if not any(c.kind == "license-field" for c in out):
+                where = Location(key="hub:tags", origin=origin)
+                out.append(Claim(ClaimKind.TAG, tag, where, ClaimSubject.RELEASE))
+        if not any(c.kind == ClaimKind.LICENSE_FIELD for c in out):
             lic = hub.card_data.get("license") if hub.card_data else None
             if isinstance(lic, str) and lic:
-                out.append(Claim("license-field", lic, Location(key="card:license", origin=origin)))
+                out.append(Claim(ClaimKind.LICENSE_FIELD, lic, Location(key="card:license", origin=origin)))
     return out
 
 
@@ -253,7 +257,7 @@ def _check_license_links(snap: Any, claims: list[Claim], notes: list[Note]) -> N
     if not snap.files:
         return
     for cl in claims:
-        if cl.kind != "license-link" or not cl.location.path:
+        if cl.kind != ClaimKind.LICENSE_LINK or not cl.location.path:
             continue
         base = posixpath.dirname(cl.location.path)
         target = posixpath.normpath(posixpath.join(base, cl.value)) if base else posixpath.normpath(cl.value)
@@ -286,7 +290,7 @@ def _license_sources(
     if card_source is not None:
         sources.extend(_card_sources(front, card_source, results))
     for cl in claims:
-        if cl.kind != "component-license":
+        if cl.kind != ClaimKind.COMPONENT_LICENSE:
             continue
         group, _, ident = cl.value.partition("=")
         found = _same_as_file(ident, results)

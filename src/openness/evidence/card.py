@@ -19,7 +19,7 @@ from typing import Any
 from openness import lazy_re
 from openness.evidence.text import LineIndex, claims_in_lines, facts_in_lines
 from openness.lazy_re import lazy_compile
-from openness.model import Claim, ClaimSubject, Fact, Location, Note, NoteLevel
+from openness.model import Claim, ClaimKind, ClaimSubject, Fact, Location, Note, NoteLevel
 from openness.safe_yaml import YamlError, YamlLimits, YamlProblem, load_yaml
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes of YAML; HF cards are a few KB
@@ -247,16 +247,16 @@ def _front_matter_claims(front: Mapping[str, Any], path: str) -> list[Claim]:
     for key in ("license", "license_name", "license_link"):
         value = front.get(key)
         if isinstance(value, str) and value.strip():
-            out.append(Claim("license-field", value.strip(), Location(path, key=f"card:{key}")))
+            out.append(Claim(ClaimKind.LICENSE_FIELD, value.strip(), Location(path, key=f"card:{key}")))
         elif isinstance(value, list):
             for v in value:
                 if isinstance(v, str):
-                    out.append(Claim("license-field", v.strip(), Location(path, key=f"card:{key}")))
+                    out.append(Claim(ClaimKind.LICENSE_FIELD, v.strip(), Location(path, key=f"card:{key}")))
     tags = front.get("tags")
     if isinstance(tags, list):
         for tag in tags:
             if isinstance(tag, str) and re.search(r"open[-_ ]?source|fully[-_ ]open", tag, re.I):
-                out.append(Claim("tag", tag, Location(path, key="card:tags"), ClaimSubject.RELEASE))
+                out.append(Claim(ClaimKind.TAG, tag, Location(path, key="card:tags"), ClaimSubject.RELEASE))
     return out
 
 

@@ -27,6 +27,7 @@ from openness.model import (
     Inventory,
     Location,
     Role,
+    SourceKind,
     Status,
 )
 
@@ -271,7 +272,7 @@ def files_of(
 def followed_roots(inv: Inventory) -> tuple[str, ...]:
     """Folders a merged release lists other places under (``merge_snapshots(nest=True)``)."""
     snap = inv.snapshot
-    if snap.kind != "merged" or len(snap.origins) < 2:
+    if snap.kind != SourceKind.MERGED or len(snap.origins) < 2:
         return ()
     from openness.sources.merge import origin_slug
 

@@ -14,7 +14,7 @@ from itertools import accumulate
 
 from openness import lazy_re
 from openness.lazy_re import Regex, lazy_compile
-from openness.model import Claim, ClaimSubject, Fact, Location
+from openness.model import Claim, ClaimKind, ClaimSubject, Fact, Location
 
 # ---------------------------------------------------------------- "open source" claims
 
@@ -730,26 +730,26 @@ def claims_in_lines(
         line = lines[i]
         hits = table_open_claims(lines, i, title) if line.lstrip().startswith("|") else open_claims(line, own)
         for col, phrase, subject in hits:
-            found.append((i, col, Claim("open-source", " ".join(phrase.split()), loc(i), subject)))
+            found.append((i, col, Claim(ClaimKind.OPEN_SOURCE, " ".join(phrase.split()), loc(i), subject)))
     for i, m in t.matches(_BADGE, ("![",)):
         alt, url = m.group(1), m.group(2)
         if re.search(r"licen[cs]e", alt + url, re.I):
             names = prose_licenses(re.sub(r"[_%]20|_", " ", url + " " + alt))
-            found.append((i, m.start(), Claim("badge", names[0] if names else (alt or url), loc(i))))
+            found.append((i, m.start(), Claim(ClaimKind.BADGE, names[0] if names else (alt or url), loc(i))))
         elif re.search(r"open[-_ %20]*source", alt + url, re.I):
-            badge = Claim("open-source", f"badge: {alt or url}", loc(i), ClaimSubject.RELEASE)
+            badge = Claim(ClaimKind.OPEN_SOURCE, f"badge: {alt or url}", loc(i), ClaimSubject.RELEASE)
             found.append((i, m.start(), badge))
     for i, m in t.matches(_LINK, ("](",)):
         target = m.group(2).split("#")[0]
         if target and "://" not in target and _LICENSE_FILE_LINK.search(target):
-            found.append((i, m.start(), Claim("license-link", target.lstrip("./"), loc(i))))
+            found.append((i, m.start(), Claim(ClaimKind.LICENSE_LINK, target.lstrip("./"), loc(i))))
     for i in t.candidates(_LICENSE_HINTS):
         stated = list(_component_statements(lines[i], loc(i)))
-        if not any(c.kind == "component-license" for c in stated) and _wrapped(lines, i, t.first):
+        if not any(c.kind == ClaimKind.COMPONENT_LICENSE for c in stated) and _wrapped(lines, i, t.first):
             # A statement wrapped over two lines: "... weights in this release are licensed under the"
             # / "Apache 2.0 license." Read the pair as one sentence.
             pair = list(_component_statements(lines[i - 1] + " " + lines[i], Location(path, (i, i + 1))))
-            if any(c.kind == "component-license" for c in pair):
+            if any(c.kind == ClaimKind.COMPONENT_LICENSE for c in pair):
                 stated = pair
         for n, claim in enumerate(stated):
             found.append((i, 10_000 + n, claim))
@@ -784,11 +784,11 @@ def _component_statements(line: str, loc: Location) -> Iterable[Claim]:
                 continue
             groups = [g for g, rx in _GROUP_WORDS if rx.search(clause)]
             if not groups:
-                yield Claim("license-mention", names[0], loc)
+                yield Claim(ClaimKind.LICENSE_MENTION, names[0], loc)
                 continue
             for group in groups:
                 for name in names:
-                    yield Claim("component-license", f"{group}={name}", loc)
+                    yield Claim(ClaimKind.COMPONENT_LICENSE, f"{group}={name}", loc)
 
 
 # ---------------------------------------------------------------- stated facts

@@ -13,6 +13,7 @@ from openness.model import (
     AppliedLicense,
     Assessment,
     Claim,
+    ClaimKind,
     ClaimSubject,
     Component,
     ComponentEvidence,
@@ -88,12 +89,13 @@ class ClaimJudgement:
 
 def self_claims(evidence: Evidence) -> list[Claim]:
     """Claims that a part of this release is open source (phrases, badges, tags), with a subject."""
-    return [c for c in evidence.claims if c.kind in ("open-source", "tag") and _subject(c) is not None]
+    kinds = (ClaimKind.OPEN_SOURCE, ClaimKind.TAG)
+    return [c for c in evidence.claims if c.kind in kinds and _subject(c) is not None]
 
 
 def _subject(claim: Claim) -> ClaimSubject | None:
     subject = getattr(claim, "subject", None)
-    if subject is None and claim.kind == "tag":
+    if subject is None and claim.kind == ClaimKind.TAG:
         return ClaimSubject.RELEASE  # a tag made before subjects existed
     if subject is ClaimSubject.OTHER:
         return None
@@ -135,7 +137,7 @@ def _component_terms(ev: ComponentEvidence) -> tuple[bool | None, tuple[AppliedL
 def judge_claim(evidence: Evidence, claim: Claim) -> ClaimJudgement | None:
     """Weigh one claim against the terms of what it is about; None when it is no open-source claim."""
     subject = _subject(claim)
-    if subject is None or claim.kind not in ("open-source", "tag"):
+    if subject is None or claim.kind not in (ClaimKind.OPEN_SOURCE, ClaimKind.TAG):
         return None
     parts = _subject_components(evidence, subject)
     answers = [(ev, *_component_terms(ev)) for ev in parts]
@@ -274,10 +276,10 @@ def _license_conflicts(evidence: Evidence) -> list[Finding]:
             )
     # README/card prose vs files: "released under Apache 2.0" next to a restrictive LICENSE
     for claim in evidence.claims:
-        if claim.kind not in ("badge", "license-mention", "component-license"):
+        if claim.kind not in (ClaimKind.BADGE, ClaimKind.LICENSE_MENTION, ClaimKind.COMPONENT_LICENSE):
             continue
         group, _, ident = (
-            claim.value.partition("=") if claim.kind == "component-license" else ("", "", claim.value)
+            claim.value.partition("=") if claim.kind == ClaimKind.COMPONENT_LICENSE else ("", "", claim.value)
         )
         low = ident.lower()
         relevant = root_files

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from openness.model import FindingKind
+from openness.model import FindingKind, SourceKind
 
 MAX_NAME = 300  # characters of a release name kept (hub ids are <= 96)
 MAX_TERM = 200  # characters of one licence id / restriction kind / finding kind
@@ -80,14 +80,14 @@ def release_name(document: dict[str, Any]) -> str:
         return _bounded(hub["repo_id"], MAX_NAME)
     raw = str(target.get("input") or "release").rstrip("/\\")
     kind = target.get("kind")
-    if kind == "git" or re.match(r"^[a-z+]+://", raw) or raw.startswith("git@"):
+    if kind == SourceKind.GIT or re.match(r"^[a-z+]+://", raw) or raw.startswith("git@"):
         raw = re.sub(r"\.git$", "", raw)
         parts = [p for p in re.split(r"[/:]", raw) if p]
         return _bounded("/".join(parts[-2:]) or "release", MAX_NAME)
     if raw.startswith("hf:"):
         return _bounded(raw[3:].split("@", 1)[0] or "release", MAX_NAME)
     base = os.path.basename(raw) or raw
-    if kind == "mof-yaml":
+    if kind == SourceKind.MOF_YAML:  # a stored report: the kind as its JSON spells it
         base = re.sub(r"\.ya?ml$", "", base, flags=re.IGNORECASE)
     return _bounded(base or "release", MAX_NAME)
 

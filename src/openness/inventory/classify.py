@@ -42,6 +42,7 @@ from openness.model import (
     NoteLevel,
     Role,
     Snapshot,
+    SourceKind,
     WeightFormat,
     WeightsInfo,
 )
@@ -203,7 +204,7 @@ class _Unreadable(Exception):
 def build_inventory(snapshot: Snapshot) -> Inventory:
     """Classify every file of ``snapshot``; problems become notes, never exceptions."""
     ctx = _Context(snapshot, text_left=TEXT_BUDGET, header_left=HEADER_BUDGET)
-    hub = snapshot.kind == "hf"
+    hub = snapshot.kind == SourceKind.HF
     items = [
         _classify(ctx, entry, split(entry.path), hub or entry.origin.startswith("hf:"))
         for entry in snapshot.files

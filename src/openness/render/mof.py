@@ -17,7 +17,7 @@ from openness import __version__
 from openness.frameworks import mof_catalog as cat
 from openness.frameworks.mof_evaluator import evaluate
 from openness.frameworks.mof_record import plain_reading, record_for, release_of
-from openness.model import Report
+from openness.model import ClaimKind, Report
 from openness.render.safe import clean, yaml_dump
 
 FRAMEWORK_BLOCK = {"name": cat.FRAMEWORK_NAME, "version": cat.FRAMEWORK_VERSION, "date": cat.FRAMEWORK_DATE}
@@ -76,7 +76,7 @@ def _card_license(report: Report) -> str | None:
     value = report.evidence.card.get("license")
     if not isinstance(value, str) or not value.strip():
         for claim in report.evidence.claims:
-            if claim.kind == "license-field" and claim.value.strip():
+            if claim.kind == ClaimKind.LICENSE_FIELD and claim.value.strip():
                 value = claim.value
                 break
         else:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from openness import lazy_re
 from openness.errors import SourceError, UsageError
-from openness.model import FileEntry, Location, Note, NoteKind, NoteLevel, Snapshot
+from openness.model import FileEntry, Location, Note, NoteKind, NoteLevel, Snapshot, SourceKind
 from openness.sources.http import is_offline, openness_cache_dir
 from openness.sources.interface import SourceOptions
 
@@ -193,7 +193,7 @@ def _snapshot(target: str, ref: GitRef, dest: Path, notes: tuple[Note, ...],
         proc_input = b"\0".join(p.encode("utf-8", "surrogateescape") for p in present) + b"\0"
         _git_input(["checkout-index", "-f", "-z", "--stdin"], dest, proc_input)
 
-    local = snapshot_directory(str(dest), options, kind="git", origin=ref.label)
+    local = snapshot_directory(str(dest), options, kind=SourceKind.GIT, origin=ref.label)
     files = [replace(f, origin=ref.label) for f in local.files]
     for path, sha in sorted(entries.items()):
         if sha in missing and len(files) < options.max_files:
@@ -215,7 +215,7 @@ def _snapshot(target: str, ref: GitRef, dest: Path, notes: tuple[Note, ...],
     )
     return Snapshot(
         target=target,
-        kind="git",
+        kind=SourceKind.GIT,
         files=tuple(sorted(files, key=lambda f: f.path)),
         reader=local.reader,
         notes=tuple(extra_notes) + local_notes,

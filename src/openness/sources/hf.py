@@ -37,7 +37,7 @@ from urllib.parse import quote, unquote
 
 from openness import lazy_re
 from openness.errors import SourceError, UsageError
-from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, NoteLevel, Snapshot
+from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, NoteLevel, Snapshot, SourceKind
 from openness.sources import hf_cache
 from openness.sources.http import BACKOFF_CAP, hub_cache_dir, is_offline, openness_cache_dir
 from openness.sources.interface import SourceOptions
@@ -257,7 +257,9 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
         files += tuple(_cached_entry(cf, ref) for p, cf in cached.items() if p not in known)
         notes.append(Note(NoteLevel.INFO, "repo listing, refs and lookups from the last online audit", where,
                           NoteKind.OFFLINE))
-        return Snapshot(target, "hf", files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,))
+        return Snapshot(
+            target, SourceKind.HF, files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,)
+        )
 
     files = tuple(_cached_entry(cf, ref) for cf in cached.values())
     card = hf_cache.card_front_matter(local["README.md"]) if "README.md" in local else {}
@@ -297,7 +299,9 @@ def _open_cached(target: str, ref: HubRef, options: SourceOptions, why: str, rea
             "lineage": lineage,
         },
     )
-    return Snapshot(target, "hf", files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,))
+    return Snapshot(
+        target, SourceKind.HF, files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,)
+    )
 
 
 def _cached_entry(cf: hf_cache.CachedFile, ref: HubRef) -> FileEntry:
@@ -642,7 +646,9 @@ def _fetch_online(target: str, ref: HubRef, options: SourceOptions, api: Any, ra
     )
     if info.sha:
         _save_sidecar(_sidecar_path(ref, options, info.sha), files, hub)
-    return Snapshot(target, "hf", files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,))
+    return Snapshot(
+        target, SourceKind.HF, files, _reader(local), hub, notes=tuple(notes), origins=(ref.label,)
+    )
 
 
 # --------------------------------------------------------------------------- sidecar

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from openness import lazy_re, safe_io
 from openness.errors import SourceError
-from openness.model import FileEntry, Location, Note, NoteKind, NoteLevel, Reader, Snapshot
+from openness.model import FileEntry, Location, Note, NoteKind, NoteLevel, Reader, Snapshot, SourceKind
 from openness.sources.interface import MAX_DEPTH, SourceOptions
 
 # Version-control metadata is not part of a release.
@@ -150,7 +150,7 @@ def snapshot_directory(
     target: str,
     options: SourceOptions,
     *,
-    kind: str = "local",
+    kind: SourceKind = SourceKind.LOCAL,
     origin: str = "local",
     trusted_roots: Iterable[str | os.PathLike[str]] = (),
     max_depth: int = MAX_DEPTH,

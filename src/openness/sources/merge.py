@@ -20,7 +20,17 @@ from dataclasses import replace
 
 from openness import lazy_re
 from openness.errors import SourceError
-from openness.model import FileEntry, HubMetadata, Location, Note, NoteKind, NoteLevel, Reader, Snapshot
+from openness.model import (
+    FileEntry,
+    HubMetadata,
+    Location,
+    Note,
+    NoteKind,
+    NoteLevel,
+    Reader,
+    Snapshot,
+    SourceKind,
+)
 from openness.sources.interface import SourceOptions
 
 _SLUG = lazy_re.compile(r"[^A-Za-z0-9._\-/]+")
@@ -151,7 +161,7 @@ def merge_snapshots(snapshots: Sequence[Snapshot], *, nest: bool = False) -> Sna
 
     return Snapshot(
         target=snapshots[0].target,
-        kind="merged",
+        kind=SourceKind.MERGED,
         files=tuple(files),
         reader=read,
         hub=hub,

@@ -19,7 +19,7 @@ from typing import Any
 from openness import safe_io
 from openness.errors import SourceError
 from openness.frameworks import mof_catalog as cat
-from openness.model import Location, Note, NoteKind, NoteLevel, Snapshot
+from openness.model import Location, Note, NoteKind, NoteLevel, Snapshot, SourceKind
 from openness.safe_yaml import YamlError, YamlLimits, YamlProblem, load_yaml
 from openness.sources.interface import SourceOptions
 
@@ -45,7 +45,7 @@ def open_snapshot(target: str, options: SourceOptions) -> Snapshot:
     notes = tuple(Note(NoteLevel.WARNING, msg, Location(path=Path(target).name, key=key, declared=True),
                        NoteKind.MALFORMED)  # read, but not what the MOF schema requires
                   for key, msg in check(document, strict=True))
-    return Snapshot(target=target, kind="mof-yaml", files=(), declared=document, notes=notes)
+    return Snapshot(target=target, kind=SourceKind.MOF_YAML, files=(), declared=document, notes=notes)
 
 
 def load(path: Path) -> dict[str, Any]:
