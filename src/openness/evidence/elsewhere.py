@@ -201,15 +201,11 @@ _DEPENDENCY = lazy_compile(
 # A repository on a code host is code, not where weights are (unless it is a release asset or
 # a weight file), and a licence document is terms, not a place.
 _CODE_HOST = lazy_compile(r"^(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/", re.I)
-_WEIGHT_ASSET = lazy_compile(
-    r"/releases/|/raw/|/resolve/|\.(?:pt|pth|bin|safetensors|ckpt|gguf|npz|h5|msgpack|tar|tgz|zip|zst|zstd|gz)"
-    r"(?:$|[?#])",
-    re.I,
-)
+# Extensions of weight files and of the archives they ship in (one list for both patterns below).
+_WEIGHT_EXTENSIONS = r"pt|pth|bin|safetensors|ckpt|gguf|npz|h5|msgpack|tar|tgz|zip|zst|zstd"
+_WEIGHT_ASSET = lazy_compile(rf"/releases/|/raw/|/resolve/|\.(?:{_WEIGHT_EXTENSIONS}|gz)(?:$|[?#])", re.I)
 _LICENCE_DOC = lazy_compile(r"licen[cs]e|copying", re.I)
-_WEIGHT_FILE = lazy_compile(
-    r"\.(?:pt|pth|bin|safetensors|ckpt|gguf|npz|h5|msgpack|tar|tgz|zip|zst|zstd)(?:$|[?#])", re.I
-)
+_WEIGHT_FILE = lazy_compile(rf"\.(?:{_WEIGHT_EXTENSIONS})(?:$|[?#])", re.I)
 _REPO_ROOT = lazy_compile(
     r"^https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/[\w.-]+/[\w.-]+/?(?:#.*)?$", re.I
 )
