@@ -70,11 +70,10 @@ def _item(c: Classified) -> dict[str, Any]:
 class _Listing(list[dict[str, Any]]):
     """The full file listing as a JSON array whose items are made as the encoder reaches them.
 
-    To ``json``'s pure-Python encoder (``JSONEncoder.iterencode``) this is a list it iterates;
-    ``__iter__`` makes each item's dict on the way, so the listing never exists whole. Only ever
-    given to that encoder: the C encoder of ``json.dumps`` would read the real, empty storage.
-    One encoder for the whole document matters too: each ``dumps`` call leaves a small cycle
-    (the encoder's closures) that pins the memory of what it encoded until the collector runs.
+    To its two readers (``_write_indented_listing``, and for compact records the standard
+    library's pure-Python ``JSONEncoder.iterencode``) this is a list they iterate; ``__iter__``
+    makes each item's dict on the way, so the listing never exists whole. Never given to the C
+    encoder of ``json.dumps``: it would read the real, empty storage.
     """
 
     def __init__(self, items: Sequence[Classified]) -> None:
@@ -155,9 +154,10 @@ def write_json(
 ) -> None:
     """Encode the report through ``write``: exactly ``render_json``'s text.
 
-    A document without a long listing is encoded whole, as ``dumps`` does. With one, the same
-    encoder settings run over the document token by token (``PIECES`` tokens a write), each
-    piece escaped by ``json_document`` like the whole text would have been.
+    A document without a long listing is encoded whole, as ``dumps`` does. With one, an indented
+    document is written a chunk of listed files at a time (``_write_indented_listing``) and a
+    compact record token by token (``PIECES`` tokens a write); each piece is escaped by
+    ``json_document`` as the whole text would have been.
     """
     doc = _document(report, files)
     if not isinstance(doc["inventory"]["items"], _Listing):
