@@ -184,7 +184,7 @@ class _Sections:
     def _complete(cls, parts: derived_cache.Parts) -> bool:
         names = parts.ranges.keys()
         return (
-            all(f"json:{s}" in names for s in cls.JSON_SECTIONS)
+            all(f"json:{s}" in names for s in cls.JSON_SECTIONS if s not in cls.BUCKETED)
             and all(f"lines:{s}" in names and f"raw:{s}" in names for s in cls.LINE_SECTIONS)
             and all(f"bucket:{s}:{b}" in names for s in cls.BUCKETED for b in range(cls.BUCKETS))
             and "json:spdx_free" in names
@@ -204,8 +204,9 @@ class _Sections:
             raw = body[end + 1 + start : end + 1 + stop]
             if section in cls.JSON_SECTIONS:
                 value = json.loads(raw)
-                parts[f"json:{section}"] = marshal.dumps(value)
-                if section in cls.BUCKETED:
+                if section not in cls.BUCKETED:
+                    parts[f"json:{section}"] = marshal.dumps(value)
+                else:  # kept in its buckets only (the whole map is their union)
                     buckets: list[dict[str, Any]] = [{} for _ in range(cls.BUCKETS)]
                     for k, v in value.items():
                         buckets[cls.bucket_of(k)][k] = v
@@ -239,6 +240,11 @@ class _Sections:
         return self._parts.get(f"raw:{name}")
 
     def json(self, name: str) -> Any:
+        if name in self.BUCKETED:  # the whole map: the union of its buckets
+            whole: dict[str, Any] = {}
+            for b in range(self.BUCKETS):
+                whole.update(marshal.loads(self._parts.get(f"bucket:{name}:{b}")))
+            return whole
         return marshal.loads(self._parts.get(f"json:{name}"))
 
     @classmethod
