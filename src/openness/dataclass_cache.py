@@ -34,7 +34,7 @@ MAX_CACHED_TEXTS = 2048  # generated method texts kept (an audit creates ~330)
 MAX_CACHE_BYTES = 8 << 20  # a larger cache file is not read (it is ~0.5 MB in practice)
 
 _exec = builtins.exec
-_state: dict[str, Any] = {"installed": False, "dirty": False, "parts": None}
+_state: dict[str, Any] = {"installed": False, "dirty": False}
 _codes: dict[str, CodeType] = {}  # this process's texts, compiled or loaded
 _used: set[str] = set()
 

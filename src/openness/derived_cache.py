@@ -24,6 +24,7 @@ import marshal
 import mmap
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 MAX_CACHE_BYTES = 16 << 20  # a larger cache file is not read (the largest, the licence data, is ~3 MB)
@@ -85,16 +86,7 @@ def pack_parts(parts: dict[str, bytes], meta: Any = None) -> Parts:
 
 def write_parts(path: str | None, parts: Parts) -> None:
     """Store ``parts`` at ``path`` (whole or not at all; nothing when bytecode writing is off)."""
-    if not path or sys.dont_write_bytecode:
-        return
-    from openness.safe_io import write_atomic
-
-    try:
-        data = parts_file(parts)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, data)
-    except (OSError, ValueError):
-        pass  # a cache that cannot be written is only a slower next start
+    _store(path, lambda: parts_file(parts))
 
 
 def parts_file(parts: Parts) -> bytes:
@@ -147,13 +139,18 @@ def map_parts(path: str | None, max_bytes: int = MAX_CACHE_BYTES) -> Parts | Non
 
 def write(path: str | None, value: Any) -> None:
     """Store ``value`` at ``path`` whole or not at all; nothing when bytecode writing is off."""
+    _store(path, lambda: marshal.dumps(value))
+
+
+def _store(path: str | None, data: Callable[[], bytes]) -> None:
+    """Write what ``data`` makes to ``path`` (made only when it will be written), silently."""
     if not path or sys.dont_write_bytecode:
         return
     from openness.safe_io import write_atomic
 
     try:
-        data = marshal.dumps(value)
+        made = data()
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, data)
+        write_atomic(path, made)
     except (OSError, ValueError):
         pass  # a cache that cannot be written is only a slower next start
