@@ -18,14 +18,14 @@ import pytest
 from safetensors.numpy import save_file
 
 from corpus_release import scratch_dir
+from inventory_helpers import inventory as _inventory
+from inventory_helpers import item as _item
 from openness.errors import SourceError
 from openness.inventory import build_inventory, classify
 from openness.model import (
-    Classified,
     CodeRole,
     FileEntry,
     HubMetadata,
-    Inventory,
     Location,
     NoteKind,
     Role,
@@ -43,14 +43,6 @@ def _write(root: Path, rel: str, content: bytes | str = b"") -> Path:
     return path
 
 
-def _inventory(root: Path) -> Inventory:
-    return build_inventory(open_snapshot(str(root), SourceOptions()))
-
-
-def _item(inv: Inventory, path: str) -> Classified:
-    found = [i for i in inv.items if i.entry.path == path]
-    assert found, f"{path} not inventoried"
-    return found[0]
 
 
 def _sparse(root: Path, rel: str, size: int) -> Path:

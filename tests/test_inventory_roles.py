@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from openness.inventory import build_inventory
-from openness.model import Classified, CodeRole, Inventory, Location, Note, NoteKind, Role
-from openness.sources.interface import SourceOptions
-from openness.sources.local import open_snapshot
+from inventory_helpers import inventory as _inventory
+from inventory_helpers import item as _item
+from openness.model import Classified, CodeRole, Location, Note, NoteKind, Role
 
 
 def _write(root: Path, rel: str, content: bytes | str = b"", size: int | None = None) -> Path:
@@ -32,14 +31,6 @@ def _write(root: Path, rel: str, content: bytes | str = b"", size: int | None = 
     return path
 
 
-def _inventory(root: Path) -> Inventory:
-    return build_inventory(open_snapshot(str(root), SourceOptions()))
-
-
-def _item(inv: Inventory, path: str) -> Classified:
-    found = [i for i in inv.items if i.entry.path == path]
-    assert found, f"{path} not inventoried"
-    return found[0]
 
 
 # --------------------------------------------------------------------------- datasets

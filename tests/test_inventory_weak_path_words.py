@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from openness.inventory import build_inventory
-from openness.model import Classified, CodeRole, Inventory, Role
-from openness.sources.interface import SourceOptions
-from openness.sources.local import open_snapshot
+from inventory_helpers import inventory as _inventory
+from inventory_helpers import item as _item
+from openness.model import CodeRole, Role
 
 
 def _write(root: Path, rel: str, content: str) -> None:
@@ -26,14 +25,6 @@ def _write(root: Path, rel: str, content: str) -> None:
     path.write_text(content)
 
 
-def _inventory(root: Path) -> Inventory:
-    return build_inventory(open_snapshot(str(root), SourceOptions()))
-
-
-def _item(inv: Inventory, path: str) -> Classified:
-    found = [i for i in inv.items if i.entry.path == path]
-    assert found, f"{path} not inventoried"
-    return found[0]
 
 
 # Llama 2's download.sh: fetches the weights after a presigned URL (lines as in the release, shortened).
