@@ -56,7 +56,6 @@ _HF_URL = lazy_re.compile(
     r"(?P<id>[^/@?#]+(?:/[^/@?#]+)?)(?:/(?:tree|blob|resolve)/(?P<rev>[^/?#]+))?(?:[/?#].*)?$"
 )
 _TYPE_PREFIX = {"datasets": "dataset", "spaces": "space", "models": "model"}
-_URL_PREFIX = {"dataset": "datasets/", "space": "spaces/"}  # the hub client's REPO_TYPES_URL_PREFIXES
 _T = TypeVar("_T")
 
 # Files worth fetching, by tier (lower first). Anything else is listed with readable=False.
@@ -224,8 +223,12 @@ def _sidecar_path(ref: HubRef, options: SourceOptions, commit: str) -> Path:
 
 def _resolve_prefix(endpoint: str, ref: HubRef, revision: str) -> str:
     """What the hub client's ``hf_hub_url`` puts before ``quote(path)``, built here: importing that
-    function loads the client's download module (and tqdm's asyncio) for one line of formatting."""
-    return f"{endpoint}/{_URL_PREFIX.get(ref.repo_type, '')}{ref.repo_id}/resolve/{quote(revision, safe='')}/"
+    function loads the client's download module (and tqdm's asyncio) for one line of formatting.
+    The repository-type prefixes are the client's own (its constants are loaded with ``HfApi``)."""
+    from huggingface_hub.constants import REPO_TYPES_URL_PREFIXES
+
+    prefix = REPO_TYPES_URL_PREFIXES.get(ref.repo_type, "")
+    return f"{endpoint}/{prefix}{ref.repo_id}/resolve/{quote(revision, safe='')}/"
 
 
 # --------------------------------------------------------------------------- offline: the hub cache
